@@ -1,0 +1,95 @@
+//! Errors meaning "could not run": unreadable or malformed input, named with file and place.
+//!
+//! Problems found *in* well-formed input (a dangling reference, a missing version) are not errors
+//! but findings; see [`crate::inventory::Finding`].
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// Where in a file a problem sits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// 1-based line and column.
+    LineCol { line: usize, column: usize },
+    /// 1-based line only (line-oriented formats such as CSV and SPDX tag-value).
+    Line(usize),
+    /// An RFC 6901 JSON pointer, e.g. `/components/3/version`.
+    Pointer(String),
+    /// The file as a whole (empty, binary, unknown format).
+    File,
+}
+
+impl Location {
+    /// Line and column of a byte offset in `text`, both 1-based, columns counted in characters.
+    pub fn from_offset(text: &[u8], offset: usize) -> Location {
+        let offset = offset.min(text.len());
+        let before = &text[..offset];
+        let line = memchr::memchr_iter(b'\n', before).count() + 1;
+        let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
+        let column = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+        Location::LineCol { line, column }
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Location::LineCol { line, column } => write!(f, "{line}:{column}"),
+            Location::Line(line) => write!(f, "{line}"),
+            Location::Pointer(p) if p.is_empty() => f.write_str("/"),
+            Location::Pointer(p) => f.write_str(p),
+            Location::File => Ok(()),
+        }
+    }
+}
+
+/// Input that could not be read or understood. Displays as one line:
+/// `FILE:PLACE: MESSAGE`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputError {
+    pub file: PathBuf,
+    pub location: Location,
+    pub message: String,
+}
+
+impl InputError {
+    pub fn new(file: &Path, location: Location, message: impl Into<String>) -> Self {
+        InputError { file: file.to_path_buf(), location, message: message.into() }
+    }
+
+    pub fn whole_file(file: &Path, message: impl Into<String>) -> Self {
+        InputError::new(file, Location::File, message)
+    }
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.location {
+            Location::File => write!(f, "{}: {}", self.file.display(), self.message),
+            loc => write!(f, "{}:{}: {}", self.file.display(), loc, self.message),
+        }
+    }
+}
+
+impl std::error::Error for InputError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_become_line_and_character_column() {
+        let text = "ab\n设备,x\n".as_bytes();
+        assert_eq!(Location::from_offset(text, 0), Location::LineCol { line: 1, column: 1 });
+        // "设备," is 7 bytes; offset 10 is the 'x' on line 2, the fourth character.
+        assert_eq!(Location::from_offset(text, 10), Location::LineCol { line: 2, column: 4 });
+    }
+
+    #[test]
+    fn displays_as_one_line() {
+        let e = InputError::new(Path::new("a.json"), Location::Pointer("/x/0".into()), "expected a string");
+        assert_eq!(e.to_string(), "a.json:/x/0: expected a string");
+        let e = InputError::whole_file(Path::new("b.bin"), "binary file");
+        assert_eq!(e.to_string(), "b.bin: binary file");
+    }
+}

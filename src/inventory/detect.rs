@@ -1,0 +1,122 @@
+//! Format detection from a file's content, never from its name.
+
+use super::Format;
+use crate::error::InputError;
+use std::path::Path;
+
+/// How much of the start of a file detection looks at.
+const SNIFF_LEN: usize = 64 * 1024;
+
+/// Decides which format `bytes` are in.
+pub fn detect(path: &Path, bytes: &[u8]) -> Result<Format, InputError> {
+    let body = strip_bom(bytes);
+    let head = &body[..body.len().min(SNIFF_LEN)];
+    if head.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(InputError::whole_file(
+            path,
+            "empty file: expected an inventory (CycloneDX, SPDX, Cargo.lock, hardware CSV or TOML)",
+        ));
+    }
+    if looks_binary(head) {
+        return Err(InputError::whole_file(
+            path,
+            "binary file: expected a text inventory (CycloneDX, SPDX, Cargo.lock, hardware CSV or TOML)",
+        ));
+    }
+    let first = head.iter().copied().find(|b| !b.is_ascii_whitespace()).unwrap_or(b' ');
+    match first {
+        b'{' => detect_json(path, head),
+        b'<' => Ok(Format::CycloneDxXml),
+        _ => Ok(detect_text(head)),
+    }
+}
+
+/// Skips a UTF-8 byte-order mark.
+pub fn strip_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
+}
+
+/// NUL bytes or a large share of control characters mean the file is not text in any encoding
+/// we read (GB18030 text has no NUL and few control bytes).
+fn looks_binary(head: &[u8]) -> bool {
+    if head.contains(&0) {
+        return true;
+    }
+    let control = head
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c))
+        .count();
+    control * 10 > head.len()
+}
+
+fn detect_json(path: &Path, head: &[u8]) -> Result<Format, InputError> {
+    let text = String::from_utf8_lossy(head);
+    if text.contains("\"bomFormat\"") || text.contains("\"specVersion\"") && !text.contains("@context") {
+        return Ok(Format::CycloneDxJson);
+    }
+    if text.contains("\"spdxVersion\"") {
+        return Ok(Format::SpdxJson);
+    }
+    if text.contains("\"@context\"") && text.contains("spdx") {
+        return Ok(Format::Spdx3JsonLd);
+    }
+    // A key may sit beyond the sniffed head in a big document; fall back on the grammar
+    // of the top-level keys we do see.
+    if text.contains("\"components\"") || text.contains("\"metadata\"") {
+        return Ok(Format::CycloneDxJson);
+    }
+    if text.contains("\"packages\"") && text.contains("\"SPDXID\"") {
+        return Ok(Format::SpdxJson);
+    }
+    Err(InputError::whole_file(
+        path,
+        "JSON that is neither CycloneDX ('bomFormat'/'specVersion'), SPDX 2 ('spdxVersion') nor SPDX 3 ('@context')",
+    ))
+}
+
+fn detect_text(head: &[u8]) -> Format {
+    let text = String::from_utf8_lossy(head);
+    let has_line = |prefix: &str| text.lines().any(|l| l.trim_start().starts_with(prefix));
+    if has_line("SPDXVersion:") {
+        return Format::SpdxTagValue;
+    }
+    if has_line("[[package]]") && (text.contains("\nname = ") || text.contains("name = \"")) {
+        return Format::CargoLock;
+    }
+    if has_line("[[device]]") || has_line("[[设备]]") || has_line("[inventory]") {
+        return Format::HardwareToml;
+    }
+    Format::HardwareCsv
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &[u8]) -> Result<Format, InputError> {
+        detect(Path::new("x"), s)
+    }
+
+    #[test]
+    fn detects_each_format_from_content() {
+        assert_eq!(d(br#"{"bomFormat":"CycloneDX","specVersion":"1.6"}"#).unwrap(), Format::CycloneDxJson);
+        assert_eq!(d(b"\xEF\xBB\xBF{\"spdxVersion\":\"SPDX-2.3\"}").unwrap(), Format::SpdxJson);
+        assert_eq!(
+            d(br#"{"@context":"https://spdx.org/rdf/3.0.1/spdx-context.jsonld","@graph":[]}"#).unwrap(),
+            Format::Spdx3JsonLd
+        );
+        assert_eq!(d(b"<?xml version=\"1.0\"?><bom/>").unwrap(), Format::CycloneDxXml);
+        assert_eq!(d(b"SPDXVersion: SPDX-2.3\nDataLicense: CC0-1.0\n").unwrap(), Format::SpdxTagValue);
+        assert_eq!(d(b"version = 4\n\n[[package]]\nname = \"a\"\n").unwrap(), Format::CargoLock);
+        assert_eq!(d(b"[[device]]\nname = \"x\"\n").unwrap(), Format::HardwareToml);
+        assert_eq!(d("设备名称,厂商\nA,B\n".as_bytes()).unwrap(), Format::HardwareCsv);
+    }
+
+    #[test]
+    fn empty_and_binary_files_are_refused() {
+        assert!(d(b"").unwrap_err().message.starts_with("empty file"));
+        assert!(d(b"  \n\t").unwrap_err().message.starts_with("empty file"));
+        assert!(d(b"\x7fELF\x02\x01\x01\0\0\0").unwrap_err().message.starts_with("binary file"));
+        assert!(d(br#"{"hello": 1}"#).is_err());
+    }
+}

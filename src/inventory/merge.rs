@@ -1,0 +1,370 @@
+//! Merging parsed documents into one [`Inventory`] with one dependency graph.
+//!
+//! The same component seen in two files becomes one node: matched by purl, then by bom-ref, then
+//! by name, version and supplier. Where the two descriptions disagree a `component-conflict`
+//! finding says so; fields only one of them has are kept.
+
+use super::{Code, Component, ComponentType, Document, DocumentMeta, EdgeKind, Finding, Format};
+use petgraph::graph::{DiGraph, NodeIndex};
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+
+/// Index of a component in [`Inventory::components`]; also its node index in the graph.
+pub type ComponentId = usize;
+
+/// One file an inventory was read from.
+#[derive(Debug, Clone, Serialize)]
+pub struct Source {
+    pub path: PathBuf,
+    pub format: Format,
+    #[serde(flatten)]
+    pub meta: DocumentMeta,
+}
+
+/// Where a merged component was described: the file (index into [`Inventory::sources`]) and
+/// the place in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Origin {
+    pub source: usize,
+    pub location: String,
+}
+
+/// All components of a project's inventory files, with their dependency graph.
+#[derive(Debug, Clone)]
+pub struct Inventory {
+    pub sources: Vec<Source>,
+    pub components: Vec<Component>,
+    /// For each component, every place it was described.
+    pub origins: Vec<Vec<Origin>>,
+    /// Node `i` is component `i`; edge weights say how the parent includes the child.
+    pub graph: DiGraph<ComponentId, EdgeKind>,
+    /// Entry points of the graph: the products the documents describe and, for documents that
+    /// name no product (a hardware list), their top-level items.
+    pub roots: Vec<ComponentId>,
+    pub findings: Vec<Finding>,
+}
+
+impl Inventory {
+    pub fn from_documents(docs: Vec<Document>) -> Inventory {
+        let mut merger = Merger::default();
+        for doc in docs {
+            merger.add(doc);
+        }
+        merger.finish()
+    }
+
+    pub fn node(id: ComponentId) -> NodeIndex {
+        NodeIndex::new(id)
+    }
+
+    pub fn len(&self) -> usize {
+        self.components.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.components.is_empty()
+    }
+
+    /// The components whose purl, bom-ref, `name@version` or name equals `query`, best match first.
+    pub fn find(&self, query: &str) -> Vec<ComponentId> {
+        let tiers: [&dyn Fn(&Component) -> bool; 4] = [
+            &|c| c.purl.as_deref() == Some(query) || c.bom_ref.as_deref() == Some(query),
+            &|c| c.display_id() == query || c.key == query,
+            &|c| c.full_name() == query || c.name == query,
+            &|c| c.name.eq_ignore_ascii_case(query),
+        ];
+        for tier in tiers {
+            let hits: Vec<_> = (0..self.components.len()).filter(|&i| tier(&self.components[i])).collect();
+            if !hits.is_empty() {
+                return hits;
+            }
+        }
+        Vec::new()
+    }
+}
+
+#[derive(Default)]
+struct Merger {
+    sources: Vec<Source>,
+    components: Vec<Component>,
+    origins: Vec<Vec<Origin>>,
+    by_purl: HashMap<String, ComponentId>,
+    by_ref: HashMap<String, ComponentId>,
+    by_name: HashMap<(String, String, String), ComponentId>,
+    edges: Vec<(ComponentId, ComponentId, EdgeKind)>,
+    roots: Vec<ComponentId>,
+    findings: Vec<Finding>,
+}
+
+impl Merger {
+    fn add(&mut self, doc: Document) {
+        let source = self.sources.len();
+        let Document { path, format, meta, components, edges, findings } = doc;
+        self.findings.extend(findings);
+        let mut local: HashMap<String, ComponentId> = HashMap::with_capacity(components.len());
+        let mut parents = Vec::new();
+        for component in components {
+            let key = component.key.clone();
+            if let Some(&first) = local.get(&key) {
+                let what = if format == Format::CycloneDxJson || format == Format::CycloneDxXml {
+                    "bom-ref"
+                } else {
+                    "identifier"
+                };
+                self.findings.push(
+                    Finding::new(
+                        Code::DuplicateBomRef,
+                        &path,
+                        component.location.clone(),
+                        format!(
+                            "{what} '{key}' is used again here; it was first given to '{}'",
+                            self.components[first].display_id()
+                        ),
+                    )
+                    .about(component.display_id()),
+                );
+                continue;
+            }
+            if let Some(parent) = &component.parent {
+                parents.push((parent.clone(), key.clone(), component.location.clone()));
+            }
+            let id = self.intern(component, source, &path);
+            local.insert(key, id);
+        }
+        let mut has_incoming = HashSet::new();
+        let resolved_parents = parents.into_iter().map(|(from, to, loc)| (from, to, EdgeKind::Contains, loc));
+        let stated = edges.into_iter().map(|e| (e.from, e.to, e.kind, e.location));
+        for (from, to, kind, location) in resolved_parents.chain(stated) {
+            match (local.get(&from), local.get(&to)) {
+                (Some(&a), Some(&b)) => {
+                    self.edges.push((a, b, kind));
+                    has_incoming.insert(b);
+                }
+                (a, _) => {
+                    let missing = if a.is_none() { &from } else { &to };
+                    self.findings.push(Finding::new(
+                        Code::DanglingDependencyRef,
+                        &path,
+                        location,
+                        format!("'{from}' -> '{to}': no component '{missing}' in this file"),
+                    ));
+                }
+            }
+        }
+        let mut doc_roots: Vec<ComponentId> = Vec::new();
+        for key in &meta.roots {
+            match local.get(key) {
+                Some(&id) => doc_roots.push(id),
+                None => self.findings.push(Finding::new(
+                    Code::DanglingDependencyRef,
+                    &path,
+                    "",
+                    format!("the document describes '{key}', which is not a component in this file"),
+                )),
+            }
+        }
+        if doc_roots.is_empty() {
+            let mut tops: Vec<ComponentId> =
+                local.values().copied().filter(|id| !has_incoming.contains(id)).collect();
+            tops.sort_unstable();
+            doc_roots = tops;
+        }
+        for id in doc_roots {
+            if !self.roots.contains(&id) {
+                self.roots.push(id);
+            }
+        }
+        self.sources.push(Source { path, format, meta });
+    }
+
+    /// Finds the component this one is the same as, or adds it; returns its id.
+    fn intern(&mut self, component: Component, source: usize, path: &PathBuf) -> ComponentId {
+        let origin = Origin { source, location: component.location.clone() };
+        let name_key = (
+            component.full_name(),
+            component.version.clone().unwrap_or_default(),
+            component.supplier.as_ref().map(|s| s.name.clone()).unwrap_or_default(),
+        );
+        let existing = component
+            .purl
+            .as_ref()
+            .and_then(|p| self.by_purl.get(p))
+            .or_else(|| {
+                let r = component.bom_ref.as_ref()?;
+                self.by_ref.get(r).filter(|&&id| self.components[id].name == component.name)
+            })
+            .or_else(|| self.by_name.get(&name_key))
+            .copied();
+        if let Some(id) = existing {
+            if self.origins[id].iter().any(|o| o.source != source) || self.origins[id].is_empty() {
+                if let Some(diff) = conflict(&self.components[id], &component) {
+                    self.findings.push(
+                        Finding::new(
+                            Code::ComponentConflict,
+                            path,
+                            component.location.clone(),
+                            format!(
+                                "also described in '{}' at {}, but {diff}",
+                                self.sources[self.origins[id][0].source].path.display(),
+                                self.origins[id][0].location
+                            ),
+                        )
+                        .about(self.components[id].display_id()),
+                    );
+                }
+            }
+            fill_missing(&mut self.components[id], component);
+            self.index(id);
+            if !self.origins[id].contains(&origin) {
+                self.origins[id].push(origin);
+            }
+            return id;
+        }
+        let id = self.components.len();
+        self.components.push(component);
+        self.origins.push(vec![origin]);
+        self.index(id);
+        id
+    }
+
+    fn index(&mut self, id: ComponentId) {
+        let c = &self.components[id];
+        if let Some(p) = &c.purl {
+            self.by_purl.entry(p.clone()).or_insert(id);
+        }
+        if let Some(r) = &c.bom_ref {
+            self.by_ref.entry(r.clone()).or_insert(id);
+        }
+        let key = (
+            c.full_name(),
+            c.version.clone().unwrap_or_default(),
+            c.supplier.as_ref().map(|s| s.name.clone()).unwrap_or_default(),
+        );
+        self.by_name.entry(key).or_insert(id);
+    }
+
+    fn finish(mut self) -> Inventory {
+        let mut graph = DiGraph::with_capacity(self.components.len(), self.edges.len());
+        for id in 0..self.components.len() {
+            graph.add_node(id);
+        }
+        self.edges.sort_unstable();
+        self.edges.dedup();
+        for (a, b, kind) in self.edges {
+            graph.add_edge(NodeIndex::new(a), NodeIndex::new(b), kind);
+        }
+        for (id, c) in self.components.iter().enumerate() {
+            let first = &self.origins[id][0];
+            let path = &self.sources[first.source].path;
+            if c.version.as_deref().is_none_or(|v| v.trim().is_empty()) {
+                self.findings.push(
+                    Finding::new(Code::MissingVersion, path, first.location.clone(), "the component has no version")
+                        .about(c.display_id()),
+                );
+            }
+            if let ComponentType::Other(t) = &c.kind {
+                self.findings.push(
+                    Finding::new(
+                        Code::UnknownComponentType,
+                        path,
+                        first.location.clone(),
+                        format!("unknown component type '{t}'"),
+                    )
+                    .about(c.display_id()),
+                );
+            }
+        }
+        Inventory {
+            sources: self.sources,
+            components: self.components,
+            origins: self.origins,
+            graph,
+            roots: self.roots,
+            findings: self.findings,
+        }
+    }
+}
+
+/// What differs between two descriptions of the same component, in words, if anything.
+fn conflict(a: &Component, b: &Component) -> Option<String> {
+    let mut diffs = Vec::new();
+    let mut differ = |what: &str, x: Option<&str>, y: Option<&str>| {
+        if let (Some(x), Some(y)) = (x, y) {
+            if x != y {
+                diffs.push(format!("{what} '{x}' differs from '{y}'"));
+            }
+        }
+    };
+    differ("version", a.version.as_deref(), b.version.as_deref());
+    differ("supplier", a.supplier.as_ref().map(|p| p.name.as_str()), b.supplier.as_ref().map(|p| p.name.as_str()));
+    differ(
+        "manufacturer",
+        a.manufacturer.as_ref().map(|p| p.name.as_str()),
+        b.manufacturer.as_ref().map(|p| p.name.as_str()),
+    );
+    if a.kind != ComponentType::Unspecified && b.kind != ComponentType::Unspecified {
+        differ("type", Some(a.kind.as_str()), Some(b.kind.as_str()));
+    }
+    for ha in &a.hashes {
+        if let Some(hb) = b.hashes.iter().find(|h| h.alg == ha.alg) {
+            if !ha.value.eq_ignore_ascii_case(&hb.value) {
+                diffs.push(format!("{} hash differs", ha.alg));
+            }
+        }
+    }
+    (!diffs.is_empty()).then(|| diffs.join("; "))
+}
+
+/// Keeps what `into` has and takes from `from` whatever `into` lacks.
+fn fill_missing(into: &mut Component, from: Component) {
+    fn take<T>(slot: &mut Option<T>, value: Option<T>) {
+        if slot.is_none() {
+            *slot = value;
+        }
+    }
+    take(&mut into.bom_ref, from.bom_ref);
+    take(&mut into.group, from.group);
+    take(&mut into.version, from.version);
+    take(&mut into.description, from.description);
+    take(&mut into.purl, from.purl);
+    take(&mut into.cpe, from.cpe);
+    take(&mut into.swid, from.swid);
+    take(&mut into.supplier, from.supplier);
+    take(&mut into.manufacturer, from.manufacturer);
+    take(&mut into.originator, from.originator);
+    take(&mut into.publisher, from.publisher);
+    take(&mut into.scope, from.scope);
+    take(&mut into.source_kind, from.source_kind);
+    if into.kind == ComponentType::Unspecified {
+        into.kind = from.kind;
+    }
+    for h in from.hashes {
+        if !into.hashes.iter().any(|x| x.alg == h.alg) {
+            into.hashes.push(h);
+        }
+    }
+    for l in from.licenses {
+        if !into.licenses.contains(&l) {
+            into.licenses.push(l);
+        }
+    }
+    for a in from.authors {
+        if !into.authors.contains(&a) {
+            into.authors.push(a);
+        }
+    }
+    for r in from.external_refs {
+        if !into.external_refs.contains(&r) {
+            into.external_refs.push(r);
+        }
+    }
+    for p in from.properties {
+        if !into.properties.contains(&p) {
+            into.properties.push(p);
+        }
+    }
+    if into.hardware.is_empty() {
+        into.hardware = from.hardware;
+    }
+}

@@ -1,0 +1,67 @@
+//! One model for every inventory format: parse files into [`Document`]s, merge them into an
+//! [`Inventory`] with one dependency graph, and query it.
+
+mod cargo_lock;
+mod cyclonedx_json;
+mod cyclonedx_xml;
+pub mod detect;
+mod finding;
+pub mod graph;
+mod hardware;
+pub mod json;
+mod merge;
+mod model;
+mod spdx3;
+mod spdx_json;
+mod spdx_tag;
+pub mod stats;
+pub mod validate;
+
+pub use finding::{Code, Finding, Level};
+pub use merge::{ComponentId, Inventory};
+pub use model::*;
+
+use crate::error::InputError;
+use std::path::Path;
+
+/// Files larger than this are refused before reading: no real inventory comes near it, and
+/// reading a multi-gigabyte file of garbage would only exhaust memory.
+pub const MAX_FILE_SIZE: u64 = 512 * 1024 * 1024;
+
+/// Reads and parses one inventory file, whatever its format.
+pub fn parse_file(path: &Path) -> Result<Document, InputError> {
+    let meta = std::fs::metadata(path)
+        .map_err(|e| InputError::whole_file(path, format!("cannot read: {e}")))?;
+    if meta.is_dir() {
+        return Err(InputError::whole_file(path, "is a directory, expected an inventory file"));
+    }
+    if meta.len() > MAX_FILE_SIZE {
+        return Err(InputError::whole_file(
+            path,
+            format!("file of {} bytes is larger than the {} byte limit for an inventory", meta.len(), MAX_FILE_SIZE),
+        ));
+    }
+    let bytes =
+        std::fs::read(path).map_err(|e| InputError::whole_file(path, format!("cannot read: {e}")))?;
+    parse_bytes(path, &bytes)
+}
+
+/// Parses the bytes of one inventory file; `path` is only used to name it.
+pub fn parse_bytes(path: &Path, bytes: &[u8]) -> Result<Document, InputError> {
+    match detect::detect(path, bytes)? {
+        Format::CycloneDxJson => cyclonedx_json::parse(path, bytes),
+        Format::CycloneDxXml => cyclonedx_xml::parse(path, bytes),
+        Format::SpdxJson => spdx_json::parse(path, bytes),
+        Format::SpdxTagValue => spdx_tag::parse(path, bytes),
+        Format::Spdx3JsonLd => spdx3::parse(path, bytes),
+        Format::CargoLock => cargo_lock::parse(path, bytes),
+        Format::HardwareCsv => hardware::parse_csv(path, bytes),
+        Format::HardwareToml => hardware::parse_toml(path, bytes),
+    }
+}
+
+/// Reads several files and merges them into one inventory.
+pub fn load(paths: &[impl AsRef<Path>]) -> Result<Inventory, InputError> {
+    let docs = paths.iter().map(|p| parse_file(p.as_ref())).collect::<Result<Vec<_>, _>>()?;
+    Ok(Inventory::from_documents(docs))
+}

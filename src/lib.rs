@@ -1,0 +1,12 @@
+//! anbao: security assurance for government informatization projects.
+//!
+//! The library is the whole domain core: inventories, (later) policy, assessments, drills and the
+//! record ledger. The `cli` and `tui` modules are the only front ends and hold no domain logic.
+
+pub mod error;
+pub mod i18n;
+pub mod inventory;
+pub mod workspace;
+
+#[doc(hidden)]
+pub mod cli;

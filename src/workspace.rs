@@ -1,0 +1,207 @@
+//! Finding and loading a project workspace: `anbao.toml` and the folders beside it.
+
+use crate::error::{InputError, Location};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+pub const MANIFEST: &str = "anbao.toml";
+
+/// One government informatization project, as described by its `anbao.toml`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    pub project: Project,
+    pub units: Units,
+    #[serde(default)]
+    pub milestones: Milestones,
+    #[serde(default)]
+    pub inventories: InventoryConfig,
+    #[serde(default)]
+    pub crypto: CryptoConfig,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Project {
+    pub name: String,
+    #[serde(default)]
+    pub name_en: Option<String>,
+    pub code: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// True for demo data that does not describe a real project.
+    #[serde(default)]
+    pub illustrative: bool,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Unit {
+    pub name: String,
+    #[serde(default)]
+    pub name_en: Option<String>,
+    #[serde(default)]
+    pub contact: Option<String>,
+}
+
+/// The parties the city's measures name.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Units {
+    /// 项目实施单位: the department that owns the project.
+    pub implementing: Unit,
+    /// 项目建设单位: the contractor that builds it.
+    pub construction: Unit,
+    /// 项目监理单位: the independent supervisor.
+    #[serde(default)]
+    pub supervision: Option<Unit>,
+}
+
+/// Milestone dates; a missing date means the step has not happened yet.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Milestones {
+    pub contract_signed: Option<NaiveDate>,
+    pub contract_filed: Option<NaiveDate>,
+    pub supervision_contracted: Option<NaiveDate>,
+    pub supervision_filed: Option<NaiveDate>,
+    pub construction_started: Option<NaiveDate>,
+    pub acceptance_completed: Option<NaiveDate>,
+    pub acceptance_report_filed: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct InventoryConfig {
+    /// Files or folders, relative to the workspace, holding the inventories.
+    #[serde(default = "default_inventory_paths")]
+    pub paths: Vec<PathBuf>,
+}
+
+impl Default for InventoryConfig {
+    fn default() -> Self {
+        InventoryConfig { paths: default_inventory_paths() }
+    }
+}
+
+fn default_inventory_paths() -> Vec<PathBuf> {
+    vec![PathBuf::from("inventories")]
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CryptoProfile {
+    /// SHA-256 and Ed25519.
+    #[default]
+    Intl,
+    /// SM3 and SM2, the national algorithms.
+    Gm,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CryptoConfig {
+    #[serde(default)]
+    pub profile: CryptoProfile,
+}
+
+/// A loaded workspace: its root folder and manifest.
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    pub root: PathBuf,
+    pub manifest: Manifest,
+}
+
+impl Workspace {
+    /// Finds the workspace containing `start`: the nearest folder upwards with an `anbao.toml`.
+    pub fn discover(start: &Path) -> Result<Workspace, InputError> {
+        let start = start.canonicalize().unwrap_or_else(|_| start.to_path_buf());
+        for dir in start.ancestors() {
+            let manifest = dir.join(MANIFEST);
+            if manifest.is_file() {
+                return Workspace::open(dir);
+            }
+        }
+        Err(InputError::whole_file(
+            &start,
+            format!("no '{MANIFEST}' here or in any parent folder: run anbao inside a workspace, pass --workspace DIR, or name inventory files"),
+        ))
+    }
+
+    /// Opens the workspace whose manifest is `root/anbao.toml`.
+    pub fn open(root: &Path) -> Result<Workspace, InputError> {
+        let path = root.join(MANIFEST);
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| InputError::whole_file(&path, format!("cannot read: {e}")))?;
+        let manifest = parse_toml::<Manifest>(&path, &text)?;
+        Ok(Workspace { root: root.to_path_buf(), manifest })
+    }
+
+    /// Every inventory file of the workspace, in a stable order: the configured files, and the
+    /// files inside the configured folders (not hidden, not README/notes), sorted by path.
+    pub fn inventory_files(&self) -> Result<Vec<PathBuf>, InputError> {
+        let mut files = Vec::new();
+        for rel in &self.manifest.inventories.paths {
+            let path = self.root.join(rel);
+            if path.is_dir() {
+                let entries = std::fs::read_dir(&path)
+                    .map_err(|e| InputError::whole_file(&path, format!("cannot list: {e}")))?;
+                let mut found: Vec<PathBuf> = entries
+                    .filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| p.is_file() && is_inventory_candidate(p))
+                    .collect();
+                found.sort();
+                files.extend(found);
+            } else if path.is_file() {
+                files.push(path);
+            } else {
+                return Err(InputError::whole_file(
+                    &self.root.join(MANIFEST),
+                    format!("inventory path '{}' does not exist", rel.display()),
+                ));
+            }
+        }
+        Ok(files)
+    }
+}
+
+/// Files in an inventory folder that are documentation rather than inventories.
+fn is_inventory_candidate(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let lower = name.to_ascii_lowercase();
+    !(name.starts_with('.') || lower.ends_with(".md") || lower.ends_with(".txt"))
+}
+
+/// Parses TOML into `T`, reporting errors as `file:line:column: message`.
+pub fn parse_toml<T: serde::de::DeserializeOwned>(path: &Path, text: &str) -> Result<T, InputError> {
+    toml::from_str::<T>(text).map_err(|e| toml_error(path, text, &e))
+}
+
+/// Turns a `toml` error into an [`InputError`] with line and column.
+pub fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> InputError {
+    let location = match e.span() {
+        Some(span) => Location::from_offset(text.as_bytes(), span.start),
+        None => Location::File,
+    };
+    InputError::new(path, location, e.message().trim().replace('\n', " "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_keys_are_errors_with_line_and_column() {
+        let text = "[project]\nname = \"x\"\ncode = \"c\"\ncolour = \"red\"\n";
+        #[derive(Debug, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct Only {
+            project: Project,
+        }
+        let err = parse_toml::<Only>(Path::new("anbao.toml"), text).unwrap_err();
+        assert_eq!(err.location, Location::LineCol { line: 4, column: 1 });
+        assert!(err.message.contains("colour"), "{}", err.message);
+    }
+}
