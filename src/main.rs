@@ -1,1 +1,5 @@
-fn main() {}
+//! The `anbao` binary: parse arguments, run, map the outcome to an exit code.
+
+fn main() -> std::process::ExitCode {
+    anbao::cli::run()
+}

@@ -2,8 +2,7 @@
 //! [`Inventory`] with one dependency graph, and query it.
 
 mod cargo_lock;
-mod cyclonedx_json;
-mod cyclonedx_xml;
+mod cyclonedx;
 pub mod detect;
 mod finding;
 pub mod graph;
@@ -18,7 +17,7 @@ pub mod stats;
 pub mod validate;
 
 pub use finding::{Code, Finding, Level};
-pub use merge::{ComponentId, Inventory};
+pub use merge::{ComponentId, Inventory, Origin, Source};
 pub use model::*;
 
 use crate::error::InputError;
@@ -49,8 +48,8 @@ pub fn parse_file(path: &Path) -> Result<Document, InputError> {
 /// Parses the bytes of one inventory file; `path` is only used to name it.
 pub fn parse_bytes(path: &Path, bytes: &[u8]) -> Result<Document, InputError> {
     match detect::detect(path, bytes)? {
-        Format::CycloneDxJson => cyclonedx_json::parse(path, bytes),
-        Format::CycloneDxXml => cyclonedx_xml::parse(path, bytes),
+        Format::CycloneDxJson => cyclonedx::json::parse(path, bytes),
+        Format::CycloneDxXml => cyclonedx::xml::parse(path, bytes),
         Format::SpdxJson => spdx_json::parse(path, bytes),
         Format::SpdxTagValue => spdx_tag::parse(path, bytes),
         Format::Spdx3JsonLd => spdx3::parse(path, bytes),
@@ -62,6 +61,18 @@ pub fn parse_bytes(path: &Path, bytes: &[u8]) -> Result<Document, InputError> {
 
 /// Reads several files and merges them into one inventory.
 pub fn load(paths: &[impl AsRef<Path>]) -> Result<Inventory, InputError> {
-    let docs = paths.iter().map(|p| parse_file(p.as_ref())).collect::<Result<Vec<_>, _>>()?;
+    load_with(paths, &|_, _| {})
+}
+
+/// Like [`load`], calling `on_file(index, path)` as each file is started (for progress).
+pub fn load_with(
+    paths: &[impl AsRef<Path>],
+    on_file: &dyn Fn(usize, &Path),
+) -> Result<Inventory, InputError> {
+    let mut docs = Vec::with_capacity(paths.len());
+    for (i, p) in paths.iter().enumerate() {
+        on_file(i, p.as_ref());
+        docs.push(parse_file(p.as_ref())?);
+    }
     Ok(Inventory::from_documents(docs))
 }

@@ -1,0 +1,171 @@
+//! The command-line front end: clap definitions and presentation, no domain logic.
+//!
+//! Exit codes: 0 clean, 1 a check or validation failed, 2 could not run.
+
+mod inventory;
+mod output;
+mod progress;
+
+use crate::i18n::{tr, Lang, Text};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// 安保 anbao: security assurance for government informatization projects
+/// (政务信息化项目安全保障工具).
+#[derive(Debug, Parser)]
+#[command(name = "anbao", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// Workspace folder holding anbao.toml (default: the nearest one upwards) / 工作区目录
+    #[arg(short = 'C', long, global = true, value_name = "DIR", env = "ANBAO_WORKSPACE")]
+    workspace: Option<PathBuf>,
+
+    /// Language of the output (default: ANBAO_LANG, then the locale) / 输出语言
+    #[arg(long, global = true, value_enum)]
+    lang: Option<LangArg>,
+
+    /// When to colour the output; NO_COLOR is always honoured / 何时使用颜色
+    #[arg(long, global = true, value_enum, default_value = "auto")]
+    color: ColorArg,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum LangArg {
+    Zh,
+    En,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Read, query and validate inventories (SBOMs, lockfiles, hardware lists) / 软硬件清单
+    #[command(subcommand)]
+    Inventory(inventory::InventoryCommand),
+    /// Explain a finding code / 解释问题代码
+    Explain {
+        /// The code, e.g. dangling-dependency-ref
+        code: String,
+    },
+    /// Print shell completions / 生成命令行补全脚本
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page, or write one page per command into a folder / 生成手册页
+    Man {
+        /// Write anbao.1 and one page per subcommand into this folder
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+}
+
+/// What a command reports back to `run`.
+pub enum Outcome {
+    /// Ran, nothing failed.
+    Clean,
+    /// Ran, and the check or validation failed.
+    Failed,
+}
+
+/// Settings every command needs.
+pub struct Context {
+    pub lang: Lang,
+    pub workspace: Option<PathBuf>,
+}
+
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            // clap uses 2 for usage errors and 0 for --help/--version, as we do.
+            return ExitCode::from(e.exit_code().clamp(0, 2) as u8);
+        }
+    };
+    match cli.color {
+        ColorArg::Auto => {}
+        ColorArg::Always if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) => {
+            anstream::ColorChoice::Never.write_global()
+        }
+        ColorArg::Always => anstream::ColorChoice::Always.write_global(),
+        ColorArg::Never => anstream::ColorChoice::Never.write_global(),
+    }
+    let lang = match cli.lang {
+        Some(LangArg::Zh) => Lang::Zh,
+        Some(LangArg::En) => Lang::En,
+        None => Lang::from_env(),
+    };
+    let ctx = Context { lang, workspace: cli.workspace };
+    let result = match cli.command {
+        Command::Inventory(cmd) => inventory::run(&ctx, cmd),
+        Command::Explain { code } => explain(&ctx, &code),
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "anbao", &mut std::io::stdout());
+            Ok(Outcome::Clean)
+        }
+        Command::Man { out } => man(out),
+    };
+    match result {
+        Ok(Outcome::Clean) => ExitCode::SUCCESS,
+        Ok(Outcome::Failed) => ExitCode::from(1),
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            let mut err = anstream::stderr();
+            let style = anstyle::Style::new().bold().fg_color(Some(anstyle::AnsiColor::Red.into()));
+            let _ = write!(err, "{style}{}{style:#}: {e}", tr(lang, Text::Error));
+            for cause in e.chain().skip(1) {
+                let _ = write!(err, ": {cause}");
+            }
+            let _ = writeln!(err);
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
+}
+
+fn explain(ctx: &Context, code: &str) -> anyhow::Result<Outcome> {
+    let Some(c) = crate::inventory::Code::parse(code) else {
+        let known: Vec<_> = crate::inventory::Code::ALL.iter().map(|c| c.as_str()).collect();
+        anyhow::bail!("unknown code '{code}'; known codes: {}", known.join(", "));
+    };
+    let mut out = anstream::stdout().lock();
+    writeln!(out, "{} ({})", c.as_str(), c.default_level().as_str())?;
+    writeln!(out, "{}", crate::i18n::explain_inventory_code(ctx.lang, c))?;
+    Ok(Outcome::Clean)
+}
+
+fn man(out: Option<PathBuf>) -> anyhow::Result<Outcome> {
+    use anyhow::Context as _;
+    let cmd = Cli::command();
+    match out {
+        None => clap_mangen::Man::new(cmd).render(&mut std::io::stdout())?,
+        Some(dir) => {
+            std::fs::create_dir_all(&dir).with_context(|| format!("cannot create '{}'", dir.display()))?;
+            clap_mangen::generate_to(cmd, &dir).with_context(|| format!("cannot write man pages to '{}'", dir.display()))?;
+        }
+    }
+    Ok(Outcome::Clean)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,114 @@
+//! Presentation helpers: aligned tables that respect double-width Chinese characters, headings,
+//! and JSON envelopes with a schema id.
+
+use anstyle::Style;
+use serde::Serialize;
+use std::io::{self, Write};
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+pub const BOLD: Style = Style::new().bold();
+pub const DIM: Style = Style::new().dimmed();
+pub const RED: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(anstyle::AnsiColor::Red)));
+pub const YELLOW: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(anstyle::AnsiColor::Yellow)));
+pub const GREEN: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(anstyle::AnsiColor::Green)));
+
+/// Cuts `s` to at most `max` display columns, ending with `…` when cut; never splits a
+/// character.
+pub fn fit(s: &str, max: usize) -> String {
+    if s.width() <= max {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for ch in s.chars() {
+        let w = ch.width().unwrap_or(0);
+        if used + w + 1 > max {
+            break;
+        }
+        out.push(ch);
+        used += w;
+    }
+    out.push('…');
+    out
+}
+
+/// A table of text cells printed with columns aligned by display width.
+pub struct Table {
+    headers: Vec<String>,
+    rows: Vec<Vec<String>>,
+    max_width: usize,
+}
+
+impl Table {
+    pub fn new(headers: &[&str]) -> Table {
+        Table { headers: headers.iter().map(|h| h.to_string()).collect(), rows: Vec::new(), max_width: 48 }
+    }
+
+    pub fn row(&mut self, cells: Vec<String>) {
+        self.rows.push(cells);
+    }
+
+    pub fn write(&self, out: &mut impl Write) -> io::Result<()> {
+        let cells: Vec<Vec<String>> =
+            self.rows.iter().map(|r| r.iter().map(|c| fit(c, self.max_width)).collect()).collect();
+        let mut widths: Vec<usize> = self.headers.iter().map(|h| h.width()).collect();
+        for row in &cells {
+            for (i, c) in row.iter().enumerate() {
+                if i < widths.len() {
+                    widths[i] = widths[i].max(c.width());
+                }
+            }
+        }
+        let line = |out: &mut dyn Write, row: &[String], style: Style| -> io::Result<()> {
+            let last = row.len().saturating_sub(1);
+            for (i, c) in row.iter().enumerate() {
+                let pad = if i == last { 0 } else { widths[i].saturating_sub(c.width()) + 2 };
+                write!(out, "{style}{c}{style:#}{}", " ".repeat(pad))?;
+            }
+            writeln!(out)
+        };
+        line(out, &self.headers, BOLD)?;
+        for row in &cells {
+            line(out, row, Style::new())?;
+        }
+        Ok(())
+    }
+}
+
+/// Writes `body` as pretty JSON inside `{"schema": ID, ...body}`.
+pub fn write_json<T: Serialize>(out: &mut impl Write, schema: &str, body: &T) -> anyhow::Result<()> {
+    let mut value = serde_json::to_value(body)?;
+    let object = match value.as_object_mut() {
+        Some(o) => std::mem::take(o),
+        None => anyhow::bail!("internal: JSON body for {schema} is not an object"),
+    };
+    let mut envelope = serde_json::Map::new();
+    envelope.insert("schema".into(), schema.into());
+    envelope.extend(object);
+    serde_json::to_writer_pretty(&mut *out, &envelope)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fit_counts_double_width_characters_and_never_splits_them() {
+        assert_eq!(fit("华为技术有限公司", 8), "华为技…");
+        assert_eq!(fit("华为技术有限公司", 16), "华为技术有限公司");
+        assert_eq!(fit("abcdef", 4), "abc…");
+    }
+
+    #[test]
+    fn tables_align_by_display_width() {
+        let mut t = Table::new(&["名称", "v"]);
+        t.row(vec!["华为".into(), "1".into()]);
+        t.row(vec!["ab".into(), "2".into()]);
+        let mut buf = Vec::new();
+        t.write(&mut buf).unwrap();
+        let text = String::from_utf8(buf).unwrap();
+        assert_eq!(text, "名称  v\n华为  1\nab    2\n");
+    }
+}
