@@ -26,7 +26,10 @@ impl Location {
         let before = &text[..offset];
         let line = memchr::memchr_iter(b'\n', before).count() + 1;
         let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
-        let column = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+        let column = String::from_utf8_lossy(&before[line_start..])
+            .chars()
+            .count()
+            + 1;
         Location::LineCol { line, column }
     }
 }
@@ -54,12 +57,27 @@ pub struct InputError {
 
 impl InputError {
     pub fn new(file: &Path, location: Location, message: impl Into<String>) -> Self {
-        InputError { file: file.to_path_buf(), location, message: message.into() }
+        InputError {
+            file: file.to_path_buf(),
+            location,
+            message: one_line(&message.into()),
+        }
     }
 
     pub fn whole_file(file: &Path, message: impl Into<String>) -> Self {
         InputError::new(file, Location::File, message)
     }
+}
+
+/// Folds a message from a library (some span several lines, with source excerpts) into one
+/// line, so every error stays one line on the terminal and in logs.
+fn one_line(message: &str) -> String {
+    let parts: Vec<&str> = message
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    parts.join("; ")
 }
 
 impl fmt::Display for InputError {
@@ -80,14 +98,24 @@ mod tests {
     #[test]
     fn offsets_become_line_and_character_column() {
         let text = "ab\n设备,x\n".as_bytes();
-        assert_eq!(Location::from_offset(text, 0), Location::LineCol { line: 1, column: 1 });
+        assert_eq!(
+            Location::from_offset(text, 0),
+            Location::LineCol { line: 1, column: 1 }
+        );
         // "设备," is 7 bytes; offset 10 is the 'x' on line 2, the fourth character.
-        assert_eq!(Location::from_offset(text, 10), Location::LineCol { line: 2, column: 4 });
+        assert_eq!(
+            Location::from_offset(text, 10),
+            Location::LineCol { line: 2, column: 4 }
+        );
     }
 
     #[test]
     fn displays_as_one_line() {
-        let e = InputError::new(Path::new("a.json"), Location::Pointer("/x/0".into()), "expected a string");
+        let e = InputError::new(
+            Path::new("a.json"),
+            Location::Pointer("/x/0".into()),
+            "expected a string",
+        );
         assert_eq!(e.to_string(), "a.json:/x/0: expected a string");
         let e = InputError::whole_file(Path::new("b.bin"), "binary file");
         assert_eq!(e.to_string(), "b.bin: binary file");

@@ -15,7 +15,11 @@ impl Lang {
         let lower = s.trim().to_ascii_lowercase();
         if lower.starts_with("zh") {
             Some(Lang::Zh)
-        } else if lower.starts_with("en") || lower == "c" || lower == "posix" || lower.starts_with("c.") {
+        } else if lower.starts_with("en")
+            || lower == "c"
+            || lower == "posix"
+            || lower.starts_with("c.")
+        {
             Some(Lang::En)
         } else {
             None
@@ -166,16 +170,34 @@ pub fn tr(lang: Lang, t: Text) -> &'static str {
         Text::Findings => ("Findings", "发现的问题"),
         Text::NoFindings => ("no findings", "未发现问题"),
         Text::NoComponents => ("no components", "没有组件"),
-        Text::InclusionPaths => ("inclusion paths from the product root", "自产品根的引入路径"),
+        Text::InclusionPaths => (
+            "inclusion paths from the product root",
+            "自产品根的引入路径",
+        ),
         Text::IsRoot => ("is a product root", "是产品根"),
-        Text::NotReachable => ("is not reachable from any product root", "无法从任何产品根到达"),
-        Text::MorePathsExist => ("more paths exist; raise --max-paths to see them", "还有更多路径；可增大 --max-paths 查看"),
+        Text::NotReachable => (
+            "is not reachable from any product root",
+            "无法从任何产品根到达",
+        ),
+        Text::MorePathsExist => (
+            "more paths exist; raise --max-paths to see them",
+            "还有更多路径；可增大 --max-paths 查看",
+        ),
         Text::NoSuchComponent => ("no component matches", "没有匹配的组件"),
-        Text::Ambiguous => ("several components match; name one by purl or name@version", "匹配到多个组件；请用 purl 或 名称@版本 指定"),
+        Text::Ambiguous => (
+            "several components match; name one by purl or name@version",
+            "匹配到多个组件；请用 purl 或 名称@版本 指定",
+        ),
         Text::Valid => ("valid", "有效"),
         Text::Invalid => ("invalid", "无效"),
-        Text::StrictChecked => ("checked against the CycloneDX specification", "已按 CycloneDX 规范严格校验"),
-        Text::StructuralOnly => ("structural checks only (strict validation covers CycloneDX 1.3 to 1.5)", "仅结构检查（严格校验支持 CycloneDX 1.3 至 1.5）"),
+        Text::StrictChecked => (
+            "checked against the CycloneDX specification",
+            "已按 CycloneDX 规范严格校验",
+        ),
+        Text::StructuralOnly => (
+            "structural checks only (strict validation covers CycloneDX 1.3 to 1.5)",
+            "仅结构检查（严格校验支持 CycloneDX 1.3 至 1.5）",
+        ),
         Text::Reading => ("reading", "正在读取"),
         Text::AndMore => ("and more", "等"),
         Text::None => ("(none)", "（无）"),
@@ -200,6 +222,24 @@ pub struct L(pub Lang, pub Text);
 impl fmt::Display for L {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(tr(self.0, self.1))
+    }
+}
+
+/// The name of an NTIA minimum element.
+pub fn ntia_label(lang: Lang, element: crate::inventory::stats::NtiaElement) -> &'static str {
+    use crate::inventory::stats::NtiaElement::*;
+    let (en, zh) = match element {
+        Supplier => ("supplier", "供应商"),
+        Name => ("name", "组件名称"),
+        Version => ("version", "版本"),
+        UniqueId => ("unique identifier", "唯一标识"),
+        DependencyRelationship => ("dependency relationship", "依赖关系"),
+        Author => ("author of SBOM data", "SBOM 数据作者"),
+        Timestamp => ("timestamp", "时间戳"),
+    };
+    match lang {
+        Lang::En => en,
+        Lang::Zh => zh,
     }
 }
 

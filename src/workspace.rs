@@ -81,7 +81,9 @@ pub struct InventoryConfig {
 
 impl Default for InventoryConfig {
     fn default() -> Self {
-        InventoryConfig { paths: default_inventory_paths() }
+        InventoryConfig {
+            paths: default_inventory_paths(),
+        }
     }
 }
 
@@ -135,7 +137,10 @@ impl Workspace {
         let text = std::fs::read_to_string(&path)
             .map_err(|e| InputError::whole_file(&path, format!("cannot read: {e}")))?;
         let manifest = parse_toml::<Manifest>(&path, &text)?;
-        Ok(Workspace { root: root.to_path_buf(), manifest })
+        Ok(Workspace {
+            root: root.to_path_buf(),
+            manifest,
+        })
     }
 
     /// Every inventory file of the workspace, in a stable order: the configured files, and the
@@ -174,7 +179,10 @@ fn is_inventory_candidate(path: &Path) -> bool {
 }
 
 /// Parses TOML into `T`, reporting errors as `file:line:column: message`.
-pub fn parse_toml<T: serde::de::DeserializeOwned>(path: &Path, text: &str) -> Result<T, InputError> {
+pub fn parse_toml<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    text: &str,
+) -> Result<T, InputError> {
     toml::from_str::<T>(text).map_err(|e| toml_error(path, text, &e))
 }
 

@@ -71,7 +71,11 @@ pub fn run(ctx: &Context, cmd: InventoryCommand) -> anyhow::Result<Outcome> {
         InventoryCommand::List { input, kind } => list(ctx, &input, kind.as_deref()),
         InventoryCommand::Show { component, input } => show(ctx, &input, &component),
         InventoryCommand::Stats { input } => stats_cmd(ctx, &input),
-        InventoryCommand::Why { component, input, max_paths } => why(ctx, &input, &component, max_paths),
+        InventoryCommand::Why {
+            component,
+            input,
+            max_paths,
+        } => why(ctx, &input, &component, max_paths),
         InventoryCommand::Validate { input } => validate_cmd(ctx, &input),
     }
 }
@@ -83,11 +87,16 @@ fn files(ctx: &Context, input: &Input) -> anyhow::Result<Vec<PathBuf>> {
     }
     let ws = match &ctx.workspace {
         Some(dir) => Workspace::open(dir)?,
-        None => Workspace::discover(&std::env::current_dir().context("cannot read the current folder")?)?,
+        None => Workspace::discover(
+            &std::env::current_dir().context("cannot read the current folder")?,
+        )?,
     };
     let files = ws.inventory_files()?;
     if files.is_empty() {
-        bail!("the workspace at '{}' has no inventory files", ws.root.display());
+        bail!(
+            "the workspace at '{}' has no inventory files",
+            ws.root.display()
+        );
     }
     Ok(files)
 }
@@ -95,11 +104,16 @@ fn files(ctx: &Context, input: &Input) -> anyhow::Result<Vec<PathBuf>> {
 fn load(ctx: &Context, input: &Input) -> anyhow::Result<Inventory> {
     let files = files(ctx, input)?;
     let label = tr(ctx.lang, Text::Reading);
-    Ok(progress::with_progress(label, files.len(), |report| inventory::load_with(&files, report))?)
+    Ok(progress::with_progress(label, files.len(), |report| {
+        inventory::load_with(&files, report)
+    })?)
 }
 
 fn file_name(path: &Path) -> String {
-    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
 }
 
 fn license_summary(c: &inventory::Component) -> String {
@@ -135,7 +149,10 @@ fn component_out(inv: &Inventory, id: ComponentId) -> ComponentOut<'_> {
         component: &inv.components[id],
         described_in: inv.origins[id]
             .iter()
-            .map(|o| OriginOut { file: inv.sources[o.source].path.clone(), location: o.location.clone() })
+            .map(|o| OriginOut {
+                file: inv.sources[o.source].path.clone(),
+                location: o.location.clone(),
+            })
             .collect(),
     }
 }
@@ -213,7 +230,11 @@ fn show(ctx: &Context, input: &Input, query: &str) -> anyhow::Result<Outcome> {
             includes: Vec<String>,
             findings: Vec<&'a Finding>,
         }
-        let names = |v: Vec<ComponentId>| v.into_iter().map(|i| inv.components[i].display_id()).collect();
+        let names = |v: Vec<ComponentId>| {
+            v.into_iter()
+                .map(|i| inv.components[i].display_id())
+                .collect()
+        };
         let body = ShowOut {
             components: ids
                 .iter()
@@ -239,7 +260,10 @@ fn show(ctx: &Context, input: &Input, query: &str) -> anyhow::Result<Outcome> {
 
 fn findings_about(inv: &Inventory, id: ComponentId) -> Vec<&Finding> {
     let name = inv.components[id].display_id();
-    inv.findings.iter().filter(|f| f.component.as_deref() == Some(name.as_str())).collect()
+    inv.findings
+        .iter()
+        .filter(|f| f.component.as_deref() == Some(name.as_str()))
+        .collect()
 }
 
 fn show_one(out: &mut impl Write, l: Lang, inv: &Inventory, id: ComponentId) -> anyhow::Result<()> {
@@ -260,23 +284,50 @@ fn show_one(out: &mut impl Write, l: Lang, inv: &Inventory, id: ComponentId) -> 
     field(Text::Type, c.kind.as_str().to_string())?;
     field(Text::Supplier, party(&c.supplier))?;
     field(Text::Manufacturer, party(&c.manufacturer))?;
-    field(Text::Authors, c.authors.iter().map(|a| a.name.as_str()).collect::<Vec<_>>().join(", "))?;
+    field(
+        Text::Authors,
+        c.authors
+            .iter()
+            .map(|a| a.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+    )?;
     field(Text::Publisher, c.publisher.clone().unwrap_or_default())?;
     field(Text::Purl, c.purl.clone().unwrap_or_default())?;
     field(Text::Cpe, c.cpe.clone().unwrap_or_default())?;
     field(Text::Swid, c.swid.clone().unwrap_or_default())?;
     field(Text::License, license_summary(c))?;
-    field(Text::Hashes, c.hashes.iter().map(|h| format!("{}:{}", h.alg, h.value)).collect::<Vec<_>>().join(" "))?;
+    field(
+        Text::Hashes,
+        c.hashes
+            .iter()
+            .map(|h| format!("{}:{}", h.alg, h.value))
+            .collect::<Vec<_>>()
+            .join(" "),
+    )?;
     field(
         Text::SourceKind,
-        c.source_kind.map(|s| serde_json::to_value(s).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()).unwrap_or_default(),
+        c.source_kind
+            .map(|s| {
+                serde_json::to_value(s)
+                    .ok()
+                    .and_then(|v| v.as_str().map(String::from))
+                    .unwrap_or_default()
+            })
+            .unwrap_or_default(),
     )?;
     let hw = &c.hardware;
     field(Text::Model, hw.model.clone().unwrap_or_default())?;
     field(Text::Firmware, hw.firmware.clone().unwrap_or_default())?;
     field(Text::SerialNumbers, hw.serial_numbers.join(", "))?;
-    field(Text::Quantity, hw.quantity.map(|q| q.to_string()).unwrap_or_default())?;
-    field(Text::CountryOfOrigin, hw.country_of_origin.clone().unwrap_or_default())?;
+    field(
+        Text::Quantity,
+        hw.quantity.map(|q| q.to_string()).unwrap_or_default(),
+    )?;
+    field(
+        Text::CountryOfOrigin,
+        hw.country_of_origin.clone().unwrap_or_default(),
+    )?;
     field(
         Text::Certificates,
         hw.certificates
@@ -288,10 +339,35 @@ fn show_one(out: &mut impl Write, l: Lang, inv: &Inventory, id: ComponentId) -> 
             .collect::<Vec<_>>()
             .join(", "),
     )?;
-    field(Text::Description, c.description.as_deref().map(|d| fit(d, 100)).unwrap_or_default())?;
-    field(Text::ExternalRefs, c.external_refs.iter().map(|r| format!("{}: {}", r.kind, r.url)).collect::<Vec<_>>().join("; "))?;
-    field(Text::Properties, c.properties.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; "))?;
-    let names = |v: Vec<ComponentId>| v.into_iter().map(|i| inv.components[i].display_id()).collect::<Vec<_>>().join(", ");
+    field(
+        Text::Description,
+        c.description
+            .as_deref()
+            .map(|d| fit(d, 100))
+            .unwrap_or_default(),
+    )?;
+    field(
+        Text::ExternalRefs,
+        c.external_refs
+            .iter()
+            .map(|r| format!("{}: {}", r.kind, r.url))
+            .collect::<Vec<_>>()
+            .join("; "),
+    )?;
+    field(
+        Text::Properties,
+        c.properties
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; "),
+    )?;
+    let names = |v: Vec<ComponentId>| {
+        v.into_iter()
+            .map(|i| inv.components[i].display_id())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     field(Text::IncludedBy, names(inv.parents_of(id)))?;
     field(Text::Includes, names(inv.children_of(id)))?;
     field(
@@ -303,7 +379,13 @@ fn show_one(out: &mut impl Write, l: Lang, inv: &Inventory, id: ComponentId) -> 
             .join("; "),
     )?;
     for f in findings_about(inv, id) {
-        writeln!(out, "  {YELLOW}{}{YELLOW:#} [{}] {}", f.level.as_str(), f.code, f.message)?;
+        writeln!(
+            out,
+            "  {YELLOW}{}{YELLOW:#} [{}] {}",
+            f.level.as_str(),
+            f.code,
+            f.message
+        )?;
     }
     Ok(())
 }
@@ -317,7 +399,16 @@ fn stats_cmd(ctx: &Context, input: &Input) -> anyhow::Result<Outcome> {
         return Ok(Outcome::Clean);
     }
     let l = ctx.lang;
-    writeln!(out, "{}: {}   {}: {}   {}: {}", L(l, Text::Files), s.files, L(l, Text::Components), s.components, L(l, Text::Edges), s.edges)?;
+    writeln!(
+        out,
+        "{}: {}   {}: {}   {}: {}",
+        L(l, Text::Files),
+        s.files,
+        L(l, Text::Components),
+        s.components,
+        L(l, Text::Edges),
+        s.edges
+    )?;
     for (title, map) in [
         (Text::ByType, &s.by_type),
         (Text::BySupplier, &s.by_supplier),
@@ -329,12 +420,21 @@ fn stats_cmd(ctx: &Context, input: &Input) -> anyhow::Result<Outcome> {
         entries.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
         const SHOWN: usize = 12;
         for (k, v) in entries.iter().take(SHOWN) {
-            let k = if k.as_str() == stats::NONE_KEY { tr(l, Text::None) } else { k.as_str() };
+            let k = if k.as_str() == stats::NONE_KEY {
+                tr(l, Text::None)
+            } else {
+                k.as_str()
+            };
             writeln!(out, "  {v:>6}  {}", fit(k, 60))?;
         }
         if entries.len() > SHOWN {
             let rest: usize = entries[SHOWN..].iter().map(|(_, v)| **v).sum();
-            writeln!(out, "  {rest:>6}  {DIM}… {} {}{DIM:#}", entries.len() - SHOWN, L(l, Text::AndMore))?;
+            writeln!(
+                out,
+                "  {rest:>6}  {DIM}… {} {}{DIM:#}",
+                entries.len() - SHOWN,
+                L(l, Text::AndMore)
+            )?;
         }
     }
     writeln!(out, "\n{BOLD}{}{BOLD:#}", L(l, Text::Graph))?;
@@ -343,14 +443,41 @@ fn stats_cmd(ctx: &Context, input: &Input) -> anyhow::Result<Outcome> {
             return tr(l, Text::None).to_string();
         }
         let shown: Vec<_> = v.iter().take(8).map(String::as_str).collect();
-        let more = if v.len() > 8 { format!(" … (+{})", v.len() - 8) } else { String::new() };
+        let more = if v.len() > 8 {
+            format!(" … (+{})", v.len() - 8)
+        } else {
+            String::new()
+        };
         format!("{}{more}", shown.join(", "))
     };
-    writeln!(out, "  {}: {} — {}", L(l, Text::Roots), s.roots.len(), list(&s.roots))?;
-    writeln!(out, "  {}: {} — {}", L(l, Text::Orphans), s.orphans.len(), list(&s.orphans))?;
+    writeln!(
+        out,
+        "  {}: {} — {}",
+        L(l, Text::Roots),
+        s.roots.len(),
+        list(&s.roots)
+    )?;
+    writeln!(
+        out,
+        "  {}: {} — {}",
+        L(l, Text::Orphans),
+        s.orphans.len(),
+        list(&s.orphans)
+    )?;
     let cycles: Vec<String> = s.cycles.iter().map(|c| c.join(" ↔ ")).collect();
-    writeln!(out, "  {}: {} — {}", L(l, Text::Cycles), s.cycles.len(), list(&cycles))?;
-    writeln!(out, "  {}: {}", L(l, Text::DanglingRefs), s.dangling_references)?;
+    writeln!(
+        out,
+        "  {}: {} — {}",
+        L(l, Text::Cycles),
+        s.cycles.len(),
+        list(&cycles)
+    )?;
+    writeln!(
+        out,
+        "  {}: {}",
+        L(l, Text::DanglingRefs),
+        s.dangling_references
+    )?;
     writeln!(out, "\n{BOLD}{}{BOLD:#}", L(l, Text::NtiaCompleteness))?;
     for c in &s.ntia {
         let style = match c.permille {
@@ -358,9 +485,23 @@ fn stats_cmd(ctx: &Context, input: &Input) -> anyhow::Result<Outcome> {
             p if p >= 800 => YELLOW,
             _ => RED,
         };
-        write!(out, "  {:<24} {style}{:>6}{style:#}  {}/{}", c.element.as_str(), c.percent(), c.present, c.total)?;
+        let label = crate::i18n::ntia_label(l, c.element);
+        let pad = 26usize.saturating_sub(unicode_width::UnicodeWidthStr::width(label));
+        write!(
+            out,
+            "  {label}{}{style}{:>6}{style:#}  {}/{}",
+            " ".repeat(pad),
+            c.percent(),
+            c.present,
+            c.total
+        )?;
         if !c.missing.is_empty() {
-            write!(out, "  {DIM}{}: {}{DIM:#}", L(l, Text::MissingIn), list(&c.missing))?;
+            write!(
+                out,
+                "  {DIM}{}: {}{DIM:#}",
+                L(l, Text::MissingIn),
+                list(&c.missing)
+            )?;
         }
         writeln!(out)?;
     }
@@ -371,7 +512,10 @@ fn why(ctx: &Context, input: &Input, query: &str, max_paths: usize) -> anyhow::R
     let inv = load(ctx, input)?;
     let ids = resolve(&inv, ctx.lang, query)?;
     let mut out = anstream::stdout().lock();
-    let found: Vec<_> = ids.iter().map(|&id| (id, inv.inclusion_paths(id, max_paths))).collect();
+    let found: Vec<_> = ids
+        .iter()
+        .map(|&id| (id, inv.inclusion_paths(id, max_paths)))
+        .collect();
     if input.format == OutputFormat::Json {
         #[derive(Serialize)]
         struct WhyOut {
@@ -388,7 +532,15 @@ fn why(ctx: &Context, input: &Input, query: &str, max_paths: usize) -> anyhow::R
                 .iter()
                 .map(|(id, p)| WhyOne {
                     component: inv.components[*id].display_id(),
-                    paths: p.paths.iter().map(|path| path.iter().map(|&i| inv.components[i].display_id()).collect()).collect(),
+                    paths: p
+                        .paths
+                        .iter()
+                        .map(|path| {
+                            path.iter()
+                                .map(|&i| inv.components[i].display_id())
+                                .collect()
+                        })
+                        .collect(),
                     truncated: p.truncated,
                 })
                 .collect(),
@@ -410,7 +562,12 @@ fn why(ctx: &Context, input: &Input, query: &str, max_paths: usize) -> anyhow::R
             writeln!(out, "{BOLD}{name}{BOLD:#} {}", L(l, Text::IsRoot))?;
             continue;
         }
-        writeln!(out, "{BOLD}{name}{BOLD:#}  {DIM}({} {}){DIM:#}", paths.paths.len(), L(l, Text::InclusionPaths))?;
+        writeln!(
+            out,
+            "{BOLD}{name}{BOLD:#}  {DIM}({} {}){DIM:#}",
+            paths.paths.len(),
+            L(l, Text::InclusionPaths)
+        )?;
         write_inverted_tree(&mut out, &inv, &paths.paths)?;
         if paths.truncated {
             writeln!(out, "{DIM}… {}{DIM:#}", L(l, Text::MorePathsExist))?;
@@ -421,7 +578,11 @@ fn why(ctx: &Context, input: &Input, query: &str, max_paths: usize) -> anyhow::R
 
 /// Draws the paths as one tree hanging from the target upwards to the roots, the way
 /// cargo-deny shows an inclusion graph: shared steps are drawn once, shorter paths first.
-fn write_inverted_tree(out: &mut impl Write, inv: &Inventory, paths: &[Vec<ComponentId>]) -> std::io::Result<()> {
+fn write_inverted_tree(
+    out: &mut impl Write,
+    inv: &Inventory,
+    paths: &[Vec<ComponentId>],
+) -> std::io::Result<()> {
     #[derive(Default)]
     struct Node {
         children: Vec<(ComponentId, Node)>,
@@ -441,11 +602,21 @@ fn write_inverted_tree(out: &mut impl Write, inv: &Inventory, paths: &[Vec<Compo
             node = &mut node.children[at].1;
         }
     }
-    fn draw(out: &mut dyn Write, inv: &Inventory, node: &Node, prefix: &str) -> std::io::Result<()> {
+    fn draw(
+        out: &mut dyn Write,
+        inv: &Inventory,
+        node: &Node,
+        prefix: &str,
+    ) -> std::io::Result<()> {
         for (i, (id, child)) in node.children.iter().enumerate() {
             let last = i + 1 == node.children.len();
             let root_mark = if inv.roots.contains(id) { " ◆" } else { "" };
-            writeln!(out, "{prefix}{}{}{root_mark}", if last { "└── " } else { "├── " }, inv.components[*id].display_id())?;
+            writeln!(
+                out,
+                "{prefix}{}{}{root_mark}",
+                if last { "└── " } else { "├── " },
+                inv.components[*id].display_id()
+            )?;
             let deeper = format!("{prefix}{}", if last { "    " } else { "│   " });
             draw(out, inv, child, &deeper)?;
         }
@@ -456,8 +627,13 @@ fn write_inverted_tree(out: &mut impl Write, inv: &Inventory, paths: &[Vec<Compo
 
 fn validate_cmd(ctx: &Context, input: &Input) -> anyhow::Result<Outcome> {
     let files = files(ctx, input)?;
-    let results = files.iter().map(|f| validate::validate_file(f)).collect::<Result<Vec<_>, _>>()?;
-    let failed = results.iter().any(|v| !v.is_valid() || v.findings.iter().any(Finding::breaks_spec));
+    let results = files
+        .iter()
+        .map(|f| validate::validate_file(f))
+        .collect::<Result<Vec<_>, _>>()?;
+    let failed = results
+        .iter()
+        .any(|v| !v.is_valid() || v.findings.iter().any(Finding::breaks_spec));
     let mut out = anstream::stdout().lock();
     if input.format == OutputFormat::Json {
         #[derive(Serialize)]
@@ -465,23 +641,67 @@ fn validate_cmd(ctx: &Context, input: &Input) -> anyhow::Result<Outcome> {
             valid: bool,
             files: &'a [validate::Validation],
         }
-        write_json(&mut out, "anbao.inventory.validate/1", &ValidateOut { valid: !failed, files: &results })?;
-        return Ok(if failed { Outcome::Failed } else { Outcome::Clean });
+        write_json(
+            &mut out,
+            "anbao.inventory.validate/1",
+            &ValidateOut {
+                valid: !failed,
+                files: &results,
+            },
+        )?;
+        return Ok(if failed {
+            Outcome::Failed
+        } else {
+            Outcome::Clean
+        });
     }
     let l = ctx.lang;
     for v in &results {
         let ok = v.is_valid() && !v.findings.iter().any(Finding::breaks_spec);
-        let (style, word) = if ok { (GREEN, tr(l, Text::Valid)) } else { (RED, tr(l, Text::Invalid)) };
-        let how = if v.strict { tr(l, Text::StrictChecked) } else { tr(l, Text::StructuralOnly) };
-        writeln!(out, "{style}{word}{style:#}  {} ({} {}; {DIM}{how}{DIM:#})", v.file.display(), v.format, v.spec_version)?;
+        let (style, word) = if ok {
+            (GREEN, tr(l, Text::Valid))
+        } else {
+            (RED, tr(l, Text::Invalid))
+        };
+        let how = if v.strict {
+            tr(l, Text::StrictChecked)
+        } else {
+            tr(l, Text::StructuralOnly)
+        };
+        writeln!(
+            out,
+            "{style}{word}{style:#}  {} ({} {}; {DIM}{how}{DIM:#})",
+            v.file.display(),
+            v.format,
+            v.spec_version
+        )?;
         for x in &v.violations {
-            writeln!(out, "  {RED}error{RED:#} {}: {}", if x.path.is_empty() { "/" } else { &x.path }, x.message)?;
+            writeln!(
+                out,
+                "  {RED}error{RED:#} {}: {}",
+                if x.path.is_empty() { "/" } else { &x.path },
+                x.message
+            )?;
         }
         for f in &v.findings {
             let style = if f.breaks_spec() { RED } else { YELLOW };
-            let place = if f.location.is_empty() { String::new() } else { format!("{}: ", f.location) };
-            writeln!(out, "  {style}{}{style:#} [{}] {place}{}", f.level.as_str(), f.code, f.message)?;
+            let place = if f.location.is_empty() {
+                String::new()
+            } else {
+                format!("{}: ", f.location)
+            };
+            writeln!(
+                out,
+                "  {style}{}{style:#} [{}] {place}{}",
+                f.level.as_str(),
+                f.code,
+                f.message
+            )?;
         }
     }
-    Ok(if failed { Outcome::Failed } else { Outcome::Clean })
+    Ok(if failed {
+        Outcome::Failed
+    } else {
+        Outcome::Clean
+    })
 }

@@ -18,7 +18,13 @@ use std::process::ExitCode;
 #[command(name = "anbao", version, about, long_about = None, propagate_version = true)]
 pub struct Cli {
     /// Workspace folder holding anbao.toml (default: the nearest one upwards) / 工作区目录
-    #[arg(short = 'C', long, global = true, value_name = "DIR", env = "ANBAO_WORKSPACE")]
+    #[arg(
+        short = 'C',
+        long,
+        global = true,
+        value_name = "DIR",
+        env = "ANBAO_WORKSPACE"
+    )]
     workspace: Option<PathBuf>,
 
     /// Language of the output (default: ANBAO_LANG, then the locale) / 输出语言
@@ -105,7 +111,10 @@ pub fn run() -> ExitCode {
         Some(LangArg::En) => Lang::En,
         None => Lang::from_env(),
     };
-    let ctx = Context { lang, workspace: cli.workspace };
+    let ctx = Context {
+        lang,
+        workspace: cli.workspace,
+    };
     let result = match cli.command {
         Command::Inventory(cmd) => inventory::run(&ctx, cmd),
         Command::Explain { code } => explain(&ctx, &code),
@@ -121,7 +130,9 @@ pub fn run() -> ExitCode {
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             let mut err = anstream::stderr();
-            let style = anstyle::Style::new().bold().fg_color(Some(anstyle::AnsiColor::Red.into()));
+            let style = anstyle::Style::new()
+                .bold()
+                .fg_color(Some(anstyle::AnsiColor::Red.into()));
             let _ = write!(err, "{style}{}{style:#}: {e}", tr(lang, Text::Error));
             for cause in e.chain().skip(1) {
                 let _ = write!(err, ": {cause}");
@@ -133,12 +144,18 @@ pub fn run() -> ExitCode {
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 fn explain(ctx: &Context, code: &str) -> anyhow::Result<Outcome> {
     let Some(c) = crate::inventory::Code::parse(code) else {
-        let known: Vec<_> = crate::inventory::Code::ALL.iter().map(|c| c.as_str()).collect();
+        let known: Vec<_> = crate::inventory::Code::ALL
+            .iter()
+            .map(|c| c.as_str())
+            .collect();
         anyhow::bail!("unknown code '{code}'; known codes: {}", known.join(", "));
     };
     let mut out = anstream::stdout().lock();
@@ -153,8 +170,10 @@ fn man(out: Option<PathBuf>) -> anyhow::Result<Outcome> {
     match out {
         None => clap_mangen::Man::new(cmd).render(&mut std::io::stdout())?,
         Some(dir) => {
-            std::fs::create_dir_all(&dir).with_context(|| format!("cannot create '{}'", dir.display()))?;
-            clap_mangen::generate_to(cmd, &dir).with_context(|| format!("cannot write man pages to '{}'", dir.display()))?;
+            std::fs::create_dir_all(&dir)
+                .with_context(|| format!("cannot create '{}'", dir.display()))?;
+            clap_mangen::generate_to(cmd, &dir)
+                .with_context(|| format!("cannot write man pages to '{}'", dir.display()))?;
         }
     }
     Ok(Outcome::Clean)

@@ -9,8 +9,10 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 pub const BOLD: Style = Style::new().bold();
 pub const DIM: Style = Style::new().dimmed();
 pub const RED: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(anstyle::AnsiColor::Red)));
-pub const YELLOW: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(anstyle::AnsiColor::Yellow)));
-pub const GREEN: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(anstyle::AnsiColor::Green)));
+pub const YELLOW: Style =
+    Style::new().fg_color(Some(anstyle::Color::Ansi(anstyle::AnsiColor::Yellow)));
+pub const GREEN: Style =
+    Style::new().fg_color(Some(anstyle::Color::Ansi(anstyle::AnsiColor::Green)));
 
 /// Cuts `s` to at most `max` display columns, ending with `…` when cut; never splits a
 /// character.
@@ -41,7 +43,11 @@ pub struct Table {
 
 impl Table {
     pub fn new(headers: &[&str]) -> Table {
-        Table { headers: headers.iter().map(|h| h.to_string()).collect(), rows: Vec::new(), max_width: 48 }
+        Table {
+            headers: headers.iter().map(|h| h.to_string()).collect(),
+            rows: Vec::new(),
+            max_width: 48,
+        }
     }
 
     pub fn row(&mut self, cells: Vec<String>) {
@@ -49,8 +55,11 @@ impl Table {
     }
 
     pub fn write(&self, out: &mut impl Write) -> io::Result<()> {
-        let cells: Vec<Vec<String>> =
-            self.rows.iter().map(|r| r.iter().map(|c| fit(c, self.max_width)).collect()).collect();
+        let cells: Vec<Vec<String>> = self
+            .rows
+            .iter()
+            .map(|r| r.iter().map(|c| fit(c, self.max_width)).collect())
+            .collect();
         let mut widths: Vec<usize> = self.headers.iter().map(|h| h.width()).collect();
         for row in &cells {
             for (i, c) in row.iter().enumerate() {
@@ -62,7 +71,11 @@ impl Table {
         let line = |out: &mut dyn Write, row: &[String], style: Style| -> io::Result<()> {
             let last = row.len().saturating_sub(1);
             for (i, c) in row.iter().enumerate() {
-                let pad = if i == last { 0 } else { widths[i].saturating_sub(c.width()) + 2 };
+                let pad = if i == last {
+                    0
+                } else {
+                    widths[i].saturating_sub(c.width()) + 2
+                };
                 write!(out, "{style}{c}{style:#}{}", " ".repeat(pad))?;
             }
             writeln!(out)
@@ -76,7 +89,11 @@ impl Table {
 }
 
 /// Writes `body` as pretty JSON inside `{"schema": ID, ...body}`.
-pub fn write_json<T: Serialize>(out: &mut impl Write, schema: &str, body: &T) -> anyhow::Result<()> {
+pub fn write_json<T: Serialize>(
+    out: &mut impl Write,
+    schema: &str,
+    body: &T,
+) -> anyhow::Result<()> {
     let mut value = serde_json::to_value(body)?;
     let object = match value.as_object_mut() {
         Some(o) => std::mem::take(o),

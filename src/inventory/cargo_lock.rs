@@ -1,6 +1,8 @@
 //! `Cargo.lock`, every lockfile version, read through the `cargo-lock` crate.
 
-use super::{Component, ComponentType, Document, Edge, EdgeKind, ExternalRef, Format, Hash, SourceKind};
+use super::{
+    Component, ComponentType, Document, Edge, EdgeKind, ExternalRef, Format, Hash, SourceKind,
+};
 use crate::error::InputError;
 use cargo_lock::{Lockfile, ResolveVersion, SourceId};
 use std::collections::{HashMap, HashSet};
@@ -20,7 +22,12 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Document, InputError> {
     let table = toml::from_str::<toml::Table>(text)
         .map_err(|e| crate::workspace::toml_error(path, text, &e))?;
     let lockfile = Lockfile::from_str(text).map_err(|e| {
-        InputError::whole_file(path, format!("not a valid Cargo.lock: {e}"))
+        let message = e.to_string();
+        InputError::new(
+            path,
+            line_col_in(&message),
+            format!("not a valid Cargo.lock: {message}"),
+        )
     })?;
     let lines = package_lines(text);
     let mut doc = Document::new(path, Format::CargoLock);
@@ -44,7 +51,10 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Document, InputError> {
         let name = package.name.as_str().to_string();
         let version = package.version.to_string();
         let key = package_key(&name, &version, package.source.as_ref());
-        by_name_version.entry((name.clone(), version.clone())).or_default().push(key.clone());
+        by_name_version
+            .entry((name.clone(), version.clone()))
+            .or_default()
+            .push(key.clone());
         let mut c = Component::new(key, ComponentType::Library, name.clone());
         c.version = Some(version.clone());
         c.source_kind = Some(match &package.source {
@@ -55,11 +65,21 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Document, InputError> {
         });
         c.purl = purl(&name, &version, package.source.as_ref());
         if let Some(source) = &package.source {
-            let kind = if source.is_git() { "vcs" } else { "distribution" };
-            c.external_refs.push(ExternalRef { kind: kind.into(), url: source.url().to_string() });
+            let kind = if source.is_git() {
+                "vcs"
+            } else {
+                "distribution"
+            };
+            c.external_refs.push(ExternalRef {
+                kind: kind.into(),
+                url: source.url().to_string(),
+            });
         }
         if let Some(checksum) = &package.checksum {
-            c.hashes.push(Hash { alg: "SHA-256".into(), value: checksum.to_string() });
+            c.hashes.push(Hash {
+                alg: "SHA-256".into(),
+                value: checksum.to_string(),
+            });
         }
         c.location = lines.get(i).map(|l| l.to_string()).unwrap_or_default();
         doc.components.push(c);
@@ -73,7 +93,11 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Document, InputError> {
                 .get(&(dep.name.as_str().to_string(), dep.version.to_string()))
                 .map(Vec::as_slice)
                 .unwrap_or_default();
-            let wanted = package_key(dep.name.as_str(), &dep.version.to_string(), dep.source.as_ref());
+            let wanted = package_key(
+                dep.name.as_str(),
+                &dep.version.to_string(),
+                dep.source.as_ref(),
+            );
             // A dependency names its source only where the name and version are ambiguous.
             let to = candidates
                 .iter()
@@ -114,10 +138,19 @@ fn purl(name: &str, version: &str, source: Option<&SourceId>) -> Option<String> 
     if source.is_default_registry() {
         Some(format!("pkg:cargo/{name}@{version}"))
     } else if source.is_git() {
-        let rev = source.precise().map(|p| format!("@{p}")).unwrap_or_default();
-        Some(format!("pkg:cargo/{name}@{version}?vcs_url={}", percent_encode(&format!("git+{}{rev}", source.url()))))
+        let rev = source
+            .precise()
+            .map(|p| format!("@{p}"))
+            .unwrap_or_default();
+        Some(format!(
+            "pkg:cargo/{name}@{version}?vcs_url={}",
+            percent_encode(&format!("git+{}{rev}", source.url()))
+        ))
     } else if source.is_registry() {
-        Some(format!("pkg:cargo/{name}@{version}?repository_url={}", percent_encode(source.url().as_str())))
+        Some(format!(
+            "pkg:cargo/{name}@{version}?repository_url={}",
+            percent_encode(source.url().as_str())
+        ))
     } else {
         None
     }
@@ -128,13 +161,33 @@ fn percent_encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' | b':' | b'+' => {
-                out.push(b as char)
-            }
+            b'A'..=b'Z'
+            | b'a'..=b'z'
+            | b'0'..=b'9'
+            | b'-'
+            | b'.'
+            | b'_'
+            | b'~'
+            | b'/'
+            | b':'
+            | b'+' => out.push(b as char),
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
     out
+}
+
+/// cargo-lock reports TOML value errors as text: "... at line L, column C ...".
+fn line_col_in(message: &str) -> crate::error::Location {
+    let found = message.split_once("at line ").and_then(|(_, rest)| {
+        let (line, rest) = rest.split_once(", column ")?;
+        let column: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        Some((line.trim().parse().ok()?, column.parse().ok()?))
+    });
+    match found {
+        Some((line, column)) => crate::error::Location::LineCol { line, column },
+        None => crate::error::Location::File,
+    }
 }
 
 /// Line numbers of the `[[package]]` headers, in order, for locations.
@@ -181,27 +234,44 @@ source = "git+https://example.org/tool.git?branch=main#0123456789abcdef012345678
         let app = &doc.components[0];
         assert_eq!(app.source_kind, Some(SourceKind::Path));
         assert_eq!(app.location, "4");
-        assert_eq!(doc.meta.roots, [app.key.clone()]);
+        assert_eq!(doc.meta.roots, std::slice::from_ref(&app.key));
         let serde = &doc.components[1];
         assert_eq!(serde.purl.as_deref(), Some("pkg:cargo/serde@1.0.200"));
         assert_eq!(serde.hashes[0].alg, "SHA-256");
         let tool = &doc.components[2];
         assert_eq!(tool.source_kind, Some(SourceKind::Git));
-        assert!(tool.purl.as_deref().unwrap().contains("vcs_url=git+https://example.org/tool.git"));
+        assert!(tool
+            .purl
+            .as_deref()
+            .unwrap()
+            .contains("vcs_url=git+https://example.org/tool.git"));
         let targets: Vec<_> = doc.edges.iter().map(|e| e.to.as_str()).collect();
         assert_eq!(targets, [serde.key.as_str(), tool.key.as_str()]);
     }
 
     #[test]
     fn syntax_errors_name_line_and_column() {
-        let err = parse(Path::new("Cargo.lock"), b"version = 3\n[[package]\nname = \"a\"\n").unwrap_err();
-        assert!(matches!(err.location, crate::error::Location::LineCol { line: 2, .. }), "{err}");
+        let err = parse(
+            Path::new("Cargo.lock"),
+            b"version = 3\n[[package]\nname = \"a\"\n",
+        )
+        .unwrap_err();
+        assert!(
+            matches!(
+                err.location,
+                crate::error::Location::LineCol { line: 2, .. }
+            ),
+            "{err}"
+        );
     }
 
     #[test]
     fn semantic_errors_are_reported_not_panics() {
-        let err = parse(Path::new("Cargo.lock"), b"version = 3\n[[package]]\nname = \"a\"\nversion = \"not a version\"\n")
-            .unwrap_err();
+        let err = parse(
+            Path::new("Cargo.lock"),
+            b"version = 3\n[[package]]\nname = \"a\"\nversion = \"not a version\"\n",
+        )
+        .unwrap_err();
         assert!(err.message.starts_with("not a valid Cargo.lock"), "{err}");
     }
 }

@@ -23,7 +23,11 @@ pub fn detect(path: &Path, bytes: &[u8]) -> Result<Format, InputError> {
             "binary file: expected a text inventory (CycloneDX, SPDX, Cargo.lock, hardware CSV or TOML)",
         ));
     }
-    let first = head.iter().copied().find(|b| !b.is_ascii_whitespace()).unwrap_or(b' ');
+    let first = head
+        .iter()
+        .copied()
+        .find(|b| !b.is_ascii_whitespace())
+        .unwrap_or(b' ');
     match first {
         b'{' => detect_json(path, head),
         b'<' => Ok(Format::CycloneDxXml),
@@ -51,7 +55,9 @@ fn looks_binary(head: &[u8]) -> bool {
 
 fn detect_json(path: &Path, head: &[u8]) -> Result<Format, InputError> {
     let text = String::from_utf8_lossy(head);
-    if text.contains("\"bomFormat\"") || text.contains("\"specVersion\"") && !text.contains("@context") {
+    if text.contains("\"bomFormat\"")
+        || text.contains("\"specVersion\"") && !text.contains("@context")
+    {
         return Ok(Format::CycloneDxJson);
     }
     if text.contains("\"spdxVersion\"") {
@@ -80,7 +86,8 @@ fn detect_text(head: &[u8]) -> Format {
     if has_line("SPDXVersion:") {
         return Format::SpdxTagValue;
     }
-    if has_line("[[package]]") && (text.contains("\nname = ") || text.contains("name = \"")) {
+    // A broken `[[package]` header is still a lockfile, to be reported with its line.
+    if has_line("[[package") && text.contains("name = ") {
         return Format::CargoLock;
     }
     if has_line("[[device]]") || has_line("[[设备]]") || has_line("[inventory]") {
@@ -99,24 +106,49 @@ mod tests {
 
     #[test]
     fn detects_each_format_from_content() {
-        assert_eq!(d(br#"{"bomFormat":"CycloneDX","specVersion":"1.6"}"#).unwrap(), Format::CycloneDxJson);
-        assert_eq!(d(b"\xEF\xBB\xBF{\"spdxVersion\":\"SPDX-2.3\"}").unwrap(), Format::SpdxJson);
         assert_eq!(
-            d(br#"{"@context":"https://spdx.org/rdf/3.0.1/spdx-context.jsonld","@graph":[]}"#).unwrap(),
+            d(br#"{"bomFormat":"CycloneDX","specVersion":"1.6"}"#).unwrap(),
+            Format::CycloneDxJson
+        );
+        assert_eq!(
+            d(b"\xEF\xBB\xBF{\"spdxVersion\":\"SPDX-2.3\"}").unwrap(),
+            Format::SpdxJson
+        );
+        assert_eq!(
+            d(br#"{"@context":"https://spdx.org/rdf/3.0.1/spdx-context.jsonld","@graph":[]}"#)
+                .unwrap(),
             Format::Spdx3JsonLd
         );
-        assert_eq!(d(b"<?xml version=\"1.0\"?><bom/>").unwrap(), Format::CycloneDxXml);
-        assert_eq!(d(b"SPDXVersion: SPDX-2.3\nDataLicense: CC0-1.0\n").unwrap(), Format::SpdxTagValue);
-        assert_eq!(d(b"version = 4\n\n[[package]]\nname = \"a\"\n").unwrap(), Format::CargoLock);
-        assert_eq!(d(b"[[device]]\nname = \"x\"\n").unwrap(), Format::HardwareToml);
-        assert_eq!(d("设备名称,厂商\nA,B\n".as_bytes()).unwrap(), Format::HardwareCsv);
+        assert_eq!(
+            d(b"<?xml version=\"1.0\"?><bom/>").unwrap(),
+            Format::CycloneDxXml
+        );
+        assert_eq!(
+            d(b"SPDXVersion: SPDX-2.3\nDataLicense: CC0-1.0\n").unwrap(),
+            Format::SpdxTagValue
+        );
+        assert_eq!(
+            d(b"version = 4\n\n[[package]]\nname = \"a\"\n").unwrap(),
+            Format::CargoLock
+        );
+        assert_eq!(
+            d(b"[[device]]\nname = \"x\"\n").unwrap(),
+            Format::HardwareToml
+        );
+        assert_eq!(
+            d("设备名称,厂商\nA,B\n".as_bytes()).unwrap(),
+            Format::HardwareCsv
+        );
     }
 
     #[test]
     fn empty_and_binary_files_are_refused() {
         assert!(d(b"").unwrap_err().message.starts_with("empty file"));
         assert!(d(b"  \n\t").unwrap_err().message.starts_with("empty file"));
-        assert!(d(b"\x7fELF\x02\x01\x01\0\0\0").unwrap_err().message.starts_with("binary file"));
+        assert!(d(b"\x7fELF\x02\x01\x01\0\0\0")
+            .unwrap_err()
+            .message
+            .starts_with("binary file"));
         assert!(d(br#"{"hello": 1}"#).is_err());
     }
 }

@@ -128,7 +128,10 @@ impl Finding {
     /// Whether the finding means the file breaks its own format's rules (every reference must
     /// resolve and every identifier be unique), so that validation fails.
     pub fn breaks_spec(&self) -> bool {
-        matches!(self.code, Code::DanglingDependencyRef | Code::DuplicateBomRef)
+        matches!(
+            self.code,
+            Code::DanglingDependencyRef | Code::DuplicateBomRef
+        )
     }
 
     pub fn about(mut self, component: impl Into<String>) -> Finding {

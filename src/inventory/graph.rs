@@ -29,7 +29,10 @@ impl Inventory {
             let head = *path.last().expect("paths are never empty");
             if self.roots.contains(&head) {
                 if out.len() == limit {
-                    return InclusionPaths { paths: out, truncated: true };
+                    return InclusionPaths {
+                        paths: out,
+                        truncated: true,
+                    };
                 }
                 let mut full = path.clone();
                 full.reverse();
@@ -41,7 +44,10 @@ impl Inventory {
                     continue;
                 }
                 if budget == 0 {
-                    return InclusionPaths { paths: out, truncated: true };
+                    return InclusionPaths {
+                        paths: out,
+                        truncated: true,
+                    };
                 }
                 budget -= 1;
                 let mut longer = Vec::with_capacity(path.len() + 1);
@@ -50,7 +56,10 @@ impl Inventory {
                 queue.push_back(longer);
             }
         }
-        InclusionPaths { paths: out, truncated: false }
+        InclusionPaths {
+            paths: out,
+            truncated: false,
+        }
     }
 
     /// One shortest inclusion path to every component reachable from a root, as parent links:
@@ -66,7 +75,10 @@ impl Inventory {
             }
         }
         while let Some(n) = queue.pop_front() {
-            for child in self.graph.neighbors_directed(NodeIndex::new(n), Direction::Outgoing) {
+            for child in self
+                .graph
+                .neighbors_directed(NodeIndex::new(n), Direction::Outgoing)
+            {
                 let c = child.index();
                 if !seen[c] {
                     seen[c] = true;
@@ -104,16 +116,22 @@ impl Inventory {
 
     /// The components that directly include `id`.
     pub fn parents_of(&self, id: ComponentId) -> Vec<ComponentId> {
-        let mut v: Vec<_> =
-            self.graph.neighbors_directed(NodeIndex::new(id), Direction::Incoming).map(|n| n.index()).collect();
+        let mut v: Vec<_> = self
+            .graph
+            .neighbors_directed(NodeIndex::new(id), Direction::Incoming)
+            .map(|n| n.index())
+            .collect();
         v.sort_unstable();
         v
     }
 
     /// The components `id` directly includes.
     pub fn children_of(&self, id: ComponentId) -> Vec<ComponentId> {
-        let mut v: Vec<_> =
-            self.graph.neighbors_directed(NodeIndex::new(id), Direction::Outgoing).map(|n| n.index()).collect();
+        let mut v: Vec<_> = self
+            .graph
+            .neighbors_directed(NodeIndex::new(id), Direction::Outgoing)
+            .map(|n| n.index())
+            .collect();
         v.sort_unstable();
         v
     }
@@ -131,8 +149,21 @@ mod tests {
             c.version = Some("1".into());
             doc.components.push(c);
         }
-        for (f, t) in [("root", "a"), ("root", "b"), ("a", "c"), ("b", "c"), ("c", "d"), ("d", "c"), ("e", "e")] {
-            doc.edges.push(Edge { from: f.into(), to: t.into(), kind: EdgeKind::DependsOn, location: String::new() });
+        for (f, t) in [
+            ("root", "a"),
+            ("root", "b"),
+            ("a", "c"),
+            ("b", "c"),
+            ("c", "d"),
+            ("d", "c"),
+            ("e", "e"),
+        ] {
+            doc.edges.push(Edge {
+                from: f.into(),
+                to: t.into(),
+                kind: EdgeKind::DependsOn,
+                location: String::new(),
+            });
         }
         doc.meta.roots = vec!["root".into()];
         Inventory::from_documents(vec![doc])
@@ -142,7 +173,12 @@ mod tests {
     fn paths_come_shortest_first_and_cycles_end() {
         let inv = sample();
         let d = inv.find("d")[0];
-        let names = |p: &Vec<usize>| p.iter().map(|&i| inv.components[i].name.as_str()).collect::<Vec<_>>().join(">");
+        let names = |p: &Vec<usize>| {
+            p.iter()
+                .map(|&i| inv.components[i].name.as_str())
+                .collect::<Vec<_>>()
+                .join(">")
+        };
         let found = inv.inclusion_paths(d, 10);
         let shown: Vec<_> = found.paths.iter().map(names).collect();
         assert_eq!(shown, ["root>a>c>d", "root>b>c>d"]);

@@ -15,7 +15,8 @@ pub fn from_slice<T: DeserializeOwned>(path: &Path, bytes: &[u8]) -> Result<T, I
         let pointer = to_pointer(err.path());
         to_input_error(path, pointer, err.into_inner())
     })?;
-    de.end().map_err(|e| to_input_error(path, String::new(), e))?;
+    de.end()
+        .map_err(|e| to_input_error(path, String::new(), e))?;
     Ok(value)
 }
 
@@ -85,16 +86,23 @@ mod tests {
 
     #[test]
     fn wrong_types_are_reported_by_pointer() {
-        let err = from_slice::<Doc>(Path::new("f.json"), br#"{"items":[{"name":"a"},{"name":7}]}"#)
-            .unwrap_err();
+        let err = from_slice::<Doc>(
+            Path::new("f.json"),
+            br#"{"items":[{"name":"a"},{"name":7}]}"#,
+        )
+        .unwrap_err();
         assert_eq!(err.location, Location::Pointer("/items/1/name".into()));
         assert!(err.message.contains("expected a string"), "{}", err.message);
     }
 
     #[test]
     fn truncation_is_reported_by_line_and_column() {
-        let err = from_slice::<Doc>(Path::new("f.json"), b"{\"items\":[\n{\"name\":\"a\"").unwrap_err();
-        assert!(matches!(err.location, Location::LineCol { line: 2, .. }), "{err}");
+        let err =
+            from_slice::<Doc>(Path::new("f.json"), b"{\"items\":[\n{\"name\":\"a\"").unwrap_err();
+        assert!(
+            matches!(err.location, Location::LineCol { line: 2, .. }),
+            "{err}"
+        );
         assert!(err.message.starts_with("truncated JSON"), "{}", err.message);
     }
 

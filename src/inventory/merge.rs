@@ -75,7 +75,9 @@ impl Inventory {
             &|c| c.name.eq_ignore_ascii_case(query),
         ];
         for tier in tiers {
-            let hits: Vec<_> = (0..self.components.len()).filter(|&i| tier(&self.components[i])).collect();
+            let hits: Vec<_> = (0..self.components.len())
+                .filter(|&i| tier(&self.components[i]))
+                .collect();
             if !hits.is_empty() {
                 return hits;
             }
@@ -100,7 +102,14 @@ struct Merger {
 impl Merger {
     fn add(&mut self, doc: Document) {
         let source = self.sources.len();
-        let Document { path, format, meta, components, edges, findings } = doc;
+        let Document {
+            path,
+            format,
+            meta,
+            components,
+            edges,
+            findings,
+        } = doc;
         self.findings.extend(findings);
         let mut local: HashMap<String, ComponentId> = HashMap::with_capacity(components.len());
         let mut parents = Vec::new();
@@ -133,8 +142,12 @@ impl Merger {
             local.insert(key, id);
         }
         let mut has_incoming = HashSet::new();
-        let resolved_parents = parents.into_iter().map(|(from, to, loc)| (from, to, EdgeKind::Contains, loc));
-        let stated = edges.into_iter().map(|e| (e.from, e.to, e.kind, e.location));
+        let resolved_parents = parents
+            .into_iter()
+            .map(|(from, to, loc)| (from, to, EdgeKind::Contains, loc));
+        let stated = edges
+            .into_iter()
+            .map(|e| (e.from, e.to, e.kind, e.location));
         for (from, to, kind, location) in resolved_parents.chain(stated) {
             match (local.get(&from), local.get(&to)) {
                 (Some(&a), Some(&b)) => {
@@ -160,13 +173,18 @@ impl Merger {
                     Code::DanglingDependencyRef,
                     &path,
                     "",
-                    format!("the document describes '{key}', which is not a component in this file"),
+                    format!(
+                        "the document describes '{key}', which is not a component in this file"
+                    ),
                 )),
             }
         }
         if doc_roots.is_empty() {
-            let mut tops: Vec<ComponentId> =
-                local.values().copied().filter(|id| !has_incoming.contains(id)).collect();
+            let mut tops: Vec<ComponentId> = local
+                .values()
+                .copied()
+                .filter(|id| !has_incoming.contains(id))
+                .collect();
             tops.sort_unstable();
             doc_roots = tops;
         }
@@ -180,11 +198,18 @@ impl Merger {
 
     /// Finds the component this one is the same as, or adds it; returns its id.
     fn intern(&mut self, component: Component, source: usize, path: &PathBuf) -> ComponentId {
-        let origin = Origin { source, location: component.location.clone() };
+        let origin = Origin {
+            source,
+            location: component.location.clone(),
+        };
         let name_key = (
             component.full_name(),
             component.version.clone().unwrap_or_default(),
-            component.supplier.as_ref().map(|s| s.name.clone()).unwrap_or_default(),
+            component
+                .supplier
+                .as_ref()
+                .map(|s| s.name.clone())
+                .unwrap_or_default(),
         );
         let existing = component
             .purl
@@ -192,7 +217,9 @@ impl Merger {
             .and_then(|p| self.by_purl.get(p))
             .or_else(|| {
                 let r = component.bom_ref.as_ref()?;
-                self.by_ref.get(r).filter(|&&id| self.components[id].name == component.name)
+                self.by_ref
+                    .get(r)
+                    .filter(|&&id| self.components[id].name == component.name)
             })
             .or_else(|| self.by_name.get(&name_key))
             .copied();
@@ -239,7 +266,10 @@ impl Merger {
         let key = (
             c.full_name(),
             c.version.clone().unwrap_or_default(),
-            c.supplier.as_ref().map(|s| s.name.clone()).unwrap_or_default(),
+            c.supplier
+                .as_ref()
+                .map(|s| s.name.clone())
+                .unwrap_or_default(),
         );
         self.by_name.entry(key).or_insert(id);
     }
@@ -259,8 +289,13 @@ impl Merger {
             let path = &self.sources[first.source].path;
             if c.version.as_deref().is_none_or(|v| v.trim().is_empty()) {
                 self.findings.push(
-                    Finding::new(Code::MissingVersion, path, first.location.clone(), "the component has no version")
-                        .about(c.display_id()),
+                    Finding::new(
+                        Code::MissingVersion,
+                        path,
+                        first.location.clone(),
+                        "the component has no version",
+                    )
+                    .about(c.display_id()),
                 );
             }
             if let ComponentType::Other(t) = &c.kind {
@@ -297,7 +332,11 @@ fn conflict(a: &Component, b: &Component) -> Option<String> {
         }
     };
     differ("version", a.version.as_deref(), b.version.as_deref());
-    differ("supplier", a.supplier.as_ref().map(|p| p.name.as_str()), b.supplier.as_ref().map(|p| p.name.as_str()));
+    differ(
+        "supplier",
+        a.supplier.as_ref().map(|p| p.name.as_str()),
+        b.supplier.as_ref().map(|p| p.name.as_str()),
+    );
     differ(
         "manufacturer",
         a.manufacturer.as_ref().map(|p| p.name.as_str()),

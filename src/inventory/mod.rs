@@ -32,16 +32,23 @@ pub fn parse_file(path: &Path) -> Result<Document, InputError> {
     let meta = std::fs::metadata(path)
         .map_err(|e| InputError::whole_file(path, format!("cannot read: {e}")))?;
     if meta.is_dir() {
-        return Err(InputError::whole_file(path, "is a directory, expected an inventory file"));
+        return Err(InputError::whole_file(
+            path,
+            "is a directory, expected an inventory file",
+        ));
     }
     if meta.len() > MAX_FILE_SIZE {
         return Err(InputError::whole_file(
             path,
-            format!("file of {} bytes is larger than the {} byte limit for an inventory", meta.len(), MAX_FILE_SIZE),
+            format!(
+                "file of {} bytes is larger than the {} byte limit for an inventory",
+                meta.len(),
+                MAX_FILE_SIZE
+            ),
         ));
     }
-    let bytes =
-        std::fs::read(path).map_err(|e| InputError::whole_file(path, format!("cannot read: {e}")))?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| InputError::whole_file(path, format!("cannot read: {e}")))?;
     parse_bytes(path, &bytes)
 }
 

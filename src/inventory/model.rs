@@ -145,7 +145,10 @@ pub struct Party {
 
 impl Party {
     pub fn named(name: impl Into<String>) -> Party {
-        Party { name: name.into(), ..Party::default() }
+        Party {
+            name: name.into(),
+            ..Party::default()
+        }
     }
 }
 
@@ -336,12 +339,18 @@ impl Component {
     }
 
     pub fn property(&self, name: &str) -> Option<&str> {
-        self.properties.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+        self.properties
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
     }
 
     /// The supplier's name, or failing that the manufacturer's.
     pub fn supplier_or_manufacturer(&self) -> Option<&str> {
-        self.supplier.as_ref().or(self.manufacturer.as_ref()).map(|p| p.name.as_str())
+        self.supplier
+            .as_ref()
+            .or(self.manufacturer.as_ref())
+            .map(|p| p.name.as_str())
     }
 }
 
@@ -417,11 +426,26 @@ mod tests {
 
     #[test]
     fn component_types_read_both_cyclonedx_and_spdx_spellings() {
-        assert_eq!(ComponentType::parse("operating-system"), ComponentType::OperatingSystem);
-        assert_eq!(ComponentType::parse("OPERATING_SYSTEM"), ComponentType::OperatingSystem);
-        assert_eq!(ComponentType::parse("OPERATING-SYSTEM"), ComponentType::OperatingSystem);
-        assert_eq!(ComponentType::parse("device-driver"), ComponentType::DeviceDriver);
-        assert_eq!(ComponentType::parse("gizmo"), ComponentType::Other("gizmo".into()));
+        assert_eq!(
+            ComponentType::parse("operating-system"),
+            ComponentType::OperatingSystem
+        );
+        assert_eq!(
+            ComponentType::parse("OPERATING_SYSTEM"),
+            ComponentType::OperatingSystem
+        );
+        assert_eq!(
+            ComponentType::parse("OPERATING-SYSTEM"),
+            ComponentType::OperatingSystem
+        );
+        assert_eq!(
+            ComponentType::parse("device-driver"),
+            ComponentType::DeviceDriver
+        );
+        assert_eq!(
+            ComponentType::parse("gizmo"),
+            ComponentType::Other("gizmo".into())
+        );
         assert!(!ComponentType::parse("gizmo").is_known());
     }
 

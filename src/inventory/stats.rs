@@ -86,7 +86,11 @@ pub struct Stats {
 pub const NONE_KEY: &str = "(none)";
 
 pub fn compute(inv: &Inventory) -> Stats {
-    let names = |ids: &[ComponentId]| ids.iter().map(|&i| inv.components[i].display_id()).collect::<Vec<_>>();
+    let names = |ids: &[ComponentId]| {
+        ids.iter()
+            .map(|&i| inv.components[i].display_id())
+            .collect::<Vec<_>>()
+    };
     let mut by_type = BTreeMap::new();
     let mut by_supplier = BTreeMap::new();
     let mut by_manufacturer = BTreeMap::new();
@@ -95,13 +99,18 @@ pub fn compute(inv: &Inventory) -> Stats {
         *by_type.entry(c.kind.as_str().to_string()).or_insert(0) += 1;
         let supplier = c.supplier.as_ref().map_or(NONE_KEY, |p| p.name.as_str());
         *by_supplier.entry(supplier.to_string()).or_insert(0) += 1;
-        let manufacturer = c.manufacturer.as_ref().map_or(NONE_KEY, |p| p.name.as_str());
+        let manufacturer = c
+            .manufacturer
+            .as_ref()
+            .map_or(NONE_KEY, |p| p.name.as_str());
         *by_manufacturer.entry(manufacturer.to_string()).or_insert(0) += 1;
         let mut licenses: Vec<&str> = c
             .licenses
             .iter()
             .map(|l| match &l.value {
-                LicenseValue::Id(s) | LicenseValue::Name(s) | LicenseValue::Expression(s) => s.as_str(),
+                LicenseValue::Id(s) | LicenseValue::Name(s) | LicenseValue::Expression(s) => {
+                    s.as_str()
+                }
             })
             .collect();
         licenses.sort_unstable();
@@ -113,8 +122,9 @@ pub fn compute(inv: &Inventory) -> Stats {
             *by_license.entry(l.to_string()).or_insert(0) += 1;
         }
     }
-    let has_parent: Vec<bool> =
-        (0..inv.components.len()).map(|i| !inv.parents_of(i).is_empty() || inv.roots.contains(&i)).collect();
+    let has_parent: Vec<bool> = (0..inv.components.len())
+        .map(|i| !inv.parents_of(i).is_empty() || inv.roots.contains(&i))
+        .collect();
     let doc_has = |id: ComponentId, f: &dyn Fn(&super::Source) -> bool| {
         inv.origins[id].iter().any(|o| f(&inv.sources[o.source]))
     };
@@ -127,7 +137,9 @@ pub fn compute(inv: &Inventory) -> Stats {
                     let present = match element {
                         NtiaElement::Supplier => c.supplier.is_some() || c.manufacturer.is_some(),
                         NtiaElement::Name => !c.name.trim().is_empty(),
-                        NtiaElement::Version => c.version.as_deref().is_some_and(|v| !v.trim().is_empty()),
+                        NtiaElement::Version => {
+                            c.version.as_deref().is_some_and(|v| !v.trim().is_empty())
+                        }
                         NtiaElement::UniqueId => {
                             c.purl.is_some()
                                 || c.cpe.is_some()
@@ -135,9 +147,9 @@ pub fn compute(inv: &Inventory) -> Stats {
                                 || !c.hardware.serial_numbers.is_empty()
                         }
                         NtiaElement::DependencyRelationship => has_parent[i],
-                        NtiaElement::Author => {
-                            doc_has(i, &|s| !s.meta.authors.is_empty() || !s.meta.tools.is_empty())
-                        }
+                        NtiaElement::Author => doc_has(i, &|s| {
+                            !s.meta.authors.is_empty() || !s.meta.tools.is_empty()
+                        }),
                         NtiaElement::Timestamp => doc_has(i, &|s| s.meta.timestamp.is_some()),
                     };
                     !present
@@ -145,8 +157,18 @@ pub fn compute(inv: &Inventory) -> Stats {
                 .collect();
             let total = inv.components.len();
             let present = total - missing.len();
-            let permille = if total == 0 { 1000 } else { (present as u64 * 1000 / total as u64) as u32 };
-            Completeness { element, present, total, permille, missing: names(&missing) }
+            let permille = if total == 0 {
+                1000
+            } else {
+                (present as u64 * 1000 / total as u64) as u32
+            };
+            Completeness {
+                element,
+                present,
+                total,
+                permille,
+                missing: names(&missing),
+            }
         })
         .collect();
     Stats {
@@ -160,7 +182,11 @@ pub fn compute(inv: &Inventory) -> Stats {
         roots: names(&inv.roots),
         orphans: names(&inv.orphans()),
         cycles: inv.cycles().iter().map(|c| names(c)).collect(),
-        dangling_references: inv.findings.iter().filter(|f| f.code == Code::DanglingDependencyRef).count(),
+        dangling_references: inv
+            .findings
+            .iter()
+            .filter(|f| f.code == Code::DanglingDependencyRef)
+            .count(),
         ntia,
     }
 }
@@ -180,19 +206,44 @@ mod tests {
         root.purl = Some("pkg:generic/portal@1".into());
         let lib = Component::new("l", ComponentType::Library, "lib");
         doc.components = vec![root, lib];
-        doc.edges.push(Edge { from: "r".into(), to: "l".into(), kind: EdgeKind::DependsOn, location: String::new() });
-        doc.edges.push(Edge { from: "r".into(), to: "ghost".into(), kind: EdgeKind::DependsOn, location: String::new() });
+        doc.edges.push(Edge {
+            from: "r".into(),
+            to: "l".into(),
+            kind: EdgeKind::DependsOn,
+            location: String::new(),
+        });
+        doc.edges.push(Edge {
+            from: "r".into(),
+            to: "ghost".into(),
+            kind: EdgeKind::DependsOn,
+            location: String::new(),
+        });
         doc.meta.roots = vec!["r".into()];
         let s = compute(&Inventory::from_documents(vec![doc]));
         assert_eq!((s.components, s.edges, s.dangling_references), (2, 1, 1));
         assert_eq!(s.by_supplier["甲公司"], 1);
         assert_eq!(s.by_supplier[NONE_KEY], 1);
-        let version = s.ntia.iter().find(|c| c.element == NtiaElement::Version).unwrap();
-        assert_eq!((version.present, version.permille, version.percent()), (1, 500, "50.0%".to_string()));
+        let version = s
+            .ntia
+            .iter()
+            .find(|c| c.element == NtiaElement::Version)
+            .unwrap();
+        assert_eq!(
+            (version.present, version.permille, version.percent()),
+            (1, 500, "50.0%".to_string())
+        );
         assert_eq!(version.missing, ["lib"]);
-        let rel = s.ntia.iter().find(|c| c.element == NtiaElement::DependencyRelationship).unwrap();
+        let rel = s
+            .ntia
+            .iter()
+            .find(|c| c.element == NtiaElement::DependencyRelationship)
+            .unwrap();
         assert_eq!(rel.present, 2);
-        let author = s.ntia.iter().find(|c| c.element == NtiaElement::Author).unwrap();
+        let author = s
+            .ntia
+            .iter()
+            .find(|c| c.element == NtiaElement::Author)
+            .unwrap();
         assert_eq!(author.present, 0);
         assert!(s.orphans.is_empty() && s.cycles.is_empty());
     }

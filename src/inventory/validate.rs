@@ -36,11 +36,16 @@ impl Validation {
 
 /// Validates one file: it must parse (else `Err`); then spec rules and findings are collected.
 pub fn validate_file(path: &Path) -> Result<Validation, InputError> {
-    let bytes = std::fs::read(path).map_err(|e| InputError::whole_file(path, format!("cannot read: {e}")))?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| InputError::whole_file(path, format!("cannot read: {e}")))?;
     let doc = super::parse_bytes(path, &bytes)?;
     let violations = match (doc.format, spec_version(&doc)) {
-        (Format::CycloneDxJson, Some(v)) => strict(Bom::parse_from_json_with_version(&bytes[..], v), v),
-        (Format::CycloneDxXml, Some(v)) => strict(Bom::parse_from_xml_with_version(&bytes[..], v), v),
+        (Format::CycloneDxJson, Some(v)) => {
+            strict(Bom::parse_from_json_with_version(&bytes[..], v), v)
+        }
+        (Format::CycloneDxXml, Some(v)) => {
+            strict(Bom::parse_from_xml_with_version(&bytes[..], v), v)
+        }
         _ => None,
     };
     let strict_checked = violations.is_some();
@@ -65,7 +70,10 @@ fn spec_version(doc: &Document) -> Option<SpecVersion> {
     }
 }
 
-fn strict<E: std::fmt::Display>(parsed: Result<Bom, E>, version: SpecVersion) -> Option<Vec<SpecViolation>> {
+fn strict<E: std::fmt::Display>(
+    parsed: Result<Bom, E>,
+    version: SpecVersion,
+) -> Option<Vec<SpecViolation>> {
     Some(match parsed {
         // anbao read the file, so this is a schema-level disagreement: report it as such.
         Err(e) => vec![SpecViolation {
@@ -99,9 +107,15 @@ fn flatten(result: ValidationResult, prefix: &str, out: &mut Vec<SpecViolation>)
                 }
             }
             ValidationErrorsKind::Field(errors) | ValidationErrorsKind::Custom(errors) => {
-                out.extend(errors.into_iter().map(|e| SpecViolation { path: here.clone(), message: e.message }));
+                out.extend(errors.into_iter().map(|e| SpecViolation {
+                    path: here.clone(),
+                    message: e.message,
+                }));
             }
-            ValidationErrorsKind::Enum(e) => out.push(SpecViolation { path: here, message: e.message }),
+            ValidationErrorsKind::Enum(e) => out.push(SpecViolation {
+                path: here,
+                message: e.message,
+            }),
         }
     }
 }
@@ -148,12 +162,18 @@ mod tests {
         let v = validate_file(f.path()).unwrap();
         assert!(v.strict);
         assert!(!v.is_valid());
-        assert_eq!(v.violations[0].path, "components[0].purl", "{:?}", v.violations);
+        assert_eq!(
+            v.violations[0].path, "components[0].purl",
+            "{:?}",
+            v.violations
+        );
     }
 
     #[test]
     fn versions_cyclonedx_bom_cannot_read_get_structural_checks_only() {
-        let f = temp(r#"{"bomFormat":"CycloneDX","specVersion":"1.6","version":1,"components":[{"type":"library","name":"x"}]}"#);
+        let f = temp(
+            r#"{"bomFormat":"CycloneDX","specVersion":"1.6","version":1,"components":[{"type":"library","name":"x"}]}"#,
+        );
         let v = validate_file(f.path()).unwrap();
         assert!(!v.strict);
         assert!(v.is_valid());

@@ -70,7 +70,11 @@ fn sniff_spec_version(bytes: &[u8]) -> Option<String> {
         // The window may end inside a multi-byte character; the value itself is ASCII.
         std::str::from_utf8(&rest[..rest.len().saturating_sub(3)]).ok()
     })?;
-    let rest = rest.trim_start().strip_prefix(':')?.trim_start().strip_prefix('"')?;
+    let rest = rest
+        .trim_start()
+        .strip_prefix(':')?
+        .trim_start()
+        .strip_prefix('"')?;
     Some(rest[..rest.find('"')?].to_string())
 }
 
@@ -102,7 +106,10 @@ mod tests {
         let srv = &doc.components[0];
         assert_eq!(srv.kind, ComponentType::Device);
         let m = srv.manufacturer.as_ref().unwrap();
-        assert_eq!((m.name.as_str(), m.country.as_deref()), ("华为", Some("CN")));
+        assert_eq!(
+            (m.name.as_str(), m.country.as_deref()),
+            ("华为", Some("CN"))
+        );
         assert_eq!(srv.location, "/metadata/component");
         let bmc = &doc.components[1];
         assert_eq!(bmc.parent.as_deref(), Some("srv"));
@@ -110,7 +117,10 @@ mod tests {
         let a = &doc.components[2];
         assert_eq!(a.location, "/components/0");
         assert_eq!(a.hardware.quantity, Some(2));
-        assert_eq!(a.licenses[0].value, LicenseValue::Expression("MIT OR Apache-2.0".into()));
+        assert_eq!(
+            a.licenses[0].value,
+            LicenseValue::Expression("MIT OR Apache-2.0".into())
+        );
         assert_eq!(doc.edges[0].kind, EdgeKind::DependsOn);
         assert_eq!(doc.edges[0].location, "/dependencies/0");
     }
@@ -123,13 +133,19 @@ mod tests {
         )
         .unwrap();
         assert_eq!(doc.meta.tools, ["CycloneDX cli 0.1"]);
-        assert_eq!(doc.components[0].manufacturer.as_ref().unwrap().name, "ACME");
+        assert_eq!(
+            doc.components[0].manufacturer.as_ref().unwrap().name,
+            "ACME"
+        );
     }
 
     #[test]
     fn versions_outside_1_2_to_1_7_are_refused_by_pointer() {
         for v in ["1.1", "2.0", "1.8"] {
-            let err = parse_str(&format!(r#"{{"bomFormat":"CycloneDX","specVersion":"{v}"}}"#)).unwrap_err();
+            let err = parse_str(&format!(
+                r#"{{"bomFormat":"CycloneDX","specVersion":"{v}"}}"#
+            ))
+            .unwrap_err();
             assert_eq!(err.location, Location::Pointer("/specVersion".into()));
             assert!(err.message.contains(&format!("'{v}'")), "{}", err.message);
         }
@@ -148,7 +164,10 @@ mod tests {
 
     #[test]
     fn sniffs_the_version_without_parsing() {
-        assert_eq!(sniff_spec_version(br#"{"specVersion" : "1.1", "x": ["#).as_deref(), Some("1.1"));
+        assert_eq!(
+            sniff_spec_version(br#"{"specVersion" : "1.1", "x": ["#).as_deref(),
+            Some("1.1")
+        );
         assert_eq!(sniff_spec_version(br#"{"a":1}"#), None);
     }
 }

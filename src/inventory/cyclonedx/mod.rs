@@ -266,12 +266,7 @@ pub struct RawDependency {
 }
 
 /// Turns a raw BOM (already checked to be CycloneDX of a supported version) into a document.
-pub fn convert(
-    path: &Path,
-    format: Format,
-    spec_version: String,
-    raw: RawBom,
-) -> Document {
+pub fn convert(path: &Path, format: Format, spec_version: String, raw: RawBom) -> Document {
     let mut doc = Document::new(path, format);
     let mut meta = DocumentMeta {
         spec_version,
@@ -303,7 +298,12 @@ pub fn convert(
         path.pop();
     }
     for (i, service) in raw.services.into_iter().enumerate() {
-        flatten_service(service, None, &format!("/services/{i}"), &mut doc.components);
+        flatten_service(
+            service,
+            None,
+            &format!("/services/{i}"),
+            &mut doc.components,
+        );
     }
     for (i, dep) in raw.dependencies.into_iter().enumerate() {
         let location = dep.location.unwrap_or_else(|| format!("/dependencies/{i}"));
@@ -327,7 +327,10 @@ fn tool_names(tools: Option<RawTools>) -> Vec<String> {
     let list = match tools {
         None => return Vec::new(),
         Some(RawTools::Legacy(list)) => list,
-        Some(RawTools::Modern { mut components, services }) => {
+        Some(RawTools::Modern {
+            mut components,
+            services,
+        }) => {
             components.extend(services);
             components
         }
@@ -335,7 +338,11 @@ fn tool_names(tools: Option<RawTools>) -> Vec<String> {
     list.into_iter()
         .filter_map(|t| {
             let name = t.name?;
-            let owner = t.vendor.or(t.group).map(|v| format!("{v} ")).unwrap_or_default();
+            let owner = t
+                .vendor
+                .or(t.group)
+                .map(|v| format!("{v} "))
+                .unwrap_or_default();
             Some(match t.version {
                 Some(v) => format!("{owner}{name} {v}"),
                 None => format!("{owner}{name}"),
@@ -346,13 +353,24 @@ fn tool_names(tools: Option<RawTools>) -> Vec<String> {
 
 fn contact(c: RawContact) -> Option<Party> {
     let name = c.name.or_else(|| c.email.clone())?;
-    Some(Party { name, email: c.email, ..Party::default() })
+    Some(Party {
+        name,
+        email: c.email,
+        ..Party::default()
+    })
 }
 
 fn org(o: RawOrg) -> Option<Party> {
     let email = o.contact.iter().find_map(|c| c.email.clone());
-    let name = o.name.or_else(|| o.contact.into_iter().find_map(|c| c.name))?;
-    Some(Party { name, urls: o.url, email, country: o.address.and_then(|a| a.country) })
+    let name = o
+        .name
+        .or_else(|| o.contact.into_iter().find_map(|c| c.name))?;
+    Some(Party {
+        name,
+        urls: o.url,
+        email,
+        country: o.address.and_then(|a| a.country),
+    })
 }
 
 /// Adds `raw` and its nested components to `out` (parents before children); returns its key.
@@ -363,11 +381,20 @@ fn flatten(
     in_metadata: bool,
     out: &mut Vec<Component>,
 ) -> String {
-    let location = raw.location.take().unwrap_or_else(|| json_pointer(path, in_metadata));
-    let key = raw.bom_ref.clone().or_else(|| raw.purl.clone()).unwrap_or_else(|| location.clone());
+    let location = raw
+        .location
+        .take()
+        .unwrap_or_else(|| json_pointer(path, in_metadata));
+    let key = raw
+        .bom_ref
+        .clone()
+        .or_else(|| raw.purl.clone())
+        .unwrap_or_else(|| location.clone());
     let mut c = Component::new(
         key.clone(),
-        raw.kind.as_deref().map_or(ComponentType::Unspecified, ComponentType::parse),
+        raw.kind
+            .as_deref()
+            .map_or(ComponentType::Unspecified, ComponentType::parse),
         raw.name.unwrap_or_default(),
     );
     c.bom_ref = raw.bom_ref;
@@ -381,7 +408,10 @@ fn flatten(
     c.hashes = raw
         .hashes
         .into_iter()
-        .map(|h| Hash { alg: h.alg.to_ascii_uppercase(), value: h.content })
+        .map(|h| Hash {
+            alg: h.alg.to_ascii_uppercase(),
+            value: h.content,
+        })
         .collect();
     c.licenses = raw.licenses.into_iter().filter_map(license).collect();
     c.supplier = raw.supplier.and_then(org);
@@ -394,14 +424,22 @@ fn flatten(
     c.external_refs = raw
         .external_references
         .into_iter()
-        .filter_map(|r| Some(ExternalRef { kind: r.kind.unwrap_or_default(), url: r.url? }))
+        .filter_map(|r| {
+            Some(ExternalRef {
+                kind: r.kind.unwrap_or_default(),
+                url: r.url?,
+            })
+        })
         .collect();
     c.properties = raw
         .properties
         .into_iter()
         .filter_map(|p| Some((p.name?, p.value.unwrap_or_default())))
         .collect();
-    if let Some(q) = c.property("cdx:device:quantity").and_then(|q| q.trim().parse().ok()) {
+    if let Some(q) = c
+        .property("cdx:device:quantity")
+        .and_then(|q| q.trim().parse().ok())
+    {
         c.hardware.quantity = Some(q);
     }
     c.parent = parent.map(str::to_string);
@@ -416,9 +454,16 @@ fn flatten(
 }
 
 /// Adds a service and its nested services, like [`flatten`] does for components.
-fn flatten_service(service: RawService, parent: Option<&str>, pointer: &str, out: &mut Vec<Component>) {
+fn flatten_service(
+    service: RawService,
+    parent: Option<&str>,
+    pointer: &str,
+    out: &mut Vec<Component>,
+) {
     let (mut component, nested) = service.into_component();
-    component.location.get_or_insert_with(|| pointer.to_string());
+    component
+        .location
+        .get_or_insert_with(|| pointer.to_string());
     let key = flatten(component, parent, &mut Vec::new(), false, out);
     for (i, child) in nested.into_iter().enumerate() {
         flatten_service(child, Some(&key), &format!("{pointer}/services/{i}"), out);
@@ -428,7 +473,11 @@ fn flatten_service(service: RawService, parent: Option<&str>, pointer: &str, out
 /// The JSON pointer of a component: `path` holds its index at each nesting level, starting
 /// below the metadata component for the product itself and its parts.
 fn json_pointer(path: &[usize], in_metadata: bool) -> String {
-    let mut out = String::from(if in_metadata { "/metadata/component" } else { "" });
+    let mut out = String::from(if in_metadata {
+        "/metadata/component"
+    } else {
+        ""
+    });
     for i in path {
         out.push_str("/components/");
         out.push_str(&i.to_string());
@@ -449,7 +498,11 @@ fn license(choice: RawLicenseChoice) -> Option<License> {
         });
     }
     let l = choice.license?;
-    let role = role_of(l.acknowledgement.as_deref().or(choice.acknowledgement.as_deref()));
+    let role = role_of(
+        l.acknowledgement
+            .as_deref()
+            .or(choice.acknowledgement.as_deref()),
+    );
     let value = match (l.id, l.name) {
         (Some(id), _) => LicenseValue::Id(id),
         (None, Some(name)) => LicenseValue::Name(name),

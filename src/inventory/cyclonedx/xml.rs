@@ -6,9 +6,9 @@
 //! references are understood.
 
 use super::{
-    convert, is_supported, RawBom, RawComponent, RawContact, RawDependency, RawExternalRef, RawHash,
-    RawLicense, RawLicenseChoice, RawMetadata, RawOrg, RawProperty, RawService, RawSwid, RawTool, RawTools,
-    SUPPORTED_VERSIONS,
+    convert, is_supported, RawBom, RawComponent, RawContact, RawDependency, RawExternalRef,
+    RawHash, RawLicense, RawLicenseChoice, RawMetadata, RawOrg, RawProperty, RawService, RawSwid,
+    RawTool, RawTools, SUPPORTED_VERSIONS,
 };
 use crate::error::{InputError, Location};
 use crate::inventory::{Document, Format};
@@ -33,7 +33,10 @@ struct Element {
 
 impl Element {
     fn attr(&self, name: &str) -> Option<&str> {
-        self.attrs.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+        self.attrs
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
     }
 
     fn child(&self, name: &str) -> Option<&Element> {
@@ -46,12 +49,19 @@ impl Element {
 
     /// Trimmed text of the named child, if present and not empty.
     fn text_of(&self, name: &str) -> Option<String> {
-        self.child(name).map(|c| c.text.trim().to_string()).filter(|t| !t.is_empty())
+        self.child(name)
+            .map(|c| c.text.trim().to_string())
+            .filter(|t| !t.is_empty())
     }
 
     /// Children of the wrapper `outer`, named `inner` (`<hashes><hash/></hashes>`).
-    fn list<'a>(&'a self, outer: &'a str, inner: &'a str) -> impl Iterator<Item = &'a Element> + 'a {
-        self.children_named(outer).flat_map(move |o| o.children_named(inner))
+    fn list<'a>(
+        &'a self,
+        outer: &'a str,
+        inner: &'a str,
+    ) -> impl Iterator<Item = &'a Element> + 'a {
+        self.children_named(outer)
+            .flat_map(move |o| o.children_named(inner))
     }
 }
 
@@ -70,7 +80,10 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Document, InputError> {
         return Err(InputError::new(
             path,
             Location::from_offset(bytes, root.offset),
-            format!("root element is <{}>, expected a CycloneDX <bom>", root.name),
+            format!(
+                "root element is <{}>, expected a CycloneDX <bom>",
+                root.name
+            ),
         ));
     }
     let namespace = root
@@ -82,10 +95,14 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Document, InputError> {
             InputError::new(
                 path,
                 Location::from_offset(bytes, root.offset),
-                format!("<bom> has no CycloneDX namespace: expected xmlns=\"{NAMESPACE_PREFIX}1.x\""),
+                format!(
+                    "<bom> has no CycloneDX namespace: expected xmlns=\"{NAMESPACE_PREFIX}1.x\""
+                ),
             )
         })?;
-    let version = namespace[NAMESPACE_PREFIX.len()..].trim_end_matches('/').to_string();
+    let version = namespace[NAMESPACE_PREFIX.len()..]
+        .trim_end_matches('/')
+        .to_string();
     if !is_supported(&version) {
         return Err(InputError::new(
             path,
@@ -101,9 +118,18 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Document, InputError> {
         spec_version: Some(version.clone()),
         serial_number: root.attr("serialNumber").map(str::to_string),
         metadata: root.child("metadata").map(|m| metadata(m, &at)),
-        components: root.list("components", "component").map(|c| component(c, &at)).collect(),
-        services: root.list("services", "service").map(|s| service(s, &at)).collect(),
-        dependencies: root.list("dependencies", "dependency").map(|d| dependency(d, &at)).collect(),
+        components: root
+            .list("components", "component")
+            .map(|c| component(c, &at))
+            .collect(),
+        services: root
+            .list("services", "service")
+            .map(|s| service(s, &at))
+            .collect(),
+        dependencies: root
+            .list("dependencies", "dependency")
+            .map(|d| dependency(d, &at))
+            .collect(),
     };
     Ok(convert(path, Format::CycloneDxXml, version, raw))
 }
@@ -115,7 +141,11 @@ fn read_tree(path: &Path, text: &str) -> Result<Element, InputError> {
     let mut stack: Vec<Element> = Vec::new();
     let mut root: Option<Element> = None;
     let error_at = |offset: u64, message: String| {
-        InputError::new(path, Location::from_offset(text.as_bytes(), offset as usize), message)
+        InputError::new(
+            path,
+            Location::from_offset(text.as_bytes(), offset as usize),
+            message,
+        )
     };
     loop {
         let start = reader.buffer_position();
@@ -202,7 +232,9 @@ fn set_root(
     error: impl Fn(String) -> InputError,
 ) -> Result<(), InputError> {
     if root.is_some() {
-        return Err(error("a second root element: expected exactly one <bom>".into()));
+        return Err(error(
+            "a second root element: expected exactly one <bom>".into(),
+        ));
     }
     *root = Some(el);
     Ok(())
@@ -219,18 +251,29 @@ fn predefined_entity(name: &[u8]) -> Option<char> {
     })
 }
 
-fn element(path: &Path, text: &str, e: &BytesStart<'_>, offset: u64) -> Result<Element, InputError> {
+fn element(
+    path: &Path,
+    text: &str,
+    e: &BytesStart<'_>,
+    offset: u64,
+) -> Result<Element, InputError> {
     let error_at = |message: String| {
-        InputError::new(path, Location::from_offset(text.as_bytes(), offset as usize), message)
+        InputError::new(
+            path,
+            Location::from_offset(text.as_bytes(), offset as usize),
+            message,
+        )
     };
     let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
     let mut attrs = Vec::new();
     for attr in e.attributes() {
         let attr = attr.map_err(|err| error_at(format!("invalid attribute in <{name}>: {err}")))?;
         let key = String::from_utf8_lossy(attr.key.as_ref()).into_owned();
-        let value = attr
-            .unescape_value()
-            .map_err(|err| error_at(format!("invalid value of attribute '{key}' in <{name}>: {err}")))?;
+        let value = attr.unescape_value().map_err(|err| {
+            error_at(format!(
+                "invalid value of attribute '{key}' in <{name}>: {err}"
+            ))
+        })?;
         // Attributes are matched by local name, except namespace declarations.
         let key = match key.split_once(':') {
             Some(("xmlns", _)) => key,
@@ -239,7 +282,13 @@ fn element(path: &Path, text: &str, e: &BytesStart<'_>, offset: u64) -> Result<E
         };
         attrs.push((key, value.into_owned()));
     }
-    Ok(Element { name, attrs, text: String::new(), children: Vec::new(), offset: offset as usize })
+    Ok(Element {
+        name,
+        attrs,
+        text: String::new(),
+        children: Vec::new(),
+        offset: offset as usize,
+    })
 }
 
 fn metadata(m: &Element, at: &dyn Fn(usize) -> String) -> RawMetadata {
@@ -275,15 +324,23 @@ fn tool(t: &Element) -> RawTool {
 }
 
 fn contact(c: &Element) -> RawContact {
-    RawContact { name: c.text_of("name"), email: c.text_of("email") }
+    RawContact {
+        name: c.text_of("name"),
+        email: c.text_of("email"),
+    }
 }
 
 fn org(o: &Element) -> RawOrg {
     RawOrg {
         name: o.text_of("name"),
-        url: o.children_named("url").map(|u| u.text.trim().to_string()).collect(),
+        url: o
+            .children_named("url")
+            .map(|u| u.text.trim().to_string())
+            .collect(),
         contact: o.children_named("contact").map(contact).collect(),
-        address: o.child("address").map(|a| super::RawAddress { country: a.text_of("country") }),
+        address: o.child("address").map(|a| super::RawAddress {
+            country: a.text_of("country"),
+        }),
     }
 }
 
@@ -304,7 +361,10 @@ fn component(c: &Element, at: &dyn Fn(usize) -> String) -> RawComponent {
         scope: c.text_of("scope"),
         hashes: c
             .list("hashes", "hash")
-            .map(|h| RawHash { alg: h.attr("alg").unwrap_or_default().to_string(), content: h.text.trim().to_string() })
+            .map(|h| RawHash {
+                alg: h.attr("alg").unwrap_or_default().to_string(),
+                content: h.text.trim().to_string(),
+            })
             .collect(),
         licenses: c
             .children_named("licenses")
@@ -328,16 +388,27 @@ fn component(c: &Element, at: &dyn Fn(usize) -> String) -> RawComponent {
             .collect(),
         cpe: c.text_of("cpe"),
         purl: c.text_of("purl"),
-        swid: c.child("swid").map(|s| RawSwid { tag_id: s.attr("tagId").map(str::to_string) }),
+        swid: c.child("swid").map(|s| RawSwid {
+            tag_id: s.attr("tagId").map(str::to_string),
+        }),
         external_references: c
             .list("externalReferences", "reference")
-            .map(|r| RawExternalRef { kind: r.attr("type").map(str::to_string), url: r.text_of("url") })
+            .map(|r| RawExternalRef {
+                kind: r.attr("type").map(str::to_string),
+                url: r.text_of("url"),
+            })
             .collect(),
         properties: c
             .list("properties", "property")
-            .map(|p| RawProperty { name: p.attr("name").map(str::to_string), value: Some(p.text.trim().to_string()) })
+            .map(|p| RawProperty {
+                name: p.attr("name").map(str::to_string),
+                value: Some(p.text.trim().to_string()),
+            })
             .collect(),
-        components: c.list("components", "component").map(|n| component(n, at)).collect(),
+        components: c
+            .list("components", "component")
+            .map(|n| component(n, at))
+            .collect(),
     }
 }
 
@@ -354,7 +425,10 @@ fn service(s: &Element, at: &dyn Fn(usize) -> String) -> RawService {
         licenses: as_component.licenses,
         external_references: as_component.external_references,
         properties: as_component.properties,
-        services: s.list("services", "service").map(|n| service(n, at)).collect(),
+        services: s
+            .list("services", "service")
+            .map(|n| service(n, at))
+            .collect(),
     }
 }
 
@@ -362,8 +436,14 @@ fn dependency(d: &Element, at: &dyn Fn(usize) -> String) -> RawDependency {
     RawDependency {
         location: Some(at(d.offset)),
         reference: d.attr("ref").unwrap_or_default().to_string(),
-        depends_on: d.children_named("dependency").filter_map(|c| c.attr("ref").map(str::to_string)).collect(),
-        provides: d.children_named("provides").filter_map(|c| c.attr("ref").map(str::to_string)).collect(),
+        depends_on: d
+            .children_named("dependency")
+            .filter_map(|c| c.attr("ref").map(str::to_string))
+            .collect(),
+        provides: d
+            .children_named("provides")
+            .filter_map(|c| c.attr("ref").map(str::to_string))
+            .collect(),
     }
 }
 
@@ -402,16 +482,33 @@ mod tests {
         assert_eq!(doc.meta.serial_number.as_deref(), Some("urn:uuid:1"));
         assert_eq!(doc.meta.tools, ["g t 1"]);
         assert_eq!(doc.meta.roots, ["sw"]);
-        assert_eq!(doc.components[0].manufacturer.as_ref().unwrap().country.as_deref(), Some("CN"));
+        assert_eq!(
+            doc.components[0]
+                .manufacturer
+                .as_ref()
+                .unwrap()
+                .country
+                .as_deref(),
+            Some("CN")
+        );
         let a = &doc.components[1];
-        assert_eq!((a.name.as_str(), a.version.as_deref()), ("a & b", Some("1.0")));
+        assert_eq!(
+            (a.name.as_str(), a.version.as_deref()),
+            ("a & b", Some("1.0"))
+        );
         assert_eq!(a.location, "9:5");
         assert_eq!(a.licenses.len(), 2);
-        assert_eq!(a.licenses[1].value, LicenseValue::Expression("MIT OR Apache-2.0".into()));
+        assert_eq!(
+            a.licenses[1].value,
+            LicenseValue::Expression("MIT OR Apache-2.0".into())
+        );
         assert_eq!(a.properties, [("p".to_string(), "v".to_string())]);
         assert_eq!(doc.components[2].kind, ComponentType::Firmware);
         assert_eq!(doc.components[2].parent.as_deref(), Some("a"));
-        assert_eq!((doc.edges[0].from.as_str(), doc.edges[0].to.as_str()), ("sw", "a"));
+        assert_eq!(
+            (doc.edges[0].from.as_str(), doc.edges[0].to.as_str()),
+            ("sw", "a")
+        );
         assert_eq!(doc.edges[0].kind, EdgeKind::DependsOn);
     }
 
@@ -424,17 +521,30 @@ mod tests {
         assert!(err.message.starts_with("DOCTYPE refused"), "{err}");
         assert_eq!(err.location, Location::LineCol { line: 2, column: 1 });
         let undefined = r#"<bom xmlns="http://cyclonedx.org/schema/bom/1.4"><components><component><name>&xxe;</name></component></components></bom>"#;
-        assert!(parse_str(undefined).unwrap_err().message.contains("undefined entity '&xxe;'"));
+        assert!(parse_str(undefined)
+            .unwrap_err()
+            .message
+            .contains("undefined entity '&xxe;'"));
     }
 
     #[test]
     fn malformed_documents_are_located_errors() {
-        let err = parse_str("<bom xmlns=\"http://cyclonedx.org/schema/bom/1.5\">\n<components>").unwrap_err();
+        let err = parse_str("<bom xmlns=\"http://cyclonedx.org/schema/bom/1.5\">\n<components>")
+            .unwrap_err();
         assert!(err.message.contains("truncated XML"), "{err}");
-        let err = parse_str("<bom xmlns=\"http://cyclonedx.org/schema/bom/1.5\">\n</components></bom>").unwrap_err();
-        assert!(matches!(err.location, Location::LineCol { line: 2, .. }), "{err}");
+        let err =
+            parse_str("<bom xmlns=\"http://cyclonedx.org/schema/bom/1.5\">\n</components></bom>")
+                .unwrap_err();
+        assert!(
+            matches!(err.location, Location::LineCol { line: 2, .. }),
+            "{err}"
+        );
         let err = parse_str("<bom xmlns=\"http://cyclonedx.org/schema/bom/1.1\"/>").unwrap_err();
-        assert!(err.message.contains("unsupported CycloneDX spec version '1.1'"), "{err}");
+        assert!(
+            err.message
+                .contains("unsupported CycloneDX spec version '1.1'"),
+            "{err}"
+        );
         let err = parse_str("<bom/>").unwrap_err();
         assert!(err.message.contains("no CycloneDX namespace"), "{err}");
         let err = parse_str("<sbom xmlns=\"http://cyclonedx.org/schema/bom/1.5\"/>").unwrap_err();
