@@ -3,6 +3,7 @@
 //! The library is the whole domain core: inventories, (later) policy, assessments, drills and the
 //! record ledger. The `cli` and `tui` modules are the only front ends and hold no domain logic.
 
+pub mod calendar;
 pub mod error;
 pub mod i18n;
 pub mod inventory;

@@ -62,12 +62,19 @@ pub struct Units {
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Milestones {
+    #[serde(default, deserialize_with = "toml_date::option")]
     pub contract_signed: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "toml_date::option")]
     pub contract_filed: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "toml_date::option")]
     pub supervision_contracted: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "toml_date::option")]
     pub supervision_filed: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "toml_date::option")]
     pub construction_started: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "toml_date::option")]
     pub acceptance_completed: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "toml_date::option")]
     pub acceptance_report_filed: Option<NaiveDate>,
 }
 
@@ -200,6 +207,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn milestone_dates_read_as_toml_dates_or_strings() {
+        let m: Milestones =
+            parse_toml(Path::new("m.toml"), "contract_signed = 2026-03-09\ncontract_filed = \"2026-03-13\"\n").unwrap();
+        assert_eq!(m.contract_signed, Some(NaiveDate::from_ymd_opt(2026, 3, 9).unwrap()));
+        assert_eq!(m.contract_filed, Some(NaiveDate::from_ymd_opt(2026, 3, 13).unwrap()));
+        let err = parse_toml::<Milestones>(Path::new("m.toml"), "\ncontract_signed = \"March\"\n").unwrap_err();
+        assert!(matches!(err.location, Location::LineCol { line: 2, .. }), "{err}");
+        assert!(err.message.contains("expected a date"), "{err}");
+    }
+
+    #[test]
     fn unknown_keys_are_errors_with_line_and_column() {
         let text = "[project]\nname = \"x\"\ncode = \"c\"\ncolour = \"red\"\n";
         #[derive(Debug, Deserialize)]
@@ -211,5 +229,45 @@ mod tests {
         let err = parse_toml::<Only>(Path::new("anbao.toml"), text).unwrap_err();
         assert_eq!(err.location, Location::LineCol { line: 4, column: 1 });
         assert!(err.message.contains("colour"), "{}", err.message);
+    }
+}
+
+/// Serde helpers for dates in TOML files: a TOML local date (`2026-03-09`) or a string holding
+/// one. chrono alone expects a string, and TOML dates arrive as their own type.
+pub mod toml_date {
+    use chrono::NaiveDate;
+    use serde::{Deserialize, Deserializer};
+
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        Toml(toml::value::Datetime),
+        Text(String),
+    }
+
+    fn convert<E: serde::de::Error>(raw: Raw) -> Result<NaiveDate, E> {
+        let text = match raw {
+            Raw::Toml(dt) => {
+                if dt.time.is_some() || dt.offset.is_some() {
+                    return Err(E::custom(format!("expected a date without time, found '{dt}'")));
+                }
+                dt.to_string()
+            }
+            Raw::Text(s) => s,
+        };
+        text.parse::<NaiveDate>()
+            .map_err(|_| E::custom(format!("expected a date like 2026-03-09, found '{text}'")))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+        convert(Raw::deserialize(d)?)
+    }
+
+    pub fn option<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+        Option::<Raw>::deserialize(d)?.map(convert).transpose()
+    }
+
+    pub fn vec<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<NaiveDate>, D::Error> {
+        Vec::<Raw>::deserialize(d)?.into_iter().map(convert).collect()
     }
 }
