@@ -53,7 +53,11 @@ pub struct UnknownYear(pub i32);
 
 impl std::fmt::Display for UnknownYear {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "the official calendar for {} is not known; add it to {WORKSPACE_FILE}", self.0)
+        write!(
+            f,
+            "the official calendar for {} is not known; add it to {WORKSPACE_FILE}",
+            self.0
+        )
     }
 }
 
@@ -64,13 +68,19 @@ impl Calendar {
         let mut cal = Calendar::default();
         for y in file.year {
             if cal.years.insert(y.year, y.source).is_some() {
-                return Err(InputError::whole_file(path, format!("year {} is given twice", y.year)));
+                return Err(InputError::whole_file(
+                    path,
+                    format!("year {} is given twice", y.year),
+                ));
             }
             for h in y.holidays {
                 if h.to < h.from {
                     return Err(InputError::whole_file(
                         path,
-                        format!("holiday '{}' ends ({}) before it starts ({})", h.name, h.to, h.from),
+                        format!(
+                            "holiday '{}' ends ({}) before it starts ({})",
+                            h.name, h.to, h.from
+                        ),
                     ));
                 }
                 for day in h.from.iter_days().take_while(|d| *d <= h.to) {
@@ -98,7 +108,8 @@ impl Calendar {
 
     /// The built-in calendar.
     pub fn builtin() -> Calendar {
-        Calendar::parse(Path::new("<built-in calendar>"), BUILTIN).expect("the shipped calendar is valid")
+        Calendar::parse(Path::new("<built-in calendar>"), BUILTIN)
+            .expect("the shipped calendar is valid")
     }
 
     /// The workspace's own calendar if it has one, else the built-in one.
@@ -134,7 +145,9 @@ impl Calendar {
         let mut day = start;
         let mut left = n;
         while left > 0 {
-            day = day.checked_add_days(Days::new(1)).ok_or(UnknownYear(i32::MAX))?;
+            day = day
+                .checked_add_days(Days::new(1))
+                .ok_or(UnknownYear(i32::MAX))?;
             if self.is_working_day(day)? {
                 left -= 1;
             }
@@ -147,7 +160,9 @@ impl Calendar {
         let mut count = 0;
         let mut day = from;
         while day < to {
-            day = day.checked_add_days(Days::new(1)).ok_or(UnknownYear(i32::MAX))?;
+            day = day
+                .checked_add_days(Days::new(1))
+                .ok_or(UnknownYear(i32::MAX))?;
             if self.is_working_day(day)? {
                 count += 1;
             }
@@ -181,11 +196,27 @@ mod tests {
         let cal = Calendar::builtin();
         // Signed Tuesday 2026-09-29: 30th is a working day, then 1-7 October are off, 8th and
         // 9th are working days, 10th is a make-up Saturday, 12th is a Monday.
-        assert_eq!(cal.add_working_days(d("2026-09-29"), 1).unwrap(), d("2026-09-30"));
-        assert_eq!(cal.add_working_days(d("2026-09-29"), 2).unwrap(), d("2026-10-08"));
-        assert_eq!(cal.add_working_days(d("2026-09-29"), 4).unwrap(), d("2026-10-10"));
-        assert_eq!(cal.add_working_days(d("2026-09-29"), 5).unwrap(), d("2026-10-12"));
-        assert_eq!(cal.working_days_between(d("2026-09-29"), d("2026-10-12")).unwrap(), 5);
+        assert_eq!(
+            cal.add_working_days(d("2026-09-29"), 1).unwrap(),
+            d("2026-09-30")
+        );
+        assert_eq!(
+            cal.add_working_days(d("2026-09-29"), 2).unwrap(),
+            d("2026-10-08")
+        );
+        assert_eq!(
+            cal.add_working_days(d("2026-09-29"), 4).unwrap(),
+            d("2026-10-10")
+        );
+        assert_eq!(
+            cal.add_working_days(d("2026-09-29"), 5).unwrap(),
+            d("2026-10-12")
+        );
+        assert_eq!(
+            cal.working_days_between(d("2026-09-29"), d("2026-10-12"))
+                .unwrap(),
+            5
+        );
     }
 
     #[test]
@@ -193,7 +224,10 @@ mod tests {
         let cal = Calendar::builtin();
         assert_eq!(cal.is_working_day(d("2027-01-04")), Err(UnknownYear(2027)));
         // 30 working days after 10 December run into 2027.
-        assert_eq!(cal.add_working_days(d("2026-12-10"), 30), Err(UnknownYear(2027)));
+        assert_eq!(
+            cal.add_working_days(d("2026-12-10"), 30),
+            Err(UnknownYear(2027))
+        );
         assert!(UnknownYear(2027).to_string().contains("2027"));
     }
 

@@ -208,12 +208,25 @@ mod tests {
 
     #[test]
     fn milestone_dates_read_as_toml_dates_or_strings() {
-        let m: Milestones =
-            parse_toml(Path::new("m.toml"), "contract_signed = 2026-03-09\ncontract_filed = \"2026-03-13\"\n").unwrap();
-        assert_eq!(m.contract_signed, Some(NaiveDate::from_ymd_opt(2026, 3, 9).unwrap()));
-        assert_eq!(m.contract_filed, Some(NaiveDate::from_ymd_opt(2026, 3, 13).unwrap()));
-        let err = parse_toml::<Milestones>(Path::new("m.toml"), "\ncontract_signed = \"March\"\n").unwrap_err();
-        assert!(matches!(err.location, Location::LineCol { line: 2, .. }), "{err}");
+        let m: Milestones = parse_toml(
+            Path::new("m.toml"),
+            "contract_signed = 2026-03-09\ncontract_filed = \"2026-03-13\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            m.contract_signed,
+            Some(NaiveDate::from_ymd_opt(2026, 3, 9).unwrap())
+        );
+        assert_eq!(
+            m.contract_filed,
+            Some(NaiveDate::from_ymd_opt(2026, 3, 13).unwrap())
+        );
+        let err = parse_toml::<Milestones>(Path::new("m.toml"), "\ncontract_signed = \"March\"\n")
+            .unwrap_err();
+        assert!(
+            matches!(err.location, Location::LineCol { line: 2, .. }),
+            "{err}"
+        );
         assert!(err.message.contains("expected a date"), "{err}");
     }
 
@@ -249,7 +262,9 @@ pub mod toml_date {
         let text = match raw {
             Raw::Toml(dt) => {
                 if dt.time.is_some() || dt.offset.is_some() {
-                    return Err(E::custom(format!("expected a date without time, found '{dt}'")));
+                    return Err(E::custom(format!(
+                        "expected a date without time, found '{dt}'"
+                    )));
                 }
                 dt.to_string()
             }
@@ -268,6 +283,9 @@ pub mod toml_date {
     }
 
     pub fn vec<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<NaiveDate>, D::Error> {
-        Vec::<Raw>::deserialize(d)?.into_iter().map(convert).collect()
+        Vec::<Raw>::deserialize(d)?
+            .into_iter()
+            .map(convert)
+            .collect()
     }
 }

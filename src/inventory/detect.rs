@@ -9,6 +9,14 @@ const SNIFF_LEN: usize = 64 * 1024;
 
 /// Decides which format `bytes` are in.
 pub fn detect(path: &Path, bytes: &[u8]) -> Result<Format, InputError> {
+    if let Some(text) = utf16_head(bytes) {
+        // Excel's "Unicode text" export is UTF-16 with a byte-order mark. Only the hardware
+        // parsers decode UTF-16, so the content only chooses between the two of them.
+        return match detect(path, text.as_bytes())? {
+            Format::HardwareToml => Ok(Format::HardwareToml),
+            _ => Ok(Format::HardwareCsv),
+        };
+    }
     let body = strip_bom(bytes);
     let head = &body[..body.len().min(SNIFF_LEN)];
     if head.iter().all(|b| b.is_ascii_whitespace()) {
@@ -38,6 +46,16 @@ pub fn detect(path: &Path, bytes: &[u8]) -> Result<Format, InputError> {
 /// Skips a UTF-8 byte-order mark.
 pub fn strip_bom(bytes: &[u8]) -> &[u8] {
     bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
+}
+
+/// The start of a file with a UTF-16 byte-order mark, as UTF-8; `None` for any other file.
+fn utf16_head(bytes: &[u8]) -> Option<String> {
+    let (encoding, bom_len) = encoding_rs::Encoding::for_bom(bytes)?;
+    if encoding == encoding_rs::UTF_8 {
+        return None;
+    }
+    let head = &bytes[bom_len..bytes.len().min(SNIFF_LEN)];
+    Some(encoding.decode_without_bom_handling(head).0.into_owned())
 }
 
 /// NUL bytes or a large share of control characters mean the file is not text in any encoding
@@ -90,7 +108,8 @@ fn detect_text(head: &[u8]) -> Format {
     if has_line("[[package") && text.contains("name = ") {
         return Format::CargoLock;
     }
-    if has_line("[[device]]") || has_line("[[设备]]") || has_line("[inventory]") {
+    let hardware_tables = ["[[device]]", "[[设备]]", "[[\"设备\"]]", "[inventory]"];
+    if hardware_tables.iter().any(|t| has_line(t)) {
         return Format::HardwareToml;
     }
     Format::HardwareCsv
@@ -139,6 +158,37 @@ mod tests {
             d("设备名称,厂商\nA,B\n".as_bytes()).unwrap(),
             Format::HardwareCsv
         );
+        assert_eq!(
+            d("[[\"设备\"]]\n\"设备名称\" = \"x\"\n".as_bytes()).unwrap(),
+            Format::HardwareToml
+        );
+    }
+
+    #[test]
+    fn utf16_with_a_byte_order_mark_is_a_hardware_list() {
+        let utf16le = |s: &str| -> Vec<u8> {
+            [0xFF, 0xFE]
+                .into_iter()
+                .chain(s.encode_utf16().flat_map(u16::to_le_bytes))
+                .collect()
+        };
+        assert_eq!(
+            d(&utf16le("设备名称\t型号\nA\tB\n")).unwrap(),
+            Format::HardwareCsv
+        );
+        assert_eq!(
+            d(&utf16le("[[device]]\nname = \"A\"\n")).unwrap(),
+            Format::HardwareToml
+        );
+        let be: Vec<u8> = [0xFE, 0xFF]
+            .into_iter()
+            .chain("名称\n".encode_utf16().flat_map(u16::to_be_bytes))
+            .collect();
+        assert_eq!(d(&be).unwrap(), Format::HardwareCsv);
+        assert!(d(&utf16le("  \n"))
+            .unwrap_err()
+            .message
+            .starts_with("empty file"));
     }
 
     #[test]
