@@ -6,7 +6,11 @@ use serde_json::Value;
 use std::path::PathBuf;
 
 fn fixture(rel: &str) -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(rel).display().to_string()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(rel)
+        .display()
+        .to_string()
 }
 
 fn list(files: &[&str]) -> Value {
@@ -16,12 +20,22 @@ fn list(files: &[&str]) -> Value {
         cmd.arg(fixture(f));
     }
     let out = cmd.output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
 fn codes(v: &Value) -> Vec<String> {
-    v["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap().to_string()).collect()
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap().to_string())
+        .collect()
 }
 
 #[test]
@@ -67,13 +81,19 @@ fn the_same_component_in_two_files_is_one_node_and_conflicts_are_reported() {
     let components = v["components"].as_array().unwrap();
     // portal, gateway, jackson-databind and druid: the libraries are shared.
     assert_eq!(components.len(), 4, "{components:#?}");
-    let jackson = components.iter().find(|c| c["name"] == "jackson-databind").unwrap();
+    let jackson = components
+        .iter()
+        .find(|c| c["name"] == "jackson-databind")
+        .unwrap();
     assert_eq!(jackson["described_in"].as_array().unwrap().len(), 2);
     // The licence only one file states is kept.
     assert_eq!(jackson["licenses"][0]["value"], "Apache-2.0");
     assert_eq!(codes(&v), ["component-conflict"]);
     let message = v["findings"][0]["message"].as_str().unwrap();
-    assert!(message.contains("supplier 'Alibaba' differs from '阿里巴巴'"), "{message}");
+    assert!(
+        message.contains("supplier 'Alibaba' differs from '阿里巴巴'"),
+        "{message}"
+    );
     // Both products include jackson-databind.
     let why = Command::cargo_bin("anbao")
         .unwrap()
@@ -83,6 +103,11 @@ fn the_same_component_in_two_files_is_one_node_and_conflicts_are_reported() {
         .output()
         .unwrap();
     let why: Value = serde_json::from_slice(&why.stdout).unwrap();
-    let roots: Vec<&str> = why["components"][0]["paths"].as_array().unwrap().iter().map(|p| p[0].as_str().unwrap()).collect();
+    let roots: Vec<&str> = why["components"][0]["paths"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p[0].as_str().unwrap())
+        .collect();
     assert_eq!(roots, ["portal@1.0", "gateway@3.0"]);
 }
