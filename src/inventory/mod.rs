@@ -14,6 +14,7 @@ mod spdx3;
 mod spdx_json;
 mod spdx_tag;
 pub mod stats;
+mod util;
 pub mod validate;
 
 pub use finding::{Code, Finding, Level};
