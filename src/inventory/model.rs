@@ -73,7 +73,8 @@ impl ComponentType {
     /// Reads a CycloneDX `type` or an SPDX primary package purpose (either spelling).
     pub fn parse(s: &str) -> ComponentType {
         match s.trim().to_ascii_lowercase().replace('_', "-").as_str() {
-            "application" => ComponentType::Application,
+            // SPDX 3 names an application's binary an executable.
+            "application" | "executable" => ComponentType::Application,
             "framework" => ComponentType::Framework,
             "library" => ComponentType::Library,
             "container" => ComponentType::Container,
@@ -83,8 +84,8 @@ impl ComponentType {
             "device-driver" | "devicedriver" => ComponentType::DeviceDriver,
             "firmware" => ComponentType::Firmware,
             "file" => ComponentType::File,
-            "machine-learning-model" => ComponentType::MachineLearningModel,
-            "data" => ComponentType::Data,
+            "machine-learning-model" | "model" => ComponentType::MachineLearningModel,
+            "data" | "configuration" => ComponentType::Data,
             "cryptographic-asset" => ComponentType::CryptographicAsset,
             "service" => ComponentType::Service,
             "source" => ComponentType::Source,

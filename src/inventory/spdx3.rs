@@ -709,9 +709,12 @@ fn vocab(value: &str) -> &str {
 /// Which edge an SPDX 3 relationship type stands for; 3.0 states them all from the parent.
 fn edge_kind(kind: &str) -> Option<EdgeKind> {
     match kind.to_ascii_lowercase().as_str() {
-        "dependson" | "hasoptionaldependency" | "hasprovideddependency" | "hasprerequisite" => {
-            Some(EdgeKind::DependsOn)
-        }
+        "dependson"
+        | "hasoptionaldependency"
+        | "hasprovideddependency"
+        | "hasprerequisite"
+        | "hasdynamiclink"
+        | "hasstaticlink" => Some(EdgeKind::DependsOn),
         "contains" => Some(EdgeKind::Contains),
         _ => None,
     }

@@ -260,7 +260,10 @@ impl Ids {
 /// types state it from the child's side, so they are turned round.
 fn spdx2_edge<'a>(a: &'a str, kind: &str, b: &'a str) -> Option<(&'a str, &'a str, EdgeKind)> {
     match kind {
-        "DEPENDS_ON" | "HAS_PREREQUISITE" => Some((a, b, EdgeKind::DependsOn)),
+        // Linking a library into a program makes the library part of what is delivered.
+        "DEPENDS_ON" | "HAS_PREREQUISITE" | "DYNAMIC_LINK" | "STATIC_LINK" => {
+            Some((a, b, EdgeKind::DependsOn))
+        }
         "DEPENDENCY_OF"
         | "DEV_DEPENDENCY_OF"
         | "BUILD_DEPENDENCY_OF"
@@ -641,9 +644,17 @@ mod tests {
         assert_eq!(meta.authors[0].email, None);
         // documentDescribes also names SPDXRef-File, a file and so not a component.
         assert_eq!(meta.roots, ["SPDXRef-Package"]);
-        // Every relationship of the example touches the document, a file, NOASSERTION, another
-        // document or is of a type that draws no edge (DYNAMIC_LINK, GENERATED_FROM ...).
-        assert!(doc.edges.is_empty(), "{:?}", doc.edges);
+        // Of the example's relationships only the DYNAMIC_LINK joins two packages; the rest
+        // touch the document, a file, NOASSERTION, another document or draw no edge.
+        let edges: Vec<_> = doc
+            .edges
+            .iter()
+            .map(|e| (e.from.as_str(), e.to.as_str(), e.kind))
+            .collect();
+        assert_eq!(
+            edges,
+            [("SPDXRef-Package", "SPDXRef-Saxon", EdgeKind::DependsOn)]
+        );
         assert_eq!(doc.findings.len(), 1);
         let f = &doc.findings[0];
         assert_eq!(f.code, Code::IgnoredRelationship);
@@ -670,7 +681,7 @@ mod tests {
         assert_eq!(glibc.hashes.len(), 3);
         // The 2.2 example states DESCRIBES both as documentDescribes and as relationships.
         assert_eq!(doc.meta.roots, ["SPDXRef-Package"]);
-        assert!(doc.edges.is_empty());
+        assert_eq!(doc.edges.len(), 1, "the DYNAMIC_LINK to Saxon");
         assert_eq!(doc.findings.len(), 1);
         assert_eq!(doc.findings[0].code, Code::IgnoredRelationship);
     }
