@@ -159,7 +159,10 @@ pub fn tr(lang: Lang, t: Text) -> &'static str {
         Text::ByManufacturer => ("By manufacturer", "按制造商"),
         Text::ByLicense => ("By license", "按许可证"),
         Text::Graph => ("Dependency graph", "依赖关系图"),
-        Text::Roots => ("Roots (products)", "根（产品）"),
+        Text::Roots => (
+            "Roots (products and top-level items)",
+            "根（产品及顶层条目）",
+        ),
         Text::Orphans => ("Not reachable from a root", "无法从根到达"),
         Text::Cycles => ("Cycles", "循环依赖"),
         Text::DanglingRefs => ("Dangling references", "悬空引用"),

@@ -93,9 +93,14 @@ struct Merger {
     origins: Vec<Vec<Origin>>,
     by_purl: HashMap<String, ComponentId>,
     by_ref: HashMap<String, ComponentId>,
-    by_name: HashMap<(String, String, String), ComponentId>,
+    /// `(name, version)` to the components of that name and version; a match also needs the
+    /// same supplier, unless one of the two descriptions names none.
+    by_name: HashMap<(String, String), Vec<ComponentId>>,
     edges: Vec<(ComponentId, ComponentId, EdgeKind)>,
+    /// Products the documents name, in the order met.
     roots: Vec<ComponentId>,
+    /// Top-level items of documents that name no product.
+    tops: Vec<ComponentId>,
     findings: Vec<Finding>,
 }
 
@@ -180,19 +185,17 @@ impl Merger {
             }
         }
         if doc_roots.is_empty() {
+            // A document that names no product (a hardware list): its top-level items are entry
+            // points, unless another file shows what includes them (decided in `finish`).
             let mut tops: Vec<ComponentId> = local
                 .values()
                 .copied()
                 .filter(|id| !has_incoming.contains(id))
                 .collect();
             tops.sort_unstable();
-            doc_roots = tops;
+            self.tops.extend(tops);
         }
-        for id in doc_roots {
-            if !self.roots.contains(&id) {
-                self.roots.push(id);
-            }
-        }
+        self.roots.extend(doc_roots);
         self.sources.push(Source { path, format, meta });
     }
 
@@ -205,12 +208,8 @@ impl Merger {
         let name_key = (
             component.full_name(),
             component.version.clone().unwrap_or_default(),
-            component
-                .supplier
-                .as_ref()
-                .map(|s| s.name.clone())
-                .unwrap_or_default(),
         );
+        let supplier = component.supplier.as_ref().map(|s| s.name.as_str());
         let existing = component
             .purl
             .as_ref()
@@ -221,8 +220,16 @@ impl Merger {
                     .get(r)
                     .filter(|&&id| self.components[id].name == component.name)
             })
-            .or_else(|| self.by_name.get(&name_key))
-            .copied();
+            .copied()
+            .or_else(|| {
+                self.by_name.get(&name_key)?.iter().copied().find(|&id| {
+                    let theirs = self.components[id]
+                        .supplier
+                        .as_ref()
+                        .map(|s| s.name.as_str());
+                    supplier.is_none() || theirs.is_none() || supplier == theirs
+                })
+            });
         if let Some(id) = existing {
             if self.origins[id].iter().any(|o| o.source != source) || self.origins[id].is_empty() {
                 if let Some(diff) = conflict(&self.components[id], &component) {
@@ -263,15 +270,11 @@ impl Merger {
         if let Some(r) = &c.bom_ref {
             self.by_ref.entry(r.clone()).or_insert(id);
         }
-        let key = (
-            c.full_name(),
-            c.version.clone().unwrap_or_default(),
-            c.supplier
-                .as_ref()
-                .map(|s| s.name.clone())
-                .unwrap_or_default(),
-        );
-        self.by_name.entry(key).or_insert(id);
+        let key = (c.full_name(), c.version.clone().unwrap_or_default());
+        let ids = self.by_name.entry(key).or_default();
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
     }
 
     fn finish(mut self) -> Inventory {
@@ -283,6 +286,24 @@ impl Merger {
         self.edges.dedup();
         for (a, b, kind) in self.edges {
             graph.add_edge(NodeIndex::new(a), NodeIndex::new(b), kind);
+        }
+        let mut is_root = vec![false; self.components.len()];
+        let mut roots = Vec::new();
+        for id in self
+            .roots
+            .iter()
+            .copied()
+            .chain(self.tops.iter().copied().filter(|&id| {
+                graph
+                    .neighbors_directed(NodeIndex::new(id), petgraph::Direction::Incoming)
+                    .next()
+                    .is_none()
+            }))
+        {
+            if !is_root[id] {
+                is_root[id] = true;
+                roots.push(id);
+            }
         }
         for (id, c) in self.components.iter().enumerate() {
             let first = &self.origins[id][0];
@@ -315,7 +336,7 @@ impl Merger {
             components: self.components,
             origins: self.origins,
             graph,
-            roots: self.roots,
+            roots,
             findings: self.findings,
         }
     }
@@ -403,7 +424,81 @@ fn fill_missing(into: &mut Component, from: Component) {
             into.properties.push(p);
         }
     }
-    if into.hardware.is_empty() {
-        into.hardware = from.hardware;
+    let (hw, new) = (&mut into.hardware, from.hardware);
+    take(&mut hw.model, new.model);
+    take(&mut hw.firmware, new.firmware);
+    take(&mut hw.quantity, new.quantity);
+    take(&mut hw.country_of_origin, new.country_of_origin);
+    for serial in new.serial_numbers {
+        if !hw.serial_numbers.contains(&serial) {
+            hw.serial_numbers.push(serial);
+        }
+    }
+    for cert in new.certificates {
+        if !hw.certificates.contains(&cert) {
+            hw.certificates.push(cert);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inventory::{Certificate, Edge};
+
+    fn device(key: &str, name: &str) -> Component {
+        let mut c = Component::new(key, ComponentType::Device, name);
+        c.version = Some("CE16808".into());
+        c
+    }
+
+    /// A hardware list (no product) and an HBOM that places the same switch under a product.
+    fn two_documents() -> Vec<Document> {
+        let mut list = Document::new("hardware.csv", Format::HardwareCsv);
+        let mut row = device("row-2", "核心交换机");
+        row.hardware.serial_numbers = vec!["SN1".into()];
+        row.hardware.certificates = vec![Certificate {
+            number: "C-1".into(),
+            valid_until: None,
+        }];
+        row.supplier = Some(crate::inventory::Party::named("集成商"));
+        list.components = vec![row, device("row-3", "接入交换机")];
+        let mut hbom = Document::new("hbom.json", Format::CycloneDxJson);
+        let mut switch = device("sw", "核心交换机");
+        switch.hardware.quantity = Some(2);
+        hbom.components = vec![
+            Component::new("root", ComponentType::Application, "平台"),
+            switch,
+        ];
+        hbom.edges.push(Edge {
+            from: "root".into(),
+            to: "sw".into(),
+            kind: EdgeKind::Contains,
+            location: String::new(),
+        });
+        hbom.meta.roots = vec!["root".into()];
+        vec![list, hbom]
+    }
+
+    #[test]
+    fn hardware_facts_from_both_files_are_kept_and_a_missing_supplier_does_not_split_a_device() {
+        let inv = Inventory::from_documents(two_documents());
+        assert_eq!(inv.len(), 3, "the core switch is one node");
+        let switch = &inv.components[inv.find("核心交换机")[0]];
+        assert_eq!(switch.hardware.serial_numbers, ["SN1"]);
+        assert_eq!(switch.hardware.certificates.len(), 1);
+        assert_eq!(switch.hardware.quantity, Some(2));
+        assert_eq!(inv.origins[inv.find("核心交换机")[0]].len(), 2);
+    }
+
+    #[test]
+    fn a_listed_item_that_another_file_places_under_a_product_is_not_a_root() {
+        let inv = Inventory::from_documents(two_documents());
+        let names: Vec<_> = inv
+            .roots
+            .iter()
+            .map(|&r| inv.components[r].name.as_str())
+            .collect();
+        assert_eq!(names, ["平台", "接入交换机"]);
     }
 }
