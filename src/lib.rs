@@ -3,10 +3,12 @@
 //! The library is the whole domain core: inventories, (later) policy, assessments, drills and the
 //! record ledger. The `cli` and `tui` modules are the only front ends and hold no domain logic.
 
+pub mod acceptance;
 pub mod calendar;
 pub mod error;
 pub mod i18n;
 pub mod inventory;
+pub mod policy;
 pub mod workspace;
 
 #[doc(hidden)]

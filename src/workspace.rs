@@ -19,6 +19,43 @@ pub struct Manifest {
     pub inventories: InventoryConfig,
     #[serde(default)]
     pub crypto: CryptoConfig,
+    #[serde(default)]
+    pub policy: PolicyConfig,
+}
+
+/// Which controllable-procurement policy, catalogs and waivers apply, relative to the workspace.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyConfig {
+    #[serde(default = "default_policy_file")]
+    pub file: PathBuf,
+    #[serde(default = "default_catalogs")]
+    pub catalogs: Vec<PathBuf>,
+    /// Optional: a workspace without waivers has none.
+    #[serde(default = "default_waivers")]
+    pub waivers: PathBuf,
+}
+
+impl Default for PolicyConfig {
+    fn default() -> Self {
+        PolicyConfig {
+            file: default_policy_file(),
+            catalogs: default_catalogs(),
+            waivers: default_waivers(),
+        }
+    }
+}
+
+fn default_policy_file() -> PathBuf {
+    PathBuf::from("checklists/controllable-policy.toml")
+}
+
+fn default_catalogs() -> Vec<PathBuf> {
+    vec![PathBuf::from("checklists/approved-products.toml")]
+}
+
+fn default_waivers() -> PathBuf {
+    PathBuf::from("checklists/waivers.toml")
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

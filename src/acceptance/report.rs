@@ -1,0 +1,367 @@
+//! The acceptance report: everything a team files, as one serialisable value. Renderers (text,
+//! JSON, Markdown, HTML, SARIF) only present it; names are resolved here so they need nothing
+//! else.
+
+use super::deadlines::Deadline;
+use crate::inventory::{self, Inventory};
+use crate::policy::evaluate::{Bilingual, Classification, Counts, Evaluation, Evidence, Verdict};
+use crate::policy::{Catalog, Check, Code, Policy, Waiver};
+use crate::workspace::Manifest;
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::path::PathBuf;
+
+pub const SCHEMA: &str = "anbao.check/1";
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub schema: &'static str,
+    /// The anbao version that computed it.
+    pub generator: String,
+    pub as_of: NaiveDate,
+    pub project: ProjectInfo,
+    pub units: UnitsInfo,
+    pub policy: PolicyInfo,
+    pub catalogs: Vec<CatalogInfo>,
+    pub verdict: ProjectVerdict,
+    pub categories: Vec<CategoryRow>,
+    pub components: Vec<ComponentRow>,
+    pub findings: Vec<FindingRow>,
+    pub waivers: Vec<WaiverRow>,
+    pub deadlines: Vec<Deadline>,
+    pub inputs: Vec<InputFile>,
+    pub inventory_findings: Vec<inventory::Finding>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProjectInfo {
+    pub name: String,
+    pub name_en: Option<String>,
+    pub code: String,
+    pub illustrative: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitsInfo {
+    pub implementing: String,
+    pub construction: String,
+    pub supervision: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PolicyInfo {
+    pub id: String,
+    pub version: u32,
+    pub title: String,
+    pub title_en: Option<String>,
+    pub basis: Vec<String>,
+    pub file: PathBuf,
+    pub illustrative: bool,
+    pub rules: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CatalogInfo {
+    pub file: PathBuf,
+    pub title: String,
+    pub illustrative: bool,
+    pub entries: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProjectVerdict {
+    /// Whether the project meets the controllable-procurement requirement.
+    pub meets: bool,
+    pub summary: Bilingual,
+    /// One line per blocking product that fails or lacks evidence, and per other blocker.
+    pub reasons: Vec<Bilingual>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CategoryRow {
+    pub id: String,
+    pub name: Bilingual,
+    pub key: bool,
+    pub blocking: bool,
+    pub verdict: Verdict,
+    pub counts: Counts,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ComponentRow {
+    pub id: usize,
+    /// `name@version`.
+    pub component: String,
+    pub name: String,
+    pub version: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub category: Option<String>,
+    pub classification: Option<Classification>,
+    pub supplier: Option<String>,
+    pub manufacturer: Option<String>,
+    pub verdict: Verdict,
+    pub evidence: Vec<Evidence>,
+    /// Indices into `findings`.
+    pub findings: Vec<usize>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FindingRow {
+    pub code: Code,
+    pub level: inventory::Level,
+    /// `name@version` of the component, where the finding is about one.
+    pub component: Option<String>,
+    pub component_id: Option<usize>,
+    pub category: Option<String>,
+    pub check: Option<Check>,
+    pub message: Bilingual,
+    pub rule: String,
+    pub paths: Vec<Vec<String>>,
+    pub waived_by: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum WaiverStatus {
+    Used,
+    Unused,
+    Expired,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WaiverRow {
+    pub component: String,
+    pub code: Code,
+    pub reason: String,
+    pub approver: String,
+    pub expires: NaiveDate,
+    pub rule: String,
+    pub status: WaiverStatus,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct InputFile {
+    pub path: PathBuf,
+    /// inventory, policy, catalog, waivers or calendar.
+    pub role: &'static str,
+    pub sha256: String,
+}
+
+/// Everything [`build`] needs.
+pub struct Parts<'a> {
+    pub manifest: &'a Manifest,
+    pub inventory: &'a Inventory,
+    pub policy: &'a Policy,
+    pub catalog: &'a Catalog,
+    pub waivers: &'a [Waiver],
+    pub evaluation: &'a Evaluation,
+    pub deadlines: Vec<Deadline>,
+    pub inputs: Vec<InputFile>,
+}
+
+pub fn build(p: Parts<'_>) -> Report {
+    let inv = p.inventory;
+    let name_of = |id: usize| inv.components[id].display_id();
+    let category_id = |cat: Option<usize>| cat.map(|c| p.policy.categories[c].id.clone());
+    let findings: Vec<FindingRow> = p
+        .evaluation
+        .findings
+        .iter()
+        .map(|f| FindingRow {
+            code: f.code,
+            level: f.level,
+            component: f.component.map(name_of),
+            component_id: f.component,
+            category: f
+                .component
+                .and_then(|id| category_id(p.evaluation.components[id].category)),
+            check: f.check,
+            message: f.message.clone(),
+            rule: f.rule.clone(),
+            paths: f
+                .paths
+                .iter()
+                .map(|path| path.iter().map(|&i| name_of(i)).collect())
+                .collect(),
+            waived_by: f.waived_by.clone(),
+        })
+        .collect();
+    let components: Vec<ComponentRow> = p
+        .evaluation
+        .components
+        .iter()
+        .map(|r| {
+            let c = &inv.components[r.id];
+            ComponentRow {
+                id: r.id,
+                component: c.display_id(),
+                name: c.full_name(),
+                version: c.version.clone(),
+                kind: c.kind.as_str().to_string(),
+                category: category_id(r.category),
+                classification: r.classification.clone(),
+                supplier: c.supplier.as_ref().map(|s| s.name.clone()),
+                manufacturer: c.manufacturer.as_ref().map(|s| s.name.clone()),
+                verdict: r.verdict,
+                evidence: r.evidence.clone(),
+                findings: r.findings.clone(),
+            }
+        })
+        .collect();
+    let categories = p
+        .evaluation
+        .categories
+        .iter()
+        .map(|c| {
+            let cat = &p.policy.categories[c.category];
+            CategoryRow {
+                id: cat.id.clone(),
+                name: Bilingual::new(cat.name.clone(), cat.name_en.clone()),
+                key: cat.key,
+                blocking: cat.blocking,
+                verdict: c.verdict,
+                counts: c.counts.clone(),
+            }
+        })
+        .collect();
+    let waivers = p
+        .waivers
+        .iter()
+        .enumerate()
+        .map(|(i, w)| WaiverRow {
+            component: w.component.clone(),
+            code: w.code,
+            reason: w.reason.clone(),
+            approver: w.approver.clone(),
+            expires: w.expires,
+            rule: w.at.to_string(),
+            status: if p.evaluation.waivers_used.contains(&i) {
+                WaiverStatus::Used
+            } else if w.is_expired_on(p.evaluation.as_of) {
+                WaiverStatus::Expired
+            } else {
+                WaiverStatus::Unused
+            },
+        })
+        .collect();
+    let verdict = project_verdict(p.policy, p.evaluation, &components, &findings);
+    let m = p.manifest;
+    Report {
+        schema: SCHEMA,
+        generator: format!("anbao {}", env!("CARGO_PKG_VERSION")),
+        as_of: p.evaluation.as_of,
+        project: ProjectInfo {
+            name: m.project.name.clone(),
+            name_en: m.project.name_en.clone(),
+            code: m.project.code.clone(),
+            illustrative: m.project.illustrative,
+        },
+        units: UnitsInfo {
+            implementing: m.units.implementing.name.clone(),
+            construction: m.units.construction.name.clone(),
+            supervision: m.units.supervision.as_ref().map(|u| u.name.clone()),
+        },
+        policy: PolicyInfo {
+            id: p.policy.header.id.clone(),
+            version: p.policy.header.version,
+            title: p.policy.header.title.clone(),
+            title_en: p.policy.header.title_en.clone(),
+            basis: p.policy.header.basis.clone(),
+            file: p.policy.file.clone(),
+            illustrative: p.policy.header.illustrative,
+            rules: p.policy.rule_count(),
+        },
+        catalogs: p
+            .catalog
+            .headers
+            .iter()
+            .map(|(file, h)| CatalogInfo {
+                file: file.clone(),
+                title: h.title.clone(),
+                illustrative: h.illustrative,
+                entries: p
+                    .catalog
+                    .entries
+                    .iter()
+                    .filter(|e| &e.at.file == file)
+                    .count(),
+            })
+            .collect(),
+        verdict,
+        categories,
+        components,
+        findings,
+        waivers,
+        deadlines: p.deadlines,
+        inputs: p.inputs,
+        inventory_findings: inv.findings.clone(),
+    }
+}
+
+fn project_verdict(
+    policy: &Policy,
+    eval: &Evaluation,
+    components: &[ComponentRow],
+    findings: &[FindingRow],
+) -> ProjectVerdict {
+    let mut reasons = Vec::new();
+    let mut failing = 0;
+    let mut insufficient = 0;
+    for (row, result) in components.iter().zip(&eval.components) {
+        let blocking = result
+            .category
+            .is_some_and(|c| policy.categories[c].blocking);
+        let unclassified_key =
+            result.category.is_none() && result.verdict >= Verdict::InsufficientEvidence;
+        if !(blocking || unclassified_key) || result.verdict < Verdict::InsufficientEvidence {
+            continue;
+        }
+        if result.verdict == Verdict::Fail {
+            failing += 1;
+        } else {
+            insufficient += 1;
+        }
+        let codes: Vec<&str> = result
+            .findings
+            .iter()
+            .map(|&i| &findings[i])
+            .filter(|f| f.waived_by.is_none() && f.level == inventory::Level::Deny)
+            .map(|f| f.code.as_str())
+            .collect();
+        let (cat_zh, cat_en) = match result.category {
+            Some(c) => (
+                policy.categories[c].name.clone(),
+                policy.categories[c].name_en.clone(),
+            ),
+            None => ("未分类".to_string(), "unclassified".to_string()),
+        };
+        let (v_zh, v_en) = if result.verdict == Verdict::Fail {
+            ("不通过", "fails")
+        } else {
+            ("证据不足", "lacks evidence")
+        };
+        reasons.push(Bilingual::new(
+            format!("{}（{cat_zh}）{v_zh}：{}", row.component, codes.join("、")),
+            format!("{} ({cat_en}) {v_en}: {}", row.component, codes.join(", ")),
+        ));
+    }
+    let summary = if eval.meets_requirement {
+        Bilingual::new(
+            "满足关键产品安全可控要求：所有关键产品均通过核验".to_string(),
+            "Meets the controllable-procurement requirement: every key product passes".to_string(),
+        )
+    } else {
+        Bilingual::new(
+            format!("不满足关键产品安全可控要求：{failing} 个关键产品不通过，{insufficient} 个证据不足"),
+            format!(
+                "Does not meet the controllable-procurement requirement: {failing} key product(s) fail, {insufficient} lack evidence"
+            ),
+        )
+    };
+    ProjectVerdict {
+        meets: eval.meets_requirement,
+        summary,
+        reasons,
+    }
+}

@@ -1,0 +1,289 @@
+//! The stable codes of acceptance findings, what each means, and the GB/T 36630 indicator
+//! family of each check.
+
+use crate::i18n::Lang;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The three indicator families of GB/T 36630 (信息技术产品安全可控评价指标).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Family {
+    /// 研发生产: who develops and makes the product, and whether it was evaluated.
+    ResearchAndProduction,
+    /// 供应链: who supplies it, from where, on what terms.
+    SupplyChain,
+    /// 运维服务: whether it can be kept in service: current approvals, available source.
+    OperationAndMaintenance,
+}
+
+impl Family {
+    pub fn label(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Family::ResearchAndProduction, Lang::Zh) => "研发生产",
+            (Family::ResearchAndProduction, Lang::En) => "R&D and production",
+            (Family::SupplyChain, Lang::Zh) => "供应链",
+            (Family::SupplyChain, Lang::En) => "supply chain",
+            (Family::OperationAndMaintenance, Lang::Zh) => "运维服务",
+            (Family::OperationAndMaintenance, Lang::En) => "operation and maintenance",
+        }
+    }
+}
+
+/// A piece of evidence a category can require. Each belongs to one family.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Check {
+    /// A valid entry in the approved-product catalog.
+    Catalog,
+    /// The maker (manufacturer, originator or publisher) is known and domestic.
+    ManufacturerDomestic,
+    /// A supplier or manufacturer is named.
+    SupplierKnown,
+    /// No supplier, manufacturer or originator is on the deny list.
+    SupplierNotDenied,
+    /// The supplier is domestic.
+    SupplierDomestic,
+    /// A certificate (e.g. a security-product sales licence) valid as of the date.
+    CertificateValid,
+    /// The licence expression is satisfied by the allowed licences.
+    LicenseAllowed,
+    /// A source or distribution location is given.
+    SourceAvailable,
+    /// Name, version, a supplier or manufacturer, and a unique identifier are all present.
+    IdentityComplete,
+}
+
+impl Check {
+    pub const ALL: [Check; 9] = [
+        Check::Catalog,
+        Check::ManufacturerDomestic,
+        Check::SupplierKnown,
+        Check::SupplierNotDenied,
+        Check::SupplierDomestic,
+        Check::CertificateValid,
+        Check::LicenseAllowed,
+        Check::SourceAvailable,
+        Check::IdentityComplete,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Check::Catalog => "catalog",
+            Check::ManufacturerDomestic => "manufacturer-domestic",
+            Check::SupplierKnown => "supplier-known",
+            Check::SupplierNotDenied => "supplier-not-denied",
+            Check::SupplierDomestic => "supplier-domestic",
+            Check::CertificateValid => "certificate-valid",
+            Check::LicenseAllowed => "license-allowed",
+            Check::SourceAvailable => "source-available",
+            Check::IdentityComplete => "identity-complete",
+        }
+    }
+
+    pub fn family(self) -> Family {
+        match self {
+            Check::Catalog | Check::ManufacturerDomestic => Family::ResearchAndProduction,
+            Check::SupplierKnown
+            | Check::SupplierNotDenied
+            | Check::SupplierDomestic
+            | Check::LicenseAllowed
+            | Check::IdentityComplete => Family::SupplyChain,
+            Check::CertificateValid | Check::SourceAvailable => Family::OperationAndMaintenance,
+        }
+    }
+}
+
+/// Every acceptance finding has one of these codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Code {
+    UnclassifiedKeyComponent,
+    NotInCatalog,
+    CatalogEntryNotValid,
+    ManufacturerUnknown,
+    ManufacturerForeign,
+    OriginUnknown,
+    SupplierUnknown,
+    SupplierDenied,
+    SupplierForeign,
+    CertificateMissing,
+    CertificateExpired,
+    LicenseMissing,
+    LicenseNotAllowed,
+    LicenseInvalid,
+    SourceUnavailable,
+    IdentityIncomplete,
+    WaiverExpired,
+    WaiverUnused,
+}
+
+impl Code {
+    pub const ALL: [Code; 18] = [
+        Code::UnclassifiedKeyComponent,
+        Code::NotInCatalog,
+        Code::CatalogEntryNotValid,
+        Code::ManufacturerUnknown,
+        Code::ManufacturerForeign,
+        Code::OriginUnknown,
+        Code::SupplierUnknown,
+        Code::SupplierDenied,
+        Code::SupplierForeign,
+        Code::CertificateMissing,
+        Code::CertificateExpired,
+        Code::LicenseMissing,
+        Code::LicenseNotAllowed,
+        Code::LicenseInvalid,
+        Code::SourceUnavailable,
+        Code::IdentityIncomplete,
+        Code::WaiverExpired,
+        Code::WaiverUnused,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::UnclassifiedKeyComponent => "unclassified-key-component",
+            Code::NotInCatalog => "not-in-catalog",
+            Code::CatalogEntryNotValid => "catalog-entry-not-valid",
+            Code::ManufacturerUnknown => "manufacturer-unknown",
+            Code::ManufacturerForeign => "manufacturer-foreign",
+            Code::OriginUnknown => "origin-unknown",
+            Code::SupplierUnknown => "supplier-unknown",
+            Code::SupplierDenied => "supplier-denied",
+            Code::SupplierForeign => "supplier-foreign",
+            Code::CertificateMissing => "certificate-missing",
+            Code::CertificateExpired => "certificate-expired",
+            Code::LicenseMissing => "license-missing",
+            Code::LicenseNotAllowed => "license-not-allowed",
+            Code::LicenseInvalid => "license-invalid",
+            Code::SourceUnavailable => "source-unavailable",
+            Code::IdentityIncomplete => "identity-incomplete",
+            Code::WaiverExpired => "waiver-expired",
+            Code::WaiverUnused => "waiver-unused",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Code> {
+        Code::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
+    /// Whether the code means the evidence is missing rather than contrary: such findings make
+    /// a verdict "insufficient evidence" instead of "fail".
+    pub fn is_missing_evidence(self) -> bool {
+        matches!(
+            self,
+            Code::UnclassifiedKeyComponent
+                | Code::ManufacturerUnknown
+                | Code::OriginUnknown
+                | Code::SupplierUnknown
+                | Code::CertificateMissing
+                | Code::LicenseMissing
+                | Code::IdentityIncomplete
+        )
+    }
+
+    /// What the code means, in words an acceptance team can act on.
+    pub fn explain(self, lang: Lang) -> &'static str {
+        let (en, zh) = match self {
+            Code::UnclassifiedKeyComponent => (
+                "A component that looks like a key product (a device, an operating system, firmware ...) matched no classification rule, so nobody has said which controllability requirements apply to it. Add a rule or an override.",
+                "组件看起来属于关键产品（设备、操作系统、固件等），但没有任何分类规则匹配，因而无法确定适用的安全可控要求。请补充分类规则或指定分类。",
+            ),
+            Code::NotInCatalog => (
+                "The product matches no entry of the approved-product catalog (e.g. the security-and-reliability evaluation announcements). Provide the announcement or certificate, or add the catalog entry it is listed under.",
+                "产品未出现在合格产品目录（如安全可靠测评结果公告）中。请提供公告或证书，或补充其所在的目录条目。",
+            ),
+            Code::CatalogEntryNotValid => (
+                "The product is in the catalog, but no matching entry is valid on the assessment date (expired or not yet in force).",
+                "产品在目录中，但在核验日期没有有效的匹配条目（已过期或尚未生效）。",
+            ),
+            Code::ManufacturerUnknown => (
+                "The inventory names no manufacturer, originator or publisher, so where the product was developed and made cannot be judged.",
+                "清单未写明制造商、原始作者或发布者，无法判断产品的研发生产来源。",
+            ),
+            Code::ManufacturerForeign => (
+                "The product is developed or made abroad (its manufacturer's country, or the device's country of origin, is not domestic).",
+                "产品的研发或生产在境外（制造商所在国或设备产地不在境内）。",
+            ),
+            Code::OriginUnknown => (
+                "A supplier or manufacturer is named, but its country is given neither in the inventory nor in the policy's party list.",
+                "已写明供应商或制造商，但清单和策略中的单位名录都没有其所在国家或地区。",
+            ),
+            Code::SupplierUnknown => (
+                "Neither a supplier nor a manufacturer is named: the supply chain of the product cannot be traced.",
+                "既未写明供应商也未写明制造商，产品的供应链无法追溯。",
+            ),
+            Code::SupplierDenied => (
+                "A supplier, manufacturer or originator of the product is on the policy's deny list.",
+                "产品的供应商、制造商或原始作者在策略的禁用名单中。",
+            ),
+            Code::SupplierForeign => (
+                "The supplier is registered abroad, where the category requires a domestic supplier.",
+                "该类别要求境内供应商，而该产品的供应商在境外。",
+            ),
+            Code::CertificateMissing => (
+                "The category requires a certificate (such as the sales licence for special security products), and none is recorded.",
+                "该类别要求具备证书（如计算机信息系统安全专用产品销售许可证），但清单中没有记录。",
+            ),
+            Code::CertificateExpired => (
+                "Every certificate recorded for the product has expired by the assessment date.",
+                "产品记录的所有证书在核验日期均已过期。",
+            ),
+            Code::LicenseMissing => (
+                "An open-source component states no licence, so the terms of its use are unknown.",
+                "开源组件未声明许可证，使用条件不明。",
+            ),
+            Code::LicenseNotAllowed => (
+                "The component's licence expression cannot be satisfied with the licences the policy allows.",
+                "组件的许可证表达式无法由策略允许的许可证满足。",
+            ),
+            Code::LicenseInvalid => (
+                "The component's licence is not a valid SPDX licence expression, so it cannot be evaluated.",
+                "组件的许可证不是有效的 SPDX 许可证表达式，无法评估。",
+            ),
+            Code::SourceUnavailable => (
+                "An open-source component gives no source repository or distribution location, so it could not be rebuilt or maintained independently.",
+                "开源组件没有给出源代码仓库或发布地址，无法独立重建或维护。",
+            ),
+            Code::IdentityIncomplete => (
+                "Identifying data is incomplete (name, version, supplier or manufacturer, and a unique identifier such as purl, CPE, model or serial number).",
+                "标识信息不完整（名称、版本、供应商或制造商，以及 purl、CPE、型号或序列号等唯一标识）。",
+            ),
+            Code::WaiverExpired => (
+                "A waiver matched a finding but had expired by the assessment date, so it no longer applies.",
+                "某项豁免与问题匹配，但在核验日期已过期，不再适用。",
+            ),
+            Code::WaiverUnused => (
+                "A waiver matched no finding: it is stale or names the component wrongly. Remove or correct it.",
+                "某项豁免没有匹配任何问题：可能已过时或组件名称有误。请删除或更正。",
+            ),
+        };
+        match lang {
+            Lang::En => en,
+            Lang::Zh => zh,
+        }
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_and_checks_round_trip() {
+        for code in Code::ALL {
+            assert_eq!(Code::parse(code.as_str()), Some(code));
+            assert_eq!(serde_json::to_value(code).unwrap(), code.as_str());
+            assert!(!code.explain(Lang::Zh).is_empty() && !code.explain(Lang::En).is_empty());
+        }
+        for check in Check::ALL {
+            assert_eq!(serde_json::to_value(check).unwrap(), check.as_str());
+        }
+    }
+}

@@ -1,0 +1,1055 @@
+//! Evaluation: classify every component, check the evidence its category requires, apply
+//! waivers, and reach a verdict per component, per category and for the project.
+
+use super::catalog::Catalog;
+use super::code::{Check, Code};
+use super::config::{Field, Inherit, Policy, RuleRef};
+use super::waiver::Waiver;
+use crate::inventory::{Component, ComponentId, EdgeKind, Inventory, Level, LicenseValue, Party};
+use chrono::NaiveDate;
+use globset::{GlobSet, GlobSetBuilder};
+use petgraph::visit::EdgeRef;
+use petgraph::Direction;
+use serde::Serialize;
+use std::collections::VecDeque;
+
+/// A text in both languages; renderers pick one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Bilingual {
+    pub zh: String,
+    pub en: String,
+}
+
+impl Bilingual {
+    pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Bilingual {
+        Bilingual {
+            zh: zh.into(),
+            en: en.into(),
+        }
+    }
+
+    pub fn get(&self, lang: crate::i18n::Lang) -> &str {
+        match lang {
+            crate::i18n::Lang::Zh => &self.zh,
+            crate::i18n::Lang::En => &self.en,
+        }
+    }
+}
+
+/// The outcome for one component, a category, or the project.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    /// No category applies and it does not look like a key product.
+    NotApplicable,
+    Pass,
+    Warn,
+    InsufficientEvidence,
+    Fail,
+}
+
+/// How a component got its category.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "by", rename_all = "kebab-case")]
+pub enum Classification {
+    Override {
+        rule: String,
+        reason: String,
+    },
+    Rule {
+        rule: String,
+    },
+    /// Contained in (or a dependency of) a component of a category that passes its
+    /// requirements down.
+    Inherited {
+        from: ComponentId,
+        rule: String,
+    },
+}
+
+/// One piece of evidence that a check passed.
+#[derive(Debug, Clone, Serialize)]
+pub struct Evidence {
+    pub check: Check,
+    pub family: super::Family,
+    pub text: Bilingual,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// One problem found by the policy.
+#[derive(Debug, Clone, Serialize)]
+pub struct PolicyFinding {
+    pub code: Code,
+    pub level: Level,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub component: Option<ComponentId>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub check: Option<Check>,
+    pub message: Bilingual,
+    /// `file:line` of the rule, category, catalog entry or waiver that decided.
+    pub rule: String,
+    /// Inclusion paths from a product root (component ids, root first).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub paths: Vec<Vec<ComponentId>>,
+    /// The waiver (`file:line`) that accepts this finding, if any applies.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waived_by: Option<String>,
+}
+
+/// The evaluation of one component.
+#[derive(Debug, Clone, Serialize)]
+pub struct ComponentResult {
+    pub id: ComponentId,
+    /// Index into [`Policy::categories`].
+    pub category: Option<usize>,
+    pub classification: Option<Classification>,
+    pub verdict: Verdict,
+    pub evidence: Vec<Evidence>,
+    /// Indices into [`Evaluation::findings`].
+    pub findings: Vec<usize>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Counts {
+    pub pass: usize,
+    pub warn: usize,
+    pub insufficient_evidence: usize,
+    pub fail: usize,
+}
+
+impl Counts {
+    fn add(&mut self, v: Verdict) {
+        match v {
+            Verdict::Pass => self.pass += 1,
+            Verdict::Warn => self.warn += 1,
+            Verdict::InsufficientEvidence => self.insufficient_evidence += 1,
+            Verdict::Fail => self.fail += 1,
+            Verdict::NotApplicable => {}
+        }
+    }
+
+    pub fn total(&self) -> usize {
+        self.pass + self.warn + self.insufficient_evidence + self.fail
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CategoryResult {
+    pub category: usize,
+    pub counts: Counts,
+    pub verdict: Verdict,
+}
+
+/// Everything the evaluation decided.
+#[derive(Debug, Clone, Serialize)]
+pub struct Evaluation {
+    pub as_of: NaiveDate,
+    pub components: Vec<ComponentResult>,
+    pub findings: Vec<PolicyFinding>,
+    pub categories: Vec<CategoryResult>,
+    pub unclassified: usize,
+    /// Waivers that accepted at least one finding, by index into the waiver list.
+    pub waivers_used: Vec<usize>,
+    /// True when no blocking component fails or lacks evidence.
+    pub meets_requirement: bool,
+}
+
+/// Evaluates `inv` against the policy, catalog and waivers as of `as_of`.
+pub fn evaluate(
+    inv: &Inventory,
+    policy: &Policy,
+    catalog: &Catalog,
+    waivers: &[Waiver],
+    as_of: NaiveDate,
+) -> Evaluation {
+    let classified = classify(inv, policy);
+    let shortest = inv.shortest_path_parents();
+    let mut findings: Vec<PolicyFinding> = Vec::new();
+    let mut components = Vec::with_capacity(inv.len());
+    for (id, (category, classification)) in classified.into_iter().enumerate() {
+        let c = &inv.components[id];
+        let mut evidence = Vec::new();
+        let mut mine = Vec::new();
+        let mut push = |f: PolicyFinding, findings: &mut Vec<PolicyFinding>| {
+            mine.push(findings.len());
+            findings.push(f);
+        };
+        match category {
+            None => {
+                if policy.unclassified_key_types.contains(&c.kind) {
+                    push(
+                        finding(
+                            Code::UnclassifiedKeyComponent,
+                            policy.unclassified_level,
+                            id,
+                            None,
+                            Bilingual::new(
+                                format!("类型为 {} 的组件未被任何分类规则归类", c.kind.as_str()),
+                                format!(
+                                    "a component of type {} matched no classification rule",
+                                    c.kind.as_str()
+                                ),
+                            ),
+                            format!("{}", policy.file.display()),
+                        ),
+                        &mut findings,
+                    );
+                }
+            }
+            Some(cat) => {
+                let category = &policy.categories[cat];
+                for &(check, level) in &category.checks {
+                    let ctx = CheckContext {
+                        policy,
+                        catalog,
+                        as_of,
+                        component: c,
+                        category: &category.id,
+                        at: &category.at,
+                    };
+                    match run_check(check, &ctx) {
+                        Ok(found) => evidence.extend(found),
+                        Err(problems) => {
+                            for (code, message, rule) in problems {
+                                push(
+                                    finding(code, level, id, Some(check), message, rule),
+                                    &mut findings,
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        components.push(ComponentResult {
+            id,
+            category,
+            classification,
+            verdict: Verdict::NotApplicable,
+            evidence,
+            findings: mine,
+        });
+    }
+
+    let before = findings.len();
+    let waivers_used = apply_waivers(inv, waivers, as_of, &mut findings);
+    // An expired waiver's finding belongs to the component it was meant for.
+    for (i, f) in findings.iter().enumerate().skip(before) {
+        if let Some(id) = f.component {
+            components[id].findings.push(i);
+        }
+    }
+
+    // Paths: the shortest for every finding; a few more for blocking failures, where the team
+    // needs to see every way the product got in.
+    for f in &mut findings {
+        let Some(id) = f.component else { continue };
+        let blocking = components[id]
+            .category
+            .is_some_and(|cat| policy.categories[cat].blocking);
+        if blocking && f.level == Level::Deny {
+            f.paths = inv.inclusion_paths(id, 3).paths;
+        } else if let Some(path) = path_from_parents(&shortest, &inv.roots, id) {
+            f.paths = vec![path];
+        }
+    }
+
+    let mut categories: Vec<CategoryResult> = (0..policy.categories.len())
+        .map(|category| CategoryResult {
+            category,
+            counts: Counts::default(),
+            verdict: Verdict::Pass,
+        })
+        .collect();
+    let mut unclassified = 0;
+    let mut meets = true;
+    for result in &mut components {
+        let active = result
+            .findings
+            .iter()
+            .map(|&i| &findings[i])
+            .filter(|f| f.waived_by.is_none());
+        result.verdict = verdict_of(active, result.category.is_some());
+        match result.category {
+            Some(cat) => {
+                categories[cat].counts.add(result.verdict);
+                categories[cat].verdict = categories[cat].verdict.max(result.verdict);
+                let blocking = policy.categories[cat].blocking;
+                if blocking
+                    && matches!(
+                        result.verdict,
+                        Verdict::Fail | Verdict::InsufficientEvidence
+                    )
+                {
+                    meets = false;
+                }
+            }
+            None => {
+                unclassified += 1;
+                // An unclassified key-looking product cannot be accepted on faith.
+                if result.verdict >= Verdict::InsufficientEvidence {
+                    meets = false;
+                }
+            }
+        }
+    }
+    for c in &mut categories {
+        if c.counts.total() == 0 {
+            c.verdict = Verdict::NotApplicable;
+        }
+    }
+    Evaluation {
+        as_of,
+        components,
+        findings,
+        categories,
+        unclassified,
+        waivers_used,
+        meets_requirement: meets,
+    }
+}
+
+fn finding(
+    code: Code,
+    level: Level,
+    component: ComponentId,
+    check: Option<Check>,
+    message: Bilingual,
+    rule: String,
+) -> PolicyFinding {
+    PolicyFinding {
+        code,
+        level,
+        component: Some(component),
+        check,
+        message,
+        rule,
+        paths: Vec::new(),
+        waived_by: None,
+    }
+}
+
+fn verdict_of<'a>(active: impl Iterator<Item = &'a PolicyFinding>, classified: bool) -> Verdict {
+    let mut v = if classified {
+        Verdict::Pass
+    } else {
+        Verdict::NotApplicable
+    };
+    for f in active {
+        let this = match f.level {
+            Level::Deny if f.code.is_missing_evidence() => Verdict::InsufficientEvidence,
+            Level::Deny => Verdict::Fail,
+            Level::Warn => Verdict::Warn,
+            Level::Info => continue,
+        };
+        v = v.max(this);
+    }
+    v
+}
+
+fn path_from_parents(
+    parents: &[Option<ComponentId>],
+    roots: &[ComponentId],
+    id: ComponentId,
+) -> Option<Vec<ComponentId>> {
+    let mut path = vec![id];
+    let mut at = id;
+    while let Some(p) = parents[at] {
+        path.push(p);
+        at = p;
+        if path.len() > parents.len() {
+            return None;
+        }
+    }
+    if !roots.contains(&at) {
+        return None;
+    }
+    path.reverse();
+    Some(path)
+}
+
+/// Per-field glob sets over all rules, so each component is matched once per field rather
+/// than once per pattern.
+struct Classifier {
+    sets: Vec<(Field, GlobSet, Vec<usize>)>,
+}
+
+impl Classifier {
+    fn new(policy: &Policy) -> Classifier {
+        let fields = [
+            Field::Name,
+            Field::Purl,
+            Field::CpeVendor,
+            Field::CpeProduct,
+            Field::Supplier,
+            Field::CategoryText,
+        ];
+        let sets = fields
+            .into_iter()
+            .filter_map(|field| {
+                let mut builder = GlobSetBuilder::new();
+                let mut owners = Vec::new();
+                for (r, rule) in policy.rules.iter().enumerate() {
+                    for (f, globs) in &rule.patterns {
+                        if *f == field {
+                            for g in globs {
+                                builder.add(g.clone());
+                                owners.push(r);
+                            }
+                        }
+                    }
+                }
+                if owners.is_empty() {
+                    return None;
+                }
+                // Patterns were each compiled when the policy was read, so the set builds.
+                let set = builder.build().ok()?;
+                Some((field, set, owners))
+            })
+            .collect();
+        Classifier { sets }
+    }
+
+    /// The first rule (in file order) that matches `c`.
+    fn first_match(&self, policy: &Policy, c: &Component) -> Option<usize> {
+        // matched[r] holds the fields of rule r that matched.
+        let mut matched: Vec<Vec<Field>> = vec![Vec::new(); policy.rules.len()];
+        let mut hits = Vec::new();
+        for (field, set, owners) in &self.sets {
+            for value in field_values(*field, c) {
+                set.matches_into(value.as_str(), &mut hits);
+                for &h in &hits {
+                    let rule = owners[h];
+                    if !matched[rule].contains(field) {
+                        matched[rule].push(*field);
+                    }
+                }
+            }
+        }
+        policy.rules.iter().enumerate().position(|(r, rule)| {
+            (rule.types.is_empty() || rule.types.contains(&c.kind))
+                && rule.patterns.iter().all(|(f, _)| matched[r].contains(f))
+        })
+    }
+}
+
+/// The values of a component a rule field is matched against.
+fn field_values(field: Field, c: &Component) -> Vec<String> {
+    match field {
+        Field::Name => vec![c.name.clone(), c.full_name()],
+        Field::Purl => c.purl.iter().cloned().collect(),
+        Field::CpeVendor => cpe_part(c, 3).into_iter().collect(),
+        Field::CpeProduct => cpe_part(c, 4).into_iter().collect(),
+        Field::Supplier => parties(c)
+            .map(|p| p.name.clone())
+            .chain(c.publisher.clone())
+            .collect(),
+        Field::CategoryText => c
+            .properties
+            .iter()
+            .filter(|(k, _)| matches!(k.as_str(), "category" | "anbao:category" | "类别"))
+            .map(|(_, v)| v.clone())
+            .collect(),
+    }
+}
+
+/// The `n`th field of a CPE 2.3 (`cpe:2.3:a:vendor:product:...`) or the matching one of a
+/// CPE 2.2 URI (`cpe:/a:vendor:product:...`).
+fn cpe_part(c: &Component, n: usize) -> Option<String> {
+    let cpe = c.cpe.as_deref()?;
+    let parts: Vec<&str> = if let Some(rest) = cpe.strip_prefix("cpe:/") {
+        std::iter::once("cpe")
+            .chain(std::iter::once("2.2"))
+            .chain(rest.split(':'))
+            .collect()
+    } else {
+        cpe.split(':').collect()
+    };
+    parts
+        .get(n)
+        .map(|s| s.replace('\\', ""))
+        .filter(|s| !s.is_empty() && s != "*")
+}
+
+fn parties(c: &Component) -> impl Iterator<Item = &Party> {
+    [&c.supplier, &c.manufacturer, &c.originator]
+        .into_iter()
+        .flatten()
+}
+
+/// Category and how it was decided, for every component.
+fn classify(inv: &Inventory, policy: &Policy) -> Vec<(Option<usize>, Option<Classification>)> {
+    let classifier = Classifier::new(policy);
+    let mut out: Vec<(Option<usize>, Option<Classification>)> = inv
+        .components
+        .iter()
+        .map(|c| match classifier.first_match(policy, c) {
+            Some(r) => {
+                let rule = &policy.rules[r];
+                (
+                    Some(rule.category),
+                    Some(Classification::Rule {
+                        rule: rule.at.to_string(),
+                    }),
+                )
+            }
+            None => (None, None),
+        })
+        .collect();
+    for o in &policy.overrides {
+        for id in inv.find(&o.component) {
+            out[id] = (
+                Some(o.category),
+                Some(Classification::Override {
+                    rule: o.at.to_string(),
+                    reason: o.reason.clone(),
+                }),
+            );
+        }
+    }
+    // Key categories pass their requirements down to what their products contain.
+    let mut queue: VecDeque<ComponentId> = (0..inv.len())
+        .filter(|&id| {
+            out[id]
+                .0
+                .is_some_and(|cat| policy.categories[cat].inherit != Inherit::None)
+        })
+        .collect();
+    while let Some(parent) = queue.pop_front() {
+        let Some(cat) = out[parent].0 else { continue };
+        let inherit = policy.categories[cat].inherit;
+        for edge in inv
+            .graph
+            .edges_directed(Inventory::node(parent), Direction::Outgoing)
+        {
+            if inherit == Inherit::Contains && *edge.weight() != EdgeKind::Contains {
+                continue;
+            }
+            let child = edge.target().index();
+            let keeps_own = out[child].0.is_some_and(|own| policy.categories[own].key);
+            if keeps_own || matches!(out[child].1, Some(Classification::Override { .. })) {
+                continue;
+            }
+            if matches!(out[child].1, Some(Classification::Inherited { .. })) {
+                continue;
+            }
+            let rule = policy.categories[cat].at.to_string();
+            out[child] = (
+                Some(cat),
+                Some(Classification::Inherited { from: parent, rule }),
+            );
+            queue.push_back(child);
+        }
+    }
+    out
+}
+
+/// What a check needs to know.
+struct CheckContext<'a> {
+    policy: &'a Policy,
+    catalog: &'a Catalog,
+    as_of: NaiveDate,
+    component: &'a Component,
+    category: &'a str,
+    at: &'a RuleRef,
+}
+
+type Problems = Vec<(Code, Bilingual, String)>;
+
+/// Runs one check: the evidence found, or the findings that say why not.
+fn run_check(check: Check, ctx: &CheckContext<'_>) -> Result<Vec<Evidence>, Problems> {
+    let c = ctx.component;
+    let rule = ctx.at.to_string();
+    let ok = |text: Bilingual, source: Option<String>| {
+        Ok(vec![Evidence {
+            check,
+            family: check.family(),
+            text,
+            source,
+        }])
+    };
+    let problem = |code: Code, text: Bilingual| Err(vec![(code, text, rule.clone())]);
+    match check {
+        Check::Catalog => {
+            let entries = ctx.catalog.matches(ctx.policy, c, Some(ctx.category));
+            if let Some(e) = entries.iter().find(|e| e.is_valid_on(ctx.as_of)) {
+                let until = e
+                    .valid_until
+                    .map_or_else(|| "—".to_string(), |d| d.to_string());
+                return ok(
+                    Bilingual::new(
+                        format!(
+                            "合格产品目录：{} {}（{}，有效期至 {until}）",
+                            e.vendor, e.product, e.certificate
+                        ),
+                        format!(
+                            "approved-product catalog: {} {} ({}, valid until {until})",
+                            e.vendor, e.product, e.certificate
+                        ),
+                    ),
+                    Some(e.at.to_string()),
+                );
+            }
+            if let Some(e) = entries.first() {
+                let until = e
+                    .valid_until
+                    .map_or_else(|| "—".to_string(), |d| d.to_string());
+                return Err(vec![(
+                    Code::CatalogEntryNotValid,
+                    Bilingual::new(
+                        format!(
+                            "目录条目 {}（{}）有效期为 {} 至 {until}，核验日期 {} 不在其内",
+                            e.product, e.certificate, e.valid_from, ctx.as_of
+                        ),
+                        format!(
+                            "catalog entry {} ({}) is valid {} to {until}, not on {}",
+                            e.product, e.certificate, e.valid_from, ctx.as_of
+                        ),
+                    ),
+                    e.at.to_string(),
+                )]);
+            }
+            problem(
+                Code::NotInCatalog,
+                Bilingual::new(
+                    format!("{} 未列入合格产品目录", c.display_id()),
+                    format!("{} is not in the approved-product catalog", c.display_id()),
+                ),
+            )
+        }
+        Check::ManufacturerDomestic => {
+            let maker = c
+                .manufacturer
+                .as_ref()
+                .or(c.originator.as_ref())
+                .or(c.supplier.as_ref());
+            let Some(maker) = maker else {
+                return problem(
+                    Code::ManufacturerUnknown,
+                    Bilingual::new(
+                        "未写明制造商或原始作者",
+                        "no manufacturer or originator is named",
+                    ),
+                );
+            };
+            if let Some(origin) = c
+                .hardware
+                .country_of_origin
+                .as_deref()
+                .filter(|o| !ctx.policy.is_domestic(o))
+            {
+                return problem(
+                    Code::ManufacturerForeign,
+                    Bilingual::new(
+                        format!("设备产地为 {origin}"),
+                        format!("the device's country of origin is {origin}"),
+                    ),
+                );
+            }
+            match country_of(ctx.policy, maker) {
+                None => problem(
+                    Code::OriginUnknown,
+                    Bilingual::new(
+                        format!("制造商 {} 的所在国家或地区不明", maker.name),
+                        format!("the country of manufacturer {} is not known", maker.name),
+                    ),
+                ),
+                Some((country, _)) if !ctx.policy.is_domestic(&country) => problem(
+                    Code::ManufacturerForeign,
+                    Bilingual::new(
+                        format!("制造商 {} 位于 {country}", maker.name),
+                        format!("manufacturer {} is in {country}", maker.name),
+                    ),
+                ),
+                Some((country, source)) => ok(
+                    Bilingual::new(
+                        format!("制造商 {}（{country}）", maker.name),
+                        format!("manufacturer {} ({country})", maker.name),
+                    ),
+                    source,
+                ),
+            }
+        }
+        Check::SupplierKnown => match c.supplier.as_ref().or(c.manufacturer.as_ref()) {
+            Some(p) => ok(
+                Bilingual::new(
+                    format!("供应商：{}", p.name),
+                    format!("supplier: {}", p.name),
+                ),
+                None,
+            ),
+            None => problem(
+                Code::SupplierUnknown,
+                Bilingual::new(
+                    "未写明供应商或制造商",
+                    "neither a supplier nor a manufacturer is named",
+                ),
+            ),
+        },
+        Check::SupplierNotDenied => {
+            let denied: Vec<_> = parties(c)
+                .filter_map(|p| ctx.policy.party(&p.name))
+                .filter(|p| p.list == Some(super::config::PartyList::Deny))
+                .collect();
+            match denied.first() {
+                None => ok(
+                    Bilingual::new(
+                        "供应链各方均不在禁用名单中",
+                        "no party of the supply chain is on the deny list",
+                    ),
+                    None,
+                ),
+                Some(p) => Err(vec![(
+                    Code::SupplierDenied,
+                    Bilingual::new(
+                        format!(
+                            "{} 在禁用名单中{}",
+                            p.name,
+                            p.note
+                                .as_deref()
+                                .map(|n| format!("：{n}"))
+                                .unwrap_or_default()
+                        ),
+                        format!(
+                            "{} is on the deny list{}",
+                            p.name,
+                            p.note
+                                .as_deref()
+                                .map(|n| format!(": {n}"))
+                                .unwrap_or_default()
+                        ),
+                    ),
+                    p.at.to_string(),
+                )]),
+            }
+        }
+        Check::SupplierDomestic => {
+            let Some(supplier) = c.supplier.as_ref().or(c.manufacturer.as_ref()) else {
+                return problem(
+                    Code::SupplierUnknown,
+                    Bilingual::new("未写明供应商", "no supplier is named"),
+                );
+            };
+            match country_of(ctx.policy, supplier) {
+                None => problem(
+                    Code::OriginUnknown,
+                    Bilingual::new(
+                        format!("供应商 {} 的所在国家或地区不明", supplier.name),
+                        format!("the country of supplier {} is not known", supplier.name),
+                    ),
+                ),
+                Some((country, _)) if !ctx.policy.is_domestic(&country) => problem(
+                    Code::SupplierForeign,
+                    Bilingual::new(
+                        format!("供应商 {} 位于 {country}", supplier.name),
+                        format!("supplier {} is in {country}", supplier.name),
+                    ),
+                ),
+                Some((country, source)) => ok(
+                    Bilingual::new(
+                        format!("供应商 {}（{country}）", supplier.name),
+                        format!("supplier {} ({country})", supplier.name),
+                    ),
+                    source,
+                ),
+            }
+        }
+        Check::CertificateValid => {
+            let certs = &c.hardware.certificates;
+            if certs.is_empty() {
+                return problem(
+                    Code::CertificateMissing,
+                    Bilingual::new("未记录证书", "no certificate is recorded"),
+                );
+            }
+            match certs
+                .iter()
+                .find(|cert| cert.valid_until.is_none_or(|u| ctx.as_of <= u))
+            {
+                Some(cert) => {
+                    let until = cert
+                        .valid_until
+                        .map_or_else(|| "—".to_string(), |d| d.to_string());
+                    ok(
+                        Bilingual::new(
+                            format!("证书 {}，有效期至 {until}", cert.number),
+                            format!("certificate {}, valid until {until}", cert.number),
+                        ),
+                        None,
+                    )
+                }
+                None => {
+                    let last = certs
+                        .iter()
+                        .filter_map(|x| x.valid_until)
+                        .max()
+                        .map(|d| d.to_string())
+                        .unwrap_or_default();
+                    let numbers: Vec<_> = certs.iter().map(|x| x.number.as_str()).collect();
+                    problem(
+                        Code::CertificateExpired,
+                        Bilingual::new(
+                            format!("证书 {} 已于 {last} 过期", numbers.join("、")),
+                            format!("certificate {} expired on {last}", numbers.join(", ")),
+                        ),
+                    )
+                }
+            }
+        }
+        Check::LicenseAllowed => license_check(ctx, &ok_license(check), &rule),
+        Check::SourceAvailable => {
+            let refs = c.external_refs.iter().find(|r| {
+                matches!(
+                    r.kind.as_str(),
+                    "vcs" | "distribution" | "source-distribution" | "download" | "website"
+                ) && !r.url.is_empty()
+            });
+            let registry = c
+                .purl
+                .as_deref()
+                .is_some_and(|p| !p.starts_with("pkg:generic/"));
+            match (refs, registry) {
+                (Some(r), _) => ok(
+                    Bilingual::new(
+                        format!("源代码或发布地址：{}", r.url),
+                        format!("source or distribution: {}", r.url),
+                    ),
+                    None,
+                ),
+                (None, true) => ok(
+                    Bilingual::new(
+                        format!(
+                            "可从公共软件仓库获取：{}",
+                            c.purl.as_deref().unwrap_or_default()
+                        ),
+                        format!(
+                            "available from a public package registry: {}",
+                            c.purl.as_deref().unwrap_or_default()
+                        ),
+                    ),
+                    None,
+                ),
+                (None, false) => problem(
+                    Code::SourceUnavailable,
+                    Bilingual::new(
+                        "没有源代码或发布地址",
+                        "no source or distribution location is given",
+                    ),
+                ),
+            }
+        }
+        Check::IdentityComplete => {
+            let mut missing = Vec::new();
+            if c.version.as_deref().is_none_or(|v| v.trim().is_empty()) {
+                missing.push(("版本", "version"));
+            }
+            if c.supplier.is_none() && c.manufacturer.is_none() {
+                missing.push(("供应商或制造商", "supplier or manufacturer"));
+            }
+            let unique = c.purl.is_some()
+                || c.cpe.is_some()
+                || c.swid.is_some()
+                || c.hardware.model.is_some()
+                || !c.hardware.serial_numbers.is_empty();
+            if !unique {
+                missing.push(("唯一标识", "unique identifier"));
+            }
+            if missing.is_empty() {
+                ok(
+                    Bilingual::new("标识信息完整", "identifying data is complete"),
+                    None,
+                )
+            } else {
+                let zh: Vec<_> = missing.iter().map(|m| m.0).collect();
+                let en: Vec<_> = missing.iter().map(|m| m.1).collect();
+                problem(
+                    Code::IdentityIncomplete,
+                    Bilingual::new(
+                        format!("缺少：{}", zh.join("、")),
+                        format!("missing: {}", en.join(", ")),
+                    ),
+                )
+            }
+        }
+    }
+}
+
+fn ok_license(check: Check) -> impl Fn(Bilingual) -> Vec<Evidence> {
+    move |text| {
+        vec![Evidence {
+            check,
+            family: check.family(),
+            text,
+            source: None,
+        }]
+    }
+}
+
+/// Evaluates each licence statement as an SPDX expression against the allow list. Concluded
+/// licences win over declared ones, as the SBOM's author concluded them after analysis.
+fn license_check(
+    ctx: &CheckContext<'_>,
+    ok: &dyn Fn(Bilingual) -> Vec<Evidence>,
+    rule: &str,
+) -> Result<Vec<Evidence>, Problems> {
+    use crate::inventory::LicenseRole;
+    let c = ctx.component;
+    let concluded: Vec<_> = c
+        .licenses
+        .iter()
+        .filter(|l| l.role == LicenseRole::Concluded)
+        .collect();
+    let chosen: Vec<_> = if concluded.is_empty() {
+        c.licenses.iter().collect()
+    } else {
+        concluded
+    };
+    if chosen.is_empty() {
+        return Err(vec![(
+            Code::LicenseMissing,
+            Bilingual::new("未声明许可证", "no licence is stated"),
+            rule.to_string(),
+        )]);
+    }
+    let mut problems = Vec::new();
+    let mut texts = Vec::new();
+    for l in chosen {
+        let text = match &l.value {
+            LicenseValue::Id(s) | LicenseValue::Expression(s) => s.clone(),
+            LicenseValue::Name(name) => {
+                problems.push((
+                    Code::LicenseInvalid,
+                    Bilingual::new(
+                        format!("许可证“{name}”不是 SPDX 标识"),
+                        format!("licence '{name}' is not an SPDX identifier"),
+                    ),
+                    rule.to_string(),
+                ));
+                continue;
+            }
+        };
+        match spdx::Expression::parse_mode(&text, spdx::ParseMode::LAX) {
+            Err(e) => problems.push((
+                Code::LicenseInvalid,
+                Bilingual::new(
+                    format!("许可证表达式“{text}”无效：{}", e.reason),
+                    format!("licence expression '{text}' is invalid: {}", e.reason),
+                ),
+                rule.to_string(),
+            )),
+            Ok(expr) => {
+                let allowed = expr.evaluate(|req| match &req.license {
+                    spdx::LicenseItem::Spdx { id, .. } => {
+                        ctx.policy.allowed_licenses.iter().any(|a| a == id.name)
+                    }
+                    spdx::LicenseItem::Other(other) => ctx
+                        .policy
+                        .allowed_licenses
+                        .iter()
+                        .any(|a| a.strip_prefix("LicenseRef-") == Some(other.lic_ref.as_str())),
+                });
+                if allowed {
+                    texts.push(text);
+                } else {
+                    problems.push((
+                        Code::LicenseNotAllowed,
+                        Bilingual::new(
+                            format!("许可证“{text}”不在允许范围内"),
+                            format!("licence '{text}' is not allowed by the policy"),
+                        ),
+                        rule.to_string(),
+                    ));
+                }
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(ok(Bilingual::new(
+            format!("许可证 {} 符合策略", texts.join("; ")),
+            format!("licence {} is allowed", texts.join("; ")),
+        )))
+    } else {
+        Err(problems)
+    }
+}
+
+/// The country of a party: as the inventory states it, else from the policy's party list.
+fn country_of(policy: &Policy, p: &Party) -> Option<(String, Option<String>)> {
+    if let Some(country) = p.country.as_deref().filter(|s| !s.trim().is_empty()) {
+        return Some((country.to_string(), None));
+    }
+    let known = policy.party(&p.name)?;
+    Some((known.country.clone()?, Some(known.at.to_string())))
+}
+
+/// Marks findings a waiver accepts, reports expired and unused waivers; returns the indices
+/// of the waivers used.
+fn apply_waivers(
+    inv: &Inventory,
+    waivers: &[Waiver],
+    as_of: NaiveDate,
+    findings: &mut Vec<PolicyFinding>,
+) -> Vec<usize> {
+    let mut used = Vec::new();
+    let mut extra = Vec::new();
+    for (wi, w) in waivers.iter().enumerate() {
+        let targets = inv.find(&w.component);
+        let mut matched = false;
+        for f in findings.iter_mut() {
+            let hit = f.code == w.code
+                && f.component.is_some_and(|c| targets.contains(&c))
+                && f.waived_by.is_none();
+            if !hit {
+                continue;
+            }
+            matched = true;
+            if w.is_expired_on(as_of) {
+                extra.push(PolicyFinding {
+                    code: Code::WaiverExpired,
+                    level: Level::Warn,
+                    component: f.component,
+                    check: None,
+                    message: Bilingual::new(
+                        format!(
+                            "豁免（{}，批准人 {}）已于 {} 过期，不再适用",
+                            w.code, w.approver, w.expires
+                        ),
+                        format!(
+                            "the waiver of {} approved by {} expired on {} and no longer applies",
+                            w.code, w.approver, w.expires
+                        ),
+                    ),
+                    rule: w.at.to_string(),
+                    paths: Vec::new(),
+                    waived_by: None,
+                });
+            } else {
+                f.waived_by = Some(w.at.to_string());
+                if !used.contains(&wi) {
+                    used.push(wi);
+                }
+            }
+        }
+        if !matched {
+            extra.push(PolicyFinding {
+                code: Code::WaiverUnused,
+                level: Level::Warn,
+                component: None,
+                check: None,
+                message: Bilingual::new(
+                    format!("豁免（组件“{}”，{}）没有匹配任何问题", w.component, w.code),
+                    format!(
+                        "the waiver for '{}' ({}) matched no finding",
+                        w.component, w.code
+                    ),
+                ),
+                rule: w.at.to_string(),
+                paths: Vec::new(),
+                waived_by: None,
+            });
+        }
+    }
+    findings.extend(extra);
+    used
+}
