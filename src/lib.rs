@@ -6,9 +6,11 @@
 pub mod acceptance;
 pub mod calendar;
 pub mod error;
+pub mod fsutil;
 pub mod i18n;
 pub mod inventory;
 pub mod policy;
+pub mod report;
 pub mod workspace;
 
 #[doc(hidden)]

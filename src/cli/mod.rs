@@ -2,6 +2,7 @@
 //!
 //! Exit codes: 0 clean, 1 a check or validation failed, 2 could not run.
 
+mod check;
 mod inventory;
 mod output;
 mod progress;
@@ -54,6 +55,8 @@ enum ColorArg {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Check the controllable-procurement requirement and the filing deadlines / 安全可控核验
+    Check(check::CheckArgs),
     /// Read, query and validate inventories (SBOMs, lockfiles, hardware lists) / 软硬件清单
     #[command(subcommand)]
     Inventory(inventory::InventoryCommand),
@@ -116,6 +119,7 @@ pub fn run() -> ExitCode {
         workspace: cli.workspace,
     };
     let result = match cli.command {
+        Command::Check(args) => check::run(&ctx, args),
         Command::Inventory(cmd) => inventory::run(&ctx, cmd),
         Command::Explain { code } => explain(&ctx, &code),
         Command::Completions { shell } => {
@@ -151,16 +155,25 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 }
 
 fn explain(ctx: &Context, code: &str) -> anyhow::Result<Outcome> {
-    let Some(c) = crate::inventory::Code::parse(code) else {
-        let known: Vec<_> = crate::inventory::Code::ALL
+    let (level, text) = if let Some(c) = crate::inventory::Code::parse(code) {
+        (
+            c.default_level().as_str(),
+            crate::i18n::explain_inventory_code(ctx.lang, c),
+        )
+    } else if let Some(c) = crate::policy::Code::parse(code) {
+        // Acceptance findings take their level from the policy's category.
+        ("policy", c.explain(ctx.lang))
+    } else {
+        let known: Vec<&str> = crate::inventory::Code::ALL
             .iter()
             .map(|c| c.as_str())
+            .chain(crate::policy::Code::ALL.iter().map(|c| c.as_str()))
             .collect();
         anyhow::bail!("unknown code '{code}'; known codes: {}", known.join(", "));
     };
     let mut out = anstream::stdout().lock();
-    writeln!(out, "{} ({})", c.as_str(), c.default_level().as_str())?;
-    writeln!(out, "{}", crate::i18n::explain_inventory_code(ctx.lang, c))?;
+    writeln!(out, "{code} ({level})")?;
+    writeln!(out, "{text}")?;
     Ok(Outcome::Clean)
 }
 

@@ -91,7 +91,7 @@ impl ComponentType {
             "source" => ComponentType::Source,
             "archive" => ComponentType::Archive,
             "install" => ComponentType::Install,
-            "" | "other" => ComponentType::Unspecified,
+            "" | "other" | "unspecified" => ComponentType::Unspecified,
             _ => ComponentType::Other(s.trim().to_string()),
         }
     }

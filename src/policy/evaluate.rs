@@ -5,7 +5,9 @@ use super::catalog::Catalog;
 use super::code::{Check, Code};
 use super::config::{Field, Inherit, Policy, RuleRef};
 use super::waiver::Waiver;
-use crate::inventory::{Component, ComponentId, EdgeKind, Inventory, Level, LicenseValue, Party};
+use crate::inventory::{
+    Component, ComponentId, ComponentType, EdgeKind, Inventory, Level, LicenseValue, Party,
+};
 use chrono::NaiveDate;
 use globset::{GlobSet, GlobSetBuilder};
 use petgraph::visit::EdgeRef;
@@ -619,11 +621,17 @@ fn run_check(check: Check, ctx: &CheckContext<'_>) -> Result<Vec<Evidence>, Prob
             )
         }
         Check::ManufacturerDomestic => {
+            // A device is made by its manufacturer, whoever sold it; software is often described
+            // only by who supplies it, which is then taken as its developer.
+            let hardware = matches!(
+                c.kind,
+                ComponentType::Device | ComponentType::Firmware | ComponentType::DeviceDriver
+            );
             let maker = c
                 .manufacturer
                 .as_ref()
                 .or(c.originator.as_ref())
-                .or(c.supplier.as_ref());
+                .or(if hardware { None } else { c.supplier.as_ref() });
             let Some(maker) = maker else {
                 return problem(
                     Code::ManufacturerUnknown,

@@ -1,0 +1,294 @@
+//! `anbao check`: the controllable-procurement verdict of the workspace, with its reasons,
+//! evidence and filing deadlines.
+
+use super::output::{fit, write_json, Table, BOLD, DIM, GREEN, RED, YELLOW};
+use super::{progress, Context, Outcome};
+use crate::acceptance::{self, Report};
+use crate::i18n::{tr, Lang, Text};
+use crate::inventory::{self, Level};
+use crate::policy::Verdict;
+use crate::report::labels;
+use crate::workspace::Workspace;
+use anyhow::Context as _;
+use chrono::NaiveDate;
+use clap::{Args, ValueEnum};
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Judge validity and deadlines as of this date (YYYY-MM-DD; default today)
+    #[arg(long, value_name = "DATE")]
+    as_of: Option<NaiveDate>,
+    /// Output format
+    #[arg(long, value_enum, default_value = "table")]
+    format: CheckFormat,
+    /// Write the report to this file instead of standard output (written whole, or not at all)
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Also list every warning, not only the products that fail
+    #[arg(long)]
+    all: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    Table,
+    Json,
+}
+
+pub fn run(ctx: &Context, args: CheckArgs) -> anyhow::Result<Outcome> {
+    let ws = match &ctx.workspace {
+        Some(dir) => Workspace::open(dir)?,
+        None => Workspace::discover(
+            &std::env::current_dir().context("cannot read the current folder")?,
+        )?,
+    };
+    let files = ws.inventory_files()?;
+    let inventory = progress::with_progress(tr(ctx.lang, Text::Reading), files.len(), |report| {
+        inventory::load_with(&files, report)
+    })?;
+    let inputs = acceptance::load_policy_inputs(ws, inventory, &files)?;
+    let as_of = args
+        .as_of
+        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    let report = acceptance::run(&inputs, as_of);
+    let mut buf: Vec<u8> = Vec::new();
+    match args.format {
+        CheckFormat::Json => write_json(&mut buf, report.schema, &report)?,
+        CheckFormat::Table => write_text(&mut buf, ctx.lang, &report, args.all)?,
+    }
+    match &args.output {
+        Some(path) => crate::fsutil::write_atomic(path, &buf)
+            .with_context(|| format!("cannot write '{}'", path.display()))?,
+        None => anstream::stdout().lock().write_all(&buf)?,
+    }
+    Ok(if report.verdict.meets {
+        Outcome::Clean
+    } else {
+        Outcome::Failed
+    })
+}
+
+fn verdict_style(v: Verdict) -> anstyle::Style {
+    match v {
+        Verdict::Pass => GREEN,
+        Verdict::Warn => YELLOW,
+        Verdict::InsufficientEvidence | Verdict::Fail => RED,
+        Verdict::NotApplicable => DIM,
+    }
+}
+
+/// The terminal report: verdict and reasons first, so the first screen answers the question.
+fn write_text(out: &mut impl Write, l: Lang, r: &Report, all: bool) -> anyhow::Result<()> {
+    let zh = l == Lang::Zh;
+    let project = match (zh, &r.project.name_en) {
+        (false, Some(en)) => en.as_str(),
+        _ => r.project.name.as_str(),
+    };
+    writeln!(
+        out,
+        "{BOLD}{project}{BOLD:#}  {}  {DIM}{}{DIM:#}",
+        r.project.code,
+        if zh {
+            format!("核验日期 {}", r.as_of)
+        } else {
+            format!("as of {}", r.as_of)
+        }
+    )?;
+    writeln!(
+        out,
+        "{DIM}{}{DIM:#}",
+        if zh {
+            format!(
+                "实施单位 {} · 建设单位 {} · 策略 {} v{}",
+                r.units.implementing, r.units.construction, r.policy.id, r.policy.version
+            )
+        } else {
+            format!(
+                "implementing {} · construction {} · policy {} v{}",
+                r.units.implementing, r.units.construction, r.policy.id, r.policy.version
+            )
+        }
+    )?;
+    let style = if r.verdict.meets { GREEN } else { RED };
+    writeln!(out, "\n{style}{}{style:#}", r.verdict.summary.get(l))?;
+    for reason in &r.verdict.reasons {
+        writeln!(out, "  • {}", reason.get(l))?;
+    }
+
+    writeln!(out)?;
+    let mut table = Table::new(&[
+        if zh { "类别" } else { "Category" },
+        labels::verdict(l, Verdict::Pass),
+        labels::verdict(l, Verdict::Warn),
+        labels::verdict(l, Verdict::InsufficientEvidence),
+        labels::verdict(l, Verdict::Fail),
+        if zh { "结论" } else { "Verdict" },
+    ]);
+    for c in &r.categories {
+        let mark = if c.key { "★ " } else { "  " };
+        table.row(vec![
+            format!("{mark}{}", c.name.get(l)),
+            c.counts.pass.to_string(),
+            c.counts.warn.to_string(),
+            c.counts.insufficient_evidence.to_string(),
+            c.counts.fail.to_string(),
+            labels::verdict(l, c.verdict).to_string(),
+        ]);
+    }
+    table.write(out)?;
+    let unclassified = r.components.iter().filter(|c| c.category.is_none()).count();
+    writeln!(
+        out,
+        "{DIM}{}{DIM:#}",
+        if zh {
+            format!(
+                "★ 关键产品类别；共 {} 个组件，{unclassified} 个未分类",
+                r.components.len()
+            )
+        } else {
+            format!(
+                "★ key product category; {} components, {unclassified} unclassified",
+                r.components.len()
+            )
+        }
+    )?;
+
+    writeln!(
+        out,
+        "\n{BOLD}{}{BOLD:#}",
+        if zh {
+            "备案期限（《管理办法》第三章）"
+        } else {
+            "Filing deadlines (chapter 3 of the measures)"
+        }
+    )?;
+    for d in &r.deadlines {
+        let style = match labels::deadline_ok(d) {
+            Some(true) => GREEN,
+            Some(false) => RED,
+            None => YELLOW,
+        };
+        let title = d.title.get(l);
+        let pad = 22usize.saturating_sub(unicode_width::UnicodeWidthStr::width(title));
+        writeln!(
+            out,
+            "  {title}{} {style}{}{style:#}",
+            " ".repeat(pad),
+            labels::deadline_status(l, d)
+        )?;
+    }
+
+    // The products behind the verdict, each with why and how it got in.
+    let shown: Vec<_> = r
+        .components
+        .iter()
+        .filter(|c| {
+            c.verdict >= Verdict::InsufficientEvidence || (all && c.verdict == Verdict::Warn)
+        })
+        .collect();
+    if !shown.is_empty() {
+        writeln!(
+            out,
+            "\n{BOLD}{}{BOLD:#}",
+            if zh {
+                "问题产品"
+            } else {
+                "Products with problems"
+            }
+        )?;
+    }
+    for c in shown {
+        let style = verdict_style(c.verdict);
+        let category = c
+            .category
+            .as_deref()
+            .and_then(|id| r.categories.iter().find(|x| x.id == id))
+            .map(|x| x.name.get(l))
+            .unwrap_or(if zh { "未分类" } else { "unclassified" });
+        writeln!(
+            out,
+            "{style}{}{style:#} {BOLD}{}{BOLD:#}  {DIM}{category}{DIM:#}",
+            labels::verdict(l, c.verdict),
+            c.component
+        )?;
+        for &i in &c.findings {
+            let f = &r.findings[i];
+            if !all && f.level == Level::Info {
+                continue;
+            }
+            let waived = f
+                .waived_by
+                .as_ref()
+                .map(|w| {
+                    if zh {
+                        format!("  [已豁免 {w}]")
+                    } else {
+                        format!("  [waived {w}]")
+                    }
+                })
+                .unwrap_or_default();
+            writeln!(
+                out,
+                "    {} {} {}{DIM}{waived}  ({}){DIM:#}",
+                labels::level(l, f.level),
+                f.code,
+                f.message.get(l),
+                f.rule
+            )?;
+        }
+        let path = r
+            .findings
+            .iter()
+            .find(|f| f.component_id == Some(c.id))
+            .and_then(|f| f.paths.first());
+        if let Some(path) = path.filter(|p| p.len() > 1) {
+            writeln!(
+                out,
+                "    {DIM}{} {}{DIM:#}",
+                if zh {
+                    "引入路径："
+                } else {
+                    "included via:"
+                },
+                fit(&path.join(" → "), 160)
+            )?;
+        }
+    }
+    let general: Vec<_> = r
+        .findings
+        .iter()
+        .filter(|f| f.component.is_none())
+        .collect();
+    if !general.is_empty() {
+        writeln!(
+            out,
+            "\n{BOLD}{}{BOLD:#}",
+            if zh { "豁免" } else { "Waivers" }
+        )?;
+        for f in general {
+            writeln!(
+                out,
+                "  {} {} {}  {DIM}({}){DIM:#}",
+                labels::level(l, f.level),
+                f.code,
+                f.message.get(l),
+                f.rule
+            )?;
+        }
+    }
+    if r.policy.illustrative || r.catalogs.iter().any(|c| c.illustrative) || r.project.illustrative
+    {
+        writeln!(
+            out,
+            "\n{DIM}{}{DIM:#}",
+            if zh {
+                "注：本项目、策略或目录含示例数据。"
+            } else {
+                "Note: the project, policy or catalog holds illustrative data."
+            }
+        )?;
+    }
+    Ok(())
+}
