@@ -11,6 +11,7 @@ pub mod i18n;
 pub mod inventory;
 pub mod policy;
 pub mod report;
+pub mod tui;
 pub mod workspace;
 
 #[doc(hidden)]

@@ -39,19 +39,18 @@ pub fn load_policy_inputs(
     for f in inventory_files {
         files.push(input_file(f.as_ref(), "inventory")?);
     }
-    let policy_path = root.join(&cfg.file);
-    let policy = Policy::load(&policy_path)?;
-    files.push(input_file(&policy_path, "policy")?);
+    // Policy files are named relative to the workspace, in messages and in the report's rule
+    // references, so a report reads the same wherever the workspace sits.
+    let policy = Policy::parse(&cfg.file, &read_text(&root, &cfg.file)?)?;
+    files.push(input_file(&root.join(&cfg.file), "policy")?);
     let mut catalog = Catalog::default();
     for c in &cfg.catalogs {
-        let path = root.join(c);
-        catalog.add_file(&path, &policy)?;
-        files.push(input_file(&path, "catalog")?);
+        catalog.add_text(c, &read_text(&root, c)?, &policy)?;
+        files.push(input_file(&root.join(c), "catalog")?);
     }
-    let waivers_path = root.join(&cfg.waivers);
-    let waivers = if waivers_path.exists() {
-        files.push(input_file(&waivers_path, "waivers")?);
-        policy::waiver::load(&waivers_path)?
+    let waivers = if root.join(&cfg.waivers).exists() {
+        files.push(input_file(&root.join(&cfg.waivers), "waivers")?);
+        policy::waiver::parse(&cfg.waivers, &read_text(&root, &cfg.waivers)?)?
     } else {
         Vec::new()
     };
@@ -95,6 +94,12 @@ pub fn run(inputs: &Inputs, as_of: NaiveDate) -> Report {
         deadlines,
         inputs: inputs.files.clone(),
     })
+}
+
+/// Reads a workspace file given relative to the workspace root; errors name it as given.
+fn read_text(root: &Path, rel: &Path) -> Result<String, InputError> {
+    std::fs::read_to_string(root.join(rel))
+        .map_err(|e| InputError::whole_file(rel, format!("cannot read: {e}")))
 }
 
 fn input_file(path: &Path, role: &'static str) -> Result<InputFile, InputError> {

@@ -72,6 +72,10 @@ pub struct CatalogInfo {
 pub struct ProjectVerdict {
     /// Whether the project meets the controllable-procurement requirement.
     pub meets: bool,
+    /// Blocking products that fail.
+    pub failing: usize,
+    /// Blocking (or unclassified key-looking) products that lack evidence.
+    pub insufficient: usize,
     pub summary: Bilingual,
     /// One line per blocking product that fails or lacks evidence, and per other blocker.
     pub reasons: Vec<Bilingual>,
@@ -361,6 +365,8 @@ fn project_verdict(
     };
     ProjectVerdict {
         meets: eval.meets_requirement,
+        failing,
+        insufficient,
         summary,
         reasons,
     }

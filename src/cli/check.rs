@@ -164,6 +164,12 @@ fn write_text(out: &mut impl Write, l: Lang, r: &Report, all: bool) -> anyhow::R
             "Filing deadlines (chapter 3 of the measures)"
         }
     )?;
+    let width = r
+        .deadlines
+        .iter()
+        .map(|d| unicode_width::UnicodeWidthStr::width(d.title.get(l)))
+        .max()
+        .unwrap_or(0);
     for d in &r.deadlines {
         let style = match labels::deadline_ok(d) {
             Some(true) => GREEN,
@@ -171,7 +177,7 @@ fn write_text(out: &mut impl Write, l: Lang, r: &Report, all: bool) -> anyhow::R
             None => YELLOW,
         };
         let title = d.title.get(l);
-        let pad = 22usize.saturating_sub(unicode_width::UnicodeWidthStr::width(title));
+        let pad = width.saturating_sub(unicode_width::UnicodeWidthStr::width(title));
         writeln!(
             out,
             "  {title}{} {style}{}{style:#}",

@@ -55,6 +55,12 @@ enum ColorArg {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// The terminal UI on the workspace / 终端界面
+    Tui {
+        /// Judge validity and deadlines as of this date (YYYY-MM-DD; default today)
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<chrono::NaiveDate>,
+    },
     /// Check the controllable-procurement requirement and the filing deadlines / 安全可控核验
     Check(check::CheckArgs),
     /// Read, query and validate inventories (SBOMs, lockfiles, hardware lists) / 软硬件清单
@@ -120,6 +126,7 @@ pub fn run() -> ExitCode {
     };
     let result = match cli.command {
         Command::Check(args) => check::run(&ctx, args),
+        Command::Tui { as_of } => tui(&ctx, as_of, cli.color),
         Command::Inventory(cmd) => inventory::run(&ctx, cmd),
         Command::Explain { code } => explain(&ctx, &code),
         Command::Completions { shell } => {
@@ -145,6 +152,34 @@ pub fn run() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+fn tui(
+    ctx: &Context,
+    as_of: Option<chrono::NaiveDate>,
+    color: ColorArg,
+) -> anyhow::Result<Outcome> {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() {
+        anyhow::bail!(
+            "the TUI needs a terminal; for a report on standard output use 'anbao check'"
+        );
+    }
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let color = match color {
+        ColorArg::Never => false,
+        ColorArg::Always => !no_color,
+        ColorArg::Auto => !no_color,
+    };
+    let keymap = crate::tui::keys::KeyMap::load(crate::tui::keys::KeyMap::user_file().as_deref())?;
+    crate::tui::run(crate::tui::Options {
+        lang: ctx.lang,
+        workspace: ctx.workspace.clone(),
+        as_of: as_of.unwrap_or_else(|| chrono::Local::now().date_naive()),
+        color,
+        keymap,
+    })?;
+    Ok(Outcome::Clean)
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {

@@ -20,6 +20,15 @@ pub fn verdict(lang: Lang, v: Verdict) -> &'static str {
     }
 }
 
+/// At most 12 columns, for tables.
+pub fn verdict_short(lang: Lang, v: Verdict) -> &'static str {
+    match (v, lang) {
+        (Verdict::InsufficientEvidence, Lang::En) => "insufficient",
+        (Verdict::NotApplicable, Lang::En) => "n/a",
+        (v, lang) => verdict(lang, v),
+    }
+}
+
 pub fn level(lang: Lang, l: Level) -> &'static str {
     match (l, lang) {
         (Level::Deny, Lang::Zh) => "否决",

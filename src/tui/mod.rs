@@ -1,0 +1,150 @@
+//! The terminal UI: one `App` state, `Action`s from keys, mouse and background work, `update`,
+//! and views that only read the state. Domain work happens in the core, on a worker thread.
+
+pub mod acceptance;
+pub mod app;
+pub mod keys;
+pub mod view;
+
+use crate::i18n::Lang;
+use app::{update, Action, App, Loaded};
+use chrono::NaiveDate;
+use keys::KeyMap;
+use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
+use ratatui::crossterm::execute;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc};
+use std::time::Duration;
+
+/// What the command line decided for the session.
+pub struct Options {
+    pub lang: Lang,
+    pub workspace: Option<PathBuf>,
+    pub as_of: NaiveDate,
+    pub color: bool,
+    pub keymap: KeyMap,
+}
+
+enum Message {
+    Input(Event),
+    Action(Action),
+}
+
+/// Runs the TUI until the user quits. The terminal is restored on return, on a panic (ratatui's
+/// hook) and on SIGTERM, SIGINT or SIGHUP.
+pub fn run(opts: Options) -> anyhow::Result<()> {
+    let stop = Arc::new(AtomicBool::new(false));
+    for signal in [
+        signal_hook::consts::SIGTERM,
+        signal_hook::consts::SIGINT,
+        signal_hook::consts::SIGHUP,
+    ] {
+        signal_hook::flag::register(signal, Arc::clone(&stop))?;
+    }
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = execute!(std::io::stdout(), DisableMouseCapture);
+        previous(info);
+    }));
+    let mut terminal = ratatui::init();
+    execute!(std::io::stdout(), EnableMouseCapture)?;
+    let result = event_loop(&mut terminal, opts, &stop);
+    let _ = execute!(std::io::stdout(), DisableMouseCapture);
+    ratatui::restore();
+    result
+}
+
+fn event_loop(
+    terminal: &mut ratatui::DefaultTerminal,
+    opts: Options,
+    stop: &AtomicBool,
+) -> anyhow::Result<()> {
+    let size = terminal.size()?;
+    let mut app = App::new(
+        opts.lang,
+        opts.keymap,
+        opts.color,
+        (size.width, size.height),
+    );
+    let (tx, rx) = mpsc::channel::<Message>();
+    spawn_loader(tx.clone(), opts.workspace, opts.as_of);
+    std::thread::spawn(move || {
+        while let Ok(ev) = event::read() {
+            if tx.send(Message::Input(ev)).is_err() {
+                break;
+            }
+        }
+    });
+    while !app.should_quit {
+        terminal.draw(|f| view::draw(f, &app))?;
+        let message = match rx.recv_timeout(Duration::from_millis(250)) {
+            Ok(m) => Some(m),
+            Err(mpsc::RecvTimeoutError::Timeout) => None,
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+        };
+        if stop.load(Ordering::Relaxed) {
+            break;
+        }
+        let action = match message {
+            Some(Message::Action(a)) => Some(a),
+            Some(Message::Input(Event::Key(k))) if k.kind == event::KeyEventKind::Press => {
+                app.keymap.action_for_key(&k, app.is_typing())
+            }
+            Some(Message::Input(Event::Mouse(m))) => keys::action_for_mouse(&m),
+            Some(Message::Input(Event::Resize(w, h))) => Some(Action::Resize(w, h)),
+            _ => None,
+        };
+        if let Some(a) = action {
+            update(&mut app, a);
+        }
+    }
+    Ok(())
+}
+
+/// Loads the workspace and runs the check off the UI thread, reporting progress as actions.
+fn spawn_loader(tx: mpsc::Sender<Message>, workspace: Option<PathBuf>, as_of: NaiveDate) {
+    std::thread::spawn(move || {
+        let result = load(&tx, workspace, as_of);
+        let action = match result {
+            Ok(loaded) => Action::Loaded(Box::new(loaded)),
+            Err(e) => Action::LoadFailed(format!("{e:#}")),
+        };
+        let _ = tx.send(Message::Action(action));
+    });
+}
+
+/// The same core calls as `anbao check`.
+pub fn load_workspace(
+    workspace: Option<PathBuf>,
+    as_of: NaiveDate,
+    progress: &dyn Fn(usize, usize, &std::path::Path),
+) -> anyhow::Result<Loaded> {
+    let ws = match workspace {
+        Some(dir) => crate::workspace::Workspace::open(&dir)?,
+        None => crate::workspace::Workspace::discover(&std::env::current_dir()?)?,
+    };
+    let files = ws.inventory_files()?;
+    let total = files.len();
+    let inventory = crate::inventory::load_with(&files, &|i, p| progress(i, total, p))?;
+    let inputs = crate::acceptance::load_policy_inputs(ws, inventory, &files)?;
+    let report = crate::acceptance::run(&inputs, as_of);
+    Ok(Loaded {
+        report,
+        inventory: inputs.inventory,
+    })
+}
+
+fn load(
+    tx: &mpsc::Sender<Message>,
+    workspace: Option<PathBuf>,
+    as_of: NaiveDate,
+) -> anyhow::Result<Loaded> {
+    load_workspace(workspace, as_of, &|done, total, path| {
+        let file = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let _ = tx.send(Message::Action(Action::Progress { done, total, file }));
+    })
+}

@@ -1,0 +1,807 @@
+//! Drawing: reads the state, changes nothing. The layout is a pure function of the terminal
+//! size, so mouse clicks can be mapped to rows without asking the last frame.
+
+use super::acceptance::AcceptanceState;
+use super::app::{App, LoadState, Screen};
+use super::keys::Bindable;
+use crate::i18n::Lang;
+use crate::policy::Verdict;
+use crate::report::labels;
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span, Text};
+use ratatui::widgets::{Block, Borders, Cell, Clear, Gauge, Paragraph, Row, Table, Wrap};
+use ratatui::Frame;
+
+const TABS_HEIGHT: u16 = 1;
+const SUMMARY_HEIGHT: u16 = 2;
+const FILTER_HEIGHT: u16 = 1;
+const FOOTER_HEIGHT: u16 = 1;
+
+fn deadlines_height(size: (u16, u16)) -> u16 {
+    if size.1 >= 20 {
+        4
+    } else {
+        0
+    }
+}
+
+/// Terminal row of the first table row (below its header).
+pub fn table_top(_size: (u16, u16)) -> u16 {
+    TABS_HEIGHT + SUMMARY_HEIGHT + FILTER_HEIGHT + 1
+}
+
+/// How many table rows fit.
+pub fn table_rows(size: (u16, u16)) -> usize {
+    let used = table_top(size) + deadlines_height(size) + FOOTER_HEIGHT;
+    usize::from(size.1.saturating_sub(used)).max(1)
+}
+
+fn pick(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
+    }
+}
+
+/// Styles that fall back to plain text without colour (NO_COLOR), and that read on dark and
+/// light backgrounds alike: only the standard accent colours, emphasis by modifiers.
+struct Theme {
+    color: bool,
+}
+
+impl Theme {
+    fn fg(&self, c: Color) -> Style {
+        if self.color {
+            Style::new().fg(c)
+        } else {
+            Style::new()
+        }
+    }
+
+    fn verdict(&self, v: Verdict) -> Style {
+        match v {
+            Verdict::Pass => self.fg(Color::Green),
+            Verdict::Warn => self.fg(Color::Yellow),
+            Verdict::InsufficientEvidence => self.fg(Color::Magenta).add_modifier(Modifier::BOLD),
+            Verdict::Fail => self.fg(Color::Red).add_modifier(Modifier::BOLD),
+            Verdict::NotApplicable => Style::new().add_modifier(Modifier::DIM),
+        }
+    }
+
+    fn bold(&self) -> Style {
+        Style::new().add_modifier(Modifier::BOLD)
+    }
+
+    fn dim(&self) -> Style {
+        Style::new().add_modifier(Modifier::DIM)
+    }
+
+    fn selected(&self) -> Style {
+        Style::new().add_modifier(Modifier::REVERSED)
+    }
+}
+
+pub fn draw(frame: &mut Frame, app: &App) {
+    let theme = Theme { color: app.color };
+    let area = frame.area();
+    let [tabs, body, footer] = Layout::vertical([
+        Constraint::Length(TABS_HEIGHT),
+        Constraint::Fill(1),
+        Constraint::Length(FOOTER_HEIGHT),
+    ])
+    .areas(area);
+    draw_tabs(frame, app, &theme, tabs);
+    match &app.load {
+        LoadState::Loading { done, total, file } => {
+            draw_loading(frame, app, body, *done, *total, file)
+        }
+        LoadState::Failed(message) => {
+            let text = vec![
+                Line::styled(
+                    pick(
+                        app.lang,
+                        "无法加载工作区：",
+                        "Could not load the workspace:",
+                    ),
+                    theme.fg(Color::Red).add_modifier(Modifier::BOLD),
+                ),
+                Line::raw(message.as_str()),
+            ];
+            frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), body);
+        }
+        LoadState::Ready => match (app.screen, &app.acceptance) {
+            (Screen::Acceptance, Some(a)) => draw_acceptance(frame, app, &theme, a, body),
+            (Screen::Acceptance, None) => {}
+        },
+    }
+    draw_footer(frame, app, &theme, footer);
+    if app.help_open {
+        // Drawn over the whole body rather than as a floating box: a box edge would cut
+        // double-width characters beneath it in half.
+        frame.render_widget(Clear, body);
+        draw_help(frame, app, &theme, body);
+    }
+}
+
+fn draw_tabs(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+    let mut spans = vec![Span::styled(" 安保 anbao ", theme.bold())];
+    for (i, s) in Screen::ALL.iter().enumerate() {
+        let label = format!(" {} {} ", i + 1, s.title(app.lang));
+        let style = if *s == app.screen {
+            theme.selected()
+        } else {
+            Style::new()
+        };
+        spans.push(Span::styled(label, style));
+    }
+    frame.render_widget(Line::from(spans), area);
+    let lang = Line::from(pick(app.lang, "中文 ", "EN ")).alignment(Alignment::Right);
+    frame.render_widget(lang, area);
+}
+
+fn draw_loading(frame: &mut Frame, app: &App, area: Rect, done: usize, total: usize, file: &str) {
+    let [_, middle, _] = Layout::vertical([
+        Constraint::Fill(1),
+        Constraint::Length(3),
+        Constraint::Fill(1),
+    ])
+    .areas(area);
+    let ratio = if total == 0 {
+        0.0
+    } else {
+        done as f64 / total as f64
+    };
+    let label = format!(
+        "{} {file} ({done}/{total})",
+        pick(app.lang, "正在读取", "Reading")
+    );
+    let gauge = Gauge::default()
+        .block(Block::default().borders(Borders::ALL))
+        .ratio(ratio.clamp(0.0, 1.0))
+        .label(label);
+    frame.render_widget(gauge, middle);
+}
+
+fn draw_footer(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+    let detail = app.acceptance.as_ref().is_some_and(|a| a.detail.is_some());
+    let typing = app.is_typing();
+    let hints: Vec<Bindable> = if typing {
+        Vec::new()
+    } else if detail {
+        vec![
+            Bindable::Back,
+            Bindable::Up,
+            Bindable::Down,
+            Bindable::Help,
+            Bindable::Quit,
+        ]
+    } else {
+        vec![
+            Bindable::Open,
+            Bindable::Filter,
+            Bindable::VerdictFilter,
+            Bindable::CategoryFilter,
+            Bindable::Language,
+            Bindable::Help,
+            Bindable::Quit,
+        ]
+    };
+    let mut spans = Vec::new();
+    if typing {
+        spans.push(Span::styled(
+            pick(
+                app.lang,
+                " 输入筛选文字 · Enter 确定 · Esc 取消",
+                " type to filter · Enter done · Esc cancel",
+            ),
+            theme.dim(),
+        ));
+    }
+    for b in hints {
+        if let Some(k) = app.keymap.keys(b).first() {
+            spans.push(Span::styled(format!(" {} ", k.label()), theme.selected()));
+            spans.push(Span::raw(format!(" {} ", b.short(app.lang))));
+        }
+    }
+    frame.render_widget(Line::from(spans), area);
+}
+
+fn draw_acceptance(frame: &mut Frame, app: &App, theme: &Theme, a: &AcceptanceState, area: Rect) {
+    let dl = deadlines_height(app.size);
+    let [summary, filter, table, deadlines] = Layout::vertical([
+        Constraint::Length(SUMMARY_HEIGHT),
+        Constraint::Length(FILTER_HEIGHT),
+        Constraint::Fill(1),
+        Constraint::Length(dl),
+    ])
+    .areas(area);
+    let r = &a.report;
+    let l = app.lang;
+    let verdict_style = if r.verdict.meets {
+        theme.fg(Color::Green)
+    } else {
+        theme.fg(Color::Red)
+    }
+    .add_modifier(Modifier::BOLD);
+    let project = match (l, &r.project.name_en) {
+        (Lang::En, Some(en)) => en.as_str(),
+        _ => r.project.name.as_str(),
+    };
+    // The headline must fit 80 columns in both languages, so it is built from the counts.
+    let headline = match (r.verdict.meets, l) {
+        (true, Lang::Zh) => "✓ 满足关键产品安全可控要求".to_string(),
+        (true, Lang::En) => "✓ Meets the controllable-procurement requirement".to_string(),
+        (false, Lang::Zh) => format!(
+            "✗ 不满足安全可控要求 · 不通过 {} · 证据不足 {}",
+            r.verdict.failing, r.verdict.insufficient
+        ),
+        (false, Lang::En) => format!(
+            "✗ Requirement not met · {} fail · {} lack evidence",
+            r.verdict.failing, r.verdict.insufficient
+        ),
+    };
+    let lines = vec![
+        Line::styled(headline, verdict_style),
+        Line::from(vec![
+            Span::styled(project.to_string(), theme.bold()),
+            Span::styled(
+                format!(
+                    "  {}  {} {}",
+                    r.project.code,
+                    pick(l, "核验日期", "as of"),
+                    r.as_of
+                ),
+                theme.dim(),
+            ),
+        ]),
+    ];
+    frame.render_widget(Paragraph::new(lines), summary);
+
+    let any = |s: Option<String>| s.unwrap_or_else(|| pick(l, "全部", "all").to_string());
+    let filter_text = if a.filter.is_empty() && !a.filter_editing {
+        pick(l, "（按 / 输入）", "(press /)").to_string()
+    } else {
+        a.filter.clone()
+    };
+    let cursor = if a.filter_editing { "▏" } else { "" };
+    let line = Line::from(vec![
+        Span::styled(pick(l, "筛选 ", "Filter "), theme.bold()),
+        Span::raw(format!("{filter_text}{cursor}  ")),
+        Span::styled(pick(l, "结论 ", "verdict "), theme.bold()),
+        Span::raw(format!(
+            "{}  ",
+            any(a.verdict_filter.map(|v| labels::verdict(l, v).to_string()))
+        )),
+        Span::styled(pick(l, "类别 ", "category "), theme.bold()),
+        Span::raw(format!(
+            "{}  ",
+            any(a
+                .category_filter
+                .map(|i| r.categories[i].name.get(l).to_string()))
+        )),
+        Span::styled(
+            format!("{}/{}", a.visible.len(), r.components.len()),
+            theme.dim(),
+        ),
+    ]);
+    frame.render_widget(line, filter);
+
+    match &a.detail {
+        Some(_) => draw_detail(
+            frame,
+            app,
+            theme,
+            a,
+            Rect {
+                height: table.height + deadlines.height,
+                ..table
+            },
+        ),
+        None => {
+            draw_table(frame, app, theme, a, table);
+            draw_deadlines(frame, app, theme, a, deadlines);
+        }
+    }
+}
+
+fn category_name<'a>(r: &'a crate::acceptance::Report, id: Option<&str>, l: Lang) -> &'a str {
+    match id.and_then(|id| r.categories.iter().find(|c| c.id == id)) {
+        Some(c) => c.name.get(l),
+        None => pick(l, "未分类", "unclassified"),
+    }
+}
+
+fn draw_table(frame: &mut Frame, app: &App, theme: &Theme, a: &AcceptanceState, area: Rect) {
+    let l = app.lang;
+    let r = &a.report;
+    let rows_fit = usize::from(area.height.saturating_sub(1));
+    let rows = a
+        .visible
+        .iter()
+        .enumerate()
+        .skip(a.offset)
+        .take(rows_fit)
+        .map(|(pos, &i)| {
+            let c = &r.components[i];
+            let style = if pos == a.selected {
+                theme.selected()
+            } else {
+                Style::new()
+            };
+            Row::new(vec![
+                Cell::from(Span::styled(
+                    labels::verdict_short(l, c.verdict),
+                    theme.verdict(c.verdict),
+                )),
+                Cell::from(c.name.as_str()),
+                Cell::from(c.version.as_deref().unwrap_or("")),
+                Cell::from(category_name(r, c.category.as_deref(), l)),
+                Cell::from(
+                    c.manufacturer
+                        .as_deref()
+                        .or(c.supplier.as_deref())
+                        .unwrap_or(""),
+                ),
+            ])
+            .style(style)
+        });
+    let header = Row::new(vec![
+        pick(l, "结论", "Verdict"),
+        pick(l, "名称", "Name"),
+        pick(l, "版本", "Version"),
+        pick(l, "类别", "Category"),
+        pick(l, "厂商/供应商", "Maker/supplier"),
+    ])
+    .style(theme.bold());
+    let widths = [
+        Constraint::Length(12),
+        Constraint::Fill(3),
+        Constraint::Length(12),
+        Constraint::Fill(2),
+        Constraint::Fill(2),
+    ];
+    frame.render_widget(
+        Table::new(rows, widths).header(header).column_spacing(1),
+        area,
+    );
+}
+
+fn draw_deadlines(frame: &mut Frame, app: &App, theme: &Theme, a: &AcceptanceState, area: Rect) {
+    if area.height == 0 {
+        return;
+    }
+    let l = app.lang;
+    let mut lines = vec![Line::styled(
+        pick(l, "备案期限", "Filing deadlines"),
+        theme.bold(),
+    )];
+    let width = a
+        .report
+        .deadlines
+        .iter()
+        .map(|d| unicode_width::UnicodeWidthStr::width(d.title.get(l)))
+        .max()
+        .unwrap_or(0);
+    for d in &a.report.deadlines {
+        let style = match labels::deadline_ok(d) {
+            Some(true) => theme.fg(Color::Green),
+            Some(false) => theme.fg(Color::Red),
+            None => theme.fg(Color::Yellow),
+        };
+        let title = d.title.get(l);
+        let pad = width.saturating_sub(unicode_width::UnicodeWidthStr::width(title));
+        lines.push(Line::from(vec![
+            Span::raw(format!(" {title}{} ", " ".repeat(pad))),
+            Span::styled(labels::deadline_status(l, d), style),
+        ]));
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+fn draw_detail(frame: &mut Frame, app: &App, theme: &Theme, a: &AcceptanceState, area: Rect) {
+    let Some(d) = &a.detail else { return };
+    let l = app.lang;
+    let r = &a.report;
+    let c = &r.components[d.row];
+    let mut lines: Vec<Line> = Vec::new();
+    lines.push(Line::from(vec![
+        Span::styled(
+            format!("{} ", labels::verdict(l, c.verdict)),
+            theme.verdict(c.verdict),
+        ),
+        Span::styled(c.component.clone(), theme.bold()),
+    ]));
+    let how = match &c.classification {
+        Some(crate::policy::evaluate::Classification::Rule { rule }) => {
+            format!("{} {rule}", pick(l, "规则", "rule"))
+        }
+        Some(crate::policy::evaluate::Classification::Override { rule, reason }) => {
+            format!("{} {rule}: {reason}", pick(l, "指定", "override"))
+        }
+        Some(crate::policy::evaluate::Classification::Inherited { from, .. }) => {
+            format!(
+                "{} {}",
+                pick(l, "继承自", "inherited from"),
+                r.components[*from].component
+            )
+        }
+        None => String::new(),
+    };
+    lines.push(Line::styled(
+        format!(
+            "{}: {}  {how}",
+            pick(l, "类别", "Category"),
+            category_name(r, c.category.as_deref(), l)
+        ),
+        theme.dim(),
+    ));
+    let maker = [
+        (pick(l, "制造商", "Manufacturer"), &c.manufacturer),
+        (pick(l, "供应商", "Supplier"), &c.supplier),
+    ];
+    for (label, value) in maker {
+        if let Some(v) = value {
+            lines.push(Line::raw(format!("{label}: {v}")));
+        }
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(pick(l, "问题", "Findings"), theme.bold()));
+    if c.findings.is_empty() {
+        lines.push(Line::raw(pick(l, "  无", "  none")));
+    }
+    for &i in &c.findings {
+        let f = &r.findings[i];
+        let level_style = match f.level {
+            crate::inventory::Level::Deny => theme.fg(Color::Red),
+            crate::inventory::Level::Warn => theme.fg(Color::Yellow),
+            crate::inventory::Level::Info => theme.dim(),
+        };
+        let mut spans = vec![
+            Span::styled(format!("  {} ", labels::level(l, f.level)), level_style),
+            Span::styled(format!("{} ", f.code), theme.bold()),
+            Span::raw(f.message.get(l).to_string()),
+        ];
+        if let Some(w) = &f.waived_by {
+            spans.push(Span::styled(
+                format!(" [{} {w}]", pick(l, "已豁免", "waived")),
+                theme.dim(),
+            ));
+        }
+        lines.push(Line::from(spans));
+        lines.push(Line::styled(format!("      {}", f.rule), theme.dim()));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(pick(l, "证据", "Evidence"), theme.bold()));
+    if c.evidence.is_empty() {
+        lines.push(Line::raw(pick(l, "  无", "  none")));
+    }
+    for e in &c.evidence {
+        lines.push(Line::from(vec![
+            Span::styled(format!("  [{}] ", e.family.label(l)), theme.dim()),
+            Span::raw(e.text.get(l).to_string()),
+        ]));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        pick(
+            l,
+            "引入路径（自产品根）",
+            "Inclusion paths (from the product root)",
+        ),
+        theme.bold(),
+    ));
+    if d.paths.is_empty() {
+        lines.push(Line::raw(pick(
+            l,
+            "  无法从任何根到达",
+            "  not reachable from any root",
+        )));
+    }
+    lines.extend(
+        path_tree(&d.paths)
+            .into_iter()
+            .map(|s| Line::raw(format!("  {s}"))),
+    );
+    if d.truncated {
+        lines.push(Line::styled(
+            pick(l, "  ……还有更多路径", "  … more paths exist"),
+            theme.dim(),
+        ));
+    }
+    let block = Block::default().borders(Borders::TOP).title(pick(
+        l,
+        " 组件详情 · Esc 返回 ",
+        " Component · Esc back ",
+    ));
+    frame.render_widget(
+        Paragraph::new(Text::from(lines))
+            .block(block)
+            .wrap(Wrap { trim: false })
+            .scroll((d.scroll, 0)),
+        area,
+    );
+}
+
+/// Draws root-first paths as one tree: shared beginnings once, branches with box lines.
+pub fn path_tree(paths: &[Vec<String>]) -> Vec<String> {
+    #[derive(Default)]
+    struct Node {
+        children: Vec<(String, Node)>,
+    }
+    let mut root = Node::default();
+    for path in paths {
+        let mut node = &mut root;
+        for step in path {
+            let at = match node.children.iter().position(|(n, _)| n == step) {
+                Some(i) => i,
+                None => {
+                    node.children.push((step.clone(), Node::default()));
+                    node.children.len() - 1
+                }
+            };
+            node = &mut node.children[at].1;
+        }
+    }
+    fn walk(node: &Node, prefix: &str, top: bool, out: &mut Vec<String>) {
+        for (i, (name, child)) in node.children.iter().enumerate() {
+            let last = i + 1 == node.children.len();
+            if top {
+                out.push(name.clone());
+                walk(child, "", false, out);
+            } else {
+                out.push(format!(
+                    "{prefix}{}{name}",
+                    if last { "└─ " } else { "├─ " }
+                ));
+                walk(
+                    child,
+                    &format!("{prefix}{}", if last { "   " } else { "│  " }),
+                    false,
+                    out,
+                );
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&root, "", true, &mut out);
+    out
+}
+
+fn draw_help(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+    let l = app.lang;
+    let mut lines = vec![
+        Line::styled(
+            pick(
+                l,
+                "按键（可在 keys.toml 中修改）",
+                "Keys (change them in keys.toml)",
+            ),
+            theme.bold(),
+        ),
+        Line::raw(""),
+    ];
+    for b in Bindable::ALL {
+        let keys: Vec<String> = app.keymap.keys(b).iter().map(|k| k.label()).collect();
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:>14}  ", keys.join(" ")), theme.bold()),
+            Span::raw(b.describe(l)),
+        ]));
+    }
+    lines.push(Line::from(vec![
+        Span::styled(format!("{:>14}  ", "1-9"), theme.bold()),
+        Span::raw(pick(l, "切换页签", "go to screen")),
+    ]));
+    let block = Block::default().borders(Borders::ALL).title(pick(
+        l,
+        " 帮助 · ? 关闭 ",
+        " Help · ? to close ",
+    ));
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_share_their_beginnings_in_the_tree() {
+        let paths = vec![
+            vec!["app".to_string(), "a".to_string(), "x".to_string()],
+            vec!["app".to_string(), "b".to_string(), "x".to_string()],
+        ];
+        assert_eq!(
+            path_tree(&paths),
+            ["app", "├─ a", "│  └─ x", "└─ b", "   └─ x"]
+        );
+    }
+}
+
+#[cfg(test)]
+mod snapshots {
+    use super::super::app::{update, Action, App};
+    use super::super::keys::KeyMap;
+    use crate::i18n::Lang;
+    use ratatui::backend::TestBackend;
+    use ratatui::Terminal;
+    use std::path::PathBuf;
+    use std::sync::OnceLock;
+
+    /// The demo workspace, loaded once and cloned into each test's app.
+    fn demo() -> &'static (crate::acceptance::Report, crate::inventory::Inventory) {
+        static DEMO: OnceLock<(crate::acceptance::Report, crate::inventory::Inventory)> =
+            OnceLock::new();
+        DEMO.get_or_init(|| {
+            let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+            let loaded = super::super::load_workspace(
+                Some(root),
+                "2026-11-28".parse().unwrap(),
+                &|_, _, _| {},
+            )
+            .unwrap();
+            (loaded.report, loaded.inventory)
+        })
+    }
+
+    fn app(lang: Lang, size: (u16, u16)) -> App {
+        let mut app = App::new(lang, KeyMap::default(), false, size);
+        let (report, inventory) = demo().clone();
+        update(
+            &mut app,
+            Action::Loaded(Box::new(super::super::app::Loaded { report, inventory })),
+        );
+        app
+    }
+
+    fn render(app: &App) -> String {
+        let mut terminal = Terminal::new(TestBackend::new(app.size.0, app.size.1)).unwrap();
+        terminal.draw(|f| super::draw(f, app)).unwrap();
+        let buffer = terminal.backend().buffer().clone();
+        let mut out = String::new();
+        for y in 0..buffer.area.height {
+            let mut line = String::new();
+            let mut skip = 0;
+            for x in 0..buffer.area.width {
+                if skip > 0 {
+                    skip -= 1;
+                    continue;
+                }
+                let symbol = buffer[(x, y)].symbol();
+                skip = unicode_width::UnicodeWidthStr::width(symbol).saturating_sub(1);
+                line.push_str(symbol);
+            }
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+        out
+    }
+
+    fn langs() -> [(Lang, &'static str); 2] {
+        [(Lang::Zh, "zh"), (Lang::En, "en")]
+    }
+
+    #[test]
+    fn acceptance_table_at_both_sizes_in_both_languages() {
+        for (lang, code) in langs() {
+            for size in [(80, 24), (120, 40)] {
+                let app = app(lang, size);
+                insta::assert_snapshot!(
+                    format!("acceptance_{code}_{}x{}", size.0, size.1),
+                    render(&app)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn typing_a_filter_narrows_the_table() {
+        for (lang, code) in langs() {
+            let mut app = app(lang, (120, 40));
+            for a in [
+                Action::StartFilter,
+                Action::FilterChar('t'),
+                Action::FilterChar('o'),
+                Action::FilterChar('n'),
+                Action::FilterChar('g'),
+                Action::FilterDone,
+            ] {
+                update(&mut app, a);
+            }
+            let a = app.acceptance.as_ref().unwrap();
+            assert!(a.visible.len() < a.report.components.len());
+            insta::assert_snapshot!(format!("acceptance_filter_tong_{code}"), render(&app));
+        }
+    }
+
+    #[test]
+    fn verdict_and_category_filters_cycle() {
+        let mut app = app(Lang::En, (80, 24));
+        update(&mut app, Action::CycleVerdictFilter);
+        let a = app.acceptance.as_ref().unwrap();
+        assert!(a
+            .visible
+            .iter()
+            .all(|&i| a.report.components[i].verdict == crate::policy::Verdict::Fail));
+        assert_eq!(a.visible.len(), 3);
+        update(&mut app, Action::ClearFilters);
+        update(&mut app, Action::CycleCategoryFilter);
+        let a = app.acceptance.as_ref().unwrap();
+        let first = a.report.categories[0].id.clone();
+        assert!(a
+            .visible
+            .iter()
+            .all(|&i| a.report.components[i].category.as_deref() == Some(first.as_str())));
+    }
+
+    #[test]
+    fn opening_a_failing_component_shows_findings_evidence_and_paths() {
+        for (lang, code) in langs() {
+            let mut app = app(lang, (120, 40));
+            update(&mut app, Action::Open);
+            let detail = app.acceptance.as_ref().unwrap().detail.as_ref().unwrap();
+            assert!(!detail.paths.is_empty());
+            insta::assert_snapshot!(format!("acceptance_detail_{code}"), render(&app));
+            update(&mut app, Action::Back);
+            assert!(app.acceptance.as_ref().unwrap().detail.is_none());
+        }
+    }
+
+    #[test]
+    fn help_overlay_and_language_switch() {
+        let mut app = app(Lang::Zh, (80, 24));
+        update(&mut app, Action::ToggleHelp);
+        insta::assert_snapshot!("help_zh_80x24", render(&app));
+        update(&mut app, Action::ToggleLang);
+        insta::assert_snapshot!("help_en_80x24", render(&app));
+        update(&mut app, Action::Back);
+        assert!(!app.help_open);
+    }
+
+    #[test]
+    fn moving_past_the_screen_scrolls_and_resizing_keeps_the_selection_visible() {
+        let mut app = app(Lang::En, (80, 24));
+        for _ in 0..30 {
+            update(&mut app, Action::Down);
+        }
+        let a = app.acceptance.as_ref().unwrap();
+        assert_eq!(a.selected, 30);
+        assert!(a.offset > 0 && a.selected < a.offset + super::table_rows(app.size));
+        update(&mut app, Action::Resize(80, 12));
+        let a = app.acceptance.as_ref().unwrap();
+        assert!(a.selected < a.offset + super::table_rows(app.size));
+        update(&mut app, Action::End);
+        assert_eq!(
+            app.acceptance.as_ref().unwrap().selected,
+            app.acceptance.as_ref().unwrap().visible.len() - 1
+        );
+    }
+
+    #[test]
+    fn a_click_selects_a_row_and_a_second_click_opens_it() {
+        let mut app = app(Lang::En, (80, 24));
+        let top = super::table_top(app.size);
+        update(&mut app, Action::Click(top + 2));
+        assert_eq!(app.acceptance.as_ref().unwrap().selected, 2);
+        update(&mut app, Action::Click(top + 2));
+        assert!(app.acceptance.as_ref().unwrap().detail.is_some());
+    }
+
+    #[test]
+    fn loading_and_failure_screens() {
+        let mut app = App::new(Lang::Zh, KeyMap::default(), false, (80, 24));
+        update(
+            &mut app,
+            Action::Progress {
+                done: 1,
+                total: 3,
+                file: "hardware.csv".into(),
+            },
+        );
+        insta::assert_snapshot!("loading_zh_80x24", render(&app));
+        update(
+            &mut app,
+            Action::LoadFailed("anbao.toml:3:1: unknown field `colour`".into()),
+        );
+        insta::assert_snapshot!("failed_zh_80x24", render(&app));
+    }
+}
