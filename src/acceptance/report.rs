@@ -326,13 +326,14 @@ fn project_verdict(
         } else {
             insufficient += 1;
         }
-        let codes: Vec<&str> = result
-            .findings
-            .iter()
-            .map(|&i| &findings[i])
-            .filter(|f| f.waived_by.is_none() && f.level == inventory::Level::Deny)
-            .map(|f| f.code.as_str())
-            .collect();
+        let mut codes: Vec<&str> = Vec::new();
+        for f in result.findings.iter().map(|&i| &findings[i]) {
+            let code = f.code.as_str();
+            if f.waived_by.is_none() && f.level == inventory::Level::Deny && !codes.contains(&code)
+            {
+                codes.push(code);
+            }
+        }
         let (cat_zh, cat_en) = match result.category {
             Some(c) => (
                 policy.categories[c].name.clone(),
@@ -357,9 +358,12 @@ fn project_verdict(
         )
     } else {
         Bilingual::new(
-            format!("不满足关键产品安全可控要求：{failing} 个关键产品不通过，{insufficient} 个证据不足"),
+            // Not every product counted is a key product: a blocking non-key category
+            // (traceable third-party components) and unclassified key-looking components count
+            // too, and the reasons below say which category each is in.
+            format!("不满足关键产品安全可控要求：{failing} 个产品不通过，{insufficient} 个产品证据不足"),
             format!(
-                "Does not meet the controllable-procurement requirement: {failing} key product(s) fail, {insufficient} lack evidence"
+                "Does not meet the controllable-procurement requirement: {failing} product(s) fail, {insufficient} lack evidence"
             ),
         )
     };

@@ -63,7 +63,7 @@ struct LicensesFile {
 #[serde(deny_unknown_fields)]
 struct UnclassifiedFile {
     #[serde(default)]
-    key_types: Vec<String>,
+    key_types: Option<Spanned<Vec<String>>>,
     #[serde(default)]
     level: Option<LevelFile>,
 }
@@ -241,6 +241,8 @@ pub struct Policy {
     pub allowed_licenses: Vec<String>,
     pub unclassified_key_types: Vec<ComponentType>,
     pub unclassified_level: Level,
+    /// Where `[unclassified] key_types` is written, for the findings it causes.
+    pub unclassified_at: Option<RuleRef>,
     pub categories: Vec<Category>,
     pub rules: Vec<Rule>,
     pub overrides: Vec<Override>,
@@ -434,12 +436,22 @@ impl Policy {
             allowed_licenses.push(id);
         }
 
-        let unclassified_key_types: Vec<ComponentType> = file
-            .unclassified
-            .key_types
-            .iter()
-            .map(|t| ComponentType::parse(t))
-            .collect();
+        let mut unclassified_key_types = Vec::new();
+        let mut unclassified_at = None;
+        if let Some(spanned) = file.unclassified.key_types {
+            let span = spanned.span();
+            for t in spanned.into_inner() {
+                let kind = ComponentType::parse(&t);
+                if !kind.is_known() {
+                    return Err(error_at(
+                        span,
+                        format!("unknown component type '{t}' in [unclassified] key_types"),
+                    ));
+                }
+                unclassified_key_types.push(kind);
+            }
+            unclassified_at = Some(at(span));
+        }
         Ok(Policy {
             file: path.to_path_buf(),
             header: file.policy,
@@ -447,6 +459,7 @@ impl Policy {
             allowed_licenses,
             unclassified_key_types,
             unclassified_level: file.unclassified.level.map_or(Level::Warn, Level::from),
+            unclassified_at,
             categories,
             rules,
             overrides,
@@ -559,5 +572,32 @@ list = "allow"
         assert!(e.to_string().starts_with("p.toml:11:"), "{e}");
         let e = error_of(&MINIMAL.replace("type = [\"device\"]", "type = [\"gizmo\"]"));
         assert!(e.message.contains("unknown component type 'gizmo'"), "{e}");
+    }
+
+    #[test]
+    fn unclassified_key_types_are_validated_and_remember_their_line() {
+        let with = |types: &str| {
+            MINIMAL.replace(
+                "[licenses]",
+                &format!("[unclassified]\nkey_types = [{types}]\n\n[licenses]"),
+            )
+        };
+        let p = Policy::parse(Path::new("p.toml"), &with("\"device\", \"firmware\"")).unwrap();
+        assert_eq!(
+            p.unclassified_key_types,
+            [ComponentType::Device, ComponentType::Firmware]
+        );
+        assert_eq!(p.unclassified_at.unwrap().to_string(), "p.toml:11");
+        // A misspelt type used to be accepted and then never matched anything.
+        let e = error_of(&with("\"device\", \"devices\""));
+        assert!(e.to_string().starts_with("p.toml:11:"), "{e}");
+        assert!(
+            e.message.contains("unknown component type 'devices'"),
+            "{e}"
+        );
+        assert!(Policy::parse(Path::new("p.toml"), MINIMAL)
+            .unwrap()
+            .unclassified_at
+            .is_none());
     }
 }

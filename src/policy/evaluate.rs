@@ -193,7 +193,10 @@ pub fn evaluate(
                                     c.kind.as_str()
                                 ),
                             ),
-                            format!("{}", policy.file.display()),
+                            policy.unclassified_at.as_ref().map_or_else(
+                                || policy.file.display().to_string(),
+                                RuleRef::to_string,
+                            ),
                         ),
                         &mut findings,
                     );
@@ -201,6 +204,7 @@ pub fn evaluate(
             }
             Some(cat) => {
                 let category = &policy.categories[cat];
+                let mut found: Vec<PolicyFinding> = Vec::new();
                 for &(check, level) in &category.checks {
                     let ctx = CheckContext {
                         policy,
@@ -211,16 +215,27 @@ pub fn evaluate(
                         at: &category.at,
                     };
                     match run_check(check, &ctx) {
-                        Ok(found) => evidence.extend(found),
+                        Ok(ok) => evidence.extend(ok),
                         Err(problems) => {
                             for (code, message, rule) in problems {
-                                push(
-                                    finding(code, level, id, Some(check), message, rule),
-                                    &mut findings,
-                                );
+                                let f = finding(code, level, id, Some(check), message, rule);
+                                // Two checks can see the same gap (supplier-known and
+                                // supplier-domestic both find no supplier named): say it once,
+                                // at the more severe of their levels.
+                                match found
+                                    .iter_mut()
+                                    .find(|g| g.code == code && g.check != Some(check))
+                                {
+                                    Some(g) if g.level < level => *g = f,
+                                    Some(_) => {}
+                                    None => found.push(f),
+                                }
                             }
                         }
                     }
+                }
+                for f in found {
+                    push(f, &mut findings);
                 }
             }
         }
@@ -632,20 +647,13 @@ fn run_check(check: Check, ctx: &CheckContext<'_>) -> Result<Vec<Evidence>, Prob
                 .as_ref()
                 .or(c.originator.as_ref())
                 .or(if hardware { None } else { c.supplier.as_ref() });
-            let Some(maker) = maker else {
-                return problem(
-                    Code::ManufacturerUnknown,
-                    Bilingual::new(
-                        "未写明制造商或原始作者",
-                        "no manufacturer or originator is named",
-                    ),
-                );
-            };
+            // A foreign country of origin settles the question even when the maker's name is
+            // missing: the product is made abroad, which is a failure, not a lack of evidence.
             if let Some(origin) = c
                 .hardware
                 .country_of_origin
                 .as_deref()
-                .filter(|o| !ctx.policy.is_domestic(o))
+                .filter(|o| !o.trim().is_empty() && !ctx.policy.is_domestic(o))
             {
                 return problem(
                     Code::ManufacturerForeign,
@@ -655,6 +663,15 @@ fn run_check(check: Check, ctx: &CheckContext<'_>) -> Result<Vec<Evidence>, Prob
                     ),
                 );
             }
+            let Some(maker) = maker else {
+                return problem(
+                    Code::ManufacturerUnknown,
+                    Bilingual::new(
+                        "未写明制造商或原始作者",
+                        "no manufacturer or originator is named",
+                    ),
+                );
+            };
             match country_of(ctx.policy, maker) {
                 None => problem(
                     Code::OriginUnknown,
@@ -849,6 +866,9 @@ fn run_check(check: Check, ctx: &CheckContext<'_>) -> Result<Vec<Evidence>, Prob
         }
         Check::IdentityComplete => {
             let mut missing = Vec::new();
+            if c.name.trim().is_empty() {
+                missing.push(("名称", "name"));
+            }
             if c.version.as_deref().is_none_or(|v| v.trim().is_empty()) {
                 missing.push(("版本", "version"));
             }
@@ -1060,4 +1080,122 @@ fn apply_waivers(
     }
     findings.extend(extra);
     used
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    const POLICY: &str = r#"[policy]
+id = "t"
+version = 1
+title = "t"
+
+[origin]
+domestic = ["CN", "中国"]
+
+[unclassified]
+key_types = ["device"]
+level = "deny"
+
+[[category]]
+id = "app"
+name = "业务应用软件"
+name_en = "Business application software"
+key = true
+checks = { supplier-known = "warn", supplier-domestic = "deny", identity-complete = "warn" }
+
+[[category]]
+id = "security"
+name = "信息安全设备"
+name_en = "Information-security equipment"
+key = true
+checks = { manufacturer-domestic = "deny" }
+
+[[classify]]
+category = "app"
+category_text = ["业务应用*"]
+
+[[classify]]
+category = "security"
+category_text = ["*安全设备*"]
+"#;
+
+    /// Evaluates one inventory file, given by name (for its format) and text.
+    fn run(file: &str, text: &str) -> Evaluation {
+        let policy = Policy::parse(Path::new("p.toml"), POLICY).unwrap();
+        let doc = crate::inventory::parse_bytes(Path::new(file), text.as_bytes()).unwrap();
+        let inv = Inventory::from_documents(vec![doc]);
+        evaluate(
+            &inv,
+            &policy,
+            &Catalog::default(),
+            &[],
+            "2026-11-28".parse().unwrap(),
+        )
+    }
+
+    fn app(fields: &str) -> String {
+        format!(
+            r#"{{"bomFormat":"CycloneDX","specVersion":"1.6","version":1,"components":[{{"type":"application","bom-ref":"a","version":"1.0","purl":"pkg:generic/x/a@1.0",{fields}"properties":[{{"name":"anbao:category","value":"业务应用软件"}}]}}]}}"#
+        )
+    }
+
+    fn codes(e: &Evaluation) -> Vec<(Code, Level)> {
+        e.findings.iter().map(|f| (f.code, f.level)).collect()
+    }
+
+    #[test]
+    fn a_gap_two_checks_see_is_reported_once_at_the_more_severe_level() {
+        // supplier-known (warn) and supplier-domestic (deny) both find no supplier named.
+        let e = run("a.cdx.json", &app(r#""name":"审批系统","#));
+        assert_eq!(
+            codes(&e),
+            [
+                (Code::SupplierUnknown, Level::Deny),
+                (Code::IdentityIncomplete, Level::Warn)
+            ]
+        );
+        assert_eq!(e.findings[0].check, Some(Check::SupplierDomestic));
+        assert_eq!(e.components[0].verdict, Verdict::InsufficientEvidence);
+    }
+
+    #[test]
+    fn a_component_without_a_name_is_not_fully_identified() {
+        let e = run(
+            "a.cdx.json",
+            &app(r#""name":"","supplier":{"name":"示例","address":{"country":"CN"}},"#),
+        );
+        assert_eq!(codes(&e), [(Code::IdentityIncomplete, Level::Warn)]);
+        assert_eq!(e.findings[0].message.en, "missing: name");
+    }
+
+    #[test]
+    fn a_device_made_abroad_fails_even_when_its_maker_is_not_named() {
+        let csv =
+            "设备名称,类别,厂商,型号,产地\n防火墙,安全设备,,FW-9,美国\n防火墙二,安全设备,,FW-8,\n";
+        let e = run("d.csv", csv);
+        assert_eq!(
+            codes(&e),
+            [
+                (Code::ManufacturerForeign, Level::Deny),
+                (Code::ManufacturerUnknown, Level::Deny)
+            ]
+        );
+        assert_eq!(
+            e.findings[0].message.en,
+            "the device's country of origin is 美国"
+        );
+        assert_eq!(e.components[0].verdict, Verdict::Fail);
+        assert_eq!(e.components[1].verdict, Verdict::InsufficientEvidence);
+    }
+
+    #[test]
+    fn an_unclassified_key_component_points_at_the_key_types_line() {
+        let e = run("d.csv", "设备名称,型号\n不明设备,X-1\n");
+        assert_eq!(codes(&e), [(Code::UnclassifiedKeyComponent, Level::Deny)]);
+        assert_eq!(e.findings[0].rule, "p.toml:10");
+        assert!(!e.meets_requirement);
+    }
 }

@@ -19,7 +19,7 @@ struct WaiverFile {
 #[serde(deny_unknown_fields)]
 struct Entry {
     component: String,
-    code: String,
+    code: Spanned<String>,
     reason: String,
     approver: String,
     #[serde(deserialize_with = "crate::workspace::toml_date::deserialize")]
@@ -55,18 +55,21 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<Waiver>, InputError> {
             Location::LineCol { line, .. } => line,
             _ => 0,
         };
-        let code = Code::parse(&w.code).ok_or_else(|| {
+        // Errors about the code point at the code, not at the start of the waiver.
+        let code_at = Location::from_offset(text.as_bytes(), w.code.span().start);
+        let code_text = w.code.into_inner();
+        let code = Code::parse(&code_text).ok_or_else(|| {
             InputError::new(
                 path,
-                location.clone(),
-                format!("unknown finding code '{}' (see anbao explain)", w.code),
+                code_at.clone(),
+                format!("unknown finding code '{code_text}' (see anbao explain)"),
             )
         })?;
         if matches!(code, Code::WaiverExpired | Code::WaiverUnused) {
             return Err(InputError::new(
                 path,
-                location,
-                format!("'{}' cannot itself be waived", w.code),
+                code_at,
+                format!("'{code_text}' cannot itself be waived"),
             ));
         }
         out.push(Waiver {
@@ -113,6 +116,14 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.message.contains("unknown finding code 'foreign'"), "{e}");
+        assert!(e.to_string().starts_with("w.toml:3:8:"), "{e}");
+        let e = parse(
+            Path::new("w.toml"),
+            &ONE.replace("manufacturer-foreign", "waiver-unused"),
+        )
+        .unwrap_err();
+        assert!(e.to_string().starts_with("w.toml:3:8:"), "{e}");
+        assert!(e.message.contains("cannot itself be waived"), "{e}");
         let e = parse(
             Path::new("w.toml"),
             &ONE.replace("2027-03-31", "\"31/03/2027\""),
