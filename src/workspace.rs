@@ -160,6 +160,22 @@ pub struct Workspace {
 }
 
 impl Workspace {
+    /// The workspace named on the command line, else the one around the current folder.
+    pub fn locate(explicit: Option<&Path>) -> Result<Workspace, InputError> {
+        match explicit {
+            Some(dir) => Workspace::open(dir),
+            None => {
+                let here = std::env::current_dir().map_err(|e| {
+                    InputError::whole_file(
+                        Path::new("."),
+                        format!("cannot read the current folder: {e}"),
+                    )
+                })?;
+                Workspace::discover(&here)
+            }
+        }
+    }
+
     /// Finds the workspace containing `start`: the nearest folder upwards with an `anbao.toml`.
     pub fn discover(start: &Path) -> Result<Workspace, InputError> {
         let start = start.canonicalize().unwrap_or_else(|_| start.to_path_buf());

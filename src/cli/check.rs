@@ -38,12 +38,7 @@ pub enum CheckFormat {
 }
 
 pub fn run(ctx: &Context, args: CheckArgs) -> anyhow::Result<Outcome> {
-    let ws = match &ctx.workspace {
-        Some(dir) => Workspace::open(dir)?,
-        None => Workspace::discover(
-            &std::env::current_dir().context("cannot read the current folder")?,
-        )?,
-    };
+    let ws = Workspace::locate(ctx.workspace.as_deref())?;
     let files = ws.inventory_files()?;
     let inventory = progress::with_progress(tr(ctx.lang, Text::Reading), files.len(), |report| {
         inventory::load_with(&files, report)

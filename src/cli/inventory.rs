@@ -5,7 +5,7 @@ use super::{progress, Context, Outcome};
 use crate::i18n::{tr, Lang, Text, L};
 use crate::inventory::{self, stats, validate, ComponentId, Finding, Inventory, LicenseValue};
 use crate::workspace::Workspace;
-use anyhow::{bail, Context as _};
+use anyhow::bail;
 use clap::{Args, Subcommand, ValueEnum};
 use serde::Serialize;
 use std::io::Write;
@@ -85,12 +85,7 @@ fn files(ctx: &Context, input: &Input) -> anyhow::Result<Vec<PathBuf>> {
     if !input.files.is_empty() {
         return Ok(input.files.clone());
     }
-    let ws = match &ctx.workspace {
-        Some(dir) => Workspace::open(dir)?,
-        None => Workspace::discover(
-            &std::env::current_dir().context("cannot read the current folder")?,
-        )?,
-    };
+    let ws = Workspace::locate(ctx.workspace.as_deref())?;
     let files = ws.inventory_files()?;
     if files.is_empty() {
         bail!(

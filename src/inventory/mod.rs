@@ -14,6 +14,8 @@ mod spdx3;
 mod spdx_json;
 mod spdx_tag;
 pub mod stats;
+#[cfg(test)]
+mod test_util;
 mod util;
 pub mod validate;
 

@@ -120,10 +120,7 @@ pub fn load_workspace(
     as_of: NaiveDate,
     progress: &dyn Fn(usize, usize, &std::path::Path),
 ) -> anyhow::Result<Loaded> {
-    let ws = match workspace {
-        Some(dir) => crate::workspace::Workspace::open(&dir)?,
-        None => crate::workspace::Workspace::discover(&std::env::current_dir()?)?,
-    };
+    let ws = crate::workspace::Workspace::locate(workspace.as_deref())?;
     let files = ws.inventory_files()?;
     let total = files.len();
     let inventory = crate::inventory::load_with(&files, &|i, p| progress(i, total, p))?;
