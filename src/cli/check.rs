@@ -7,7 +7,7 @@ use crate::acceptance::{self, Report};
 use crate::i18n::{tr, Lang, Text};
 use crate::inventory::{self, Level};
 use crate::policy::Verdict;
-use crate::report::labels;
+use crate::report::labels::{self, Word};
 use crate::workspace::Workspace;
 use anyhow::Context as _;
 use chrono::NaiveDate;
@@ -119,12 +119,12 @@ fn write_text(out: &mut impl Write, l: Lang, r: &Report, all: bool) -> anyhow::R
 
     writeln!(out)?;
     let mut table = Table::new(&[
-        if zh { "类别" } else { "Category" },
+        labels::word(l, Word::Category),
         labels::verdict(l, Verdict::Pass),
         labels::verdict(l, Verdict::Warn),
         labels::verdict(l, Verdict::InsufficientEvidence),
         labels::verdict(l, Verdict::Fail),
-        if zh { "结论" } else { "Verdict" },
+        labels::word(l, Word::Verdict),
     ]);
     for c in &r.categories {
         let mark = if c.key { "★ " } else { "  " };
@@ -142,28 +142,10 @@ fn write_text(out: &mut impl Write, l: Lang, r: &Report, all: bool) -> anyhow::R
     writeln!(
         out,
         "{DIM}{}{DIM:#}",
-        if zh {
-            format!(
-                "★ 关键产品类别；共 {} 个组件，{unclassified} 个未分类",
-                r.components.len()
-            )
-        } else {
-            format!(
-                "★ key product category; {} components, {unclassified} unclassified",
-                r.components.len()
-            )
-        }
+        labels::components_line(l, r.components.len(), unclassified)
     )?;
 
-    writeln!(
-        out,
-        "\n{BOLD}{}{BOLD:#}",
-        if zh {
-            "备案期限（《管理办法》第三章）"
-        } else {
-            "Filing deadlines (chapter 3 of the measures)"
-        }
-    )?;
+    writeln!(out, "\n{BOLD}{}{BOLD:#}", labels::word(l, Word::Deadlines))?;
     let width = r
         .deadlines
         .iter()
@@ -212,7 +194,7 @@ fn write_text(out: &mut impl Write, l: Lang, r: &Report, all: bool) -> anyhow::R
             .as_deref()
             .and_then(|id| r.categories.iter().find(|x| x.id == id))
             .map(|x| x.name.get(l))
-            .unwrap_or(if zh { "未分类" } else { "unclassified" });
+            .unwrap_or(labels::word(l, Word::Unclassified));
         writeln!(
             out,
             "{style}{}{style:#} {BOLD}{}{BOLD:#}  {DIM}{category}{DIM:#}",
@@ -268,11 +250,7 @@ fn write_text(out: &mut impl Write, l: Lang, r: &Report, all: bool) -> anyhow::R
         .filter(|f| f.component.is_none())
         .collect();
     if !general.is_empty() {
-        writeln!(
-            out,
-            "\n{BOLD}{}{BOLD:#}",
-            if zh { "豁免" } else { "Waivers" }
-        )?;
+        writeln!(out, "\n{BOLD}{}{BOLD:#}", labels::word(l, Word::Waivers))?;
         for f in general {
             writeln!(
                 out,
