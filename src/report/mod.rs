@@ -2,6 +2,7 @@
 //! the report; they compute nothing.
 
 pub mod labels;
+pub mod markdown;
 pub mod view;
 
 #[cfg(test)]
