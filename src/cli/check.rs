@@ -8,7 +8,7 @@ use crate::i18n::{tr, Lang, Text};
 use crate::inventory::{self, Level};
 use crate::policy::Verdict;
 use crate::report::labels::{self, Word};
-use crate::report::markdown;
+use crate::report::{html, markdown};
 use crate::workspace::Workspace;
 use anyhow::Context as _;
 use chrono::NaiveDate;
@@ -21,7 +21,8 @@ pub struct CheckArgs {
     /// Judge validity and deadlines as of this date (YYYY-MM-DD; default today)
     #[arg(long, value_name = "DATE")]
     as_of: Option<NaiveDate>,
-    /// Output format: the terminal table, JSON, or a Markdown report to file
+    /// Output format: the terminal table, JSON, or a report to file (Markdown, a self-contained
+    /// HTML page that prints to A4)
     #[arg(long, value_enum, default_value = "table")]
     format: CheckFormat,
     /// Write the report to this file instead of standard output (written whole, or not at all)
@@ -37,6 +38,7 @@ pub enum CheckFormat {
     Table,
     Json,
     Markdown,
+    Html,
 }
 
 pub fn run(ctx: &Context, args: CheckArgs) -> anyhow::Result<Outcome> {
@@ -60,6 +62,7 @@ pub fn run(ctx: &Context, args: CheckArgs) -> anyhow::Result<Outcome> {
         CheckFormat::Json => write_json(&mut buf, report.schema, &report)?,
         CheckFormat::Table => write_text(&mut buf, ctx.lang, &report, args.all)?,
         CheckFormat::Markdown => buf = markdown::render(&report, ctx.lang).into_bytes(),
+        CheckFormat::Html => buf = html::render(&report, ctx.lang).into_bytes(),
     }
     match &args.output {
         Some(path) => crate::fsutil::write_atomic(path, &buf)
