@@ -8,7 +8,7 @@ use crate::i18n::{tr, Lang, Text};
 use crate::inventory::{self, Level};
 use crate::policy::Verdict;
 use crate::report::labels::{self, Word};
-use crate::report::{html, markdown};
+use crate::report::{html, markdown, sarif};
 use crate::workspace::Workspace;
 use anyhow::Context as _;
 use chrono::NaiveDate;
@@ -22,7 +22,7 @@ pub struct CheckArgs {
     #[arg(long, value_name = "DATE")]
     as_of: Option<NaiveDate>,
     /// Output format: the terminal table, JSON, or a report to file (Markdown, a self-contained
-    /// HTML page that prints to A4)
+    /// HTML page that prints to A4, SARIF 2.1.0)
     #[arg(long, value_enum, default_value = "table")]
     format: CheckFormat,
     /// Write the report to this file instead of standard output (written whole, or not at all)
@@ -39,6 +39,7 @@ pub enum CheckFormat {
     Json,
     Markdown,
     Html,
+    Sarif,
 }
 
 pub fn run(ctx: &Context, args: CheckArgs) -> anyhow::Result<Outcome> {
@@ -63,6 +64,7 @@ pub fn run(ctx: &Context, args: CheckArgs) -> anyhow::Result<Outcome> {
         CheckFormat::Table => write_text(&mut buf, ctx.lang, &report, args.all)?,
         CheckFormat::Markdown => buf = markdown::render(&report, ctx.lang).into_bytes(),
         CheckFormat::Html => buf = html::render(&report, ctx.lang).into_bytes(),
+        CheckFormat::Sarif => buf = sarif::render(&report, ctx.lang).into_bytes(),
     }
     match &args.output {
         Some(path) => crate::fsutil::write_atomic(path, &buf)

@@ -4,6 +4,7 @@
 pub mod html;
 pub mod labels;
 pub mod markdown;
+pub mod sarif;
 pub mod view;
 
 #[cfg(test)]
