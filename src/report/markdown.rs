@@ -435,7 +435,19 @@ fn row(o: &mut String, cells: &[String]) -> std::fmt::Result {
 /// `宝兰德*` or `a_b_c` show as written.
 pub fn text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    let mut chars = s.char_indices().peekable();
+    // Right after `- `, a leading `1.`, `- ` or `+ ` would open a nested list.
+    let digits = s.bytes().take_while(u8::is_ascii_digit).count();
+    let rest = if digits > 0 && matches!(s.as_bytes().get(digits), Some(b'.' | b')')) {
+        out.push_str(&s[..digits]);
+        out.push('\\');
+        &s[digits..]
+    } else {
+        if s.starts_with("- ") || s.starts_with("+ ") {
+            out.push('\\');
+        }
+        s
+    };
+    let mut chars = rest.char_indices().peekable();
     while let Some((i, ch)) = chars.next() {
         match ch {
             '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '~' => {
@@ -443,9 +455,9 @@ pub fn text(s: &str) -> String {
                 out.push(ch);
             }
             // `&` starts an entity only when followed by a name (or number) and `;`.
-            '&' if looks_like_entity(&s[i + 1..]) => out.push_str("\\&"),
+            '&' if looks_like_entity(&rest[i + 1..]) => out.push_str("\\&"),
             '\r' | '\n' => {
-                if chars.peek().is_some_and(|(_, c)| *c == '\n') && ch == '\r' {
+                if ch == '\r' && chars.peek().is_some_and(|(_, c)| *c == '\n') {
                     chars.next();
                 }
                 out.push(' ');
@@ -491,6 +503,9 @@ mod tests {
         assert_eq!(text("R&D"), "R&D");
         assert_eq!(text("&amp; &#38;"), "\\&amp; \\&\\#38;");
         assert_eq!(text("one\r\ntwo\nthree"), "one two three");
+        assert_eq!(text("1. first"), "1\\. first");
+        assert_eq!(text("- item"), "\\- item");
+        assert_eq!(text("v1.2 - x"), "v1.2 - x");
     }
 
     #[test]
