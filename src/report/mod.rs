@@ -34,7 +34,7 @@ pub(crate) mod tests {
                 &format!("{component} 有问题 <b>"),
                 &format!("{component} is wrong <b>"),
             ),
-            rule: "/ws/checklists/policy.toml:7".into(),
+            rule: "checklists/policy.toml:7".into(),
             paths: vec![vec!["root@1".into(), component.to_string()]],
             waived_by: waived.map(str::to_string),
         };
@@ -59,18 +59,20 @@ pub(crate) mod tests {
                 title: "策略".into(),
                 title_en: Some("Policy".into()),
                 basis: vec!["GB/T 36630".into()],
-                file: "/ws/checklists/policy.toml".into(),
+                file: "checklists/policy.toml".into(),
                 illustrative: false,
                 rules: 3,
             },
             catalogs: vec![CatalogInfo {
-                file: "/ws/checklists/catalog.toml".into(),
+                file: "checklists/catalog.toml".into(),
                 title: "目录".into(),
                 illustrative: true,
                 entries: 1,
             }],
             verdict: ProjectVerdict {
                 meets: false,
+                failing: 1,
+                insufficient: 0,
                 summary: b("不满足", "Does not meet"),
                 reasons: vec![b("fw@1 不通过", "fw@1 fails")],
             },
@@ -96,7 +98,7 @@ pub(crate) mod tests {
                     kind: "device".into(),
                     category: Some("sec".into()),
                     classification: Some(Classification::Rule {
-                        rule: "/ws/checklists/policy.toml:3".into(),
+                        rule: "checklists/policy.toml:3".into(),
                     }),
                     supplier: Some("S <Ltd>".into()),
                     manufacturer: None,
@@ -118,7 +120,7 @@ pub(crate) mod tests {
                     category: Some("sec".into()),
                     classification: Some(Classification::Inherited {
                         from: 0,
-                        rule: "/ws/checklists/policy.toml:4".into(),
+                        rule: "checklists/policy.toml:4".into(),
                     }),
                     supplier: None,
                     manufacturer: None,
@@ -133,7 +135,7 @@ pub(crate) mod tests {
                     Code::ManufacturerForeign,
                     Level::Deny,
                     "fw@1",
-                    Some("/ws/checklists/waivers.toml:2"),
+                    Some("checklists/waivers.toml:2"),
                 ),
                 finding(Code::LicenseInvalid, Level::Warn, "lib_a@2", None),
             ],
@@ -143,7 +145,7 @@ pub(crate) mod tests {
                 reason: "replace <soon>".into(),
                 approver: "A".into(),
                 expires: day("2027-01-01"),
-                rule: "/ws/checklists/waivers.toml:2".into(),
+                rule: "checklists/waivers.toml:2".into(),
                 status: WaiverStatus::Used,
             }],
             deadlines: vec![Deadline {
@@ -156,11 +158,18 @@ pub(crate) mod tests {
                     filed: day("2026-03-13"),
                 },
             }],
-            inputs: vec![InputFile {
-                path: "/ws/inventories/a b.json".into(),
-                role: "inventory",
-                sha256: "ab".repeat(32),
-            }],
+            inputs: vec![
+                InputFile {
+                    path: "/ws/inventories/a b.json".into(),
+                    role: "inventory",
+                    sha256: "ab".repeat(32),
+                },
+                InputFile {
+                    path: "/ws/checklists/policy.toml".into(),
+                    role: "policy",
+                    sha256: "cd".repeat(32),
+                },
+            ],
             inventory_findings: vec![],
         }
     }

@@ -18,16 +18,11 @@ pub struct View<'a> {
 
 impl<'a> View<'a> {
     pub fn new(r: &'a Report, lang: Lang) -> View<'a> {
-        // The policy lives in `<workspace>/checklists/`, so its grandparent is the workspace;
-        // a policy kept elsewhere just leaves paths absolute.
-        let root = r
-            .policy
-            .file
-            .parent()
-            .and_then(Path::parent)
-            .filter(|p| !p.as_os_str().is_empty())
-            .map(Path::to_path_buf);
-        View { r, lang, root }
+        View {
+            r,
+            lang,
+            root: workspace_root(r),
+        }
     }
 
     pub fn word(&self, w: Word) -> &'static str {
@@ -273,6 +268,24 @@ impl<'a> View<'a> {
     }
 }
 
+/// The workspace folder, for shortening the input files' paths. Rule references name policy
+/// files as `anbao.toml` does, relative to the workspace, while the inputs carry the folder in
+/// front; the policy's input entry shows which folder that is. A policy named by an absolute
+/// path lives in `<workspace>/checklists/`, so its grandparent is taken.
+fn workspace_root(r: &Report) -> Option<PathBuf> {
+    let policy = &r.policy.file;
+    let root = if policy.is_relative() {
+        let input = r
+            .inputs
+            .iter()
+            .find(|f| f.role == "policy" && f.path.ends_with(policy))?;
+        input.path.ancestors().nth(policy.components().count())?
+    } else {
+        policy.parent()?.parent()?
+    };
+    Some(root.to_path_buf()).filter(|p| !p.as_os_str().is_empty())
+}
+
 /// `s` with its first letter capitalised, for English words that start a line; Chinese has no
 /// case and is left as it is.
 pub fn sentence_case(s: &str) -> String {
@@ -286,34 +299,44 @@ pub fn sentence_case(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::acceptance::report::InputFile;
+
+    #[test]
+    fn the_workspace_is_found_from_a_relative_or_an_absolute_policy() {
+        let mut r = crate::report::tests::sample();
+        assert_eq!(workspace_root(&r), Some(PathBuf::from("/ws")));
+        r.policy.file = "/ws/checklists/policy.toml".into();
+        assert_eq!(workspace_root(&r), Some(PathBuf::from("/ws")));
+        r.policy.file = "rules/policy.toml".into();
+        assert_eq!(workspace_root(&r), None, "no input ends with it");
+        r.inputs.push(InputFile {
+            path: "/other/rules/policy.toml".into(),
+            role: "policy",
+            sha256: String::new(),
+        });
+        assert_eq!(workspace_root(&r), Some(PathBuf::from("/other")));
+    }
 
     #[test]
     fn locations_are_split_and_shortened() {
-        let root = Path::new("/ws");
-        let view_root = Some(root.to_path_buf());
-        let shorten = |rule: &str| {
-            let v = View {
-                r: &dummy(),
-                lang: Lang::En,
-                root: view_root.clone(),
-            };
-            v.location(rule)
-        };
+        let r = crate::report::tests::sample();
+        let v = View::new(&r, Lang::En);
+        let at = |rule: &str| v.location(rule);
         assert_eq!(
-            shorten("/ws/checklists/policy.toml:12"),
+            at("checklists/policy.toml:12"),
             ("checklists/policy.toml".to_string(), Some(12))
         );
         assert_eq!(
-            shorten("/ws/checklists/policy.toml"),
+            at("/ws/checklists/policy.toml"),
             ("checklists/policy.toml".to_string(), None)
         );
         assert_eq!(
-            shorten("/elsewhere/p.toml:3"),
+            at("/elsewhere/p.toml:3"),
             ("/elsewhere/p.toml".to_string(), Some(3))
         );
-    }
-
-    fn dummy() -> Report {
-        crate::report::tests::sample()
+        assert_eq!(
+            v.path(Path::new("/ws/inventories/a b.json")),
+            "inventories/a b.json"
+        );
     }
 }
