@@ -7,7 +7,8 @@ use crate::acceptance::{self, Report};
 use crate::i18n::{tr, Lang, Text};
 use crate::inventory::{self, Level};
 use crate::policy::Verdict;
-use crate::report::labels;
+use crate::report::labels::{self, Word};
+use crate::report::{html, markdown, sarif};
 use crate::workspace::Workspace;
 use anyhow::Context as _;
 use chrono::NaiveDate;
@@ -20,7 +21,8 @@ pub struct CheckArgs {
     /// Judge validity and deadlines as of this date (YYYY-MM-DD; default today)
     #[arg(long, value_name = "DATE")]
     as_of: Option<NaiveDate>,
-    /// Output format
+    /// Output format: the terminal table, JSON, or a report to file (Markdown, a self-contained
+    /// HTML page that prints to A4, SARIF 2.1.0)
     #[arg(long, value_enum, default_value = "table")]
     format: CheckFormat,
     /// Write the report to this file instead of standard output (written whole, or not at all)
@@ -35,6 +37,9 @@ pub struct CheckArgs {
 pub enum CheckFormat {
     Table,
     Json,
+    Markdown,
+    Html,
+    Sarif,
 }
 
 pub fn run(ctx: &Context, args: CheckArgs) -> anyhow::Result<Outcome> {
@@ -52,6 +57,9 @@ pub fn run(ctx: &Context, args: CheckArgs) -> anyhow::Result<Outcome> {
     match args.format {
         CheckFormat::Json => write_json(&mut buf, report.schema, &report)?,
         CheckFormat::Table => write_text(&mut buf, ctx.lang, &report, args.all)?,
+        CheckFormat::Markdown => buf = markdown::render(&report, ctx.lang).into_bytes(),
+        CheckFormat::Html => buf = html::render(&report, ctx.lang).into_bytes(),
+        CheckFormat::Sarif => buf = sarif::render(&report, ctx.lang).into_bytes(),
     }
     match &args.output {
         Some(path) => crate::fsutil::write_atomic(path, &buf)
@@ -114,12 +122,12 @@ fn write_text(out: &mut impl Write, l: Lang, r: &Report, all: bool) -> anyhow::R
 
     writeln!(out)?;
     let mut table = Table::new(&[
-        if zh { "类别" } else { "Category" },
+        labels::word(l, Word::Category),
         labels::verdict(l, Verdict::Pass),
         labels::verdict(l, Verdict::Warn),
         labels::verdict(l, Verdict::InsufficientEvidence),
         labels::verdict(l, Verdict::Fail),
-        if zh { "结论" } else { "Verdict" },
+        labels::word(l, Word::Verdict),
     ]);
     for c in &r.categories {
         let mark = if c.key { "★ " } else { "  " };
@@ -137,28 +145,10 @@ fn write_text(out: &mut impl Write, l: Lang, r: &Report, all: bool) -> anyhow::R
     writeln!(
         out,
         "{DIM}{}{DIM:#}",
-        if zh {
-            format!(
-                "★ 关键产品类别；共 {} 个组件，{unclassified} 个未分类",
-                r.components.len()
-            )
-        } else {
-            format!(
-                "★ key product category; {} components, {unclassified} unclassified",
-                r.components.len()
-            )
-        }
+        labels::components_line(l, r.components.len(), unclassified)
     )?;
 
-    writeln!(
-        out,
-        "\n{BOLD}{}{BOLD:#}",
-        if zh {
-            "备案期限（《管理办法》第三章）"
-        } else {
-            "Filing deadlines (chapter 3 of the measures)"
-        }
-    )?;
+    writeln!(out, "\n{BOLD}{}{BOLD:#}", labels::word(l, Word::Deadlines))?;
     let width = r
         .deadlines
         .iter()
@@ -207,7 +197,7 @@ fn write_text(out: &mut impl Write, l: Lang, r: &Report, all: bool) -> anyhow::R
             .as_deref()
             .and_then(|id| r.categories.iter().find(|x| x.id == id))
             .map(|x| x.name.get(l))
-            .unwrap_or(if zh { "未分类" } else { "unclassified" });
+            .unwrap_or(labels::word(l, Word::Unclassified));
         writeln!(
             out,
             "{style}{}{style:#} {BOLD}{}{BOLD:#}  {DIM}{category}{DIM:#}",
@@ -263,11 +253,7 @@ fn write_text(out: &mut impl Write, l: Lang, r: &Report, all: bool) -> anyhow::R
         .filter(|f| f.component.is_none())
         .collect();
     if !general.is_empty() {
-        writeln!(
-            out,
-            "\n{BOLD}{}{BOLD:#}",
-            if zh { "豁免" } else { "Waivers" }
-        )?;
+        writeln!(out, "\n{BOLD}{}{BOLD:#}", labels::word(l, Word::Waivers))?;
         for f in general {
             writeln!(
                 out,
