@@ -136,7 +136,12 @@ struct Pair {
 
 impl Pair {
     /// Runs both sides once, alternating which goes first so neither always gets a warm cache.
-    fn sample(&mut self, iteration: usize, anbao: impl FnOnce() -> Duration, floor: impl FnOnce() -> Duration) {
+    fn sample(
+        &mut self,
+        iteration: usize,
+        anbao: impl FnOnce() -> Duration,
+        floor: impl FnOnce() -> Duration,
+    ) {
         let ms = |d: Duration| d.as_secs_f64() * 1e3;
         if iteration % 2 == 0 {
             self.anbao.push(ms(anbao()));
@@ -149,19 +154,29 @@ impl Pair {
 
     /// Median of each side, the ratio of the medians and the median of per-iteration ratios.
     fn summary(&self) -> (f64, f64, f64, f64) {
-        let mut paired: Vec<f64> = self.anbao.iter().zip(&self.floor).map(|(a, f)| a / f).collect();
-        let (a, f) = (median(&mut self.anbao.clone()), median(&mut self.floor.clone()));
+        let mut paired: Vec<f64> = self
+            .anbao
+            .iter()
+            .zip(&self.floor)
+            .map(|(a, f)| a / f)
+            .collect();
+        let (a, f) = (
+            median(&mut self.anbao.clone()),
+            median(&mut self.floor.clone()),
+        );
         (a, f, a / f, median(&mut paired))
     }
 }
 
-struct Row {
-    metric: String,
-    value: String,
-    baseline: String,
-    ratio: f64,
-    extra: String,
-    target: f64,
+/// One syntax of the generated BOM and what it is compared with.
+struct Case {
+    name: &'static str,
+    path: PathBuf,
+    bytes: Vec<u8>,
+    /// The floor, timed (its result dropped outside the timing like anbao's).
+    floor: fn(&[u8]) -> Duration,
+    time_target: f64,
+    times: Pair,
 }
 
 fn main() {
@@ -172,12 +187,20 @@ fn main() {
     let iterations: usize = std::env::var("ANBAO_BENCH_ITERS")
         .ok()
         .map(|v| v.parse().expect("ANBAO_BENCH_ITERS must be a number"))
-        .unwrap_or(7);
-    // `cargo bench` passes `--bench` (and any filter); only `--components N` means anything here.
+        .unwrap_or(7)
+        .max(1);
+    // `cargo bench` passes `--bench`; `--components N` sets the size and a bare `json` or `xml`
+    // (`cargo bench --bench load -- xml`) measures only that syntax.
+    let mut only: Option<String> = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         if arg == "--components" {
-            components = args.next().and_then(|n| n.parse().ok()).expect("--components needs a number");
+            components = args
+                .next()
+                .and_then(|n| n.parse().ok())
+                .expect("--components needs a number");
+        } else if !arg.starts_with('-') {
+            only = Some(arg.to_ascii_lowercase());
         }
     }
 
@@ -185,95 +208,120 @@ fn main() {
     let started = Instant::now();
     let bom = gen_sbom::Bom::generate(components);
     let (json_path, xml_path) = bom.write_files(&dir).expect("write the generated SBOMs");
-    let json = std::fs::read(&json_path).expect("read the JSON SBOM");
-    let xml = std::fs::read(&xml_path).expect("read the XML SBOM");
-    let mib = |n: usize| n as f64 / (1024.0 * 1024.0);
     println!(
-        "{} components, {} edges; generated in {:.1} s\n  {} ({:.1} MiB)\n  {} ({:.1} MiB)",
+        "{} components, {} edges; generated in {:.1} s",
         bom.component_count(),
         bom.edge_count(),
         started.elapsed().as_secs_f64(),
-        json_path.display(),
-        mib(json.len()),
-        xml_path.display(),
-        mib(xml.len()),
     );
-
-    // The measured work must be the whole work: both syntaxes give every component and edge.
-    for (path, bytes) in [(&json_path, &json), (&xml_path, &xml)] {
-        let inv = anbao_load(path, bytes);
-        assert_eq!(inv.len(), bom.component_count(), "{}", path.display());
-        assert_eq!(inv.graph.edge_count(), bom.edge_count(), "{}", path.display());
+    let mut cases: Vec<Case> = [
+        (
+            "JSON",
+            json_path,
+            (|b| timed(|| json_floor(b))) as fn(&[u8]) -> Duration,
+            1.5,
+        ),
+        ("XML", xml_path, |b| timed(|| xml_floor(b)), 2.5),
+    ]
+    .into_iter()
+    .filter(|(name, ..)| only.as_deref().is_none_or(|o| name.eq_ignore_ascii_case(o)))
+    .map(|(name, path, floor, time_target)| {
+        let bytes = std::fs::read(&path).expect("read the generated SBOM");
+        Case {
+            name,
+            path,
+            bytes,
+            floor,
+            time_target,
+            times: Pair::default(),
+        }
+    })
+    .collect();
+    let mib = |n: usize| n as f64 / (1024.0 * 1024.0);
+    for case in &cases {
+        println!(
+            "  {} ({:.1} MiB)",
+            case.path.display(),
+            mib(case.bytes.len())
+        );
+        // The measured work must be the whole work: every component and edge is read.
+        let inv = anbao_load(&case.path, &case.bytes);
+        assert_eq!(inv.len(), bom.component_count(), "{}", case.path.display());
+        assert_eq!(
+            inv.graph.edge_count(),
+            bom.edge_count(),
+            "{}",
+            case.path.display()
+        );
     }
 
-    let (mut json_time, mut xml_time) = (Pair::default(), Pair::default());
     for iteration in 0..=iterations {
-        json_time.sample(iteration, || timed(|| anbao_load(&json_path, &json)), || timed(|| json_floor(&json)));
-        xml_time.sample(iteration, || timed(|| anbao_load(&xml_path, &xml)), || timed(|| xml_floor(&xml)));
-        if iteration == 0 {
-            // The warm-up (page faults, allocator growth, branch predictors) is not measured.
-            (json_time, xml_time) = (Pair::default(), Pair::default());
+        for case in &mut cases {
+            let (path, bytes) = (&case.path, &case.bytes);
+            case.times.sample(
+                iteration,
+                || timed(|| anbao_load(path, bytes)),
+                || (case.floor)(bytes),
+            );
+            if iteration == 0 {
+                // The warm-up (page faults, allocator growth, branch predictors) is not measured.
+                case.times = Pair::default();
+            }
         }
         eprint!("\r  iteration {iteration}/{iterations}");
     }
     eprintln!();
 
-    // Peak memory of the real entry point, reading the file included: `inventory::load` holds the
-    // file's bytes while it parses them, so they are part of what a load costs.
-    let json_peak = peak_bytes(|| inventory::load(&[&json_path]).expect("load JSON"));
-    let xml_peak = peak_bytes(|| inventory::load(&[&xml_path]).expect("load XML"));
-    // For reference only: serde_json's tree, file bytes included.
-    let json_floor_peak = peak_bytes(|| {
-        let bytes = std::fs::read(&json_path).expect("read JSON");
-        json_floor(&bytes)
-    });
-
-    let mut rows = Vec::new();
-    for (metric, pair, target) in [("JSON load (parse+graph)", &json_time, 1.5), ("XML load (parse+graph)", &xml_time, 2.5)]
-    {
-        let (a, f, ratio, paired) = pair.summary();
-        rows.push(Row {
-            metric: metric.into(),
-            value: format!("{a:.1} ms"),
-            baseline: format!("{f:.1} ms"),
-            ratio,
-            extra: format!("paired {paired:.2}"),
-            target,
-        });
-    }
-    for (metric, peak, size) in [("JSON peak memory", json_peak, json.len()), ("XML peak memory", xml_peak, xml.len())] {
-        rows.push(Row {
-            metric: metric.into(),
-            value: format!("{:.1} MiB", mib(peak)),
-            baseline: format!("{:.1} MiB file", mib(size)),
-            ratio: peak as f64 / size as f64,
-            extra: String::new(),
-            target: 3.0,
-        });
-    }
-
     println!(
-        "\n{:<24} {:>12} {:>16} {:>7} {:>8} {:<7} {}",
-        "metric", "median", "baseline", "ratio", "target", "result", ""
+        "\n{:<24} {:>12} {:>16} {:>7} {:>8}  {:<6} {}",
+        "metric", "median", "baseline", "ratio", "target", "result", "note"
     );
-    for r in &rows {
-        let verdict = if r.ratio <= r.target { "PASS" } else { "MISS" };
+    let row =
+        |metric: String, value: String, baseline: String, ratio: f64, target: f64, note: String| {
+            let verdict = if ratio <= target { "PASS" } else { "MISS" };
+            println!(
+                "{metric:<24} {value:>12} {baseline:>16} {ratio:>7.2} {:>8}  {verdict:<6} {note}",
+                format!("<= {target:.1}")
+            );
+        };
+    for case in &cases {
+        let (a, f, ratio, paired) = case.times.summary();
+        row(
+            format!("{} load (parse+graph)", case.name),
+            format!("{a:.1} ms"),
+            format!("{f:.1} ms"),
+            ratio,
+            case.time_target,
+            format!("median of per-iteration ratios {paired:.2}"),
+        );
+    }
+    for case in &cases {
+        // The real entry point, reading included: `inventory::load` holds the file's bytes while
+        // it parses them, so they are part of what a load costs.
+        let peak = peak_bytes(|| inventory::load(&[&case.path]).expect("load the generated SBOM"));
+        let size = case.bytes.len();
+        row(
+            format!("{} peak memory", case.name),
+            format!("{:.1} MiB", mib(peak)),
+            format!("{:.1} MiB file", mib(size)),
+            peak as f64 / size as f64,
+            3.0,
+            String::new(),
+        );
+    }
+    if let Some(case) = cases.iter().find(|c| c.name == "JSON") {
+        let peak = peak_bytes(|| {
+            let bytes = std::fs::read(&case.path).expect("read the generated SBOM");
+            json_floor(&bytes)
+        });
         println!(
-            "{:<24} {:>12} {:>16} {:>7.2} {:>8} {:<7} {}",
-            r.metric,
-            r.value,
-            r.baseline,
-            r.ratio,
-            format!("<= {:.1}", r.target),
-            verdict,
-            r.extra
+            "\nFor reference, serde_json::Value holds {:.1} MiB at its peak, file bytes included ({:.2}x the file).",
+            mib(peak),
+            peak as f64 / case.bytes.len() as f64
         );
     }
     println!(
-        "\nbaselines: JSON = serde_json::from_slice::<Value>; XML = bare quick-xml event scan; memory = file size.\n\
-         {iterations} measured iterations after one warm-up, interleaved; ratio = median / median.\n\
-         For reference, serde_json::Value peak with the file bytes: {:.1} MiB ({:.2}x the file).",
-        mib(json_floor_peak),
-        json_floor_peak as f64 / json.len() as f64
+        "Baselines: JSON = serde_json::from_slice::<Value>, XML = a bare quick-xml event scan, memory = file size.\n\
+         {iterations} measured iterations after one warm-up, anbao and baseline interleaved; ratio = median / median."
     );
 }

@@ -59,24 +59,90 @@ struct Supplier {
 }
 
 const SUPPLIERS: &[Supplier] = &[
-    Supplier { name: "华为技术有限公司", url: "https://www.huawei.com", country: "CN" },
-    Supplier { name: "麒麟软件有限公司", url: "https://www.kylinos.cn", country: "CN" },
-    Supplier { name: "武汉达梦数据库股份有限公司", url: "https://www.dameng.com", country: "CN" },
-    Supplier { name: "统信软件技术有限公司", url: "https://www.uniontech.com", country: "CN" },
-    Supplier { name: "阿里云计算有限公司", url: "https://www.aliyun.com", country: "CN" },
-    Supplier { name: "浪潮电子信息产业股份有限公司", url: "https://www.inspur.com", country: "CN" },
-    Supplier { name: "中兴通讯股份有限公司", url: "https://www.zte.com.cn", country: "CN" },
-    Supplier { name: "飞腾信息技术有限公司", url: "https://www.phytium.com.cn", country: "CN" },
-    Supplier { name: "The Apache Software Foundation", url: "https://www.apache.org", country: "US" },
-    Supplier { name: "Red Hat, Inc.", url: "https://www.redhat.com", country: "US" },
-    Supplier { name: "Eclipse Foundation AISBL", url: "https://www.eclipse.org", country: "BE" },
-    Supplier { name: "Oracle Corporation", url: "https://www.oracle.com", country: "US" },
-    Supplier { name: "SUSE S.A.", url: "https://www.suse.com", country: "LU" },
-    Supplier { name: "Python Software Foundation", url: "https://www.python.org", country: "US" },
+    Supplier {
+        name: "华为技术有限公司",
+        url: "https://www.huawei.com",
+        country: "CN",
+    },
+    Supplier {
+        name: "麒麟软件有限公司",
+        url: "https://www.kylinos.cn",
+        country: "CN",
+    },
+    Supplier {
+        name: "武汉达梦数据库股份有限公司",
+        url: "https://www.dameng.com",
+        country: "CN",
+    },
+    Supplier {
+        name: "统信软件技术有限公司",
+        url: "https://www.uniontech.com",
+        country: "CN",
+    },
+    Supplier {
+        name: "阿里云计算有限公司",
+        url: "https://www.aliyun.com",
+        country: "CN",
+    },
+    Supplier {
+        name: "浪潮电子信息产业股份有限公司",
+        url: "https://www.inspur.com",
+        country: "CN",
+    },
+    Supplier {
+        name: "中兴通讯股份有限公司",
+        url: "https://www.zte.com.cn",
+        country: "CN",
+    },
+    Supplier {
+        name: "飞腾信息技术有限公司",
+        url: "https://www.phytium.com.cn",
+        country: "CN",
+    },
+    Supplier {
+        name: "The Apache Software Foundation",
+        url: "https://www.apache.org",
+        country: "US",
+    },
+    Supplier {
+        name: "Red Hat, Inc.",
+        url: "https://www.redhat.com",
+        country: "US",
+    },
+    Supplier {
+        name: "Eclipse Foundation AISBL",
+        url: "https://www.eclipse.org",
+        country: "BE",
+    },
+    Supplier {
+        name: "Oracle Corporation",
+        url: "https://www.oracle.com",
+        country: "US",
+    },
+    Supplier {
+        name: "SUSE S.A.",
+        url: "https://www.suse.com",
+        country: "LU",
+    },
+    Supplier {
+        name: "Python Software Foundation",
+        url: "https://www.python.org",
+        country: "US",
+    },
 ];
 
-const LICENSE_IDS: &[&str] =
-    &["Apache-2.0", "MIT", "BSD-3-Clause", "BSD-2-Clause", "MulanPSL-2.0", "GPL-2.0-only", "LGPL-2.1-or-later", "EPL-2.0", "ISC", "MPL-2.0"];
+const LICENSE_IDS: &[&str] = &[
+    "Apache-2.0",
+    "MIT",
+    "BSD-3-Clause",
+    "BSD-2-Clause",
+    "MulanPSL-2.0",
+    "GPL-2.0-only",
+    "LGPL-2.1-or-later",
+    "EPL-2.0",
+    "ISC",
+    "MPL-2.0",
+];
 
 const LICENSE_EXPRESSIONS: &[&str] = &[
     "MIT OR Apache-2.0",
@@ -87,14 +153,23 @@ const LICENSE_EXPRESSIONS: &[&str] = &[
 ];
 
 const WORDS: &[&str] = &[
-    "core", "codec", "http", "json", "xml", "crypto", "sm2", "sm4", "netty", "commons", "logging", "cache", "pool",
-    "rpc", "gateway", "auth", "jdbc", "driver", "util", "parser", "stream", "async", "config", "metrics", "tls",
-    "zip", "image", "office", "pdf", "ocr", "ui", "kernel", "runtime", "agent",
+    "core", "codec", "http", "json", "xml", "crypto", "sm2", "sm4", "netty", "commons", "logging",
+    "cache", "pool", "rpc", "gateway", "auth", "jdbc", "driver", "util", "parser", "stream",
+    "async", "config", "metrics", "tls", "zip", "image", "office", "pdf", "ocr", "ui", "kernel",
+    "runtime", "agent",
 ];
 
 const MAVEN_GROUPS: &[&str] = &[
-    "org.apache.commons", "io.netty", "com.huawei.cloud", "com.alibaba", "org.springframework", "com.dameng",
-    "org.eclipse.jetty", "cn.hutool", "com.fasterxml.jackson.core", "org.bouncycastle",
+    "org.apache.commons",
+    "io.netty",
+    "com.huawei.cloud",
+    "com.alibaba",
+    "org.springframework",
+    "com.dameng",
+    "org.eclipse.jetty",
+    "cn.hutool",
+    "com.fasterxml.jackson.core",
+    "org.bouncycastle",
 ];
 
 const DESCRIPTIONS: &[&str] = &[
@@ -146,7 +221,14 @@ impl Bom {
         let mut rng = Rng(0x616E_6261_6F5F_7631); // "anbao_v1"
         let serial = {
             let h = rng.hex(32);
-            format!("urn:uuid:{}-{}-4{}-a{}-{}", &h[..8], &h[8..12], &h[13..16], &h[17..20], &h[20..32])
+            format!(
+                "urn:uuid:{}-{}-4{}-a{}-{}",
+                &h[..8],
+                &h[8..12],
+                &h[13..16],
+                &h[17..20],
+                &h[20..32]
+            )
         };
         let root = Component {
             kind: "application",
@@ -170,7 +252,10 @@ impl Bom {
         // gives shared dependencies (a DAG, not a tree) and about 3n edges.
         let deps = (0..n)
             .map(|i| {
-                let mut out: Vec<usize> = [2 * i + 1, 2 * i + 2].into_iter().filter(|&c| c < n).collect();
+                let mut out: Vec<usize> = [2 * i + 1, 2 * i + 2]
+                    .into_iter()
+                    .filter(|&c| c < n)
+                    .collect();
                 let wanted = DEPS_PER_COMPONENT.min(n - 1 - i);
                 while out.len() < wanted {
                     let c = i + 1 + rng.below(n - 1 - i);
@@ -182,7 +267,13 @@ impl Bom {
             })
             .collect();
         let root_deps = (0..n.min(4)).collect();
-        Bom { serial, root, components, deps, root_deps }
+        Bom {
+            serial,
+            root,
+            components,
+            deps,
+            root_deps,
+        }
     }
 
     pub fn component_count(&self) -> usize {
@@ -202,7 +293,10 @@ impl Bom {
         writeln!(w, r#"  "version": 1,"#)?;
         writeln!(w, r#"  "metadata": {{"#)?;
         writeln!(w, r#"    "timestamp": "2026-01-15T08:00:00Z","#)?;
-        writeln!(w, r#"    "tools": {{"components": [{{"type": "application", "group": "@cyclonedx", "name": "cdxgen", "version": "11.2.0"}}]}},"#)?;
+        writeln!(
+            w,
+            r#"    "tools": {{"components": [{{"type": "application", "group": "@cyclonedx", "name": "cdxgen", "version": "11.2.0"}}]}},"#
+        )?;
         write!(w, r#"    "component": "#)?;
         json_component(w, &self.root)?;
         writeln!(w, "\n  }},")?;
@@ -210,16 +304,36 @@ impl Bom {
         for (i, c) in self.components.iter().enumerate() {
             write!(w, "    ")?;
             json_component(w, c)?;
-            writeln!(w, "{}", if i + 1 < self.components.len() { "," } else { "" })?;
+            writeln!(
+                w,
+                "{}",
+                if i + 1 < self.components.len() {
+                    ","
+                } else {
+                    ""
+                }
+            )?;
         }
         writeln!(w, "  ],")?;
         writeln!(w, r#"  "dependencies": ["#)?;
         let refs = |list: &[usize]| {
-            list.iter().map(|&d| format!("\"{}\"", json_escape(&self.components[d].bom_ref))).collect::<Vec<_>>()
+            list.iter()
+                .map(|&d| format!("\"{}\"", json_escape(&self.components[d].bom_ref)))
+                .collect::<Vec<_>>()
         };
-        write!(w, r#"    {{"ref": "{}", "dependsOn": [{}]}}"#, json_escape(&self.root.bom_ref), refs(&self.root_deps).join(", "))?;
+        write!(
+            w,
+            r#"    {{"ref": "{}", "dependsOn": [{}]}}"#,
+            json_escape(&self.root.bom_ref),
+            refs(&self.root_deps).join(", ")
+        )?;
         for (c, deps) in self.components.iter().zip(&self.deps) {
-            write!(w, ",\n    {{\"ref\": \"{}\", \"dependsOn\": [{}]}}", json_escape(&c.bom_ref), refs(deps).join(", "))?;
+            write!(
+                w,
+                ",\n    {{\"ref\": \"{}\", \"dependsOn\": [{}]}}",
+                json_escape(&c.bom_ref),
+                refs(deps).join(", ")
+            )?;
         }
         writeln!(w, "\n  ]")?;
         writeln!(w, "}}")
@@ -228,10 +342,17 @@ impl Bom {
     /// Writes the BOM as CycloneDX 1.6 XML, elements in the order the schema's sequences require.
     pub fn write_xml(&self, w: &mut impl Write) -> io::Result<()> {
         writeln!(w, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
-        writeln!(w, r#"<bom xmlns="http://cyclonedx.org/schema/bom/1.6" serialNumber="{}" version="1">"#, self.serial)?;
+        writeln!(
+            w,
+            r#"<bom xmlns="http://cyclonedx.org/schema/bom/1.6" serialNumber="{}" version="1">"#,
+            self.serial
+        )?;
         writeln!(w, "  <metadata>")?;
         writeln!(w, "    <timestamp>2026-01-15T08:00:00Z</timestamp>")?;
-        writeln!(w, r#"    <tools><components><component type="application"><group>@cyclonedx</group><name>cdxgen</name><version>11.2.0</version></component></components></tools>"#)?;
+        writeln!(
+            w,
+            r#"    <tools><components><component type="application"><group>@cyclonedx</group><name>cdxgen</name><version>11.2.0</version></component></components></tools>"#
+        )?;
         xml_component(w, &self.root, "    ")?;
         writeln!(w, "  </metadata>")?;
         writeln!(w, "  <components>")?;
@@ -240,11 +361,16 @@ impl Bom {
         }
         writeln!(w, "  </components>")?;
         writeln!(w, "  <dependencies>")?;
-        let roots = std::iter::once((&self.root, &self.root_deps)).chain(self.components.iter().zip(&self.deps));
+        let roots = std::iter::once((&self.root, &self.root_deps))
+            .chain(self.components.iter().zip(&self.deps));
         for (c, deps) in roots {
             write!(w, r#"    <dependency ref="{}">"#, xml_escape(&c.bom_ref))?;
             for &d in deps {
-                write!(w, r#"<dependency ref="{}"/>"#, xml_escape(&self.components[d].bom_ref))?;
+                write!(
+                    w,
+                    r#"<dependency ref="{}"/>"#,
+                    xml_escape(&self.components[d].bom_ref)
+                )?;
             }
             writeln!(w, "</dependency>")?;
         }
@@ -281,7 +407,10 @@ fn component(rng: &mut Rng, i: usize) -> Component {
     let name = format!("{}-{}-{i}", rng.pick(WORDS), rng.pick(WORDS));
     let version = format!("{}.{}.{}", rng.below(6), rng.below(30), rng.below(20));
     let (group, purl) = match (kind, rng.below(4)) {
-        ("operating-system", _) => (None, format!("pkg:rpm/openeuler/{name}@{version}?arch=aarch64")),
+        ("operating-system", _) => (
+            None,
+            format!("pkg:rpm/openeuler/{name}@{version}?arch=aarch64"),
+        ),
         ("device" | "firmware", _) => (None, format!("pkg:generic/{name}@{version}")),
         (_, 0 | 1) => {
             let g = rng.pick(MAVEN_GROUPS).to_string();
@@ -309,23 +438,36 @@ fn component(rng: &mut Rng, i: usize) -> Component {
         properties.push(("cdx:device:quantity", (1 + rng.below(8)).to_string()));
     }
     if rng.chance(30) {
-        properties.push(("anbao:xinchuang", if rng.chance(50) { "是" } else { "否" }.to_string()));
+        properties.push((
+            "anbao:xinchuang",
+            if rng.chance(50) { "是" } else { "否" }.to_string(),
+        ));
     }
     Component {
         kind,
         // Most tools use the purl as bom-ref; some generate their own.
-        bom_ref: if rng.chance(85) { purl.clone() } else { format!("ref-{i:06}-{}", rng.hex(8)) },
+        bom_ref: if rng.chance(85) {
+            purl.clone()
+        } else {
+            format!("ref-{i:06}-{}", rng.hex(8))
+        },
         group,
         name,
         version,
         description: rng.chance(25).then(|| *rng.pick(DESCRIPTIONS)),
-        scope: rng.chance(20).then_some(if rng.chance(80) { "required" } else { "optional" }),
+        scope: rng.chance(20).then_some(if rng.chance(80) {
+            "required"
+        } else {
+            "optional"
+        }),
         sha256: rng.hex(64),
         sha1: rng.chance(30).then(|| rng.hex(40)),
         license,
         purl,
         supplier: rng.chance(75).then(|| rng.pick(SUPPLIERS)),
-        website: rng.chance(15).then(|| format!("https://gitee.com/gov-oss/component-{i}")),
+        website: rng
+            .chance(15)
+            .then(|| format!("https://gitee.com/gov-oss/component-{i}")),
         properties,
     }
 }
@@ -362,7 +504,12 @@ fn xml_escape(s: &str) -> String {
 
 fn json_component(w: &mut impl Write, c: &Component) -> io::Result<()> {
     let e = json_escape;
-    write!(w, r#"{{"type": "{}", "bom-ref": "{}""#, c.kind, e(&c.bom_ref))?;
+    write!(
+        w,
+        r#"{{"type": "{}", "bom-ref": "{}""#,
+        c.kind,
+        e(&c.bom_ref)
+    )?;
     if let Some(s) = c.supplier {
         write!(
             w,
@@ -375,30 +522,55 @@ fn json_component(w: &mut impl Write, c: &Component) -> io::Result<()> {
     if let Some(g) = &c.group {
         write!(w, r#", "group": "{}""#, e(g))?;
     }
-    write!(w, r#", "name": "{}", "version": "{}""#, e(&c.name), e(&c.version))?;
+    write!(
+        w,
+        r#", "name": "{}", "version": "{}""#,
+        e(&c.name),
+        e(&c.version)
+    )?;
     if let Some(d) = c.description {
         write!(w, r#", "description": "{}""#, e(d))?;
     }
     if let Some(s) = c.scope {
         write!(w, r#", "scope": "{s}""#)?;
     }
-    write!(w, r#", "hashes": [{{"alg": "SHA-256", "content": "{}"}}"#, c.sha256)?;
+    write!(
+        w,
+        r#", "hashes": [{{"alg": "SHA-256", "content": "{}"}}"#,
+        c.sha256
+    )?;
     if let Some(h) = &c.sha1 {
         write!(w, r#", {{"alg": "SHA-1", "content": "{h}"}}"#)?;
     }
     write!(w, "]")?;
-    let ack = |a: Option<&str>| a.map(|a| format!(r#", "acknowledgement": "{a}""#)).unwrap_or_default();
+    let ack = |a: Option<&str>| {
+        a.map(|a| format!(r#", "acknowledgement": "{a}""#))
+            .unwrap_or_default()
+    };
     match c.license {
-        License::Id(id, a) => write!(w, r#", "licenses": [{{"license": {{"id": "{id}"{}}}}}]"#, ack(a))?,
-        License::Expression(x, a) => write!(w, r#", "licenses": [{{"expression": "{x}"{}}}]"#, ack(a))?,
+        License::Id(id, a) => write!(
+            w,
+            r#", "licenses": [{{"license": {{"id": "{id}"{}}}}}]"#,
+            ack(a)
+        )?,
+        License::Expression(x, a) => {
+            write!(w, r#", "licenses": [{{"expression": "{x}"{}}}]"#, ack(a))?
+        }
     }
     write!(w, r#", "purl": "{}""#, e(&c.purl))?;
     if let Some(url) = &c.website {
-        write!(w, r#", "externalReferences": [{{"type": "website", "url": "{}"}}]"#, e(url))?;
+        write!(
+            w,
+            r#", "externalReferences": [{{"type": "website", "url": "{}"}}]"#,
+            e(url)
+        )?;
     }
     if !c.properties.is_empty() {
-        let props: Vec<String> =
-            c.properties.iter().map(|(n, v)| format!(r#"{{"name": "{}", "value": "{}"}}"#, e(n), e(v))).collect();
+        let props: Vec<String> = c
+            .properties
+            .iter()
+            .map(|(n, v)| format!(r#"{{"name": "{}", "value": "{}"}}"#, e(n), e(v)))
+            .collect();
         write!(w, r#", "properties": [{}]"#, props.join(", "))?;
     }
     write!(w, "}}")
@@ -406,7 +578,12 @@ fn json_component(w: &mut impl Write, c: &Component) -> io::Result<()> {
 
 fn xml_component(w: &mut impl Write, c: &Component, indent: &str) -> io::Result<()> {
     let e = xml_escape;
-    writeln!(w, r#"{indent}<component type="{}" bom-ref="{}">"#, c.kind, e(&c.bom_ref))?;
+    writeln!(
+        w,
+        r#"{indent}<component type="{}" bom-ref="{}">"#,
+        c.kind,
+        e(&c.bom_ref)
+    )?;
     if let Some(s) = c.supplier {
         writeln!(
             w,
@@ -427,21 +604,39 @@ fn xml_component(w: &mut impl Write, c: &Component, indent: &str) -> io::Result<
     if let Some(s) = c.scope {
         writeln!(w, "{indent}  <scope>{s}</scope>")?;
     }
-    write!(w, r#"{indent}  <hashes><hash alg="SHA-256">{}</hash>"#, c.sha256)?;
+    write!(
+        w,
+        r#"{indent}  <hashes><hash alg="SHA-256">{}</hash>"#,
+        c.sha256
+    )?;
     if let Some(h) = &c.sha1 {
         write!(w, r#"<hash alg="SHA-1">{h}</hash>"#)?;
     }
     writeln!(w, "</hashes>")?;
-    let ack = |a: Option<&str>| a.map(|a| format!(r#" acknowledgement="{a}""#)).unwrap_or_default();
+    let ack = |a: Option<&str>| {
+        a.map(|a| format!(r#" acknowledgement="{a}""#))
+            .unwrap_or_default()
+    };
     match c.license {
-        License::Id(id, a) => writeln!(w, "{indent}  <licenses><license{}><id>{id}</id></license></licenses>", ack(a))?,
-        License::Expression(x, a) => {
-            writeln!(w, "{indent}  <licenses><expression{}>{}</expression></licenses>", ack(a), e(x))?
-        }
+        License::Id(id, a) => writeln!(
+            w,
+            "{indent}  <licenses><license{}><id>{id}</id></license></licenses>",
+            ack(a)
+        )?,
+        License::Expression(x, a) => writeln!(
+            w,
+            "{indent}  <licenses><expression{}>{}</expression></licenses>",
+            ack(a),
+            e(x)
+        )?,
     }
     writeln!(w, "{indent}  <purl>{}</purl>", e(&c.purl))?;
     if let Some(url) = &c.website {
-        writeln!(w, r#"{indent}  <externalReferences><reference type="website"><url>{}</url></reference></externalReferences>"#, e(url))?;
+        writeln!(
+            w,
+            r#"{indent}  <externalReferences><reference type="website"><url>{}</url></reference></externalReferences>"#,
+            e(url)
+        )?;
     }
     if !c.properties.is_empty() {
         write!(w, "{indent}  <properties>")?;
@@ -537,7 +732,10 @@ mod tests {
         assert_eq!(from_json.components, from_xml.components);
         assert_eq!(from_json.edges, from_xml.edges);
         assert_eq!(from_json.meta, from_xml.meta);
-        assert!(from_json.components.iter().any(|c| c.supplier.as_ref().is_some_and(|s| s.name == "华为技术有限公司")));
+        assert!(from_json.components.iter().any(|c| c
+            .supplier
+            .as_ref()
+            .is_some_and(|s| s.name == "华为技术有限公司")));
 
         let inv = Inventory::from_documents(vec![from_json]);
         assert_eq!(inv.len(), bom.component_count());
