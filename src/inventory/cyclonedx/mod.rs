@@ -503,8 +503,8 @@ fn flatten(
             .collect(),
     );
     c.licenses = exact(raw.licenses.into_iter().filter_map(license).collect());
-    c.supplier = raw.supplier.and_then(org);
-    c.manufacturer = raw.manufacturer.and_then(org);
+    c.supplier = raw.supplier.and_then(org).map(Box::new);
+    c.manufacturer = raw.manufacturer.and_then(org).map(Box::new);
     c.authors = raw.authors.into_iter().filter_map(contact).collect();
     if let Some(author) = raw.author.filter(|a| !a.is_empty()) {
         c.authors.push(Party::named(author));
