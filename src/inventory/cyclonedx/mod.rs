@@ -57,40 +57,66 @@ impl Components {
         self.count += 1;
         flatten(raw, None, &mut self.path, false, &mut self.list);
     }
+
+    /// Called at the end of the list: the spare capacity of a doubling vector would otherwise
+    /// stay allocated through the rest of the parse, which is when a load peaks.
+    fn finish(&mut self) {
+        self.list.shrink_to_fit();
+    }
 }
 
-/// The `dependencies`, turned into edges as soon as each is read, like [`Components`].
+/// The `dependencies`, kept compact until they become edges: every `dependsOn` target in one
+/// list, and per dependency its `ref`, its place (from XML) and where its targets end.
+///
+/// Edges repeat their source and place, so they take about twice the memory; they are built
+/// by [`convert`], which runs after the file's bytes are freed when the parser owns them.
 #[derive(Debug, Default)]
 pub struct Dependencies {
-    edges: Vec<Edge>,
-    count: usize,
+    sources: Vec<(String, Option<String>, usize)>,
+    targets: Vec<String>,
 }
 
 impl Dependencies {
     pub fn push(&mut self, dep: RawDependency) {
-        let location = dep
-            .location
-            .unwrap_or_else(|| format!("/dependencies/{}", self.count));
-        self.count += 1;
         // `provides` (1.6) states that `ref` implements a standard or protocol; it is not an
         // inclusion, so only `dependsOn` becomes an edge.
         let _ = dep.provides;
-        let mut targets = dep.depends_on.into_iter();
-        let Some(last) = targets.next_back() else {
-            return;
-        };
-        let edge = |from: String, to: String, location: String| Edge {
-            from,
-            to,
-            kind: EdgeKind::DependsOn,
-            location,
-        };
-        for to in targets {
-            self.edges
-                .push(edge(dep.reference.clone(), to, location.clone()));
+        self.targets.extend(dep.depends_on);
+        self.sources
+            .push((dep.reference, dep.location, self.targets.len()));
+    }
+
+    /// Frees the spare capacity before the edges are built beside these lists.
+    fn finish(&mut self) {
+        self.sources.shrink_to_fit();
+        self.targets.shrink_to_fit();
+    }
+
+    fn into_edges(self) -> Vec<Edge> {
+        let mut edges = Vec::with_capacity(self.targets.len());
+        let mut targets = self.targets.into_iter();
+        let mut done = 0;
+        for (i, (from, location, end)) in self.sources.into_iter().enumerate() {
+            let count = end - done;
+            done = end;
+            if count == 0 {
+                continue;
+            }
+            let location = location.unwrap_or_else(|| format!("/dependencies/{i}"));
+            let edge = |from: String, to: String, location: String| Edge {
+                from,
+                to,
+                kind: EdgeKind::DependsOn,
+                location,
+            };
+            for to in targets.by_ref().take(count - 1) {
+                edges.push(edge(from.clone(), to, location.clone()));
+            }
+            // The last edge takes the strings the others copied.
+            let last = targets.next().expect("each source ends within the targets");
+            edges.push(edge(from, last, location));
         }
-        // The last edge takes the strings the others copied.
-        self.edges.push(edge(dep.reference, last, location));
+        edges
     }
 }
 
@@ -114,6 +140,7 @@ macro_rules! deserialize_by_push {
                         while let Some(item) = seq.next_element::<$item>()? {
                             list.push(item);
                         }
+                        list.finish();
                         Ok(list)
                     }
                 }
@@ -125,6 +152,7 @@ macro_rules! deserialize_by_push {
             fn from_iter<I: IntoIterator<Item = $item>>(items: I) -> $list {
                 let mut list = <$list>::default();
                 items.into_iter().for_each(|item| list.push(item));
+                list.finish();
                 list
             }
         }
@@ -401,7 +429,7 @@ pub fn convert(path: &Path, format: Format, spec_version: String, raw: RawBom) -
             &mut doc.components,
         );
     }
-    doc.edges = raw.dependencies.edges;
+    doc.edges = raw.dependencies.into_edges();
     doc.meta = meta;
     doc
 }
