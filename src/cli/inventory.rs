@@ -270,7 +270,7 @@ fn show_one(out: &mut impl Write, l: Lang, inv: &Inventory, id: ComponentId) -> 
         }
         writeln!(out, "  {DIM}{}:{DIM:#} {value}", L(l, label))
     };
-    let party = |p: &Option<inventory::Party>| {
+    let party = |p: &Option<Box<inventory::Party>>| {
         p.as_ref().map_or(String::new(), |p| match &p.country {
             Some(country) => format!("{} ({country})", p.name),
             None => p.name.clone(),

@@ -4,11 +4,14 @@
 //! by name, version and supplier. Where the two descriptions disagree a `component-conflict`
 //! finding says so; fields only one of them has are kept.
 
-use super::{Code, Component, ComponentType, Document, DocumentMeta, EdgeKind, Finding, Format};
+use super::{
+    Code, Component, ComponentType, Document, DocumentMeta, EdgeKind, Finding, Format, HardwareInfo,
+};
 use petgraph::graph::{DiGraph, NodeIndex};
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
-use std::path::PathBuf;
+use std::collections::HashMap;
+use std::hash::{BuildHasher, RandomState};
+use std::path::{Path, PathBuf};
 
 /// Index of a component in [`Inventory::components`]; also its node index in the graph.
 pub type ComponentId = usize;
@@ -91,11 +94,13 @@ struct Merger {
     sources: Vec<Source>,
     components: Vec<Component>,
     origins: Vec<Vec<Origin>>,
-    by_purl: HashMap<String, ComponentId>,
-    by_ref: HashMap<String, ComponentId>,
-    /// `(name, version)` to the components of that name and version; a match also needs the
-    /// same supplier, unless one of the two descriptions names none.
-    by_name: HashMap<(String, String), Vec<ComponentId>>,
+    by_purl: KeyIndex,
+    by_ref: KeyIndex,
+    /// By [`name_key`] (name and version) to the components of that name and version; a match
+    /// also needs the same supplier, unless one of the two descriptions names none. Unlike purl
+    /// and bom-ref, a component's name key can change when a later description fills in its
+    /// version, and the key it was indexed under must keep finding it; so keys are stored.
+    by_name: HashMap<String, Vec<ComponentId>>,
     edges: Vec<(ComponentId, ComponentId, EdgeKind)>,
     /// Products the documents name, in the order met.
     roots: Vec<ComponentId>,
@@ -116,11 +121,36 @@ impl Merger {
             findings,
         } = doc;
         self.findings.extend(findings);
-        let mut local: HashMap<String, ComponentId> = HashMap::with_capacity(components.len());
+
+        // The document's components are moved into `self.components` and compacted there in
+        // place (duplicates and components merged into earlier ones leave gaps that the next new
+        // one fills), so no second buffer of a large document's components is ever allocated.
+        let first_new = self.components.len();
+        if self.components.is_empty() {
+            self.components = components;
+        } else {
+            self.components.extend(components);
+        }
+        // Keys are taken out while the document is merged, so the index of local keys can borrow
+        // them; each new component gets its key back at the end.
+        let mut keys: Vec<String> = self.components[first_new..]
+            .iter_mut()
+            .map(|c| std::mem::take(&mut c.key))
+            .collect();
+        let mut local = KeyIndex::with_capacity(keys.len());
+        // For each position in the document, the component it became (valid where `local`
+        // holds the position).
+        let mut id_of: Vec<ComponentId> = vec![0; keys.len()];
+        let mut placed_from = Vec::with_capacity(keys.len());
         let mut parents = Vec::new();
-        for component in components {
-            let key = component.key.clone();
-            if let Some(&first) = local.get(&key) {
+        let mut next = first_new;
+        for (pos, key) in keys.iter().enumerate() {
+            let component = std::mem::replace(
+                &mut self.components[first_new + pos],
+                Component::new(String::new(), ComponentType::Unspecified, String::new()),
+            );
+            let hash = local.hash(key);
+            if let Some(first) = local.find(hash, |p| keys[p] == *key) {
                 let what = if format == Format::CycloneDxJson || format == Format::CycloneDxXml {
                     "bom-ref"
                 } else {
@@ -133,7 +163,7 @@ impl Merger {
                         component.location.clone(),
                         format!(
                             "{what} '{key}' is used again here; it was first given to '{}'",
-                            self.components[first].display_id()
+                            self.components[id_of[first]].display_id()
                         ),
                     )
                     .about(component.display_id()),
@@ -143,10 +173,25 @@ impl Merger {
             if let Some(parent) = &component.parent {
                 parents.push((parent.clone(), key.clone(), component.location.clone()));
             }
-            let id = self.intern(component, source, &path);
-            local.insert(key, id);
+            let id = match self.intern(component, source, &path, next) {
+                Interned::New(id) => {
+                    placed_from.push(pos);
+                    next += 1;
+                    id
+                }
+                Interned::Merged(id) => id,
+            };
+            id_of[pos] = id;
+            local.insert(hash, pos);
         }
-        let mut has_incoming = HashSet::new();
+        self.components.truncate(next);
+        let lookup = |key: &str| {
+            local
+                .find(local.hash(key), |p| keys[p] == key)
+                .map(|p| id_of[p])
+        };
+
+        let mut has_incoming = vec![false; self.components.len()];
         let resolved_parents = parents
             .into_iter()
             .map(|(from, to, loc)| (from, to, EdgeKind::Contains, loc));
@@ -154,10 +199,10 @@ impl Merger {
             .into_iter()
             .map(|e| (e.from, e.to, e.kind, e.location));
         for (from, to, kind, location) in resolved_parents.chain(stated) {
-            match (local.get(&from), local.get(&to)) {
-                (Some(&a), Some(&b)) => {
+            match (lookup(&from), lookup(&to)) {
+                (Some(a), Some(b)) => {
                     self.edges.push((a, b, kind));
-                    has_incoming.insert(b);
+                    has_incoming[b] = true;
                 }
                 (a, _) => {
                     let missing = if a.is_none() { &from } else { &to };
@@ -172,8 +217,8 @@ impl Merger {
         }
         let mut doc_roots: Vec<ComponentId> = Vec::new();
         for key in &meta.roots {
-            match local.get(key) {
-                Some(&id) => doc_roots.push(id),
+            match lookup(key) {
+                Some(id) => doc_roots.push(id),
                 None => self.findings.push(Finding::new(
                     Code::DanglingDependencyRef,
                     &path,
@@ -189,39 +234,52 @@ impl Merger {
             // points, unless another file shows what includes them (decided in `finish`).
             let mut tops: Vec<ComponentId> = local
                 .values()
-                .copied()
-                .filter(|id| !has_incoming.contains(id))
+                .map(|p| id_of[p])
+                .filter(|&id| !has_incoming[id])
                 .collect();
             tops.sort_unstable();
             self.tops.extend(tops);
         }
         self.roots.extend(doc_roots);
+        for (offset, pos) in placed_from.into_iter().enumerate() {
+            self.components[first_new + offset].key = std::mem::take(&mut keys[pos]);
+        }
         self.sources.push(Source { path, format, meta });
     }
 
-    /// Finds the component this one is the same as, or adds it; returns its id.
-    fn intern(&mut self, component: Component, source: usize, path: &PathBuf) -> ComponentId {
+    /// Finds the component this one is the same as and merges it in, or else places it at
+    /// `slot` (the next free place in `self.components`).
+    fn intern(
+        &mut self,
+        component: Component,
+        source: usize,
+        path: &Path,
+        slot: ComponentId,
+    ) -> Interned {
         let origin = Origin {
             source,
             location: component.location.clone(),
         };
-        let name_key = (
-            component.full_name(),
-            component.version.clone().unwrap_or_default(),
-        );
-        let supplier = component.supplier.as_ref().map(|s| s.name.as_str());
+        let name_key = name_key(&component);
         let existing = component
             .purl
-            .as_ref()
-            .and_then(|p| self.by_purl.get(p))
-            .or_else(|| {
-                let r = component.bom_ref.as_ref()?;
-                self.by_ref
-                    .get(r)
-                    .filter(|&&id| self.components[id].name == component.name)
+            .as_deref()
+            .and_then(|p| {
+                self.by_purl.find(self.by_purl.hash(p), |id| {
+                    self.components[id].purl.as_deref() == Some(p)
+                })
             })
-            .copied()
             .or_else(|| {
+                let r = component.bom_ref.as_deref()?;
+                // The first component indexed under this bom-ref, as long as it has this name.
+                self.by_ref
+                    .find(self.by_ref.hash(r), |id| {
+                        self.components[id].bom_ref.as_deref() == Some(r)
+                    })
+                    .filter(|&id| self.components[id].name == component.name)
+            })
+            .or_else(|| {
+                let supplier = component.supplier.as_ref().map(|s| s.name.as_str());
                 self.by_name.get(&name_key)?.iter().copied().find(|&id| {
                     let theirs = self.components[id]
                         .supplier
@@ -230,47 +288,62 @@ impl Merger {
                     supplier.is_none() || theirs.is_none() || supplier == theirs
                 })
             });
-        if let Some(id) = existing {
-            if self.origins[id].iter().any(|o| o.source != source) || self.origins[id].is_empty() {
-                if let Some(diff) = conflict(&self.components[id], &component) {
-                    self.findings.push(
-                        Finding::new(
-                            Code::ComponentConflict,
-                            path,
-                            component.location.clone(),
-                            format!(
-                                "also described in '{}' at {}, but {diff}",
-                                self.sources[self.origins[id][0].source].path.display(),
-                                self.origins[id][0].location
-                            ),
-                        )
-                        .about(self.components[id].display_id()),
-                    );
-                }
+        let Some(id) = existing else {
+            self.components[slot] = component;
+            self.origins.push(vec![origin]);
+            self.index(slot, Some(name_key));
+            return Interned::New(slot);
+        };
+        if self.origins[id].iter().any(|o| o.source != source) || self.origins[id].is_empty() {
+            if let Some(diff) = conflict(&self.components[id], &component) {
+                self.findings.push(
+                    Finding::new(
+                        Code::ComponentConflict,
+                        path,
+                        component.location.clone(),
+                        format!(
+                            "also described in '{}' at {}, but {diff}",
+                            self.sources[self.origins[id][0].source].path.display(),
+                            self.origins[id][0].location
+                        ),
+                    )
+                    .about(self.components[id].display_id()),
+                );
             }
-            fill_missing(&mut self.components[id], component);
-            self.index(id);
-            if !self.origins[id].contains(&origin) {
-                self.origins[id].push(origin);
-            }
-            return id;
         }
-        let id = self.components.len();
-        self.components.push(component);
-        self.origins.push(vec![origin]);
-        self.index(id);
-        id
+        fill_missing(&mut self.components[id], component);
+        self.index(id, None);
+        if !self.origins[id].contains(&origin) {
+            self.origins[id].push(origin);
+        }
+        Interned::Merged(id)
     }
 
-    fn index(&mut self, id: ComponentId) {
+    /// Indexes component `id` under its purl, bom-ref and name key where nothing holds those yet.
+    /// `name_key` is its name key when the caller already has it.
+    fn index(&mut self, id: ComponentId, name_key: Option<String>) {
         let c = &self.components[id];
-        if let Some(p) = &c.purl {
-            self.by_purl.entry(p.clone()).or_insert(id);
+        if let Some(p) = c.purl.as_deref() {
+            let hash = self.by_purl.hash(p);
+            if self
+                .by_purl
+                .find(hash, |j| self.components[j].purl.as_deref() == Some(p))
+                .is_none()
+            {
+                self.by_purl.insert(hash, id);
+            }
         }
-        if let Some(r) = &c.bom_ref {
-            self.by_ref.entry(r.clone()).or_insert(id);
+        if let Some(r) = c.bom_ref.as_deref() {
+            let hash = self.by_ref.hash(r);
+            if self
+                .by_ref
+                .find(hash, |j| self.components[j].bom_ref.as_deref() == Some(r))
+                .is_none()
+            {
+                self.by_ref.insert(hash, id);
+            }
         }
-        let key = (c.full_name(), c.version.clone().unwrap_or_default());
+        let key = name_key.unwrap_or_else(|| self::name_key(c));
         let ids = self.by_name.entry(key).or_default();
         if !ids.contains(&id) {
             ids.push(id);
@@ -289,16 +362,17 @@ impl Merger {
         }
         let mut is_root = vec![false; self.components.len()];
         let mut roots = Vec::new();
+        let top_level = |id: &ComponentId| {
+            graph
+                .neighbors_directed(NodeIndex::new(*id), petgraph::Direction::Incoming)
+                .next()
+                .is_none()
+        };
         for id in self
             .roots
             .iter()
             .copied()
-            .chain(self.tops.iter().copied().filter(|&id| {
-                graph
-                    .neighbors_directed(NodeIndex::new(id), petgraph::Direction::Incoming)
-                    .next()
-                    .is_none()
-            }))
+            .chain(self.tops.iter().copied().filter(top_level))
         {
             if !is_root[id] {
                 is_root[id] = true;
@@ -424,23 +498,124 @@ fn fill_missing(into: &mut Component, from: Component) {
             into.properties.push(p);
         }
     }
-    let (hw, new) = (&mut into.hardware, from.hardware);
-    take(&mut hw.model, new.model);
-    take(&mut hw.firmware, new.firmware);
-    take(&mut hw.quantity, new.quantity);
-    take(&mut hw.country_of_origin, new.country_of_origin);
-    for serial in new.serial_numbers {
-        if !hw.serial_numbers.contains(&serial) {
-            hw.serial_numbers.push(serial);
+    if from.hardware.is_empty() {
+        return;
+    }
+    let new: &HardwareInfo = &from.hardware;
+    let hw: &mut HardwareInfo = &mut into.hardware;
+    let copy = |slot: &mut Option<String>, value: &Option<String>| {
+        if slot.is_none() {
+            slot.clone_from(value);
+        }
+    };
+    copy(&mut hw.model, &new.model);
+    copy(&mut hw.firmware, &new.firmware);
+    copy(&mut hw.country_of_origin, &new.country_of_origin);
+    if hw.quantity.is_none() {
+        hw.quantity = new.quantity;
+    }
+    for serial in &new.serial_numbers {
+        if !hw.serial_numbers.contains(serial) {
+            hw.serial_numbers.push(serial.clone());
         }
     }
-    for cert in new.certificates {
-        if !hw.certificates.contains(&cert) {
-            hw.certificates.push(cert);
+    for cert in &new.certificates {
+        if !hw.certificates.contains(cert) {
+            hw.certificates.push(cert.clone());
         }
     }
 }
 
+enum Interned {
+    New(ComponentId),
+    Merged(ComponentId),
+}
+
+/// The name and version a component is matched by when it has no purl or bom-ref in common
+/// with another, as one string: the name is prefixed with its length, so no two different
+/// pairs give the same key. (The supplier is compared separately: one side may name none.)
+fn name_key(c: &Component) -> String {
+    let full_name = c.full_name();
+    let version = c.version.as_deref().unwrap_or_default();
+    format!("{}:{full_name}{version}", full_name.len())
+}
+
+/// Component ids by a string key, stored as hashes only: the key strings stay where they are
+/// (in the components or the document) and a hash match is confirmed by the caller comparing
+/// the strings, so building the index copies no string.
+///
+/// Open addressing with linear probing, kept at most half full. Entries are never removed.
+#[derive(Default)]
+struct KeyIndex {
+    hasher: RandomState,
+    /// `(hash, value)`; `value == usize::MAX` marks a free slot.
+    slots: Vec<(u64, usize)>,
+    len: usize,
+}
+
+impl KeyIndex {
+    const FREE: usize = usize::MAX;
+
+    fn with_capacity(n: usize) -> KeyIndex {
+        let mut index = KeyIndex::default();
+        index.grow_to((2 * n).next_power_of_two().max(16));
+        index
+    }
+
+    fn hash(&self, key: &str) -> u64 {
+        self.hasher.hash_one(key)
+    }
+
+    /// The first value stored under `hash` for which `is_key` says its key is the one sought.
+    fn find(&self, hash: u64, mut is_key: impl FnMut(usize) -> bool) -> Option<usize> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = hash as usize & mask;
+        loop {
+            let (h, value) = self.slots[i];
+            if value == Self::FREE {
+                return None;
+            }
+            if h == hash && is_key(value) {
+                return Some(value);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Adds `value` under `hash`; the caller has checked that its key is not there yet.
+    fn insert(&mut self, hash: u64, value: usize) {
+        if 2 * (self.len + 1) > self.slots.len() {
+            self.grow_to((2 * self.slots.len()).max(16));
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = hash as usize & mask;
+        while self.slots[i].1 != Self::FREE {
+            i = (i + 1) & mask;
+        }
+        self.slots[i] = (hash, value);
+        self.len += 1;
+    }
+
+    /// Every stored value, in no particular order.
+    fn values(&self) -> impl Iterator<Item = usize> + '_ {
+        self.slots
+            .iter()
+            .filter(|(_, v)| *v != Self::FREE)
+            .map(|(_, v)| *v)
+    }
+
+    fn grow_to(&mut self, capacity: usize) {
+        let old = std::mem::replace(&mut self.slots, vec![(0, Self::FREE); capacity]);
+        self.len = 0;
+        // Each key is stored once at most, so the order within a run of equal hashes is free.
+        for (hash, value) in old.into_iter().filter(|(_, v)| *v != Self::FREE) {
+            self.insert(hash, value);
+        }
+    }
+}
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -461,7 +636,7 @@ mod tests {
             number: "C-1".into(),
             valid_until: None,
         }];
-        row.supplier = Some(crate::inventory::Party::named("集成商"));
+        row.supplier = Some(Box::new(crate::inventory::Party::named("集成商")));
         list.components = vec![row, device("row-3", "接入交换机")];
         let mut hbom = Document::new("hbom.json", Format::CycloneDxJson);
         let mut switch = device("sw", "核心交换机");

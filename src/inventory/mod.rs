@@ -24,6 +24,7 @@ pub use merge::{ComponentId, Inventory, Origin, Source};
 pub use model::*;
 
 use crate::error::InputError;
+use std::borrow::Cow;
 use std::path::Path;
 
 /// Files larger than this are refused before reading: no real inventory comes near it, and
@@ -52,20 +53,27 @@ pub fn parse_file(path: &Path) -> Result<Document, InputError> {
     }
     let bytes = std::fs::read(path)
         .map_err(|e| InputError::whole_file(path, format!("cannot read: {e}")))?;
-    parse_bytes(path, &bytes)
+    parse(path, Cow::Owned(bytes))
 }
 
 /// Parses the bytes of one inventory file; `path` is only used to name it.
 pub fn parse_bytes(path: &Path, bytes: &[u8]) -> Result<Document, InputError> {
-    match detect::detect(path, bytes)? {
+    parse(path, Cow::Borrowed(bytes))
+}
+
+/// Parses one file's bytes. A parser handed them owned may free them before it has finished:
+/// CycloneDX does so before it builds the edges, the largest part of a large document, which
+/// keeps the peak of a load lower.
+fn parse(path: &Path, bytes: Cow<'_, [u8]>) -> Result<Document, InputError> {
+    match detect::detect(path, &bytes)? {
         Format::CycloneDxJson => cyclonedx::json::parse(path, bytes),
         Format::CycloneDxXml => cyclonedx::xml::parse(path, bytes),
-        Format::SpdxJson => spdx_json::parse(path, bytes),
-        Format::SpdxTagValue => spdx_tag::parse(path, bytes),
-        Format::Spdx3JsonLd => spdx3::parse(path, bytes),
-        Format::CargoLock => cargo_lock::parse(path, bytes),
-        Format::HardwareCsv => hardware::parse_csv(path, bytes),
-        Format::HardwareToml => hardware::parse_toml(path, bytes),
+        Format::SpdxJson => spdx_json::parse(path, &bytes),
+        Format::SpdxTagValue => spdx_tag::parse(path, &bytes),
+        Format::Spdx3JsonLd => spdx3::parse(path, &bytes),
+        Format::CargoLock => cargo_lock::parse(path, &bytes),
+        Format::HardwareCsv => hardware::parse_csv(path, &bytes),
+        Format::HardwareToml => hardware::parse_toml(path, &bytes),
     }
 }
 

@@ -228,6 +228,61 @@ impl HardwareInfo {
     }
 }
 
+/// A component's [`HardwareInfo`], taking one pointer until something is set: most components
+/// are software, and an inline `HardwareInfo` was 136 of every component's bytes. Reading
+/// sees an empty `HardwareInfo` when nothing is set; the first write through `DerefMut`
+/// allocates one. Compares, prints and serialises exactly as the `HardwareInfo` it holds.
+#[derive(Clone, Default)]
+pub struct Hardware(Option<Box<HardwareInfo>>);
+
+static NO_HARDWARE: HardwareInfo = HardwareInfo {
+    model: None,
+    firmware: None,
+    serial_numbers: Vec::new(),
+    quantity: None,
+    country_of_origin: None,
+    certificates: Vec::new(),
+};
+
+impl std::ops::Deref for Hardware {
+    type Target = HardwareInfo;
+    fn deref(&self) -> &HardwareInfo {
+        self.0.as_deref().unwrap_or(&NO_HARDWARE)
+    }
+}
+
+impl std::ops::DerefMut for Hardware {
+    fn deref_mut(&mut self) -> &mut HardwareInfo {
+        self.0.get_or_insert_with(Box::default)
+    }
+}
+
+impl From<HardwareInfo> for Hardware {
+    fn from(info: HardwareInfo) -> Hardware {
+        Hardware((!info.is_empty()).then(|| Box::new(info)))
+    }
+}
+
+impl PartialEq for Hardware {
+    fn eq(&self, other: &Hardware) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for Hardware {}
+
+impl fmt::Debug for Hardware {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        (**self).fmt(f)
+    }
+}
+
+impl Serialize for Hardware {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        (**self).serialize(s)
+    }
+}
+
 /// A certificate or approval held by a product (e.g. a security-product sales licence).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Certificate {
@@ -263,13 +318,15 @@ pub struct Component {
     pub hashes: Vec<Hash>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub licenses: Vec<License>,
+    // The parties are boxed: an inline `Party` is 96 bytes, and most components name at most
+    // a supplier.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub supplier: Option<Party>,
+    pub supplier: Option<Box<Party>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub manufacturer: Option<Party>,
+    pub manufacturer: Option<Box<Party>>,
     /// SPDX originator: who first made the package, when not the supplier.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub originator: Option<Party>,
+    pub originator: Option<Box<Party>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub authors: Vec<Party>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -284,7 +341,7 @@ pub struct Component {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub properties: Vec<(String, String)>,
     #[serde(skip_serializing_if = "HardwareInfo::is_empty")]
-    pub hardware: HardwareInfo,
+    pub hardware: Hardware,
     /// Key of the enclosing component for nested components.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
@@ -317,7 +374,7 @@ impl Component {
             external_refs: Vec::new(),
             source_kind: None,
             properties: Vec::new(),
-            hardware: HardwareInfo::default(),
+            hardware: Hardware::default(),
             parent: None,
             location: String::new(),
         }

@@ -300,10 +300,10 @@ impl<'a> Graph<'a> {
             self.string(o, p, &["software_homePage", "homePage"])?,
         );
         if let Some(r) = self.refs(o, p, &["suppliedBy"])?.first() {
-            c.supplier = self.agent(r)?.map(|(party, _)| party);
+            c.supplier = self.agent(r)?.map(|(party, _)| Box::new(party));
         }
         if let Some(r) = self.refs(o, p, &["originatedBy"])?.first() {
-            c.originator = self.agent(r)?.map(|(party, _)| party);
+            c.originator = self.agent(r)?.map(|(party, _)| Box::new(party));
         }
         for r in self.refs(o, p, &["verifiedUsing"])? {
             let Some((h, at, _)) = self.resolve(&r) else {
@@ -782,7 +782,7 @@ mod tests {
         assert_eq!(c.name, "my-package");
         assert_eq!(c.version.as_deref(), Some("1.0"));
         assert_eq!(c.kind, ComponentType::Unspecified);
-        assert_eq!(c.originator, Some(watt));
+        assert_eq!(c.originator.as_deref(), Some(&watt));
         assert_eq!(c.supplier, None);
         assert_eq!(
             c.external_refs,

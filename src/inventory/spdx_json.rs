@@ -287,8 +287,8 @@ impl Package {
         let mut c = Component::new(self.spdx_id.trim(), kind, self.name.trim());
         c.version = present(self.version_info.as_deref());
         c.description = present(self.description.as_deref()).or(present(self.summary.as_deref()));
-        c.supplier = self.supplier.as_deref().and_then(party);
-        c.originator = self.originator.as_deref().and_then(party);
+        c.supplier = self.supplier.as_deref().and_then(party).map(Box::new);
+        c.originator = self.originator.as_deref().and_then(party).map(Box::new);
         for sum in self.checksums.unwrap_or_default() {
             let value = sum.checksum_value.trim();
             if !value.is_empty() {
@@ -498,8 +498,8 @@ mod tests {
         assert_eq!(glibc.kind, ComponentType::Source);
         assert_eq!(glibc.location, "/packages/0");
         assert_eq!(
-            glibc.supplier,
-            Some(Party {
+            glibc.supplier.as_deref(),
+            Some(&Party {
                 name: "Jane Doe".into(),
                 email: Some("jane.doe@example.com".into()),
                 ..Party::default()

@@ -202,7 +202,7 @@ mod tests {
         doc.meta.timestamp = Some("2026-01-01T00:00:00Z".into());
         let mut root = Component::new("r", ComponentType::Application, "portal");
         root.version = Some("1".into());
-        root.supplier = Some(Party::named("甲公司"));
+        root.supplier = Some(Box::new(Party::named("甲公司")));
         root.purl = Some("pkg:generic/portal@1".into());
         let lib = Component::new("l", ComponentType::Library, "lib");
         doc.components = vec![root, lib];

@@ -266,7 +266,7 @@ valid_until = 2026-12-31
             "银河麒麟高级服务器操作系统",
         );
         c.version = Some("V10 SP3".into());
-        c.supplier = Some(Party::named("Kylin Software"));
+        c.supplier = Some(Box::new(Party::named("Kylin Software")));
         let hits = cat.matches(&p, &c, Some("basic-software"));
         assert_eq!(hits.len(), 1);
         assert_eq!(hits[0].at.line, 5);

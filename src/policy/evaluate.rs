@@ -493,6 +493,7 @@ fn parties(c: &Component) -> impl Iterator<Item = &Party> {
     [&c.supplier, &c.manufacturer, &c.originator]
         .into_iter()
         .flatten()
+        .map(|p| &**p)
 }
 
 /// Category and how it was decided, for every component.

@@ -4,9 +4,20 @@
 use super::{convert, is_supported, RawBom, SUPPORTED_VERSIONS};
 use crate::error::{InputError, Location};
 use crate::inventory::{json, Document, Format};
+use std::borrow::Cow;
 use std::path::Path;
 
-pub fn parse(path: &Path, bytes: &[u8]) -> Result<Document, InputError> {
+/// Parses a CycloneDX JSON document. Given the bytes owned, it frees them before building the
+/// edges, so a large file and its edges are never in memory together.
+pub fn parse<'a>(path: &Path, bytes: impl Into<Cow<'a, [u8]>>) -> Result<Document, InputError> {
+    let bytes = bytes.into();
+    let (version, raw) = read(path, &bytes)?;
+    drop(bytes);
+    Ok(convert(path, Format::CycloneDxJson, version, raw))
+}
+
+/// The raw BOM and its spec version, checked to be CycloneDX of a supported version.
+fn read(path: &Path, bytes: &[u8]) -> Result<(String, RawBom), InputError> {
     let raw: RawBom = match json::from_slice(path, bytes) {
         Ok(raw) => raw,
         Err(err) => {
@@ -47,7 +58,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Document, InputError> {
     if !is_supported(&version) {
         return Err(unsupported(path, &version));
     }
-    Ok(convert(path, Format::CycloneDxJson, version, raw))
+    Ok((version, raw))
 }
 
 fn unsupported(path: &Path, version: &str) -> InputError {

@@ -10,6 +10,7 @@ use super::{
     License, LicenseRole, LicenseValue, Party,
 };
 use serde::Deserialize;
+use std::fmt::Write as _;
 use std::path::Path;
 
 /// Spec versions anbao reads, oldest first.
@@ -31,12 +32,134 @@ pub struct RawBom {
     #[serde(default)]
     pub metadata: Option<RawMetadata>,
     #[serde(default)]
-    pub components: Vec<RawComponent>,
+    pub components: Components,
     #[serde(default)]
     pub services: Vec<RawService>,
     #[serde(default)]
-    pub dependencies: Vec<RawDependency>,
+    pub dependencies: Dependencies,
 }
+
+/// The top-level `components`, each converted as soon as it is read: a large BOM never holds
+/// all its raw components and all their converted forms at once.
+#[derive(Debug, Default)]
+pub struct Components {
+    list: Vec<Component>,
+    count: usize,
+    /// Scratch for the JSON pointers of nested components.
+    path: Vec<usize>,
+}
+
+impl Components {
+    /// Converts the next top-level component and its nested ones.
+    pub fn push(&mut self, raw: RawComponent) {
+        self.path.clear();
+        self.path.push(self.count);
+        self.count += 1;
+        flatten(raw, None, &mut self.path, false, &mut self.list);
+    }
+
+    /// Called at the end of the list: the spare capacity of a doubling vector would otherwise
+    /// stay allocated through the rest of the parse, which is when a load peaks.
+    fn finish(&mut self) {
+        self.list.shrink_to_fit();
+    }
+}
+
+/// The `dependencies`, kept compact until they become edges: every `dependsOn` target in one
+/// list, and per dependency its `ref`, its place (from XML) and where its targets end.
+///
+/// Edges repeat their source and place, so they take about twice the memory; they are built
+/// by [`convert`], which runs after the file's bytes are freed when the parser owns them.
+#[derive(Debug, Default)]
+pub struct Dependencies {
+    sources: Vec<(String, Option<String>, usize)>,
+    targets: Vec<String>,
+}
+
+impl Dependencies {
+    pub fn push(&mut self, dep: RawDependency) {
+        // `provides` (1.6) states that `ref` implements a standard or protocol; it is not an
+        // inclusion, so only `dependsOn` becomes an edge.
+        let _ = dep.provides;
+        self.targets.extend(dep.depends_on);
+        self.sources
+            .push((dep.reference, dep.location, self.targets.len()));
+    }
+
+    /// Frees the spare capacity before the edges are built beside these lists.
+    fn finish(&mut self) {
+        self.sources.shrink_to_fit();
+        self.targets.shrink_to_fit();
+    }
+
+    fn into_edges(self) -> Vec<Edge> {
+        let mut edges = Vec::with_capacity(self.targets.len());
+        let mut targets = self.targets.into_iter();
+        let mut done = 0;
+        for (i, (from, location, end)) in self.sources.into_iter().enumerate() {
+            let count = end - done;
+            done = end;
+            if count == 0 {
+                continue;
+            }
+            let location = location.unwrap_or_else(|| format!("/dependencies/{i}"));
+            let edge = |from: String, to: String, location: String| Edge {
+                from,
+                to,
+                kind: EdgeKind::DependsOn,
+                location,
+            };
+            for to in targets.by_ref().take(count - 1) {
+                edges.push(edge(from.clone(), to, location.clone()));
+            }
+            // The last edge takes the strings the others copied.
+            let last = targets.next().expect("each source ends within the targets");
+            edges.push(edge(from, last, location));
+        }
+        edges
+    }
+}
+
+/// Deserialises a JSON array, or collects an iterator, by handing each item to `push` as it comes.
+macro_rules! deserialize_by_push {
+    ($list:ty, $item:ty) => {
+        impl<'de> Deserialize<'de> for $list {
+            fn deserialize<D: serde::Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+                struct Visitor;
+                impl<'de> serde::de::Visitor<'de> for Visitor {
+                    type Value = $list;
+                    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                        // What serde says for a `Vec`, so errors read as before.
+                        f.write_str("a sequence")
+                    }
+                    fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                        self,
+                        mut seq: A,
+                    ) -> Result<$list, A::Error> {
+                        let mut list = <$list>::default();
+                        while let Some(item) = seq.next_element::<$item>()? {
+                            list.push(item);
+                        }
+                        list.finish();
+                        Ok(list)
+                    }
+                }
+                de.deserialize_seq(Visitor)
+            }
+        }
+
+        impl FromIterator<$item> for $list {
+            fn from_iter<I: IntoIterator<Item = $item>>(items: I) -> $list {
+                let mut list = <$list>::default();
+                items.into_iter().for_each(|item| list.push(item));
+                list.finish();
+                list
+            }
+        }
+    };
+}
+deserialize_by_push!(Components, RawComponent);
+deserialize_by_push!(Dependencies, RawDependency);
 
 /// A CycloneDX service. Dependencies may point at services, so they are part of the graph.
 #[derive(Debug, Default, Deserialize)]
@@ -273,6 +396,8 @@ pub fn convert(path: &Path, format: Format, spec_version: String, raw: RawBom) -
         serial_number: raw.serial_number,
         ..DocumentMeta::default()
     };
+    // The product (and its parts) come first, then components, services and dependencies.
+    let mut product = Vec::new();
     if let Some(m) = raw.metadata {
         meta.timestamp = m.timestamp;
         meta.tools = tool_names(m.tools);
@@ -286,17 +411,16 @@ pub fn convert(path: &Path, format: Format, spec_version: String, raw: RawBom) -
                 root.supplier = m.supplier;
             }
             let mut path = Vec::new();
-            let key = flatten(root, None, &mut path, true, &mut doc.components);
-            meta.name = doc.components.first().map(|c| c.display_id());
-            meta.roots.push(key);
+            let index = flatten(root, None, &mut path, true, &mut product);
+            meta.name = product.first().map(|c| c.display_id());
+            meta.roots.push(product[index].key.clone());
         }
     }
-    let mut path = Vec::with_capacity(4);
-    for (i, raw_component) in raw.components.into_iter().enumerate() {
-        path.push(i);
-        flatten(raw_component, None, &mut path, false, &mut doc.components);
-        path.pop();
-    }
+    // The components are already converted; the product goes in front of them in place, which
+    // moves them once instead of copying them into a second buffer.
+    doc.components = raw.components.list;
+    doc.components.reserve_exact(product.len());
+    doc.components.splice(0..0, product);
     for (i, service) in raw.services.into_iter().enumerate() {
         flatten_service(
             service,
@@ -305,20 +429,7 @@ pub fn convert(path: &Path, format: Format, spec_version: String, raw: RawBom) -
             &mut doc.components,
         );
     }
-    for (i, dep) in raw.dependencies.into_iter().enumerate() {
-        let location = dep.location.unwrap_or_else(|| format!("/dependencies/{i}"));
-        // `provides` (1.6) states that `ref` implements a standard or protocol; it is not an
-        // inclusion, so only `dependsOn` becomes an edge.
-        let _ = dep.provides;
-        for to in dep.depends_on {
-            doc.edges.push(Edge {
-                from: dep.reference.clone(),
-                to,
-                kind: EdgeKind::DependsOn,
-                location: location.clone(),
-            });
-        }
-    }
+    doc.edges = raw.dependencies.into_edges();
     doc.meta = meta;
     doc
 }
@@ -367,20 +478,21 @@ fn org(o: RawOrg) -> Option<Party> {
         .or_else(|| o.contact.into_iter().find_map(|c| c.name))?;
     Some(Party {
         name,
-        urls: o.url,
+        urls: exact(o.url),
         email,
         country: o.address.and_then(|a| a.country),
     })
 }
 
-/// Adds `raw` and its nested components to `out` (parents before children); returns its key.
+/// Adds `raw` and its nested components to `out` (parents before children); returns the index
+/// of `raw`'s own entry in `out`.
 fn flatten(
     mut raw: RawComponent,
     parent: Option<&str>,
     path: &mut Vec<usize>,
     in_metadata: bool,
     out: &mut Vec<Component>,
-) -> String {
+) -> usize {
     let location = raw
         .location
         .take()
@@ -391,7 +503,7 @@ fn flatten(
         .or_else(|| raw.purl.clone())
         .unwrap_or_else(|| location.clone());
     let mut c = Component::new(
-        key.clone(),
+        key,
         raw.kind
             .as_deref()
             .map_or(ComponentType::Unspecified, ComponentType::parse),
@@ -405,37 +517,45 @@ fn flatten(
     c.purl = raw.purl;
     c.cpe = raw.cpe;
     c.swid = raw.swid.and_then(|s| s.tag_id);
-    c.hashes = raw
-        .hashes
-        .into_iter()
-        .map(|h| Hash {
-            alg: h.alg.to_ascii_uppercase(),
-            value: h.content,
-        })
-        .collect();
-    c.licenses = raw.licenses.into_iter().filter_map(license).collect();
-    c.supplier = raw.supplier.and_then(org);
-    c.manufacturer = raw.manufacturer.and_then(org);
+    c.hashes = exact(
+        raw.hashes
+            .into_iter()
+            .map(|h| {
+                let mut alg = h.alg;
+                alg.make_ascii_uppercase();
+                Hash {
+                    alg,
+                    value: h.content,
+                }
+            })
+            .collect(),
+    );
+    c.licenses = exact(raw.licenses.into_iter().filter_map(license).collect());
+    c.supplier = raw.supplier.and_then(org).map(Box::new);
+    c.manufacturer = raw.manufacturer.and_then(org).map(Box::new);
     c.authors = raw.authors.into_iter().filter_map(contact).collect();
     if let Some(author) = raw.author.filter(|a| !a.is_empty()) {
         c.authors.push(Party::named(author));
     }
+    c.authors = exact(c.authors);
     c.publisher = raw.publisher;
-    c.external_refs = raw
-        .external_references
-        .into_iter()
-        .filter_map(|r| {
-            Some(ExternalRef {
-                kind: r.kind.unwrap_or_default(),
-                url: r.url?,
+    c.external_refs = exact(
+        raw.external_references
+            .into_iter()
+            .filter_map(|r| {
+                Some(ExternalRef {
+                    kind: r.kind.unwrap_or_default(),
+                    url: r.url?,
+                })
             })
-        })
-        .collect();
-    c.properties = raw
-        .properties
-        .into_iter()
-        .filter_map(|p| Some((p.name?, p.value.unwrap_or_default())))
-        .collect();
+            .collect(),
+    );
+    c.properties = exact(
+        raw.properties
+            .into_iter()
+            .filter_map(|p| Some((p.name?, p.value.unwrap_or_default())))
+            .collect(),
+    );
     if let Some(q) = c
         .property("cdx:device:quantity")
         .and_then(|q| q.trim().parse().ok())
@@ -444,13 +564,25 @@ fn flatten(
     }
     c.parent = parent.map(str::to_string);
     c.location = location;
+    let index = out.len();
     out.push(c);
-    for (i, child) in raw.components.into_iter().enumerate() {
-        path.push(i);
-        flatten(child, Some(&key), path, in_metadata, out);
-        path.pop();
+    if !raw.components.is_empty() {
+        let key = out[index].key.clone();
+        for (i, child) in raw.components.into_iter().enumerate() {
+            path.push(i);
+            flatten(child, Some(&key), path, in_metadata, out);
+            path.pop();
+        }
     }
-    key
+    index
+}
+
+/// `list` without spare capacity. serde grows a vector from nothing to four places and
+/// collecting into a smaller type may keep the larger allocation, while most lists in a BOM
+/// hold one or two entries: the spare places were a fifth of a large BOM's memory.
+fn exact<T>(mut list: Vec<T>) -> Vec<T> {
+    list.shrink_to_fit();
+    list
 }
 
 /// Adds a service and its nested services, like [`flatten`] does for components.
@@ -464,9 +596,12 @@ fn flatten_service(
     component
         .location
         .get_or_insert_with(|| pointer.to_string());
-    let key = flatten(component, parent, &mut Vec::new(), false, out);
-    for (i, child) in nested.into_iter().enumerate() {
-        flatten_service(child, Some(&key), &format!("{pointer}/services/{i}"), out);
+    let index = flatten(component, parent, &mut Vec::new(), false, out);
+    if !nested.is_empty() {
+        let key = out[index].key.clone();
+        for (i, child) in nested.into_iter().enumerate() {
+            flatten_service(child, Some(&key), &format!("{pointer}/services/{i}"), out);
+        }
     }
 }
 
@@ -479,8 +614,7 @@ fn json_pointer(path: &[usize], in_metadata: bool) -> String {
         ""
     });
     for i in path {
-        out.push_str("/components/");
-        out.push_str(&i.to_string());
+        let _ = write!(out, "/components/{i}");
     }
     out
 }

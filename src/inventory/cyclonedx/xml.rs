@@ -14,6 +14,7 @@ use crate::error::{InputError, Location};
 use crate::inventory::{Document, Format};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
+use std::borrow::Cow;
 use std::path::Path;
 
 const NAMESPACE_PREFIX: &str = "http://cyclonedx.org/schema/bom/";
@@ -65,8 +66,9 @@ impl Element {
     }
 }
 
-pub fn parse(path: &Path, bytes: &[u8]) -> Result<Document, InputError> {
-    let bytes = crate::inventory::detect::strip_bom(bytes);
+pub fn parse<'a>(path: &Path, bytes: impl Into<Cow<'a, [u8]>>) -> Result<Document, InputError> {
+    let bytes = bytes.into();
+    let bytes = crate::inventory::detect::strip_bom(&bytes);
     let text = std::str::from_utf8(bytes).map_err(|e| {
         InputError::new(
             path,

@@ -455,11 +455,13 @@ impl Draft {
         c.description = self.notes;
         c.purl = self.purl;
         c.cpe = self.cpe;
-        c.manufacturer = self.manufacturer.map(|name| Party {
-            country: self.origin.clone(),
-            ..Party::named(name)
+        c.manufacturer = self.manufacturer.map(|name| {
+            Box::new(Party {
+                country: self.origin.clone(),
+                ..Party::named(name)
+            })
         });
-        c.supplier = self.supplier.map(Party::named);
+        c.supplier = self.supplier.map(|name| Box::new(Party::named(name)));
         c.properties = self.properties;
         let certificates = match self.certificate {
             Some(number) => vec![Certificate {
@@ -482,7 +484,8 @@ impl Draft {
             quantity: self.quantity,
             country_of_origin: self.origin,
             certificates,
-        };
+        }
+        .into();
         c.location = self.location;
         for (at, message) in self.unreadable {
             findings
