@@ -101,6 +101,9 @@ struct Merger {
     /// and bom-ref, a component's name key can change when a later description fills in its
     /// version, and the key it was indexed under must keep finding it; so keys are stored.
     by_name: HashMap<String, Vec<ComponentId>>,
+    /// The same, for components without a purl only. Two components whose purls differ are
+    /// different components, so a component with a purl is matched by name only to these.
+    by_name_bare: HashMap<String, Vec<ComponentId>>,
     edges: Vec<(ComponentId, ComponentId, EdgeKind)>,
     /// Products the documents name, in the order met.
     roots: Vec<ComponentId>,
@@ -280,7 +283,12 @@ impl Merger {
             })
             .or_else(|| {
                 let supplier = component.supplier.as_ref().map(|s| s.name.as_str());
-                self.by_name.get(&name_key)?.iter().copied().find(|&id| {
+                let candidates = if component.purl.is_some() {
+                    &self.by_name_bare
+                } else {
+                    &self.by_name
+                };
+                candidates.get(&name_key)?.iter().copied().find(|&id| {
                     let theirs = self.components[id]
                         .supplier
                         .as_ref()
@@ -344,10 +352,18 @@ impl Merger {
             }
         }
         let key = name_key.unwrap_or_else(|| self::name_key(c));
-        let ids = self.by_name.entry(key).or_default();
-        if !ids.contains(&id) {
-            ids.push(id);
+        // A component is re-indexed each time another description merges into it; skipping
+        // only an immediate repeat keeps this constant-time, and a rare repeat is harmless.
+        let add = |map: &mut HashMap<String, Vec<ComponentId>>, key: String| {
+            let ids = map.entry(key).or_default();
+            if ids.last() != Some(&id) {
+                ids.push(id);
+            }
+        };
+        if c.purl.is_none() {
+            add(&mut self.by_name_bare, key.clone());
         }
+        add(&mut self.by_name, key);
     }
 
     fn finish(mut self) -> Inventory {
@@ -664,6 +680,23 @@ mod tests {
         assert_eq!(switch.hardware.certificates.len(), 1);
         assert_eq!(switch.hardware.quantity, Some(2));
         assert_eq!(inv.origins[inv.find("核心交换机")[0]].len(), 2);
+    }
+
+    #[test]
+    fn components_whose_purls_differ_are_not_merged_by_name() {
+        let mut doc = Document::new("a.json", Format::CycloneDxJson);
+        for (key, purl) in [("a", "pkg:npm/x@1.0.0"), ("b", "pkg:maven/org.x/x@1.0.0")] {
+            let mut c = Component::new(key, ComponentType::Library, "x");
+            c.version = Some("1.0.0".into());
+            c.purl = Some(purl.into());
+            doc.components.push(c);
+        }
+        let mut bare = Component::new("c", ComponentType::Library, "x");
+        bare.version = Some("1.0.0".into());
+        doc.components.push(bare);
+        let inv = Inventory::from_documents(vec![doc]);
+        // The two purls stay two components; the bare description joins the first of them.
+        assert_eq!(inv.len(), 2);
     }
 
     #[test]
