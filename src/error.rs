@@ -34,6 +34,34 @@ impl Location {
     }
 }
 
+/// Line starts of a text, so that many offsets can be turned into line:column without
+/// scanning the text from its start each time (a large XML file has one per component).
+pub struct LineIndex<'a> {
+    text: &'a [u8],
+    /// Byte offset of the first byte of each line.
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(text: &'a [u8]) -> LineIndex<'a> {
+        let mut starts = vec![0];
+        starts.extend(memchr::memchr_iter(b'\n', text).map(|i| i + 1));
+        LineIndex { text, starts }
+    }
+
+    /// The same as [`Location::from_offset`], in logarithmic time.
+    pub fn location(&self, offset: usize) -> Location {
+        let offset = offset.min(self.text.len());
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let start = self.starts[line - 1];
+        let column = String::from_utf8_lossy(&self.text[start..offset])
+            .chars()
+            .count()
+            + 1;
+        Location::LineCol { line, column }
+    }
+}
+
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -107,6 +135,19 @@ mod tests {
             Location::from_offset(text, 10),
             Location::LineCol { line: 2, column: 4 }
         );
+    }
+
+    #[test]
+    fn the_line_index_agrees_with_scanning() {
+        let text = "ab\n设备,x\n\nlast".as_bytes();
+        let index = LineIndex::new(text);
+        for offset in 0..=text.len() + 2 {
+            assert_eq!(
+                index.location(offset),
+                Location::from_offset(text, offset),
+                "{offset}"
+            );
+        }
     }
 
     #[test]

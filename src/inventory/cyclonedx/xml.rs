@@ -77,7 +77,8 @@ pub fn parse<'a>(path: &Path, bytes: impl Into<Cow<'a, [u8]>>) -> Result<Documen
         )
     })?;
     let root = read_tree(path, text)?;
-    let at = |offset: usize| Location::from_offset(bytes, offset).to_string();
+    let lines = crate::error::LineIndex::new(bytes);
+    let at = |offset: usize| lines.location(offset).to_string();
     if root.name != "bom" {
         return Err(InputError::new(
             path,
