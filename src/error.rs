@@ -34,6 +34,55 @@ impl Location {
     }
 }
 
+/// Line and column of many offsets in one text, found in one pass over it when the offsets come
+/// in increasing order (a reader's places do): [`Location::from_offset`] counts from the start
+/// each time, which made locating every element of a large file quadratic.
+pub(crate) struct LineCursor<'a> {
+    text: &'a str,
+    offset: usize,
+    line: usize,
+    column: usize,
+}
+
+impl<'a> LineCursor<'a> {
+    pub(crate) fn new(text: &'a str) -> LineCursor<'a> {
+        LineCursor {
+            text,
+            offset: 0,
+            line: 1,
+            column: 1,
+        }
+    }
+
+    /// The same as `Location::from_offset(text, offset)`, for an `offset` on a character
+    /// boundary.
+    pub(crate) fn at(&mut self, offset: usize) -> Location {
+        let offset = offset.min(self.text.len());
+        if offset < self.offset {
+            *self = LineCursor::new(self.text);
+        }
+        let passed = &self.text.as_bytes()[self.offset..offset];
+        match memchr::memrchr(b'\n', passed) {
+            Some(last) => {
+                self.line += memchr::memchr_iter(b'\n', passed).count();
+                self.column = chars(&passed[last + 1..]) + 1;
+            }
+            None => self.column += chars(passed),
+        }
+        self.offset = offset;
+        Location::LineCol {
+            line: self.line,
+            column: self.column,
+        }
+    }
+}
+
+/// Characters in UTF-8 bytes that start and end on character boundaries: every byte that does
+/// not continue a character starts one.
+fn chars(utf8: &[u8]) -> usize {
+    utf8.iter().filter(|&&b| (b as i8) >= -0x40).count()
+}
+
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -107,6 +156,23 @@ mod tests {
             Location::from_offset(text, 10),
             Location::LineCol { line: 2, column: 4 }
         );
+    }
+
+    #[test]
+    fn the_line_cursor_agrees_with_from_offset() {
+        let text = "<a>\r\n  <b x=\"设备\"/>\n\n<c>é</c><d/>\n  <e/>";
+        let boundaries: Vec<usize> = (0..=text.len())
+            .filter(|&i| text.is_char_boundary(i))
+            .collect();
+        let mut cursor = LineCursor::new(text);
+        // Forwards (the usual case), then backwards and skipping, which start over.
+        for &i in boundaries.iter().chain(boundaries.iter().rev().step_by(3)) {
+            assert_eq!(
+                cursor.at(i),
+                Location::from_offset(text.as_bytes(), i),
+                "offset {i}"
+            );
+        }
     }
 
     #[test]
