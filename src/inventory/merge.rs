@@ -7,10 +7,11 @@
 use super::{
     Code, Component, ComponentType, Document, DocumentMeta, EdgeKind, Finding, Format, HardwareInfo,
 };
+use foldhash::fast::RandomState;
 use petgraph::graph::{DiGraph, NodeIndex};
 use serde::Serialize;
 use std::collections::HashMap;
-use std::hash::{BuildHasher, RandomState};
+use std::hash::BuildHasher;
 use std::path::{Path, PathBuf};
 
 /// Index of a component in [`Inventory::components`]; also its node index in the graph.
@@ -100,10 +101,10 @@ struct Merger {
     /// also needs the same supplier, unless one of the two descriptions names none. Unlike purl
     /// and bom-ref, a component's name key can change when a later description fills in its
     /// version, and the key it was indexed under must keep finding it; so keys are stored.
-    by_name: HashMap<String, Vec<ComponentId>>,
+    by_name: HashMap<String, Vec<ComponentId>, RandomState>,
     /// The same, for components without a purl only. Two components whose purls differ are
     /// different components, so a component with a purl is matched by name only to these.
-    by_name_bare: HashMap<String, Vec<ComponentId>>,
+    by_name_bare: HashMap<String, Vec<ComponentId>, RandomState>,
     edges: Vec<(ComponentId, ComponentId, EdgeKind)>,
     /// Products the documents name, in the order met.
     roots: Vec<ComponentId>,
@@ -201,8 +202,14 @@ impl Merger {
         let stated = edges
             .into_iter()
             .map(|e| (e.from, e.to, e.kind, e.location));
+        // Edges from one component come together, so its lookup is kept for the next edge.
+        let mut previous: Option<(String, Option<ComponentId>)> = None;
         for (from, to, kind, location) in resolved_parents.chain(stated) {
-            match (lookup(&from), lookup(&to)) {
+            let from_id = match &previous {
+                Some((last, id)) if *last == from => *id,
+                _ => lookup(&from),
+            };
+            match (from_id, lookup(&to)) {
                 (Some(a), Some(b)) => {
                     self.edges.push((a, b, kind));
                     has_incoming[b] = true;
@@ -217,6 +224,7 @@ impl Merger {
                     ));
                 }
             }
+            previous = Some((from, from_id));
         }
         let mut doc_roots: Vec<ComponentId> = Vec::new();
         for key in &meta.roots {
@@ -354,7 +362,7 @@ impl Merger {
         let key = name_key.unwrap_or_else(|| self::name_key(c));
         // A component is re-indexed each time another description merges into it; skipping
         // only an immediate repeat keeps this constant-time, and a rare repeat is harmless.
-        let add = |map: &mut HashMap<String, Vec<ComponentId>>, key: String| {
+        let add = |map: &mut HashMap<String, Vec<ComponentId>, RandomState>, key: String| {
             let ids = map.entry(key).or_default();
             if ids.last() != Some(&id) {
                 ids.push(id);
