@@ -34,32 +34,53 @@ impl Location {
     }
 }
 
-/// Line starts of a text, so that many offsets can be turned into line:column without
-/// scanning the text from its start each time (a large XML file has one per component).
-pub struct LineIndex<'a> {
-    text: &'a [u8],
-    /// Byte offset of the first byte of each line.
-    starts: Vec<usize>,
+/// Line and column of many offsets in one text, found in one pass over it when the offsets come
+/// in increasing order (a reader's places do): [`Location::from_offset`] counts from the start
+/// each time, which made locating every element of a large file quadratic.
+pub(crate) struct LineCursor<'a> {
+    text: &'a str,
+    offset: usize,
+    line: usize,
+    column: usize,
 }
 
-impl<'a> LineIndex<'a> {
-    pub fn new(text: &'a [u8]) -> LineIndex<'a> {
-        let mut starts = vec![0];
-        starts.extend(memchr::memchr_iter(b'\n', text).map(|i| i + 1));
-        LineIndex { text, starts }
+impl<'a> LineCursor<'a> {
+    pub(crate) fn new(text: &'a str) -> LineCursor<'a> {
+        LineCursor {
+            text,
+            offset: 0,
+            line: 1,
+            column: 1,
+        }
     }
 
-    /// The same as [`Location::from_offset`], in logarithmic time.
-    pub fn location(&self, offset: usize) -> Location {
+    /// The same as `Location::from_offset(text, offset)`, for an `offset` on a character
+    /// boundary.
+    pub(crate) fn at(&mut self, offset: usize) -> Location {
         let offset = offset.min(self.text.len());
-        let line = self.starts.partition_point(|&s| s <= offset);
-        let start = self.starts[line - 1];
-        let column = String::from_utf8_lossy(&self.text[start..offset])
-            .chars()
-            .count()
-            + 1;
-        Location::LineCol { line, column }
+        if offset < self.offset {
+            *self = LineCursor::new(self.text);
+        }
+        let passed = &self.text.as_bytes()[self.offset..offset];
+        match memchr::memrchr(b'\n', passed) {
+            Some(last) => {
+                self.line += memchr::memchr_iter(b'\n', passed).count();
+                self.column = chars(&passed[last + 1..]) + 1;
+            }
+            None => self.column += chars(passed),
+        }
+        self.offset = offset;
+        Location::LineCol {
+            line: self.line,
+            column: self.column,
+        }
     }
+}
+
+/// Characters in UTF-8 bytes that start and end on character boundaries: every byte that does
+/// not continue a character starts one.
+fn chars(utf8: &[u8]) -> usize {
+    utf8.iter().filter(|&&b| (b as i8) >= -0x40).count()
 }
 
 impl fmt::Display for Location {
@@ -138,14 +159,18 @@ mod tests {
     }
 
     #[test]
-    fn the_line_index_agrees_with_scanning() {
-        let text = "ab\n设备,x\n\nlast".as_bytes();
-        let index = LineIndex::new(text);
-        for offset in 0..=text.len() + 2 {
+    fn the_line_cursor_agrees_with_from_offset() {
+        let text = "<a>\r\n  <b x=\"设备\"/>\n\n<c>é</c><d/>\n  <e/>";
+        let boundaries: Vec<usize> = (0..=text.len())
+            .filter(|&i| text.is_char_boundary(i))
+            .collect();
+        let mut cursor = LineCursor::new(text);
+        // Forwards (the usual case), then backwards and skipping, which start over.
+        for &i in boundaries.iter().chain(boundaries.iter().rev().step_by(3)) {
             assert_eq!(
-                index.location(offset),
-                Location::from_offset(text, offset),
-                "{offset}"
+                cursor.at(i),
+                Location::from_offset(text.as_bytes(), i),
+                "offset {i}"
             );
         }
     }

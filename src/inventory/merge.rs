@@ -7,10 +7,11 @@
 use super::{
     Code, Component, ComponentType, Document, DocumentMeta, EdgeKind, Finding, Format, HardwareInfo,
 };
+use foldhash::fast::RandomState;
 use petgraph::graph::{DiGraph, NodeIndex};
 use serde::Serialize;
 use std::collections::HashMap;
-use std::hash::{BuildHasher, RandomState};
+use std::hash::BuildHasher;
 use std::path::{Path, PathBuf};
 
 /// Index of a component in [`Inventory::components`]; also its node index in the graph.
@@ -100,10 +101,10 @@ struct Merger {
     /// also needs the same supplier, unless one of the two descriptions names none. Unlike purl
     /// and bom-ref, a component's name key can change when a later description fills in its
     /// version, and the key it was indexed under must keep finding it; so keys are stored.
-    by_name: HashMap<String, Vec<ComponentId>>,
+    by_name: HashMap<String, Vec<ComponentId>, RandomState>,
     /// The same, for components without a purl only. Two components whose purls differ are
     /// different components, so a component with a purl is matched by name only to these.
-    by_name_bare: HashMap<String, Vec<ComponentId>>,
+    by_name_bare: HashMap<String, Vec<ComponentId>, RandomState>,
     edges: Vec<(ComponentId, ComponentId, EdgeKind)>,
     /// Products the documents name, in the order met.
     roots: Vec<ComponentId>,
@@ -140,10 +141,9 @@ impl Merger {
             .iter_mut()
             .map(|c| std::mem::take(&mut c.key))
             .collect();
-        let mut local = KeyIndex::with_capacity(keys.len());
-        // For each position in the document, the component it became (valid where `local`
-        // holds the position).
-        let mut id_of: Vec<ComponentId> = vec![0; keys.len()];
+        // What each key of the document became.
+        let mut local: HashMap<&str, ComponentId, RandomState> =
+            HashMap::with_capacity_and_hasher(keys.len(), RandomState::default());
         let mut placed_from = Vec::with_capacity(keys.len());
         let mut parents = Vec::new();
         let mut next = first_new;
@@ -152,8 +152,7 @@ impl Merger {
                 &mut self.components[first_new + pos],
                 Component::new(String::new(), ComponentType::Unspecified, String::new()),
             );
-            let hash = local.hash(key);
-            if let Some(first) = local.find(hash, |p| keys[p] == *key) {
+            if let Some(&first) = local.get(key.as_str()) {
                 let what = if format == Format::CycloneDxJson || format == Format::CycloneDxXml {
                     "bom-ref"
                 } else {
@@ -166,7 +165,7 @@ impl Merger {
                         component.location.clone(),
                         format!(
                             "{what} '{key}' is used again here; it was first given to '{}'",
-                            self.components[id_of[first]].display_id()
+                            self.components[first].display_id()
                         ),
                     )
                     .about(component.display_id()),
@@ -184,15 +183,10 @@ impl Merger {
                 }
                 Interned::Merged(id) => id,
             };
-            id_of[pos] = id;
-            local.insert(hash, pos);
+            local.insert(key, id);
         }
         self.components.truncate(next);
-        let lookup = |key: &str| {
-            local
-                .find(local.hash(key), |p| keys[p] == key)
-                .map(|p| id_of[p])
-        };
+        let lookup = |key: &str| local.get(key).copied();
 
         let mut has_incoming = vec![false; self.components.len()];
         let resolved_parents = parents
@@ -201,8 +195,14 @@ impl Merger {
         let stated = edges
             .into_iter()
             .map(|e| (e.from, e.to, e.kind, e.location));
+        // Edges from one component come together, so its lookup is kept for the next edge.
+        let mut previous: Option<(String, Option<ComponentId>)> = None;
         for (from, to, kind, location) in resolved_parents.chain(stated) {
-            match (lookup(&from), lookup(&to)) {
+            let from_id = match &previous {
+                Some((last, id)) if *last == from => *id,
+                _ => lookup(&from),
+            };
+            match (from_id, lookup(&to)) {
                 (Some(a), Some(b)) => {
                     self.edges.push((a, b, kind));
                     has_incoming[b] = true;
@@ -217,6 +217,7 @@ impl Merger {
                     ));
                 }
             }
+            previous = Some((from, from_id));
         }
         let mut doc_roots: Vec<ComponentId> = Vec::new();
         for key in &meta.roots {
@@ -237,7 +238,7 @@ impl Merger {
             // points, unless another file shows what includes them (decided in `finish`).
             let mut tops: Vec<ComponentId> = local
                 .values()
-                .map(|p| id_of[p])
+                .copied()
                 .filter(|&id| !has_incoming[id])
                 .collect();
             tops.sort_unstable();
@@ -354,7 +355,7 @@ impl Merger {
         let key = name_key.unwrap_or_else(|| self::name_key(c));
         // A component is re-indexed each time another description merges into it; skipping
         // only an immediate repeat keeps this constant-time, and a rare repeat is harmless.
-        let add = |map: &mut HashMap<String, Vec<ComponentId>>, key: String| {
+        let add = |map: &mut HashMap<String, Vec<ComponentId>, RandomState>, key: String| {
             let ids = map.entry(key).or_default();
             if ids.last() != Some(&id) {
                 ids.push(id);
@@ -556,9 +557,8 @@ fn name_key(c: &Component) -> String {
     format!("{}:{full_name}{version}", full_name.len())
 }
 
-/// Component ids by a string key, stored as hashes only: the key strings stay where they are
-/// (in the components or the document) and a hash match is confirmed by the caller comparing
-/// the strings, so building the index copies no string.
+/// Component ids by a key the components hold (purl, bom-ref), stored as hashes only: a hash
+/// match is confirmed by the caller comparing the component's key, so no key is copied.
 ///
 /// Open addressing with linear probing, kept at most half full. Entries are never removed.
 #[derive(Default)]
@@ -571,12 +571,6 @@ struct KeyIndex {
 
 impl KeyIndex {
     const FREE: usize = usize::MAX;
-
-    fn with_capacity(n: usize) -> KeyIndex {
-        let mut index = KeyIndex::default();
-        index.grow_to((2 * n).next_power_of_two().max(16));
-        index
-    }
 
     fn hash(&self, key: &str) -> u64 {
         self.hasher.hash_one(key)
@@ -613,14 +607,6 @@ impl KeyIndex {
         }
         self.slots[i] = (hash, value);
         self.len += 1;
-    }
-
-    /// Every stored value, in no particular order.
-    fn values(&self) -> impl Iterator<Item = usize> + '_ {
-        self.slots
-            .iter()
-            .filter(|(_, v)| *v != Self::FREE)
-            .map(|(_, v)| *v)
     }
 
     fn grow_to(&mut self, capacity: usize) {

@@ -72,7 +72,18 @@ pub enum ComponentType {
 impl ComponentType {
     /// Reads a CycloneDX `type` or an SPDX primary package purpose (either spelling).
     pub fn parse(s: &str) -> ComponentType {
-        match s.trim().to_ascii_lowercase().replace('_', "-").as_str() {
+        // Most files spell the type exactly as the vocabulary does; only others are normalised
+        // (which allocates, once per component of a large file otherwise).
+        if let Some(known) = ComponentType::exact(s) {
+            return known;
+        }
+        ComponentType::exact(&s.trim().to_ascii_lowercase().replace('_', "-"))
+            .unwrap_or_else(|| ComponentType::Other(s.trim().to_string()))
+    }
+
+    /// The type `s` names in the normalised (lower-case, hyphenated) spelling, if any.
+    fn exact(s: &str) -> Option<ComponentType> {
+        Some(match s {
             // SPDX 3 names an application's binary an executable.
             "application" | "executable" => ComponentType::Application,
             "framework" => ComponentType::Framework,
@@ -92,8 +103,8 @@ impl ComponentType {
             "archive" => ComponentType::Archive,
             "install" => ComponentType::Install,
             "" | "other" | "unspecified" => ComponentType::Unspecified,
-            _ => ComponentType::Other(s.trim().to_string()),
-        }
+            _ => return None,
+        })
     }
 
     pub fn as_str(&self) -> &str {

@@ -1,18 +1,23 @@
-//! CycloneDX XML: a guarded event reader builds a small element tree, which is then mapped into
-//! the same raw structs as JSON.
+//! CycloneDX XML: a guarded event reader, from which the same raw structs as JSON are read
+//! straight away (no element tree: a tree of a large BOM took six times the file's size).
 //!
-//! Security: a DOCTYPE is refused outright, so no entity can be declared, expanded (billion
-//! laughs) or fetched (external entities); only the five predefined entities and character
-//! references are understood.
+//! Every event is checked as it is read, whether or not its content is wanted, so what is
+//! refused does not depend on what anbao reads. Security: a DOCTYPE is refused outright, so no
+//! entity can be declared, expanded (billion laughs) or fetched (external entities); only the
+//! five predefined entities and character references are understood.
+//!
+//! Where a format lets an element repeat but the model keeps one value (`<name>`, `<supplier>`
+//! ...), the first one counts, even if it is empty; wrappers such as `<components>` may repeat
+//! and all their entries count.
 
 use super::{
-    convert, is_supported, RawBom, RawComponent, RawContact, RawDependency, RawExternalRef,
-    RawHash, RawLicense, RawLicenseChoice, RawMetadata, RawOrg, RawProperty, RawService, RawSwid,
-    RawTool, RawTools, SUPPORTED_VERSIONS,
+    convert, is_supported, RawAddress, RawBom, RawComponent, RawContact, RawDependency,
+    RawExternalRef, RawHash, RawLicense, RawLicenseChoice, RawMetadata, RawOrg, RawProperty,
+    RawService, RawSwid, RawTool, RawTools, SUPPORTED_VERSIONS,
 };
-use crate::error::{InputError, Location};
+use crate::error::{InputError, LineCursor, Location};
 use crate::inventory::{Document, Format};
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::{BytesCData, BytesStart, BytesText, Event};
 use quick_xml::Reader;
 use std::borrow::Cow;
 use std::path::Path;
@@ -21,54 +26,23 @@ const NAMESPACE_PREFIX: &str = "http://cyclonedx.org/schema/bom/";
 /// Deeper nesting than this is not a real BOM; refusing it keeps recursion bounded.
 const MAX_DEPTH: usize = 200;
 
-/// One XML element: local name, attributes, direct text and children.
-#[derive(Debug, Default)]
-struct Element {
-    name: String,
-    attrs: Vec<(String, String)>,
-    text: String,
-    children: Vec<Element>,
-    /// Byte offset of the start tag, for locations.
-    offset: usize,
-}
+type Result<T> = std::result::Result<T, InputError>;
 
-impl Element {
-    fn attr(&self, name: &str) -> Option<&str> {
-        self.attrs
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn child(&self, name: &str) -> Option<&Element> {
-        self.children.iter().find(|c| c.name == name)
-    }
-
-    fn children_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Element> + 'a {
-        self.children.iter().filter(move |c| c.name == name)
-    }
-
-    /// Trimmed text of the named child, if present and not empty.
-    fn text_of(&self, name: &str) -> Option<String> {
-        self.child(name)
-            .map(|c| c.text.trim().to_string())
-            .filter(|t| !t.is_empty())
-    }
-
-    /// Children of the wrapper `outer`, named `inner` (`<hashes><hash/></hashes>`).
-    fn list<'a>(
-        &'a self,
-        outer: &'a str,
-        inner: &'a str,
-    ) -> impl Iterator<Item = &'a Element> + 'a {
-        self.children_named(outer)
-            .flat_map(move |o| o.children_named(inner))
-    }
-}
-
-pub fn parse<'a>(path: &Path, bytes: impl Into<Cow<'a, [u8]>>) -> Result<Document, InputError> {
+/// Parses a CycloneDX XML document. Given the bytes owned, it frees them before building the
+/// edges, so a large file and its edges are never in memory together.
+pub fn parse<'a>(path: &Path, bytes: impl Into<Cow<'a, [u8]>>) -> Result<Document> {
     let bytes = bytes.into();
-    let bytes = crate::inventory::detect::strip_bom(&bytes);
+    let (version, raw) = read(path, &bytes)?;
+    drop(bytes);
+    Ok(convert(path, Format::CycloneDxXml, version, raw))
+}
+
+/// Reads the whole document: the raw BOM and its spec version, or the first problem in it.
+///
+/// Well-formedness is checked to the end before the root is judged, so a malformed document is
+/// reported as malformed even when its root is not a CycloneDX `<bom>` either.
+fn read(path: &Path, bytes: &[u8]) -> Result<(String, RawBom)> {
+    let bytes = crate::inventory::detect::strip_bom(bytes);
     let text = std::str::from_utf8(bytes).map_err(|e| {
         InputError::new(
             path,
@@ -76,171 +50,418 @@ pub fn parse<'a>(path: &Path, bytes: impl Into<Cow<'a, [u8]>>) -> Result<Documen
             "invalid UTF-8: CycloneDX XML must be UTF-8 encoded",
         )
     })?;
-    let root = read_tree(path, text)?;
-    let lines = crate::error::LineIndex::new(bytes);
-    let at = |offset: usize| lines.location(offset).to_string();
-    if root.name != "bom" {
-        return Err(InputError::new(
-            path,
-            Location::from_offset(bytes, root.offset),
-            format!(
-                "root element is <{}>, expected a CycloneDX <bom>",
-                root.name
-            ),
-        ));
+    let mut events = Events::new(path, text);
+    let mut bom = None;
+    loop {
+        match events.next()? {
+            Ev::Start(tag) if bom.is_none() => bom = Some(read_root(&mut events, tag)?),
+            Ev::Start(tag) => {
+                // A second root is refused where it ends, once its content is known to be
+                // well-formed.
+                let offset = if tag.empty {
+                    tag.offset
+                } else {
+                    events.skip(&tag)?;
+                    events.last_offset
+                };
+                return Err(events.error_at(
+                    offset,
+                    "a second root element: expected exactly one <bom>".into(),
+                ));
+            }
+            Ev::Eof => break,
+            Ev::End | Ev::Text(..) | Ev::CData(..) | Ev::Char(_) => {}
+        }
     }
-    let namespace = root
-        .attrs
-        .iter()
-        .find(|(n, v)| (n == "xmlns" || n.starts_with("xmlns:")) && v.starts_with(NAMESPACE_PREFIX))
-        .map(|(_, v)| v.as_str())
-        .ok_or_else(|| {
-            InputError::new(
-                path,
-                Location::from_offset(bytes, root.offset),
-                format!(
-                    "<bom> has no CycloneDX namespace: expected xmlns=\"{NAMESPACE_PREFIX}1.x\""
-                ),
-            )
-        })?;
+    bom.unwrap_or_else(|| {
+        Err(InputError::whole_file(
+            path,
+            "no root element: expected a CycloneDX <bom>",
+        ))
+    })
+}
+
+/// Reads the root element. The outer error is a malformed document; the inner one a
+/// well-formed root that is not a supported CycloneDX `<bom>`, which [`read`] reports only
+/// once the rest of the document is known to be well-formed.
+fn read_root<'a>(events: &mut Events<'a>, root: Tag<'a>) -> Result<Result<(String, RawBom)>> {
+    let refuse = |events: &mut Events<'a>, message: String| -> Result<Result<(String, RawBom)>> {
+        events.skip(&root)?;
+        Ok(Err(events.error_at(root.offset, message)))
+    };
+    if root.name() != b"bom" {
+        let message = format!(
+            "root element is <{}>, expected a CycloneDX <bom>",
+            String::from_utf8_lossy(root.name())
+        );
+        return refuse(events, message);
+    }
+    let namespace = root.attrs().find_map(|(key, value)| {
+        (key == b"xmlns" || key.starts_with(b"xmlns:"))
+            .then_some(value)
+            .filter(|v| v.starts_with(NAMESPACE_PREFIX))
+    });
+    let Some(namespace) = namespace else {
+        let message =
+            format!("<bom> has no CycloneDX namespace: expected xmlns=\"{NAMESPACE_PREFIX}1.x\"");
+        return refuse(events, message);
+    };
     let version = namespace[NAMESPACE_PREFIX.len()..]
         .trim_end_matches('/')
         .to_string();
     if !is_supported(&version) {
-        return Err(InputError::new(
-            path,
-            Location::from_offset(bytes, root.offset),
-            format!(
-                "unsupported CycloneDX spec version '{version}' (namespace {namespace}): expected one of {}",
-                SUPPORTED_VERSIONS.join(", ")
-            ),
-        ));
+        let message = format!(
+            "unsupported CycloneDX spec version '{version}' (namespace {namespace}): expected one of {}",
+            SUPPORTED_VERSIONS.join(", ")
+        );
+        return refuse(events, message);
     }
-    let raw = RawBom {
+    let mut raw = RawBom {
         bom_format: Some("CycloneDX".into()),
         spec_version: Some(version.clone()),
-        serial_number: root.attr("serialNumber").map(str::to_string),
-        metadata: root.child("metadata").map(|m| metadata(m, &at)),
-        components: root
-            .list("components", "component")
-            .map(|c| component(c, &at))
-            .collect(),
-        services: root
-            .list("services", "service")
-            .map(|s| service(s, &at))
-            .collect(),
-        dependencies: root
-            .list("dependencies", "dependency")
-            .map(|d| dependency(d, &at))
-            .collect(),
+        serial_number: root.attr("serialNumber"),
+        ..RawBom::default()
     };
-    Ok(convert(path, Format::CycloneDxXml, version, raw))
+    events.children(&root, |events, child| match child.name() {
+        b"metadata" if raw.metadata.is_none() => {
+            raw.metadata = Some(metadata(events, &child)?);
+            Ok(())
+        }
+        b"components" => events.children(&child, |events, c| {
+            if c.name() == b"component" {
+                raw.components.push(component(events, &c)?);
+            }
+            Ok(())
+        }),
+        b"services" => events.children(&child, |events, s| {
+            if s.name() == b"service" {
+                raw.services.push(service(events, &s)?);
+            }
+            Ok(())
+        }),
+        b"dependencies" => events.children(&child, |events, d| {
+            if d.name() == b"dependency" {
+                raw.dependencies.push(dependency(events, &d)?);
+            }
+            Ok(())
+        }),
+        _ => Ok(()),
+    })?;
+    raw.components.finish();
+    raw.dependencies.finish();
+    Ok(Ok((version, raw)))
 }
 
-/// Reads the document into a tree, refusing DTDs and undefined entities.
-fn read_tree(path: &Path, text: &str) -> Result<Element, InputError> {
-    let mut reader = Reader::from_str(text);
-    reader.config_mut().check_end_names = true;
-    let mut stack: Vec<Element> = Vec::new();
-    let mut root: Option<Element> = None;
-    let error_at = |offset: u64, message: String| {
-        InputError::new(
+/// A start tag (or an empty element) and where it begins.
+struct Tag<'a> {
+    start: BytesStart<'a>,
+    offset: usize,
+    /// `<x/>`: no content and no end tag follow.
+    empty: bool,
+}
+
+impl<'a> Tag<'a> {
+    /// The local name, without a namespace prefix.
+    fn name(&self) -> &[u8] {
+        self.start.local_name().into_inner()
+    }
+
+    /// Attributes as (name, unescaped value). They were checked when the tag was read, so
+    /// none fails here and duplicates need not be looked for again.
+    fn attrs(&self) -> impl Iterator<Item = (&[u8], Cow<'_, str>)> + '_ {
+        let mut attributes = self.start.attributes();
+        attributes.with_checks(false);
+        attributes.filter_map(|attr| {
+            let attr = attr.ok()?;
+            let value = attr.unescape_value().ok()?;
+            Some((attr.key.into_inner(), value))
+        })
+    }
+
+    /// The value of the first attribute with this local name (a namespace declaration is
+    /// matched by its whole name).
+    fn attr(&self, name: &str) -> Option<String> {
+        self.attrs().find_map(|(key, value)| {
+            let local = match key.iter().position(|&b| b == b':') {
+                Some(colon) if &key[..colon] != b"xmlns" => &key[colon + 1..],
+                _ => key,
+            };
+            (local == name.as_bytes()).then(|| value.into_owned())
+        })
+    }
+}
+
+/// What [`Events::next`] yields: the parts of the document a reader of it needs.
+enum Ev<'a> {
+    Start(Tag<'a>),
+    End,
+    /// Text inside an element, and where it begins; decoded only if it is read.
+    Text(BytesText<'a>, usize),
+    CData(BytesCData<'a>, usize),
+    /// A character or predefined entity reference inside an element.
+    Char(char),
+    Eof,
+}
+
+/// The document's events, each checked as it is read: no DOCTYPE, bounded nesting, valid
+/// attributes, no undefined entity, no text outside the root, no unclosed element.
+struct Events<'a> {
+    reader: Reader<&'a [u8]>,
+    path: &'a Path,
+    text: &'a str,
+    /// The open elements, innermost last.
+    open: Vec<BytesStart<'a>>,
+    /// Where the last event read began.
+    last_offset: usize,
+    lines: LineCursor<'a>,
+}
+
+impl<'a> Events<'a> {
+    fn new(path: &'a Path, text: &'a str) -> Events<'a> {
+        let mut reader = Reader::from_str(text);
+        reader.config_mut().check_end_names = true;
+        Events {
+            reader,
             path,
-            Location::from_offset(text.as_bytes(), offset as usize),
-            message,
-        )
-    };
-    loop {
-        let start = reader.buffer_position();
-        let event = reader
-            .read_event()
-            .map_err(|e| error_at(reader.error_position(), format!("invalid XML: {e}")))?;
-        match event {
-            Event::DocType(_) => {
-                return Err(error_at(
-                    start,
-                    "DOCTYPE refused: CycloneDX needs no DTD, and entity declarations could expand without bound or read external files".into(),
-                ))
-            }
-            Event::Start(e) => {
-                if stack.len() >= MAX_DEPTH {
-                    return Err(error_at(start, format!("elements nested deeper than {MAX_DEPTH} levels")));
-                }
-                stack.push(element(path, text, &e, start)?);
-            }
-            Event::Empty(e) => {
-                let el = element(path, text, &e, start)?;
-                match stack.last_mut() {
-                    Some(parent) => parent.children.push(el),
-                    None => set_root(&mut root, el, |m| error_at(start, m))?,
-                }
-            }
-            Event::End(_) => {
-                let Some(el) = stack.pop() else {
-                    return Err(error_at(start, "closing tag without an opening tag".into()));
-                };
-                match stack.last_mut() {
-                    Some(parent) => parent.children.push(el),
-                    None => set_root(&mut root, el, |m| error_at(start, m))?,
-                }
-            }
-            Event::Text(t) => {
-                if let Some(top) = stack.last_mut() {
-                    let s = t.decode().map_err(|e| error_at(start, format!("invalid text: {e}")))?;
-                    top.text.push_str(&s);
-                } else if !t.iter().all(|b| b.is_ascii_whitespace()) {
-                    return Err(error_at(start, "text outside the root element".into()));
-                }
-            }
-            Event::CData(t) => {
-                if let Some(top) = stack.last_mut() {
-                    let s = t.decode().map_err(|e| error_at(start, format!("invalid CDATA: {e}")))?;
-                    top.text.push_str(&s);
-                }
-            }
-            Event::GeneralRef(r) => {
-                let resolved = match r.resolve_char_ref() {
-                    Ok(Some(c)) => c,
-                    Ok(None) => predefined_entity(&r).ok_or_else(|| {
-                        error_at(
-                            start,
-                            format!(
-                                "undefined entity '&{};': only the predefined XML entities are allowed",
-                                String::from_utf8_lossy(&r)
-                            ),
-                        )
-                    })?,
-                    Err(e) => return Err(error_at(start, format!("bad character reference: {e}"))),
-                };
-                if let Some(top) = stack.last_mut() {
-                    top.text.push(resolved);
-                }
-            }
-            Event::Eof => break,
-            Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
+            text,
+            open: Vec::new(),
+            last_offset: 0,
+            lines: LineCursor::new(text),
         }
     }
-    if let Some(open) = stack.last() {
-        return Err(error_at(
-            text.len() as u64,
-            format!("truncated XML: <{}> is never closed", open.name),
-        ));
+
+    fn error_at(&self, offset: usize, message: String) -> InputError {
+        InputError::new(
+            self.path,
+            Location::from_offset(self.text.as_bytes(), offset),
+            message,
+        )
     }
-    root.ok_or_else(|| InputError::whole_file(path, "no root element: expected a CycloneDX <bom>"))
+
+    /// `line:column` of an element, for the model's locations; elements are located in
+    /// document order, which the cursor makes linear.
+    fn location(&mut self, tag: &Tag<'_>) -> String {
+        self.lines.at(tag.offset).to_string()
+    }
+
+    fn next(&mut self) -> Result<Ev<'a>> {
+        loop {
+            let start = self.reader.buffer_position() as usize;
+            self.last_offset = start;
+            let event = self.reader.read_event().map_err(|e| {
+                self.error_at(
+                    self.reader.error_position() as usize,
+                    format!("invalid XML: {e}"),
+                )
+            })?;
+            match event {
+                Event::DocType(_) => {
+                    return Err(self.error_at(
+                        start,
+                        "DOCTYPE refused: CycloneDX needs no DTD, and entity declarations could expand without bound or read external files".into(),
+                    ))
+                }
+                Event::Start(e) => {
+                    if self.open.len() >= MAX_DEPTH {
+                        return Err(self.error_at(
+                            start,
+                            format!("elements nested deeper than {MAX_DEPTH} levels"),
+                        ));
+                    }
+                    self.check_attributes(&e, start)?;
+                    self.open.push(e.clone());
+                    return Ok(Ev::Start(Tag {
+                        start: e,
+                        offset: start,
+                        empty: false,
+                    }));
+                }
+                Event::Empty(e) => {
+                    self.check_attributes(&e, start)?;
+                    return Ok(Ev::Start(Tag {
+                        start: e,
+                        offset: start,
+                        empty: true,
+                    }));
+                }
+                Event::End(_) => {
+                    if self.open.pop().is_none() {
+                        return Err(
+                            self.error_at(start, "closing tag without an opening tag".into())
+                        );
+                    }
+                    return Ok(Ev::End);
+                }
+                Event::Text(t) => {
+                    if !self.open.is_empty() {
+                        return Ok(Ev::Text(t, start));
+                    }
+                    if !t.iter().all(|b| b.is_ascii_whitespace()) {
+                        return Err(self.error_at(start, "text outside the root element".into()));
+                    }
+                }
+                Event::CData(t) => {
+                    if !self.open.is_empty() {
+                        return Ok(Ev::CData(t, start));
+                    }
+                }
+                Event::GeneralRef(r) => {
+                    let resolved = match r.resolve_char_ref() {
+                        Ok(Some(c)) => c,
+                        Ok(None) => predefined_entity(&r).ok_or_else(|| {
+                            self.error_at(
+                                start,
+                                format!(
+                                    "undefined entity '&{};': only the predefined XML entities are allowed",
+                                    String::from_utf8_lossy(&r)
+                                ),
+                            )
+                        })?,
+                        Err(e) => {
+                            return Err(
+                                self.error_at(start, format!("bad character reference: {e}"))
+                            )
+                        }
+                    };
+                    if !self.open.is_empty() {
+                        return Ok(Ev::Char(resolved));
+                    }
+                }
+                Event::Eof => {
+                    if let Some(open) = self.open.last() {
+                        return Err(self.error_at(
+                            self.text.len(),
+                            format!(
+                                "truncated XML: <{}> is never closed",
+                                String::from_utf8_lossy(open.local_name().as_ref())
+                            ),
+                        ));
+                    }
+                    return Ok(Ev::Eof);
+                }
+                Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
+            }
+        }
+    }
+
+    /// Checks that every attribute is well-formed, unique and has a valid value.
+    fn check_attributes(&self, e: &BytesStart<'_>, offset: usize) -> Result<()> {
+        // quick-xml's own duplicate check allocates for every tag; up to eight names are
+        // compared here instead, and anything unusual goes to its checked iteration, whose
+        // errors are the ones reported.
+        let mut seen: [&[u8]; 8] = [&[]; 8];
+        let mut attributes = e.attributes();
+        attributes.with_checks(false);
+        for (i, attr) in attributes.enumerate() {
+            let Ok(attr) = attr else {
+                return self.check_attributes_strictly(e, offset);
+            };
+            let key = attr.key.into_inner();
+            if i == seen.len() || seen[..i].contains(&key) {
+                return self.check_attributes_strictly(e, offset);
+            }
+            seen[i] = key;
+            if attr.unescape_value().is_err() {
+                return self.check_attributes_strictly(e, offset);
+            }
+        }
+        Ok(())
+    }
+
+    fn check_attributes_strictly(&self, e: &BytesStart<'_>, offset: usize) -> Result<()> {
+        let name = || String::from_utf8_lossy(e.local_name().into_inner()).into_owned();
+        for attr in e.attributes() {
+            let attr = attr.map_err(|err| {
+                self.error_at(offset, format!("invalid attribute in <{}>: {err}", name()))
+            })?;
+            attr.unescape_value().map_err(|err| {
+                let key = String::from_utf8_lossy(attr.key.as_ref());
+                self.error_at(
+                    offset,
+                    format!("invalid value of attribute '{key}' in <{}>: {err}", name()),
+                )
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Hands each child element of `tag` (just read) to `read`, then reads `tag`'s end. Text
+    /// directly inside `tag` is passed over, and so is whatever of a child `read` leaves.
+    fn children(
+        &mut self,
+        tag: &Tag<'a>,
+        mut read: impl FnMut(&mut Self, Tag<'a>) -> Result<()>,
+    ) -> Result<()> {
+        if tag.empty {
+            return Ok(());
+        }
+        let depth = self.open.len();
+        loop {
+            match self.next()? {
+                Ev::Start(child) => {
+                    read(self, child)?;
+                    while self.open.len() > depth {
+                        self.next()?;
+                    }
+                }
+                Ev::End | Ev::Eof => return Ok(()),
+                Ev::Text(..) | Ev::CData(..) | Ev::Char(_) => {}
+            }
+        }
+    }
+
+    /// Reads past the end of `tag` (just read), checking what is inside.
+    fn skip(&mut self, tag: &Tag<'a>) -> Result<()> {
+        self.children(tag, |_, _| Ok(()))
+    }
+
+    /// The text directly inside `tag` (just read), trimmed; text inside its child elements is
+    /// not part of it.
+    fn text(&mut self, tag: &Tag<'a>) -> Result<String> {
+        if tag.empty {
+            return Ok(String::new());
+        }
+        let depth = self.open.len();
+        // Most elements hold one piece of text, borrowed from the document until trimmed.
+        let mut text: Cow<'a, str> = Cow::Borrowed("");
+        loop {
+            let event = self.next()?;
+            let inside = self.open.len() == depth;
+            let piece = match event {
+                Ev::Text(t, offset) if inside => t
+                    .decode()
+                    .map_err(|e| self.error_at(offset, format!("invalid text: {e}")))?,
+                Ev::CData(t, offset) if inside => t
+                    .decode()
+                    .map_err(|e| self.error_at(offset, format!("invalid CDATA: {e}")))?,
+                Ev::Char(c) if inside => {
+                    text.to_mut().push(c);
+                    continue;
+                }
+                Ev::End if self.open.len() < depth => return Ok(text.trim().to_string()),
+                Ev::Eof => return Ok(text.trim().to_string()),
+                _ => continue,
+            };
+            if text.is_empty() {
+                text = piece;
+            } else {
+                text.to_mut().push_str(&piece);
+            }
+        }
+    }
+
+    /// Sets `slot` to `tag`'s text unless an earlier element of the same name has: the first
+    /// counts, even when empty ([`nonempty`] then drops it).
+    fn first_text(&mut self, tag: &Tag<'a>, slot: &mut Option<String>) -> Result<()> {
+        if slot.is_none() {
+            *slot = Some(self.text(tag)?);
+        }
+        Ok(())
+    }
 }
 
-fn set_root(
-    root: &mut Option<Element>,
-    el: Element,
-    error: impl Fn(String) -> InputError,
-) -> Result<(), InputError> {
-    if root.is_some() {
-        return Err(error(
-            "a second root element: expected exactly one <bom>".into(),
-        ));
-    }
-    *root = Some(el);
-    Ok(())
+fn nonempty(text: Option<String>) -> Option<String> {
+    text.filter(|t| !t.is_empty())
 }
 
 fn predefined_entity(name: &[u8]) -> Option<char> {
@@ -254,173 +475,283 @@ fn predefined_entity(name: &[u8]) -> Option<char> {
     })
 }
 
-fn element(
-    path: &Path,
-    text: &str,
-    e: &BytesStart<'_>,
-    offset: u64,
-) -> Result<Element, InputError> {
-    let error_at = |message: String| {
-        InputError::new(
-            path,
-            Location::from_offset(text.as_bytes(), offset as usize),
-            message,
-        )
-    };
-    let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
-    let mut attrs = Vec::new();
-    for attr in e.attributes() {
-        let attr = attr.map_err(|err| error_at(format!("invalid attribute in <{name}>: {err}")))?;
-        let key = String::from_utf8_lossy(attr.key.as_ref()).into_owned();
-        let value = attr.unescape_value().map_err(|err| {
-            error_at(format!(
-                "invalid value of attribute '{key}' in <{name}>: {err}"
-            ))
-        })?;
-        // Attributes are matched by local name, except namespace declarations.
-        let key = match key.split_once(':') {
-            Some(("xmlns", _)) => key,
-            Some((_, local)) => local.to_string(),
-            None => key,
-        };
-        attrs.push((key, value.into_owned()));
-    }
-    Ok(Element {
-        name,
-        attrs,
-        text: String::new(),
-        children: Vec::new(),
-        offset: offset as usize,
+fn metadata<'a>(events: &mut Events<'a>, m: &Tag<'a>) -> Result<RawMetadata> {
+    let mut raw = RawMetadata::default();
+    events.children(m, |events, child| match child.name() {
+        b"timestamp" => events.first_text(&child, &mut raw.timestamp),
+        b"tools" if raw.tools.is_none() => {
+            raw.tools = Some(tools(events, &child)?);
+            Ok(())
+        }
+        b"authors" => events.children(&child, |events, a| {
+            if a.name() == b"author" {
+                raw.authors.push(contact(events, &a)?);
+            }
+            Ok(())
+        }),
+        b"component" if raw.component.is_none() => {
+            raw.component = Some(component(events, &child)?);
+            Ok(())
+        }
+        b"manufacture" if raw.manufacture.is_none() => {
+            raw.manufacture = Some(org(events, &child)?);
+            Ok(())
+        }
+        b"manufacturer" if raw.manufacturer.is_none() => {
+            raw.manufacturer = Some(org(events, &child)?);
+            Ok(())
+        }
+        b"supplier" if raw.supplier.is_none() => {
+            raw.supplier = Some(org(events, &child)?);
+            Ok(())
+        }
+        _ => Ok(()),
+    })?;
+    raw.timestamp = nonempty(raw.timestamp);
+    Ok(raw)
+}
+
+/// `<tools>`: `<tool>` entries up to 1.4, `<components>` and `<services>` since 1.5.
+fn tools<'a>(events: &mut Events<'a>, t: &Tag<'a>) -> Result<RawTools> {
+    let (mut legacy, mut components, mut services) = (Vec::new(), Vec::new(), Vec::new());
+    events.children(t, |events, child| match child.name() {
+        b"tool" => {
+            legacy.push(tool(events, &child)?);
+            Ok(())
+        }
+        b"components" => events.children(&child, |events, c| {
+            if c.name() == b"component" {
+                components.push(tool(events, &c)?);
+            }
+            Ok(())
+        }),
+        b"services" => events.children(&child, |events, s| {
+            if s.name() == b"service" {
+                services.push(tool(events, &s)?);
+            }
+            Ok(())
+        }),
+        _ => Ok(()),
+    })?;
+    Ok(if legacy.is_empty() {
+        RawTools::Modern {
+            components,
+            services,
+        }
+    } else {
+        RawTools::Legacy(legacy)
     })
 }
 
-fn metadata(m: &Element, at: &dyn Fn(usize) -> String) -> RawMetadata {
-    let tools = m.child("tools").map(|t| {
-        let legacy: Vec<RawTool> = t.children_named("tool").map(tool).collect();
-        if legacy.is_empty() {
-            RawTools::Modern {
-                components: t.list("components", "component").map(tool).collect(),
-                services: t.list("services", "service").map(tool).collect(),
-            }
-        } else {
-            RawTools::Legacy(legacy)
+fn tool<'a>(events: &mut Events<'a>, t: &Tag<'a>) -> Result<RawTool> {
+    let mut raw = RawTool::default();
+    events.children(t, |events, child| match child.name() {
+        b"vendor" => events.first_text(&child, &mut raw.vendor),
+        b"group" => events.first_text(&child, &mut raw.group),
+        b"name" => events.first_text(&child, &mut raw.name),
+        b"version" => events.first_text(&child, &mut raw.version),
+        _ => Ok(()),
+    })?;
+    Ok(RawTool {
+        vendor: nonempty(raw.vendor),
+        group: nonempty(raw.group),
+        name: nonempty(raw.name),
+        version: nonempty(raw.version),
+    })
+}
+
+fn contact<'a>(events: &mut Events<'a>, c: &Tag<'a>) -> Result<RawContact> {
+    let mut raw = RawContact::default();
+    events.children(c, |events, child| match child.name() {
+        b"name" => events.first_text(&child, &mut raw.name),
+        b"email" => events.first_text(&child, &mut raw.email),
+        _ => Ok(()),
+    })?;
+    Ok(RawContact {
+        name: nonempty(raw.name),
+        email: nonempty(raw.email),
+    })
+}
+
+fn org<'a>(events: &mut Events<'a>, o: &Tag<'a>) -> Result<RawOrg> {
+    let mut raw = RawOrg::default();
+    events.children(o, |events, child| match child.name() {
+        b"name" => events.first_text(&child, &mut raw.name),
+        b"url" => {
+            raw.url.push(events.text(&child)?);
+            Ok(())
         }
-    });
-    RawMetadata {
-        timestamp: m.text_of("timestamp"),
-        tools,
-        authors: m.list("authors", "author").map(contact).collect(),
-        component: m.child("component").map(|c| component(c, at)),
-        manufacture: m.child("manufacture").map(org),
-        manufacturer: m.child("manufacturer").map(org),
-        supplier: m.child("supplier").map(org),
-    }
+        b"contact" => {
+            raw.contact.push(contact(events, &child)?);
+            Ok(())
+        }
+        b"address" if raw.address.is_none() => {
+            let mut country = None;
+            events.children(&child, |events, a| match a.name() {
+                b"country" => events.first_text(&a, &mut country),
+                _ => Ok(()),
+            })?;
+            raw.address = Some(RawAddress {
+                country: nonempty(country),
+            });
+            Ok(())
+        }
+        _ => Ok(()),
+    })?;
+    raw.name = nonempty(raw.name);
+    Ok(raw)
 }
 
-fn tool(t: &Element) -> RawTool {
-    RawTool {
-        vendor: t.text_of("vendor"),
-        group: t.text_of("group"),
-        name: t.text_of("name"),
-        version: t.text_of("version"),
-    }
-}
-
-fn contact(c: &Element) -> RawContact {
-    RawContact {
-        name: c.text_of("name"),
-        email: c.text_of("email"),
-    }
-}
-
-fn org(o: &Element) -> RawOrg {
-    RawOrg {
-        name: o.text_of("name"),
-        url: o
-            .children_named("url")
-            .map(|u| u.text.trim().to_string())
-            .collect(),
-        contact: o.children_named("contact").map(contact).collect(),
-        address: o.child("address").map(|a| super::RawAddress {
-            country: a.text_of("country"),
+/// A `<component>`, or the component fields of a `<service>`, whose own children are handed
+/// to `other`.
+fn component_with<'a>(
+    events: &mut Events<'a>,
+    c: &Tag<'a>,
+    mut other: impl FnMut(&mut Events<'a>, Tag<'a>) -> Result<()>,
+) -> Result<RawComponent> {
+    let mut raw = RawComponent {
+        location: Some(events.location(c)),
+        kind: c.attr("type"),
+        bom_ref: c.attr("bom-ref"),
+        ..RawComponent::default()
+    };
+    events.children(c, |events, child| match child.name() {
+        b"supplier" if raw.supplier.is_none() => {
+            raw.supplier = Some(org(events, &child)?);
+            Ok(())
+        }
+        b"manufacturer" if raw.manufacturer.is_none() => {
+            raw.manufacturer = Some(org(events, &child)?);
+            Ok(())
+        }
+        b"author" => events.first_text(&child, &mut raw.author),
+        b"authors" => events.children(&child, |events, a| {
+            if a.name() == b"author" {
+                raw.authors.push(contact(events, &a)?);
+            }
+            Ok(())
         }),
-    }
-}
-
-fn component(c: &Element, at: &dyn Fn(usize) -> String) -> RawComponent {
-    RawComponent {
-        location: Some(at(c.offset)),
-        kind: c.attr("type").map(str::to_string),
-        bom_ref: c.attr("bom-ref").map(str::to_string),
-        supplier: c.child("supplier").map(org),
-        manufacturer: c.child("manufacturer").map(org),
-        author: c.text_of("author"),
-        authors: c.list("authors", "author").map(contact).collect(),
-        publisher: c.text_of("publisher"),
-        group: c.text_of("group"),
-        name: c.text_of("name"),
-        version: c.text_of("version"),
-        description: c.text_of("description"),
-        scope: c.text_of("scope"),
-        hashes: c
-            .list("hashes", "hash")
-            .map(|h| RawHash {
-                alg: h.attr("alg").unwrap_or_default().to_string(),
-                content: h.text.trim().to_string(),
-            })
-            .collect(),
-        licenses: c
-            .children_named("licenses")
-            .flat_map(|ls| ls.children.iter())
-            .filter_map(|l| match l.name.as_str() {
-                "license" => Some(RawLicenseChoice {
-                    license: Some(RawLicense {
-                        id: l.text_of("id"),
-                        name: l.text_of("name"),
-                        acknowledgement: l.attr("acknowledgement").map(str::to_string),
-                    }),
+        b"publisher" => events.first_text(&child, &mut raw.publisher),
+        b"group" => events.first_text(&child, &mut raw.group),
+        b"name" => events.first_text(&child, &mut raw.name),
+        b"version" => events.first_text(&child, &mut raw.version),
+        b"description" => events.first_text(&child, &mut raw.description),
+        b"scope" => events.first_text(&child, &mut raw.scope),
+        b"hashes" => events.children(&child, |events, h| {
+            if h.name() == b"hash" {
+                raw.hashes.push(RawHash {
+                    alg: h.attr("alg").unwrap_or_default(),
+                    content: events.text(&h)?,
+                });
+            }
+            Ok(())
+        }),
+        b"licenses" => events.children(&child, |events, l| {
+            match l.name() {
+                b"license" => {
+                    let mut license = RawLicense {
+                        acknowledgement: l.attr("acknowledgement"),
+                        ..RawLicense::default()
+                    };
+                    events.children(&l, |events, part| match part.name() {
+                        b"id" => events.first_text(&part, &mut license.id),
+                        b"name" => events.first_text(&part, &mut license.name),
+                        _ => Ok(()),
+                    })?;
+                    license.id = nonempty(license.id);
+                    license.name = nonempty(license.name);
+                    raw.licenses.push(RawLicenseChoice {
+                        license: Some(license),
+                        ..RawLicenseChoice::default()
+                    });
+                }
+                b"expression" => raw.licenses.push(RawLicenseChoice {
+                    acknowledgement: l.attr("acknowledgement"),
+                    expression: Some(events.text(&l)?),
                     ..RawLicenseChoice::default()
                 }),
-                "expression" => Some(RawLicenseChoice {
-                    expression: Some(l.text.trim().to_string()),
-                    acknowledgement: l.attr("acknowledgement").map(str::to_string),
-                    ..RawLicenseChoice::default()
-                }),
-                _ => None,
-            })
-            .collect(),
-        cpe: c.text_of("cpe"),
-        purl: c.text_of("purl"),
-        swid: c.child("swid").map(|s| RawSwid {
-            tag_id: s.attr("tagId").map(str::to_string),
+                _ => {}
+            }
+            Ok(())
         }),
-        external_references: c
-            .list("externalReferences", "reference")
-            .map(|r| RawExternalRef {
-                kind: r.attr("type").map(str::to_string),
-                url: r.text_of("url"),
-            })
-            .collect(),
-        properties: c
-            .list("properties", "property")
-            .map(|p| RawProperty {
-                name: p.attr("name").map(str::to_string),
-                value: Some(p.text.trim().to_string()),
-            })
-            .collect(),
-        components: c
-            .list("components", "component")
-            .map(|n| component(n, at))
-            .collect(),
+        b"cpe" => events.first_text(&child, &mut raw.cpe),
+        b"purl" => events.first_text(&child, &mut raw.purl),
+        b"swid" if raw.swid.is_none() => {
+            raw.swid = Some(RawSwid {
+                tag_id: child.attr("tagId"),
+            });
+            Ok(())
+        }
+        b"externalReferences" => events.children(&child, |events, r| {
+            if r.name() == b"reference" {
+                let mut url = None;
+                events.children(&r, |events, part| match part.name() {
+                    b"url" => events.first_text(&part, &mut url),
+                    _ => Ok(()),
+                })?;
+                raw.external_references.push(RawExternalRef {
+                    kind: r.attr("type"),
+                    url: nonempty(url),
+                });
+            }
+            Ok(())
+        }),
+        b"properties" => events.children(&child, |events, p| {
+            if p.name() == b"property" {
+                raw.properties.push(RawProperty {
+                    name: p.attr("name"),
+                    value: Some(events.text(&p)?),
+                });
+            }
+            Ok(())
+        }),
+        b"components" => events.children(&child, |events, n| {
+            if n.name() == b"component" {
+                raw.components.push(component(events, &n)?);
+            }
+            Ok(())
+        }),
+        _ => other(events, child),
+    })?;
+    for text in [
+        &mut raw.author,
+        &mut raw.publisher,
+        &mut raw.group,
+        &mut raw.name,
+        &mut raw.version,
+        &mut raw.description,
+        &mut raw.scope,
+        &mut raw.cpe,
+        &mut raw.purl,
+    ] {
+        *text = nonempty(text.take());
     }
+    Ok(raw)
 }
 
-fn service(s: &Element, at: &dyn Fn(usize) -> String) -> RawService {
-    let as_component = component(s, at);
-    RawService {
+fn component<'a>(events: &mut Events<'a>, c: &Tag<'a>) -> Result<RawComponent> {
+    component_with(events, c, |_, _| Ok(()))
+}
+
+fn service<'a>(events: &mut Events<'a>, s: &Tag<'a>) -> Result<RawService> {
+    let (mut provider, mut services) = (None, Vec::new());
+    let as_component = component_with(events, s, |events, child| match child.name() {
+        b"provider" if provider.is_none() => {
+            provider = Some(org(events, &child)?);
+            Ok(())
+        }
+        b"services" => events.children(&child, |events, n| {
+            if n.name() == b"service" {
+                services.push(service(events, &n)?);
+            }
+            Ok(())
+        }),
+        _ => Ok(()),
+    })?;
+    Ok(RawService {
         location: as_component.location,
         bom_ref: as_component.bom_ref,
-        provider: s.child("provider").map(org),
+        provider,
         group: as_component.group,
         name: as_component.name,
         version: as_component.version,
@@ -428,26 +759,25 @@ fn service(s: &Element, at: &dyn Fn(usize) -> String) -> RawService {
         licenses: as_component.licenses,
         external_references: as_component.external_references,
         properties: as_component.properties,
-        services: s
-            .list("services", "service")
-            .map(|n| service(n, at))
-            .collect(),
-    }
+        services,
+    })
 }
 
-fn dependency(d: &Element, at: &dyn Fn(usize) -> String) -> RawDependency {
-    RawDependency {
-        location: Some(at(d.offset)),
-        reference: d.attr("ref").unwrap_or_default().to_string(),
-        depends_on: d
-            .children_named("dependency")
-            .filter_map(|c| c.attr("ref").map(str::to_string))
-            .collect(),
-        provides: d
-            .children_named("provides")
-            .filter_map(|c| c.attr("ref").map(str::to_string))
-            .collect(),
-    }
+fn dependency<'a>(events: &mut Events<'a>, d: &Tag<'a>) -> Result<RawDependency> {
+    let mut raw = RawDependency {
+        location: Some(events.location(d)),
+        reference: d.attr("ref").unwrap_or_default(),
+        ..RawDependency::default()
+    };
+    events.children(d, |_, child| {
+        match child.name() {
+            b"dependency" => raw.depends_on.extend(child.attr("ref")),
+            b"provides" => raw.provides.extend(child.attr("ref")),
+            _ => {}
+        }
+        Ok(())
+    })?;
+    Ok(raw)
 }
 
 #[cfg(test)]
@@ -455,7 +785,7 @@ mod tests {
     use super::*;
     use crate::inventory::{ComponentType, EdgeKind, LicenseValue};
 
-    fn parse_str(s: &str) -> Result<Document, InputError> {
+    fn parse_str(s: &str) -> Result<Document> {
         parse(Path::new("t.xml"), s.as_bytes())
     }
 
