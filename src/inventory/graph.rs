@@ -24,7 +24,10 @@ impl Inventory {
         let mut out = Vec::new();
         let mut queue: VecDeque<Vec<ComponentId>> = VecDeque::from([vec![target]]);
         // Bounds the work on graphs with very many paths, even when few end at a root.
-        let mut budget = limit.saturating_mul(1000).max(100_000);
+        // Enough for every path of ordinary graphs; on graphs with a combinatorial number of
+        // paths the search stops early and says so.
+        let mut budget = limit.saturating_mul(2000).max(10_000);
+        let mut parents = Vec::new();
         while let Some(path) = queue.pop_front() {
             let head = *path.last().expect("paths are never empty");
             if self.roots.contains(&head) {
@@ -39,7 +42,14 @@ impl Inventory {
                 out.push(full);
             }
             // Parents in id order (input order), so the output is stable across runs.
-            for parent in self.parents_of(head) {
+            parents.clear();
+            parents.extend(
+                self.graph
+                    .neighbors_directed(NodeIndex::new(head), Direction::Incoming)
+                    .map(|n| n.index()),
+            );
+            parents.sort_unstable();
+            for &parent in &parents {
                 if path.contains(&parent) {
                     continue;
                 }

@@ -429,45 +429,70 @@ impl Classifier {
     }
 
     /// The first rule (in file order) that matches `c`.
-    fn first_match(&self, policy: &Policy, c: &Component) -> Option<usize> {
-        // matched[r] holds the fields of rule r that matched.
-        let mut matched: Vec<Vec<Field>> = vec![Vec::new(); policy.rules.len()];
-        let mut hits = Vec::new();
+    fn first_match(&self, policy: &Policy, c: &Component, scratch: &mut Scratch) -> Option<usize> {
+        // matched[r] has bit f set when field f of rule r matched; reused across components.
+        scratch.matched.clear();
+        scratch.matched.resize(policy.rules.len(), 0);
         for (field, set, owners) in &self.sets {
-            for value in field_values(*field, c) {
-                set.matches_into(value.as_str(), &mut hits);
-                for &h in &hits {
-                    let rule = owners[h];
-                    if !matched[rule].contains(field) {
-                        matched[rule].push(*field);
-                    }
+            let bit = field.bit();
+            for_each_value(*field, c, |value| {
+                set.matches_into(value, &mut scratch.hits);
+                for &h in &scratch.hits {
+                    scratch.matched[owners[h]] |= bit;
                 }
-            }
+            });
         }
         policy.rules.iter().enumerate().position(|(r, rule)| {
             (rule.types.is_empty() || rule.types.contains(&c.kind))
-                && rule.patterns.iter().all(|(f, _)| matched[r].contains(f))
+                && rule
+                    .patterns
+                    .iter()
+                    .all(|(f, _)| scratch.matched[r] & f.bit() != 0)
         })
     }
 }
 
-/// The values of a component a rule field is matched against.
-fn field_values(field: Field, c: &Component) -> Vec<String> {
+/// Buffers [`Classifier::first_match`] reuses, so classifying allocates nothing per component.
+#[derive(Default)]
+struct Scratch {
+    matched: Vec<u8>,
+    hits: Vec<usize>,
+}
+
+impl Field {
+    fn bit(self) -> u8 {
+        match self {
+            Field::Name => 1,
+            Field::Purl => 2,
+            Field::CpeVendor => 4,
+            Field::CpeProduct => 8,
+            Field::Supplier => 16,
+            Field::CategoryText => 32,
+        }
+    }
+}
+
+/// Calls `f` with each value of a component a rule field is matched against.
+fn for_each_value(field: Field, c: &Component, mut f: impl FnMut(&str)) {
     match field {
-        Field::Name => vec![c.name.clone(), c.full_name()],
-        Field::Purl => c.purl.iter().cloned().collect(),
-        Field::CpeVendor => cpe_part(c, 3).into_iter().collect(),
-        Field::CpeProduct => cpe_part(c, 4).into_iter().collect(),
-        Field::Supplier => parties(c)
-            .map(|p| p.name.clone())
-            .chain(c.publisher.clone())
-            .collect(),
+        Field::Name => {
+            f(&c.name);
+            if c.group.as_deref().is_some_and(|g| !g.is_empty()) {
+                f(&c.full_name());
+            }
+        }
+        Field::Purl => c.purl.iter().for_each(|p| f(p)),
+        Field::CpeVendor => cpe_part(c, 3).iter().for_each(|p| f(p)),
+        Field::CpeProduct => cpe_part(c, 4).iter().for_each(|p| f(p)),
+        Field::Supplier => {
+            parties(c).for_each(|p| f(&p.name));
+            c.publisher.iter().for_each(|p| f(p));
+        }
         Field::CategoryText => c
             .properties
             .iter()
             .filter(|(k, _)| matches!(k.as_str(), "category" | "anbao:category" | "类别"))
-            .map(|(_, v)| v.clone())
-            .collect(),
+            .for_each(|(_, v)| f(v)),
     }
 }
 
@@ -499,10 +524,11 @@ fn parties(c: &Component) -> impl Iterator<Item = &Party> {
 /// Category and how it was decided, for every component.
 fn classify(inv: &Inventory, policy: &Policy) -> Vec<(Option<usize>, Option<Classification>)> {
     let classifier = Classifier::new(policy);
+    let mut scratch = Scratch::default();
     let mut out: Vec<(Option<usize>, Option<Classification>)> = inv
         .components
         .iter()
-        .map(|c| match classifier.first_match(policy, c) {
+        .map(|c| match classifier.first_match(policy, c, &mut scratch) {
             Some(r) => {
                 let rule = &policy.rules[r];
                 (
