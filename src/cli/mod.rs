@@ -4,6 +4,8 @@
 
 mod check;
 mod inventory;
+mod keys;
+mod ledger;
 mod output;
 mod progress;
 
@@ -60,6 +62,12 @@ enum Command {
     /// Read, query and validate inventories (SBOMs, lockfiles, hardware lists) / 软硬件清单
     #[command(subcommand)]
     Inventory(inventory::InventoryCommand),
+    /// The signed record ledger: append, verify, checkpoint, prove, export / 签名记录账本
+    #[command(subcommand)]
+    Ledger(ledger::LedgerCommand),
+    /// Signing keys and the trust store keys/ / 签名密钥与信任库
+    #[command(subcommand)]
+    Keys(keys::KeysCommand),
     /// Explain a finding code / 解释问题代码
     Explain {
         /// The code, e.g. dangling-dependency-ref
@@ -121,6 +129,8 @@ pub fn run() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => check::run(&ctx, args),
         Command::Inventory(cmd) => inventory::run(&ctx, cmd),
+        Command::Ledger(cmd) => ledger::run(&ctx, cmd),
+        Command::Keys(cmd) => keys::run(&ctx, cmd),
         Command::Explain { code } => explain(&ctx, &code),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "anbao", &mut std::io::stdout());
@@ -145,6 +155,17 @@ pub fn run() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// The workspace a command works in: `--workspace DIR`, else the nearest one upwards.
+pub(crate) fn workspace(ctx: &Context) -> anyhow::Result<crate::workspace::Workspace> {
+    use anyhow::Context as _;
+    Ok(match &ctx.workspace {
+        Some(dir) => crate::workspace::Workspace::open(dir)?,
+        None => crate::workspace::Workspace::discover(
+            &std::env::current_dir().context("cannot read the current folder")?,
+        )?,
+    })
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {

@@ -232,13 +232,21 @@ impl Ledger {
     /// The whole ledger file under a shared lock (so no half-written append is seen), or
     /// `None` when there is none yet.
     pub fn read_bytes(&self) -> Result<Option<Vec<u8>>> {
+        self.read_bytes_locked(true)
+    }
+
+    /// `lock` is false only for readers inside an [`Appender`], which already holds the
+    /// exclusive lock (taking a shared one on a second handle would wait for ourselves).
+    fn read_bytes_locked(&self, lock: bool) -> Result<Option<Vec<u8>>> {
         let path = self.path();
         let mut file = match File::open(&path) {
             Ok(f) => f,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(LedgerError::io("open", &path, e)),
         };
-        fs4::FileExt::lock_shared(&file).map_err(|e| lock_error(&path, e))?;
+        if lock {
+            fs4::FileExt::lock_shared(&file).map_err(|e| lock_error(&path, e))?;
+        }
         let mut bytes = Vec::new();
         file.read_to_end(&mut bytes)
             .map_err(|e| LedgerError::io("read", &path, e))?;
@@ -256,7 +264,11 @@ impl Ledger {
 
     /// The record with this seq: the line at that position, which must carry that seq.
     pub fn record(&self, seq: u64) -> Result<Record> {
-        let bytes = self.read_bytes()?.unwrap_or_default();
+        self.record_locked(seq, true)
+    }
+
+    fn record_locked(&self, seq: u64, lock: bool) -> Result<Record> {
+        let bytes = self.read_bytes_locked(lock)?.unwrap_or_default();
         let (lines, _) = split_lines(&bytes);
         let line = usize::try_from(seq).ok().and_then(|i| lines.get(i)).ok_or(
             LedgerError::NoSuchRecord {
@@ -366,7 +378,7 @@ impl Ledger {
             )));
         }
         let mut appender = self.appender()?;
-        let target = self.record(d.target.seq)?;
+        let target = self.record_locked(d.target.seq, false)?;
         if target.leaf_hash != d.target.leaf_hash {
             return Err(LedgerError::BadTarget {
                 seq: d.target.seq,
@@ -496,7 +508,7 @@ impl Appender<'_> {
                     size: self.next_seq,
                 })
             }
-            Some(seq) => Some(ledger.record(seq)?.reference()),
+            Some(seq) => Some(ledger.record_locked(seq, false)?.reference()),
         };
         let alg = ledger.hash_alg();
         let evidence = new
