@@ -184,11 +184,17 @@ fn explain(ctx: &Context, code: &str) -> anyhow::Result<Outcome> {
     } else if let Some(c) = crate::policy::Code::parse(code) {
         // Acceptance findings take their level from the policy's category.
         ("policy", c.explain(ctx.lang))
+    } else if let Some(c) = crate::ledger::Code::parse(code) {
+        (
+            if c.is_error() { "error" } else { "warning" },
+            crate::i18n::ledger::explain(ctx.lang, c),
+        )
     } else {
         let known: Vec<&str> = crate::inventory::Code::ALL
             .iter()
             .map(|c| c.as_str())
             .chain(crate::policy::Code::ALL.iter().map(|c| c.as_str()))
+            .chain(crate::ledger::Code::ALL.iter().map(|c| c.as_str()))
             .collect();
         anyhow::bail!("unknown code '{code}'; known codes: {}", known.join(", "));
     };

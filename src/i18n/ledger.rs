@@ -324,3 +324,37 @@ pub fn error(lang: Lang, e: &LedgerError) -> String {
         other => other.to_string(),
     }
 }
+
+/// What each ledger finding code means, for `anbao explain`.
+pub fn explain(lang: Lang, code: crate::ledger::Code) -> &'static str {
+    use crate::ledger::Code::*;
+    let (en, zh) = match code {
+        TornLine => ("The ledger ends with an incomplete line, left by an interrupted write. No record reported as written is lost; run `anbao ledger repair` to move the bytes to records/quarantine/.", "账本末尾有一行不完整，由中断的写入造成。已报告写入成功的记录不会丢失；运行 anbao ledger repair 将这些字节移入 records/quarantine/。"),
+        MalformedRecord => ("A line is not a record: not JSON, duplicate keys, a float, or fields missing or of the wrong form.", "某行不是有效记录：不是 JSON、键重复、含浮点数，或字段缺失、格式不符。"),
+        NotCanonical => ("A record is not in its one canonical spelling (RFC 8785 JSON, Unicode NFC); anbao never writes such a line, so it was written by something else.", "记录不是唯一的规范写法（RFC 8785 JSON、Unicode NFC）；anbao 不会写出这样的行，说明它被其他程序写入或改动。"),
+        OutOfOrder => ("A record sits at another position than its sequence number: records were moved.", "记录所在位置与其序号不符：记录被调换过。"),
+        DuplicateRecord => ("A record appears twice.", "同一记录出现了两次。"),
+        MissingRecord => ("Sequence numbers jump: records between were removed.", "序号不连续：中间的记录被删除。"),
+        LeafHashMismatch => ("The record's content does not hash to the leaf hash it states: it was changed after it was written.", "记录内容的哈希与其声明的叶哈希不符：写入后被改动。"),
+        BadSignature => ("A signature does not verify against the record and the trust store's key.", "签名与记录内容及信任库中的公钥不符。"),
+        UnknownKey => ("A record is signed by a key that is not in the trust store keys/.", "记录由不在信任库 keys/ 中的密钥签署。"),
+        WrongUnit => ("The signer's key belongs to another unit than the one the record is signed for.", "签署密钥属于另一单位，与记录声明的签署单位不符。"),
+        MissingSignerSignature => ("The key the record names as its signer has no valid signature on it.", "记录指明的签署密钥没有有效签名。"),
+        BadReference => ("A correction names a record that does not exist earlier, or another version of it.", "更正记录引用了不存在的前序记录，或引用了该记录的另一版本。"),
+        BadCosign => ("A co-signature names no earlier record, another version of it, or does not verify.", "会签记录引用的记录不存在、版本不符，或签名无效。"),
+        MissingEvidence => ("A record names an evidence file that is not in evidence/.", "记录引用的证据文件不在 evidence/ 中。"),
+        EvidenceMismatch => ("An evidence file no longer has the hash the record names: it was changed.", "证据文件的哈希与记录不符：文件被改动。"),
+        Truncated => ("The ledger holds fewer records than a signed checkpoint vouches for: records were cut off.", "账本记录数少于已签署检查点所记载的数目：记录被截去。"),
+        CheckpointMismatch => ("The Merkle root of the records a checkpoint covers differs from the signed one: a record below it was changed, removed or moved.", "检查点所覆盖记录的默克尔根与签署值不同：其中有记录被改动、删除或调换。"),
+        CheckpointInvalid => ("A checkpoint cannot be read, or a trusted key's signature on it fails.", "检查点无法解析，或其中受信任密钥的签名无效。"),
+        CheckpointUnsigned => ("A checkpoint carries no valid signature by a trusted key.", "检查点没有受信任密钥的有效签名。"),
+        TrustStoreInvalid => ("A key file in keys/ cannot be trusted: its key id does not belong to its public key (a swapped key), or it is unreadable.", "keys/ 中的密钥文件不可信：密钥标识与公钥不符（公钥被替换），或无法读取。"),
+        ManifestMismatch => ("A file of an exported archive is missing, changed, or not listed in its manifest.", "导出包中的文件缺失、被改动或未列入清单。"),
+        AwaitingSignature => ("A record still needs the signature of a unit it requires (not a failure); that unit signs it with `anbao ledger sign SEQ`.", "记录仍缺少其要求单位的签名（不算失败）；该单位可用 anbao ledger sign 序号 会签。"),
+        CheckpointOrigin => ("A checkpoint names another project code than this workspace's anbao.toml (not a failure).", "检查点的项目编号与本工作区 anbao.toml 不同（不算失败）。"),
+    };
+    match lang {
+        Lang::En => en,
+        Lang::Zh => zh,
+    }
+}

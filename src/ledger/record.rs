@@ -500,6 +500,32 @@ mod tests {
         assert!(parse(upper.as_bytes()).is_err());
     }
 
+    /// The worked example of docs/ledger-format.md §4.5 is what this code writes (Ed25519 is
+    /// deterministic), so the document cannot drift from the implementation.
+    #[test]
+    fn the_documented_example_is_reproduced() {
+        let secret = crate::ledger::sig::SecretKey::from_bytes(SigAlg::Ed25519, &[7u8; 32]).unwrap();
+        let key = SigningKey {
+            path: Default::default(),
+            unit: "implementing".into(),
+            key_id: secret.public().key_id(),
+            secret,
+        };
+        let e = Entry {
+            body: json!({"meets": false, "project": "XZZW-2026-001", "说明": "3 个关键产品未通过"}),
+            requires: vec!["implementing".into(), "construction".into()],
+            signer: key.key_id.clone(),
+            kind: "acceptance.verdict".into(),
+            seq: 0,
+            ..entry(0)
+        };
+        let rec = build(&e, HashAlg::Sha256, &[&key]).unwrap();
+        let doc = include_str!("../../docs/ledger-format.md");
+        assert!(doc.contains(&rec.line), "update docs/ledger-format.md §4.5 with:\n{}", rec.line);
+        assert!(doc.contains(&key.key_id));
+        assert!(doc.contains(&b64_encode(&key.public().to_bytes())));
+    }
+
     #[test]
     fn kinds_and_evidence_names() {
         assert!(valid_kind("acceptance.verdict"));
