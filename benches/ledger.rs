@@ -14,7 +14,10 @@ use serde_json::json;
 use std::time::{Duration, Instant};
 
 fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 fn median(mut v: Vec<Duration>) -> Duration {
@@ -56,15 +59,24 @@ fn run(profile: CryptoProfile, records: usize, fsync_records: usize) {
         CryptoProfile::Intl => "intl (SHA-256 + Ed25519)",
         CryptoProfile::Gm => "gm (SM3 + SM2)",
     };
-    println!("\n== profile {name}, {} cores ==", rayon::current_num_threads());
+    println!(
+        "\n== profile {name}, {} cores ==",
+        rayon::current_num_threads()
+    );
     let ws = tempfile::tempdir().unwrap();
     let home = tempfile::tempdir().unwrap();
     let alg = SigAlg::for_profile(profile);
     let mut key = SigningKey::generate(alg, "implementing").unwrap();
-    key.save(&home.path().join("k.key"), "2026-01-01T00:00:00+08:00").unwrap();
+    key.save(&home.path().join("k.key"), "2026-01-01T00:00:00+08:00")
+        .unwrap();
     trust(
         &ws.path().join("keys"),
-        &public_key_file(&key.public(), "implementing", None, "2026-01-01T00:00:00+08:00"),
+        &public_key_file(
+            &key.public(),
+            "implementing",
+            None,
+            "2026-01-01T00:00:00+08:00",
+        ),
     )
     .unwrap();
     let ledger = Ledger::at(ws.path(), profile, "XZZW-2026-001");
@@ -74,7 +86,9 @@ fn run(profile: CryptoProfile, records: usize, fsync_records: usize) {
     let t = Instant::now();
     for i in 0..fsync_records {
         let s = Instant::now();
-        ledger.append(NewRecord::new("drill.run", body(i)), &[&key]).unwrap();
+        ledger
+            .append(NewRecord::new("drill.run", body(i)), &[&key])
+            .unwrap();
         latencies.push(s.elapsed());
     }
     let total = t.elapsed();
@@ -93,7 +107,10 @@ fn run(profile: CryptoProfile, records: usize, fsync_records: usize) {
     let mut appender = ledger.appender().unwrap();
     for i in 0..batch {
         appender
-            .append(NewRecord::new("drill.run", body(fsync_records + i)), &[&key])
+            .append(
+                NewRecord::new("drill.run", body(fsync_records + i)),
+                &[&key],
+            )
             .unwrap();
     }
     appender.commit().unwrap();
@@ -137,7 +154,9 @@ fn run(profile: CryptoProfile, records: usize, fsync_records: usize) {
         assert!(r.is_clean(), "{:?}", r.first_bad);
         reports.push(r.timings);
     });
-    let pick = |f: fn(&anbao::ledger::verify::Timings) -> Duration| median(reports.iter().map(f).collect());
+    let pick = |f: fn(&anbao::ledger::verify::Timings) -> Duration| {
+        median(reports.iter().map(f).collect())
+    };
     let (parse, hm, sigs, checks) = (
         pick(|t| t.parse),
         pick(|t| t.hash_merkle),
@@ -146,8 +165,15 @@ fn run(profile: CryptoProfile, records: usize, fsync_records: usize) {
     );
     let report = verify_bytes(&ledger, &bytes, &trust_store, &checkpoints);
     assert_eq!(report.trees[0].root, root);
-    let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
-    let one_sig = one.install(|| verify_bytes(&ledger, &bytes, &trust_store, &checkpoints).timings.signatures);
+    let one = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    let one_sig = one.install(|| {
+        verify_bytes(&ledger, &bytes, &trust_store, &checkpoints)
+            .timings
+            .signatures
+    });
 
     println!("baseline SHA-256 of the file (1 thread):  {}", ms(sha));
     println!("baseline SM3 of the file (1 thread):      {}", ms(sm3));

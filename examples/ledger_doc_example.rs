@@ -6,7 +6,12 @@ use anbao::ledger::{merkle, HashAlg, SigAlg};
 
 fn main() {
     let secret = SecretKey::from_bytes(SigAlg::Ed25519, &[7u8; 32]).unwrap();
-    let key = SigningKey { path: Default::default(), unit: "implementing".into(), key_id: secret.public().key_id(), secret };
+    let key = SigningKey {
+        path: Default::default(),
+        unit: "implementing".into(),
+        key_id: secret.public().key_id(),
+        secret,
+    };
     let entry = Entry {
         body: serde_json::json!({"meets": false, "project": "XZZW-2026-001", "说明": "3 个关键产品未通过"}),
         evidence: vec![],
@@ -20,10 +25,19 @@ fn main() {
         v: FORMAT_VERSION.into(),
     };
     let r = build(&entry, HashAlg::Sha256, &[&key]).unwrap();
-    println!("public key (base64): {}", anbao::ledger::keys::b64_encode(&key.public().to_bytes()));
+    println!(
+        "public key (base64): {}",
+        anbao::ledger::keys::b64_encode(&key.public().to_bytes())
+    );
     println!("key id: {}", key.key_id);
     println!("line:\n{}", r.line);
-    println!("signing input:\n{}", String::from_utf8(signing_input(r.entry_bytes())).unwrap());
+    println!(
+        "signing input:\n{}",
+        String::from_utf8(signing_input(r.entry_bytes())).unwrap()
+    );
     println!("leaf hash: {}", r.leaf_hash);
-    println!("root of a one-record tree = leaf hash: {}", hex::encode(merkle::root(HashAlg::Sha256, &[r.leaf_hash.bytes])));
+    println!(
+        "root of a one-record tree = leaf hash: {}",
+        hex::encode(merkle::root(HashAlg::Sha256, &[r.leaf_hash.bytes]))
+    );
 }

@@ -504,7 +504,8 @@ mod tests {
     /// deterministic), so the document cannot drift from the implementation.
     #[test]
     fn the_documented_example_is_reproduced() {
-        let secret = crate::ledger::sig::SecretKey::from_bytes(SigAlg::Ed25519, &[7u8; 32]).unwrap();
+        let secret =
+            crate::ledger::sig::SecretKey::from_bytes(SigAlg::Ed25519, &[7u8; 32]).unwrap();
         let key = SigningKey {
             path: Default::default(),
             unit: "implementing".into(),
@@ -521,7 +522,11 @@ mod tests {
         };
         let rec = build(&e, HashAlg::Sha256, &[&key]).unwrap();
         let doc = include_str!("../../docs/ledger-format.md");
-        assert!(doc.contains(&rec.line), "update docs/ledger-format.md §4.5 with:\n{}", rec.line);
+        assert!(
+            doc.contains(&rec.line),
+            "update docs/ledger-format.md §4.5 with:\n{}",
+            rec.line
+        );
         assert!(doc.contains(&key.key_id));
         assert!(doc.contains(&b64_encode(&key.public().to_bytes())));
     }

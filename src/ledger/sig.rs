@@ -141,7 +141,7 @@ impl fmt::Debug for PublicKey {
 
 /// A private signing key. Never serialised by this type; see `keys` for the file format.
 pub enum SecretKey {
-    Ed25519(ed25519_dalek::SigningKey),
+    Ed25519(Box<ed25519_dalek::SigningKey>),
     Sm2(Box<sm2::dsa::SigningKey>),
 }
 
@@ -164,8 +164,8 @@ impl SecretKey {
             .try_into()
             .map_err(|_| format!("a {} private key is 32 bytes, not {}", alg, bytes.len()))?;
         match alg {
-            SigAlg::Ed25519 => Ok(SecretKey::Ed25519(ed25519_dalek::SigningKey::from_bytes(
-                &arr,
+            SigAlg::Ed25519 => Ok(SecretKey::Ed25519(Box::new(
+                ed25519_dalek::SigningKey::from_bytes(&arr),
             ))),
             SigAlg::Sm2 => sm2::dsa::SigningKey::from_slice(SM2_DEFAULT_ID, &arr)
                 .map(|k| SecretKey::Sm2(Box::new(k)))
