@@ -259,7 +259,8 @@ impl std::fmt::Display for LineError {
 /// syntax of every field. Signatures and hashes are checked by `verify`, not here.
 pub fn parse(line: &[u8]) -> Result<Record, LineError> {
     let value = canonical::parse_strict(line).map_err(LineError::Malformed)?;
-    let canonical_bytes = canonical::to_canonical(&value).map_err(LineError::Malformed)?;
+    let mut canonical_bytes = Vec::with_capacity(line.len());
+    canonical::write_canonical(&value, &mut canonical_bytes);
     if canonical_bytes != line {
         return Err(LineError::NotCanonical(
             "the line is not in RFC 8785 canonical form".into(),
