@@ -398,7 +398,8 @@ fn checkpoints_proofs_and_exports_verify_without_the_workspace() {
 
     for name in ["pkg.tar", "pkg.zip"] {
         let archive = env.home.path().join(name);
-        env.ok(&["ledger", "export", "-o", s(&archive)]);
+        let v = env.json(&["ledger", "export", "-o", s(&archive), "--format", "json"]);
+        assert_eq!(v["manifest"]["verified"], true);
         let out = Command::cargo_bin("anbao")
             .unwrap()
             .current_dir(elsewhere.path())
@@ -482,6 +483,11 @@ fn a_torn_line_blocks_appends_until_repair_quarantines_it() {
     ]);
     env.ok(&["ledger", "verify"]);
     assert!(env.ok(&["ledger", "repair"]).contains("nothing to repair"));
+    let v = env.json(&["ledger", "repair", "--format", "json"]);
+    assert_eq!(
+        (v["schema"].as_str(), v["repaired"].as_bool()),
+        (Some("anbao.ledger.repair/1"), Some(false))
+    );
 }
 
 #[test]

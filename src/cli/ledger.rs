@@ -123,9 +123,14 @@ pub enum LedgerCommand {
         /// The archive to write (.tar or .zip; default anbao-ledger-CODE-DATE.tar)
         #[arg(long, short = 'o', value_name = "FILE")]
         output: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
     },
     /// Move a torn last line into records/quarantine/ so appends can go on / 修复残缺行
-    Repair,
+    Repair {
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -446,7 +451,7 @@ pub fn run(ctx: &Context, cmd: LedgerCommand) -> anyhow::Result<Outcome> {
             let record = ledger.append_detached(&d, &refs).map_err(&err)?;
             print_written(&mut out, lang, &record, format)?;
         }
-        LedgerCommand::Export { output } => {
+        LedgerCommand::Export { output, format } => {
             let path = output.unwrap_or_else(|| {
                 PathBuf::from(format!(
                     "anbao-ledger-{}-{}.tar",
@@ -461,6 +466,22 @@ pub fn run(ctx: &Context, cmd: LedgerCommand) -> anyhow::Result<Outcome> {
             let manifest = ledger
                 .export(&path, ArchiveFormat::from_path(&path))
                 .map_err(&err)?;
+            if format == Format::Json {
+                #[derive(Serialize)]
+                struct Body<'a> {
+                    archive: String,
+                    manifest: &'a crate::ledger::export::ExportManifest,
+                }
+                write_json(
+                    &mut out,
+                    "anbao.ledger.export/1",
+                    &Body {
+                        archive: path.display().to_string(),
+                        manifest: &manifest,
+                    },
+                )?;
+                return Ok(Outcome::Clean);
+            }
             match lang {
                 Lang::Zh => writeln!(
                     out,
@@ -488,8 +509,30 @@ pub fn run(ctx: &Context, cmd: LedgerCommand) -> anyhow::Result<Outcome> {
                 )?,
             }
         }
-        LedgerCommand::Repair => {
+        LedgerCommand::Repair { format } => {
             let outcome = ledger.repair().map_err(&err)?;
+            if format == Format::Json {
+                #[derive(Serialize)]
+                struct Body {
+                    repaired: bool,
+                    quarantine_file: Option<String>,
+                    bytes: String,
+                }
+                let (file, bytes) = match &outcome.quarantined {
+                    Some((p, n)) => (Some(p.display().to_string()), *n),
+                    None => (None, 0),
+                };
+                write_json(
+                    &mut out,
+                    "anbao.ledger.repair/1",
+                    &Body {
+                        repaired: file.is_some(),
+                        quarantine_file: file,
+                        bytes: bytes.to_string(),
+                    },
+                )?;
+                return Ok(Outcome::Clean);
+            }
             match (outcome.quarantined, lang) {
                 (None, Lang::Zh) => writeln!(out, "账本末尾完整，无需修复")?,
                 (None, Lang::En) => writeln!(

@@ -167,7 +167,10 @@ pub fn split_line(line: &[u8]) -> Option<LineParts> {
     if !line.starts_with(LINE_START) || line.last() != Some(&b'}') {
         return None;
     }
-    let at = memchr::memmem::rfind(line, LEAF_MEMBER)?;
+    // One searcher for all lines: building it per line cost as much as the search.
+    static LEAF_FINDER: std::sync::LazyLock<memchr::memmem::FinderRev<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::FinderRev::new(LEAF_MEMBER));
+    let at = LEAF_FINDER.rfind(line)?;
     let hash_start = at + LEAF_MEMBER.len();
     let hash_len = memchr::memchr(b'"', &line[hash_start..])?;
     let hash_end = hash_start + hash_len;
