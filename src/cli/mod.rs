@@ -6,6 +6,7 @@ mod check;
 mod inventory;
 mod keys;
 mod ledger;
+mod ledger_view;
 mod output;
 mod progress;
 
