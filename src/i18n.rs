@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+pub mod ledger;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
     Zh,

@@ -9,6 +9,7 @@ pub mod error;
 pub mod fsutil;
 pub mod i18n;
 pub mod inventory;
+pub mod ledger;
 pub mod policy;
 pub mod report;
 pub mod tui;

@@ -4,6 +4,9 @@
 
 mod check;
 mod inventory;
+mod keys;
+mod ledger;
+mod ledger_view;
 mod output;
 mod progress;
 
@@ -66,6 +69,12 @@ enum Command {
     /// Read, query and validate inventories (SBOMs, lockfiles, hardware lists) / 软硬件清单
     #[command(subcommand)]
     Inventory(inventory::InventoryCommand),
+    /// The signed record ledger: append, verify, checkpoint, prove, export / 签名记录账本
+    #[command(subcommand)]
+    Ledger(ledger::LedgerCommand),
+    /// Signing keys and the trust store keys/ / 签名密钥与信任库
+    #[command(subcommand)]
+    Keys(keys::KeysCommand),
     /// Explain a finding code / 解释问题代码
     Explain {
         /// The code, e.g. dangling-dependency-ref
@@ -128,6 +137,8 @@ pub fn run() -> ExitCode {
         Command::Check(args) => check::run(&ctx, args),
         Command::Tui { as_of } => tui(&ctx, as_of, cli.color),
         Command::Inventory(cmd) => inventory::run(&ctx, cmd),
+        Command::Ledger(cmd) => ledger::run(&ctx, cmd),
+        Command::Keys(cmd) => keys::run(&ctx, cmd),
         Command::Explain { code } => explain(&ctx, &code),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "anbao", &mut std::io::stdout());
@@ -182,6 +193,17 @@ fn tui(
     Ok(Outcome::Clean)
 }
 
+/// The workspace a command works in: `--workspace DIR`, else the nearest one upwards.
+pub(crate) fn workspace(ctx: &Context) -> anyhow::Result<crate::workspace::Workspace> {
+    use anyhow::Context as _;
+    Ok(match &ctx.workspace {
+        Some(dir) => crate::workspace::Workspace::open(dir)?,
+        None => crate::workspace::Workspace::discover(
+            &std::env::current_dir().context("cannot read the current folder")?,
+        )?,
+    })
+}
+
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| {
         c.downcast_ref::<std::io::Error>()
@@ -198,11 +220,17 @@ fn explain(ctx: &Context, code: &str) -> anyhow::Result<Outcome> {
     } else if let Some(c) = crate::policy::Code::parse(code) {
         // Acceptance findings take their level from the policy's category.
         ("policy", c.explain(ctx.lang))
+    } else if let Some(c) = crate::ledger::Code::parse(code) {
+        (
+            if c.is_error() { "error" } else { "warning" },
+            crate::i18n::ledger::explain(ctx.lang, c),
+        )
     } else {
         let known: Vec<&str> = crate::inventory::Code::ALL
             .iter()
             .map(|c| c.as_str())
             .chain(crate::policy::Code::ALL.iter().map(|c| c.as_str()))
+            .chain(crate::ledger::Code::ALL.iter().map(|c| c.as_str()))
             .collect();
         anyhow::bail!("unknown code '{code}'; known codes: {}", known.join(", "));
     };
