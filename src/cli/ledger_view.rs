@@ -8,30 +8,18 @@ use crate::i18n::ledger::{self as t, Label};
 use crate::i18n::Lang;
 use crate::ledger::keys::TrustStore;
 use crate::ledger::proof::{verify_proof, Proof};
-use crate::ledger::{Ledger, Record, Report};
+use crate::ledger::verify::signature_state;
+use crate::ledger::{Ledger, Record, Report, SignatureState};
 use anyhow::Context as _;
 use serde::Serialize;
 use std::io::Write;
 use std::path::Path;
 
-pub(super) fn awaiting(report: &Report, seq: u64) -> Vec<String> {
-    report
-        .awaiting
-        .iter()
-        .find(|a| a.seq == seq)
-        .map(|a| a.missing.clone())
-        .unwrap_or_default()
-}
-
 pub(super) fn status(lang: Lang, report: &Report, r: &Record) -> String {
     let mut parts = Vec::new();
-    let missing = awaiting(report, r.seq());
+    let missing = report.awaiting_units(r.seq());
     if missing.is_empty() {
-        let units: Vec<String> = report
-            .signed_units
-            .get(&r.seq())
-            .map(|s| s.iter().cloned().collect())
-            .unwrap_or_default();
+        let units = report.signed_by(r.seq());
         parts.push(format!(
             "{} {}",
             t::label(lang, Label::Complete),
@@ -44,7 +32,8 @@ pub(super) fn status(lang: Lang, report: &Report, r: &Record) -> String {
             missing.join("+")
         ));
     }
-    if let Some(by) = report.superseded_by.get(&r.seq()) {
+    let by = report.corrected_by(r.seq());
+    if !by.is_empty() {
         let list: Vec<String> = by.iter().map(u64::to_string).collect();
         parts.push(format!(
             "{} {}",
@@ -140,13 +129,6 @@ pub(super) fn show(
     trust: &TrustStore,
     format: Format,
 ) -> anyhow::Result<()> {
-    let sig_ok = |s: &crate::ledger::record::Signature| -> Option<bool> {
-        let k = trust.get(&s.key)?;
-        Some(k.public.verify(
-            &crate::ledger::record::signing_input(r.entry_bytes()),
-            &s.sig,
-        ))
-    };
     let problems: Vec<_> = report
         .findings
         .iter()
@@ -166,17 +148,13 @@ pub(super) fn show(
             "anbao.ledger.show/1",
             &Body {
                 record: serde_json::from_str(&r.line)?,
-                signed_by: report
-                    .signed_units
-                    .get(&r.seq())
-                    .map(|s| s.iter().cloned().collect())
-                    .unwrap_or_default(),
-                awaiting: awaiting(report, r.seq()),
+                signed_by: report.signed_by(r.seq()),
+                awaiting: report.awaiting_units(r.seq()).to_vec(),
                 superseded_by: report
-                    .superseded_by
-                    .get(&r.seq())
-                    .map(|v| v.iter().map(u64::to_string).collect())
-                    .unwrap_or_default(),
+                    .corrected_by(r.seq())
+                    .iter()
+                    .map(u64::to_string)
+                    .collect(),
                 findings: problems,
             },
         );
@@ -192,10 +170,10 @@ pub(super) fn show(
     writeln!(out, "{BOLD}{}{BOLD:#}", l(Label::Signatures))?;
     for s in &r.signatures {
         let unit = trust.get(&s.key).map(|k| k.unit.as_str()).unwrap_or("?");
-        let (style, word) = match sig_ok(s) {
-            Some(true) => (GREEN, l(Label::Valid)),
-            Some(false) => (RED, l(Label::Invalid)),
-            None => (YELLOW, l(Label::Unknown)),
+        let (style, word) = match signature_state(trust, r, s) {
+            SignatureState::Valid => (GREEN, l(Label::Valid)),
+            SignatureState::Invalid => (RED, l(Label::Invalid)),
+            SignatureState::UnknownKey => (YELLOW, l(Label::Unknown)),
         };
         writeln!(out, "  {style}{word}{style:#} {} {unit} {}", s.alg, s.key)?;
     }
