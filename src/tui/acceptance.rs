@@ -112,6 +112,8 @@ impl AcceptanceState {
         } else if self.selected >= self.offset + rows {
             self.offset = self.selected + 1 - rows;
         }
+        // A taller window shows more rows above rather than blank lines below.
+        self.offset = self.offset.min(self.visible.len().saturating_sub(rows));
     }
 
     fn move_by(&mut self, delta: isize, rows: usize) {

@@ -1,6 +1,7 @@
 //! The TUI's state, the user intents it understands, and the one function that changes it.
 
 use super::acceptance::AcceptanceState;
+use super::records::{LedgerData, RecordsScreen};
 use crate::acceptance::Report;
 use crate::i18n::Lang;
 use crate::inventory::Inventory;
@@ -9,15 +10,18 @@ use crate::inventory::Inventory;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
     Acceptance,
+    Records,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 1] = [Screen::Acceptance];
+    pub const ALL: [Screen; 2] = [Screen::Acceptance, Screen::Records];
 
     pub fn title(self, lang: Lang) -> &'static str {
         match (self, lang) {
             (Screen::Acceptance, Lang::Zh) => "验收核验",
             (Screen::Acceptance, Lang::En) => "Acceptance",
+            (Screen::Records, Lang::Zh) => "签名记录",
+            (Screen::Records, Lang::En) => "Records",
         }
     }
 }
@@ -59,6 +63,15 @@ pub enum Action {
     },
     Loaded(Box<Loaded>),
     LoadFailed(String),
+    /// Records screen: switch between the record list and the checkpoint list.
+    SwitchPane,
+    /// The ledger was read; verification starts.
+    LedgerRead(Box<LedgerData>),
+    /// Verification has reached this phase.
+    VerifyProgress(crate::ledger::Phase),
+    Verified(Box<crate::ledger::Report>),
+    /// The ledger could not be read or verified.
+    LedgerFailed(String),
 }
 
 /// What the background load delivers.
@@ -89,6 +102,7 @@ pub struct App {
     pub screen: Screen,
     pub load: LoadState,
     pub acceptance: Option<AcceptanceState>,
+    pub records: RecordsScreen,
     pub help_open: bool,
     pub size: (u16, u16),
     pub keymap: KeyMap,
@@ -107,6 +121,7 @@ impl App {
                 file: String::new(),
             },
             acceptance: None,
+            records: RecordsScreen::Reading,
             help_open: false,
             size,
             keymap,
@@ -156,6 +171,9 @@ pub fn update(app: &mut App, action: Action) {
             if let Some(a) = &mut app.acceptance {
                 a.keep_visible(rows);
             }
+            if let RecordsScreen::Ready(r) = &mut app.records {
+                r.keep_visible(super::records_view::list_rows(app.size));
+            }
         }
         Action::Progress { done, total, file } => {
             app.load = LoadState::Loading { done, total, file }
@@ -165,12 +183,25 @@ pub fn update(app: &mut App, action: Action) {
             app.load = LoadState::Ready;
         }
         Action::LoadFailed(message) => app.load = LoadState::Failed(message),
+        event @ (Action::LedgerRead(_)
+        | Action::VerifyProgress(_)
+        | Action::Verified(_)
+        | Action::LedgerFailed(_)) => super::records::on_ledger_event(&mut app.records, event),
         Action::Back if app.help_open => app.help_open = false,
         other => {
             let rows = super::view::table_rows(app.size);
             let top = super::view::table_top(app.size);
-            if let (Screen::Acceptance, Some(a)) = (app.screen, app.acceptance.as_mut()) {
-                a.handle(other, rows, top);
+            match (app.screen, &mut app.records) {
+                (Screen::Acceptance, _) => {
+                    if let Some(a) = app.acceptance.as_mut() {
+                        a.handle(other, rows, top);
+                    }
+                }
+                (Screen::Records, RecordsScreen::Ready(r)) => {
+                    let view = super::records_view::list_rows(app.size);
+                    r.handle(other, view, super::records_view::list_top(app.size));
+                }
+                (Screen::Records, _) => {}
             }
         }
     }

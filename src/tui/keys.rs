@@ -1,7 +1,7 @@
 //! Key bindings in one place: the defaults, overrides from the user's config file, and the
 //! mapping from terminal events to actions.
 
-use super::app::Action;
+use super::app::{Action, Screen};
 use crate::error::{InputError, Location};
 use crate::i18n::Lang;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
@@ -29,10 +29,11 @@ pub enum Bindable {
     VerdictFilter,
     CategoryFilter,
     ClearFilters,
+    Checkpoints,
 }
 
 impl Bindable {
-    pub const ALL: [Bindable; 17] = [
+    pub const ALL: [Bindable; 18] = [
         Bindable::Quit,
         Bindable::Help,
         Bindable::Language,
@@ -50,7 +51,49 @@ impl Bindable {
         Bindable::VerdictFilter,
         Bindable::CategoryFilter,
         Bindable::ClearFilters,
+        Bindable::Checkpoints,
     ];
+
+    /// The keys every screen understands.
+    pub const GLOBAL: [Bindable; 5] = [
+        Bindable::NextScreen,
+        Bindable::PrevScreen,
+        Bindable::Language,
+        Bindable::Help,
+        Bindable::Quit,
+    ];
+
+    /// The keys a screen understands besides the global ones, for its help overlay.
+    pub fn of_screen(screen: Screen) -> &'static [Bindable] {
+        use Bindable as B;
+        match screen {
+            Screen::Acceptance => &[
+                B::Up,
+                B::Down,
+                B::PageUp,
+                B::PageDown,
+                B::Home,
+                B::End,
+                B::Open,
+                B::Back,
+                B::Filter,
+                B::VerdictFilter,
+                B::CategoryFilter,
+                B::ClearFilters,
+            ],
+            Screen::Records => &[
+                B::Up,
+                B::Down,
+                B::PageUp,
+                B::PageDown,
+                B::Home,
+                B::End,
+                B::Open,
+                B::Back,
+                B::Checkpoints,
+            ],
+        }
+    }
 
     pub fn name(self) -> &'static str {
         match self {
@@ -71,6 +114,7 @@ impl Bindable {
             Bindable::VerdictFilter => "verdict-filter",
             Bindable::CategoryFilter => "category-filter",
             Bindable::ClearFilters => "clear-filters",
+            Bindable::Checkpoints => "checkpoints",
         }
     }
 
@@ -93,6 +137,7 @@ impl Bindable {
             Bindable::VerdictFilter => ("按结论筛选", "filter by verdict"),
             Bindable::CategoryFilter => ("按类别筛选", "filter by category"),
             Bindable::ClearFilters => ("清除筛选", "clear filters"),
+            Bindable::Checkpoints => ("切换记录/检查点列表", "records / checkpoints list"),
         };
         match lang {
             Lang::Zh => zh,
@@ -113,6 +158,7 @@ impl Bindable {
             Bindable::Down => ("下", "down"),
             Bindable::Help => ("帮助", "help"),
             Bindable::Quit => ("退出", "quit"),
+            Bindable::Checkpoints => ("检查点", "checkpoints"),
             other => return other.describe(lang),
         };
         match lang {
@@ -140,6 +186,7 @@ impl Bindable {
             Bindable::VerdictFilter => Action::CycleVerdictFilter,
             Bindable::CategoryFilter => Action::CycleCategoryFilter,
             Bindable::ClearFilters => Action::ClearFilters,
+            Bindable::Checkpoints => Action::SwitchPane,
         }
     }
 }
@@ -251,6 +298,7 @@ impl Default for KeyMap {
         bindings.insert(Bindable::VerdictFilter, keys(&["v"]));
         bindings.insert(Bindable::CategoryFilter, keys(&["c"]));
         bindings.insert(Bindable::ClearFilters, keys(&["x"]));
+        bindings.insert(Bindable::Checkpoints, keys(&["C"]));
         KeyMap { bindings }
     }
 }

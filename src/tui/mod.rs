@@ -4,6 +4,8 @@
 pub mod acceptance;
 pub mod app;
 pub mod keys;
+pub mod records;
+pub mod records_view;
 pub mod view;
 
 use crate::i18n::Lang;
@@ -68,7 +70,8 @@ fn event_loop(
         (size.width, size.height),
     );
     let (tx, rx) = mpsc::channel::<Message>();
-    spawn_loader(tx.clone(), opts.workspace, opts.as_of);
+    spawn_loader(tx.clone(), opts.workspace.clone(), opts.as_of);
+    spawn_ledger_reader(tx.clone(), opts.workspace);
     std::thread::spawn(move || {
         while let Ok(ev) = event::read() {
             if tx.send(Message::Input(ev)).is_err() {
@@ -111,6 +114,15 @@ fn spawn_loader(tx: mpsc::Sender<Message>, workspace: Option<PathBuf>, as_of: Na
             Err(e) => Action::LoadFailed(format!("{e:#}")),
         };
         let _ = tx.send(Message::Action(action));
+    });
+}
+
+/// Reads and verifies the ledger off the UI thread, reporting each step as an action.
+fn spawn_ledger_reader(tx: mpsc::Sender<Message>, workspace: Option<PathBuf>) {
+    std::thread::spawn(move || {
+        records::read_and_verify(workspace, &|action| {
+            let _ = tx.send(Message::Action(action));
+        });
     });
 }
 

@@ -37,7 +37,20 @@ pub fn table_rows(size: (u16, u16)) -> usize {
     usize::from(size.1.saturating_sub(used)).max(1)
 }
 
-fn pick(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
+#[cfg(test)]
+thread_local! {
+    /// Table rows formatted on this thread, so tests can prove that drawing a long list
+    /// formats only the rows on screen.
+    pub(super) static FORMATTED_ROWS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Counts one formatted table row (in tests only; nothing in a release build).
+pub(super) fn count_formatted() {
+    #[cfg(test)]
+    FORMATTED_ROWS.with(|c| c.set(c.get() + 1));
+}
+
+pub(super) fn pick(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
     match lang {
         Lang::Zh => zh,
         Lang::En => en,
@@ -46,12 +59,12 @@ fn pick(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
 
 /// Styles that fall back to plain text without colour (NO_COLOR), and that read on dark and
 /// light backgrounds alike: only the standard accent colours, emphasis by modifiers.
-struct Theme {
-    color: bool,
+pub(super) struct Theme {
+    pub(super) color: bool,
 }
 
 impl Theme {
-    fn fg(&self, c: Color) -> Style {
+    pub(super) fn fg(&self, c: Color) -> Style {
         if self.color {
             Style::new().fg(c)
         } else {
@@ -59,7 +72,7 @@ impl Theme {
         }
     }
 
-    fn verdict(&self, v: Verdict) -> Style {
+    pub(super) fn verdict(&self, v: Verdict) -> Style {
         match v {
             Verdict::Pass => self.fg(Color::Green),
             Verdict::Warn => self.fg(Color::Yellow),
@@ -69,15 +82,15 @@ impl Theme {
         }
     }
 
-    fn bold(&self) -> Style {
+    pub(super) fn bold(&self) -> Style {
         Style::new().add_modifier(Modifier::BOLD)
     }
 
-    fn dim(&self) -> Style {
+    pub(super) fn dim(&self) -> Style {
         Style::new().add_modifier(Modifier::DIM)
     }
 
-    fn selected(&self) -> Style {
+    pub(super) fn selected(&self) -> Style {
         Style::new().add_modifier(Modifier::REVERSED)
     }
 }
@@ -93,6 +106,8 @@ pub fn draw(frame: &mut Frame, app: &App) {
     .areas(area);
     draw_tabs(frame, app, &theme, tabs);
     match &app.load {
+        // The ledger loads on its own, whatever happens to the inventory.
+        _ if app.screen == Screen::Records => super::records_view::draw(frame, app, &theme, body),
         LoadState::Loading { done, total, file } => {
             draw_loading(frame, app, body, *done, *total, file)
         }
@@ -112,7 +127,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         }
         LoadState::Ready => match (app.screen, &app.acceptance) {
             (Screen::Acceptance, Some(a)) => draw_acceptance(frame, app, &theme, a, body),
-            (Screen::Acceptance, None) => {}
+            (Screen::Acceptance, None) | (Screen::Records, _) => {}
         },
     }
     draw_footer(frame, app, &theme, footer);
@@ -166,7 +181,9 @@ fn draw_loading(frame: &mut Frame, app: &App, area: Rect, done: usize, total: us
 fn draw_footer(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let detail = app.acceptance.as_ref().is_some_and(|a| a.detail.is_some());
     let typing = app.is_typing();
-    let hints: Vec<Bindable> = if typing {
+    let hints: Vec<Bindable> = if app.screen == Screen::Records {
+        super::records_view::footer_hints(app)
+    } else if typing {
         Vec::new()
     } else if detail {
         vec![
@@ -323,6 +340,7 @@ fn draw_table(frame: &mut Frame, app: &App, theme: &Theme, a: &AcceptanceState, 
         .skip(a.offset)
         .take(rows_fit)
         .map(|(pos, &i)| {
+            count_formatted();
             let c = &r.components[i];
             let style = if pos == a.selected {
                 theme.selected()
@@ -581,7 +599,10 @@ fn draw_help(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         ),
         Line::raw(""),
     ];
-    for b in Bindable::ALL {
+    for &b in Bindable::of_screen(app.screen)
+        .iter()
+        .chain(&Bindable::GLOBAL)
+    {
         let keys: Vec<String> = app.keymap.keys(b).iter().map(|k| k.label()).collect();
         lines.push(Line::from(vec![
             Span::styled(format!("{:>14}  ", keys.join(" ")), theme.bold()),
@@ -592,11 +613,11 @@ fn draw_help(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         Span::styled(format!("{:>14}  ", "1-9"), theme.bold()),
         Span::raw(pick(l, "切换页签", "go to screen")),
     ]));
-    let block = Block::default().borders(Borders::ALL).title(pick(
-        l,
-        " 帮助 · ? 关闭 ",
-        " Help · ? to close ",
-    ));
+    let title = match l {
+        Lang::Zh => format!(" 帮助：{} · ? 关闭 ", app.screen.title(l)),
+        Lang::En => format!(" Help: {} · ? to close ", app.screen.title(l)),
+    };
+    let block = Block::default().borders(Borders::ALL).title(title);
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 
@@ -618,7 +639,7 @@ mod tests {
 }
 
 #[cfg(test)]
-mod snapshots {
+pub(super) mod snapshots {
     use super::super::app::{update, Action, App};
     use super::super::keys::KeyMap;
     use crate::i18n::Lang;
@@ -653,7 +674,7 @@ mod snapshots {
         app
     }
 
-    fn render(app: &App) -> String {
+    pub(in crate::tui) fn render(app: &App) -> String {
         let mut terminal = Terminal::new(TestBackend::new(app.size.0, app.size.1)).unwrap();
         terminal.draw(|f| super::draw(f, app)).unwrap();
         let buffer = terminal.backend().buffer().clone();
@@ -676,7 +697,7 @@ mod snapshots {
         out
     }
 
-    fn langs() -> [(Lang, &'static str); 2] {
+    pub(in crate::tui) fn langs() -> [(Lang, &'static str); 2] {
         [(Lang::Zh, "zh"), (Lang::En, "en")]
     }
 
@@ -784,6 +805,41 @@ mod snapshots {
         assert_eq!(app.acceptance.as_ref().unwrap().selected, 2);
         update(&mut app, Action::Click(top + 2));
         assert!(app.acceptance.as_ref().unwrap().detail.is_some());
+    }
+
+    /// Rows formatted while drawing `app` once.
+    pub(in crate::tui) fn rows_formatted_by_a_draw(app: &App) -> usize {
+        super::FORMATTED_ROWS.with(|c| c.set(0));
+        render(app);
+        super::FORMATTED_ROWS.with(|c| c.get())
+    }
+
+    #[test]
+    fn a_table_of_50000_components_formats_only_the_rows_on_screen() {
+        let (mut report, inventory) = demo().clone();
+        let base = report.components.clone();
+        while report.components.len() < 50_000 {
+            let mut row = base[report.components.len() % base.len()].clone();
+            row.name = format!("{}-{}", row.name, report.components.len());
+            report.components.push(row);
+        }
+        let mut app = App::new(Lang::En, KeyMap::default(), false, (80, 24));
+        update(
+            &mut app,
+            Action::Loaded(Box::new(super::super::app::Loaded { report, inventory })),
+        );
+        let rows = super::table_rows(app.size);
+        assert_eq!(rows_formatted_by_a_draw(&app), rows);
+        // Deep in the table, after paging and jumping, still only the window.
+        for _ in 0..100 {
+            update(&mut app, Action::PageDown);
+        }
+        update(&mut app, Action::End);
+        let a = app.acceptance.as_ref().unwrap();
+        assert_eq!(a.selected, 49_999);
+        assert_eq!(rows_formatted_by_a_draw(&app), rows);
+        update(&mut app, Action::Resize(120, 40));
+        assert_eq!(rows_formatted_by_a_draw(&app), super::table_rows(app.size));
     }
 
     #[test]

@@ -1,0 +1,306 @@
+//! The records screen's state: the ledger's lines as read, the verification report once the
+//! background check delivers it, the selection in the record and checkpoint lists, and the
+//! record or checkpoint opened in detail.
+
+use super::app::Action;
+use crate::ledger::checkpoint::Checkpoint;
+use crate::ledger::keys::TrustStore;
+use crate::ledger::record::LineError;
+use crate::ledger::{Ledger, LineState, Phase, Record, Report, Tail};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// What reading the ledger delivers, before verification: cheap enough to show at once.
+#[derive(Debug)]
+pub struct LedgerData {
+    /// The ledger file, relative to the workspace, for messages.
+    pub file: String,
+    /// Whether the ledger file exists at all.
+    pub exists: bool,
+    /// Every line in file order: a record, or why the line is not one.
+    pub lines: Vec<Result<Record, LineError>>,
+    pub tail: Tail,
+    pub trust: TrustStore,
+    /// Checkpoint files (relative to the workspace) with their parse result, sorted by name.
+    pub checkpoints: Vec<(String, Result<Checkpoint, String>)>,
+    /// Unit id → its name from the workspace manifest, for the detail view.
+    pub unit_names: BTreeMap<String, String>,
+}
+
+/// Reads the workspace's ledger, trust store and checkpoints: the same core calls as
+/// `anbao ledger list`.
+pub fn read_ledger(
+    ledger: &Ledger,
+    ws: &crate::workspace::Workspace,
+) -> anyhow::Result<LedgerData> {
+    let root = ledger.root();
+    let rel = |p: &Path| p.strip_prefix(root).unwrap_or(p).display().to_string();
+    let (lines, tail) = ledger.records()?;
+    let units = &ws.manifest.units;
+    let mut unit_names = BTreeMap::new();
+    for (id, unit) in [
+        ("implementing", Some(&units.implementing)),
+        ("construction", Some(&units.construction)),
+        ("supervision", units.supervision.as_ref()),
+    ] {
+        if let Some(u) = unit {
+            unit_names.insert(id.to_string(), u.name.clone());
+        }
+    }
+    Ok(LedgerData {
+        file: rel(&ledger.path()),
+        exists: ledger.path().exists(),
+        lines,
+        tail,
+        trust: ledger.trust_store()?,
+        checkpoints: ledger
+            .checkpoints()?
+            .into_iter()
+            .map(|(p, c)| (rel(&p), c))
+            .collect(),
+        unit_names,
+    })
+}
+
+/// Where verification stands.
+#[derive(Debug)]
+pub enum Verification {
+    Running(Phase),
+    Done {
+        report: Box<Report>,
+        /// One state per ledger line, from the report.
+        states: Vec<LineState>,
+    },
+    /// Verification could not run (an unreadable file); the message says why.
+    Failed(String),
+}
+
+/// Which list has the focus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Records,
+    Checkpoints,
+}
+
+/// What the detail view shows: a ledger line or a checkpoint, by index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Line(usize),
+    Checkpoint(usize),
+}
+
+#[derive(Debug)]
+pub struct Detail {
+    pub target: Target,
+    pub scroll: u16,
+}
+
+/// A selectable list that scrolls to keep its selection on screen.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct ListCursor {
+    pub selected: usize,
+    /// First position on screen.
+    pub offset: usize,
+}
+
+impl ListCursor {
+    /// Moves by `delta` within `len` items, `rows` of which fit.
+    fn move_by(&mut self, delta: isize, len: usize, rows: usize) {
+        if len == 0 {
+            return;
+        }
+        self.selected = self.selected.saturating_add_signed(delta).min(len - 1);
+        self.keep_visible(rows, len);
+    }
+
+    /// Scrolls so the selection is on screen and, when the window grew, no rows are left
+    /// blank below the last item.
+    pub fn keep_visible(&mut self, rows: usize, len: usize) {
+        let rows = rows.max(1);
+        if self.selected < self.offset {
+            self.offset = self.selected;
+        } else if self.selected >= self.offset + rows {
+            self.offset = self.selected + 1 - rows;
+        }
+        self.offset = self.offset.min(len.saturating_sub(rows));
+    }
+}
+
+#[derive(Debug)]
+pub struct RecordsState {
+    pub data: LedgerData,
+    pub verification: Verification,
+    pub pane: Pane,
+    pub records: ListCursor,
+    pub checkpoints: ListCursor,
+    pub detail: Option<Detail>,
+}
+
+/// The screen before and after the ledger is read.
+#[derive(Debug)]
+pub enum RecordsScreen {
+    Reading,
+    /// The ledger could not be read; the message says why.
+    Failed(String),
+    Ready(Box<RecordsState>),
+}
+
+impl RecordsState {
+    pub fn new(data: LedgerData) -> RecordsState {
+        RecordsState {
+            data,
+            verification: Verification::Running(Phase::Read),
+            pane: Pane::Records,
+            records: ListCursor::default(),
+            checkpoints: ListCursor::default(),
+            detail: None,
+        }
+    }
+
+    /// The verification report, once it is there.
+    pub fn report(&self) -> Option<&Report> {
+        match &self.verification {
+            Verification::Done { report, .. } => Some(report),
+            _ => None,
+        }
+    }
+
+    /// The verification state of ledger line `index`, once known.
+    pub fn line_state(&self, index: usize) -> Option<LineState> {
+        match &self.verification {
+            Verification::Done { states, .. } => states.get(index).copied(),
+            _ => None,
+        }
+    }
+
+    /// Takes the finished report; the per-line states are computed here, once, so drawing a
+    /// row never searches the findings.
+    pub fn verified(&mut self, report: Report) {
+        let states = report.line_states();
+        self.verification = Verification::Done {
+            report: Box::new(report),
+            states,
+        };
+    }
+
+    fn len(&self, pane: Pane) -> usize {
+        match pane {
+            Pane::Records => self.data.lines.len(),
+            Pane::Checkpoints => self.data.checkpoints.len(),
+        }
+    }
+
+    fn cursor(&mut self) -> &mut ListCursor {
+        match self.pane {
+            Pane::Records => &mut self.records,
+            Pane::Checkpoints => &mut self.checkpoints,
+        }
+    }
+
+    /// Scrolls both lists so their selections stay on screen after a resize.
+    pub fn keep_visible(&mut self, rows: usize) {
+        self.records.keep_visible(rows, self.data.lines.len());
+        self.checkpoints
+            .keep_visible(rows, self.data.checkpoints.len());
+    }
+
+    fn open(&mut self) {
+        let (len, at) = (self.len(self.pane), self.cursor().selected);
+        if at >= len {
+            return;
+        }
+        let target = match self.pane {
+            Pane::Records => Target::Line(at),
+            Pane::Checkpoints => Target::Checkpoint(at),
+        };
+        self.detail = Some(Detail { target, scroll: 0 });
+    }
+
+    /// Applies a screen action; `rows` list rows fit on screen, the first at terminal row `top`.
+    pub fn handle(&mut self, action: Action, rows: usize, top: u16) {
+        if let Some(d) = &mut self.detail {
+            match action {
+                Action::Up => d.scroll = d.scroll.saturating_sub(1),
+                Action::Down => d.scroll = d.scroll.saturating_add(1),
+                Action::PageUp => d.scroll = d.scroll.saturating_sub(rows as u16),
+                Action::PageDown => d.scroll = d.scroll.saturating_add(rows as u16),
+                Action::Home => d.scroll = 0,
+                Action::Back | Action::Open => self.detail = None,
+                _ => {}
+            }
+            return;
+        }
+        let len = self.len(self.pane);
+        let page = rows.max(1) as isize;
+        match action {
+            Action::Up => self.cursor().move_by(-1, len, rows),
+            Action::Down => self.cursor().move_by(1, len, rows),
+            Action::PageUp => self.cursor().move_by(-page, len, rows),
+            Action::PageDown => self.cursor().move_by(page, len, rows),
+            Action::Home => self.cursor().move_by(isize::MIN / 2, len, rows),
+            Action::End => self.cursor().move_by(isize::MAX / 2, len, rows),
+            Action::Open => self.open(),
+            Action::SwitchPane => {
+                self.pane = match self.pane {
+                    Pane::Records => Pane::Checkpoints,
+                    Pane::Checkpoints => Pane::Records,
+                }
+            }
+            Action::Back if self.pane == Pane::Checkpoints => self.pane = Pane::Records,
+            Action::Click(row) if row >= top => {
+                let cursor = self.cursor();
+                let at = cursor.offset + usize::from(row - top);
+                if at < len {
+                    if at == cursor.selected {
+                        self.open();
+                    } else {
+                        cursor.selected = at;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Applies what the background reader and verifier report.
+pub fn on_ledger_event(screen: &mut RecordsScreen, action: Action) {
+    match (action, screen) {
+        (Action::LedgerRead(data), screen) => {
+            *screen = RecordsScreen::Ready(Box::new(RecordsState::new(*data)));
+        }
+        (Action::LedgerFailed(message), screen @ RecordsScreen::Reading) => {
+            *screen = RecordsScreen::Failed(message);
+        }
+        (Action::LedgerFailed(message), RecordsScreen::Ready(s)) => {
+            s.verification = Verification::Failed(message);
+        }
+        (Action::VerifyProgress(phase), RecordsScreen::Ready(s)) => {
+            if matches!(s.verification, Verification::Running(_)) {
+                s.verification = Verification::Running(phase);
+            }
+        }
+        (Action::Verified(report), RecordsScreen::Ready(s)) => s.verified(*report),
+        _ => {}
+    }
+}
+
+/// Reads the ledger of the workspace at `workspace` (or found from the current folder) and
+/// verifies it, reporting each step through `send`. Runs on a worker thread.
+pub fn read_and_verify(workspace: Option<PathBuf>, send: &(dyn Fn(Action) + Sync)) {
+    let opened = crate::workspace::Workspace::locate(workspace.as_deref())
+        .map_err(anyhow::Error::from)
+        .and_then(|ws| Ok((Ledger::open(&ws)?, ws)));
+    let (ledger, ws) = match opened {
+        Ok(x) => x,
+        Err(e) => return send(Action::LedgerFailed(format!("{e:#}"))),
+    };
+    match read_ledger(&ledger, &ws) {
+        Ok(data) => send(Action::LedgerRead(Box::new(data))),
+        Err(e) => return send(Action::LedgerFailed(format!("{e:#}"))),
+    }
+    match ledger.verify_with(&|phase| send(Action::VerifyProgress(phase))) {
+        Ok(report) => send(Action::Verified(Box::new(report))),
+        Err(e) => send(Action::LedgerFailed(format!("{e:#}"))),
+    }
+}
