@@ -1,6 +1,11 @@
 //! End to end: the real binary in a real terminal (tmux), driven by keys as a person would.
 //! Skipped, with a message, where tmux is not installed; CI installs it.
 
+mod common;
+
+use anbao::ledger::{NewRecord, SigAlg};
+use serde_json::json;
+use std::path::Path;
 use std::process::Command;
 use std::thread::sleep;
 use std::time::{Duration, Instant};
@@ -76,13 +81,92 @@ fn filter_open_and_quit_in_a_real_terminal() {
     wait_for(&session, "不满足安全可控要求");
     tmux(&["send-keys", "-t", &session, "?"]);
     wait_for(&session, "帮助");
-    tmux(&["send-keys", "-t", &session, "?", "q"]);
+    // Tab to the records screen: the demo workspace has no ledger yet, and says how to file.
+    tmux(&["send-keys", "-t", &session, "?", "Tab"]);
+    wait_for(&session, "anbao ledger append");
+    tmux(&["send-keys", "-t", &session, "q"]);
+    assert_eq!(
+        exit_code(&session, &marker),
+        "0",
+        "the TUI exits cleanly on q"
+    );
+}
+
+/// Waits for the command's exit code in `marker`, then closes the session.
+fn exit_code(session: &str, marker: &Path) -> String {
     let start = Instant::now();
     while !marker.exists() && start.elapsed() < Duration::from_secs(10) {
         sleep(Duration::from_millis(100));
     }
-    let code = std::fs::read_to_string(&marker).unwrap_or_default();
-    let _ = std::fs::remove_file(&marker);
-    tmux(&["kill-session", "-t", &session]);
-    assert_eq!(code.trim(), "0", "the TUI exits cleanly on q");
+    let code = std::fs::read_to_string(marker).unwrap_or_default();
+    let _ = std::fs::remove_file(marker);
+    tmux(&["kill-session", "-t", session]);
+    code.trim().to_string()
+}
+
+#[test]
+fn the_records_screen_names_a_tampered_record_in_a_real_terminal() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        eprintln!("skipped: tmux is not installed");
+        return;
+    }
+    // A ledger of three records with a checkpoint, then record 1 changed behind its back.
+    let ws = common::workspace("intl");
+    let home = tempfile::tempdir().unwrap();
+    let imp = common::key(ws.path(), home.path(), "implementing", SigAlg::Ed25519);
+    let ledger = common::ledger(ws.path());
+    for step in ["启动预案", "切换备用机房", "恢复业务"] {
+        ledger
+            .append(
+                NewRecord::new("drill.run", json!({ "步骤": step })),
+                &[&imp],
+            )
+            .unwrap();
+    }
+    ledger.checkpoint(&[&imp]).unwrap();
+    let path = common::ledger_path(ws.path());
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replacen("切换备用机房", "切换备用机柜", 1)).unwrap();
+
+    let bin = env!("CARGO_BIN_EXE_anbao");
+    let session = format!("anbao-e2e-records-{}", std::process::id());
+    let marker = std::env::temp_dir().join(format!("{session}.exit"));
+    let command = format!(
+        "NO_COLOR=1 '{bin}' --lang en -C '{}' tui; echo $? > '{}'",
+        ws.path().display(),
+        marker.display()
+    );
+    tmux(&[
+        "new-session",
+        "-d",
+        "-s",
+        &session,
+        "-x",
+        "80",
+        "-y",
+        "24",
+        &command,
+    ]);
+    tmux(&["send-keys", "-t", &session, "2"]);
+    let pane = wait_for(&session, "verification FAILED");
+    assert!(pane.contains("first bad record #1"), "{pane}");
+    // Open the failing record and read why, in Chinese.
+    tmux(&["send-keys", "-t", &session, "Down", "Enter"]);
+    wait_for(&session, "leaf-hash-mismatch");
+    tmux(&["send-keys", "-t", &session, "L"]);
+    wait_for(&session, "记录详情");
+    // The checkpoint no longer matches the changed tree.
+    // (Escape is sent on its own: followed at once by a key, terminals read it as Alt.)
+    tmux(&["send-keys", "-t", &session, "Escape"]);
+    wait_for(&session, "校验失败 1");
+    tmux(&["send-keys", "-t", &session, "C"]);
+    wait_for(&session, "记录数");
+    tmux(&["send-keys", "-t", &session, "Enter"]);
+    wait_for(&session, "checkpoint-mismatch");
+    tmux(&["send-keys", "-t", &session, "q"]);
+    assert_eq!(
+        exit_code(&session, &marker),
+        "0",
+        "the TUI exits cleanly on q"
+    );
 }
