@@ -117,11 +117,15 @@ fn spawn_loader(tx: mpsc::Sender<Message>, workspace: Option<PathBuf>, as_of: Na
     });
 }
 
-/// Reads and verifies the ledger off the UI thread, reporting each step as an action.
+/// How often the records screen looks for records filed elsewhere.
+const LEDGER_POLL: Duration = Duration::from_secs(2);
+
+/// Reads and verifies the ledger off the UI thread, reporting each step as an action, and
+/// again whenever the ledger changes, for as long as the UI runs.
 fn spawn_ledger_reader(tx: mpsc::Sender<Message>, workspace: Option<PathBuf>) {
     std::thread::spawn(move || {
-        records::read_and_verify(workspace, &|action| {
-            let _ = tx.send(Message::Action(action));
+        records::watch(workspace, LEDGER_POLL, &|action| {
+            tx.send(Message::Action(action)).is_ok()
         });
     });
 }

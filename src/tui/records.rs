@@ -9,6 +9,7 @@ use crate::ledger::record::LineError;
 use crate::ledger::{Ledger, LineState, Phase, Record, Report, Tail};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 /// What reading the ledger delivers, before verification: cheap enough to show at once.
 #[derive(Debug)]
@@ -183,6 +184,17 @@ impl RecordsState {
         };
     }
 
+    /// Keeps both selections within their lists.
+    fn clamp(&mut self) {
+        for (cursor, len) in [
+            (&mut self.records, self.data.lines.len()),
+            (&mut self.checkpoints, self.data.checkpoints.len()),
+        ] {
+            cursor.selected = cursor.selected.min(len.saturating_sub(1));
+            cursor.offset = cursor.offset.min(cursor.selected);
+        }
+    }
+
     fn len(&self, pane: Pane) -> usize {
         match pane {
             Pane::Records => self.data.lines.len(),
@@ -266,6 +278,20 @@ impl RecordsState {
 /// Applies what the background reader and verifier report.
 pub fn on_ledger_event(screen: &mut RecordsScreen, action: Action) {
     match (action, screen) {
+        (Action::LedgerRead(data), RecordsScreen::Ready(s)) => {
+            // Read again after a change on disk: keep the place, in lists that only grow
+            // (unless a ledger was replaced, when the place is clamped to what is there).
+            let mut fresh = RecordsState::new(*data);
+            fresh.pane = s.pane;
+            fresh.records = s.records;
+            fresh.checkpoints = s.checkpoints;
+            fresh.clamp();
+            fresh.detail = s.detail.take().filter(|d| match d.target {
+                Target::Line(i) => i < fresh.data.lines.len(),
+                Target::Checkpoint(i) => i < fresh.data.checkpoints.len(),
+            });
+            **s = fresh;
+        }
         (Action::LedgerRead(data), screen) => {
             *screen = RecordsScreen::Ready(Box::new(RecordsState::new(*data)));
         }
@@ -288,19 +314,80 @@ pub fn on_ledger_event(screen: &mut RecordsScreen, action: Action) {
 /// Reads the ledger of the workspace at `workspace` (or found from the current folder) and
 /// verifies it, reporting each step through `send`. Runs on a worker thread.
 pub fn read_and_verify(workspace: Option<PathBuf>, send: &(dyn Fn(Action) + Sync)) {
-    let opened = crate::workspace::Workspace::locate(workspace.as_deref())
-        .map_err(anyhow::Error::from)
-        .and_then(|ws| Ok((Ledger::open(&ws)?, ws)));
-    let (ledger, ws) = match opened {
-        Ok(x) => x,
-        Err(e) => return send(Action::LedgerFailed(format!("{e:#}"))),
-    };
-    match read_ledger(&ledger, &ws) {
+    match open(workspace) {
+        Ok((ledger, ws)) => read_and_verify_ledger(&ledger, &ws, send),
+        Err(e) => send(Action::LedgerFailed(format!("{e:#}"))),
+    }
+}
+
+fn open(workspace: Option<PathBuf>) -> anyhow::Result<(Ledger, crate::workspace::Workspace)> {
+    let ws = crate::workspace::Workspace::locate(workspace.as_deref())?;
+    Ok((Ledger::open(&ws)?, ws))
+}
+
+fn read_and_verify_ledger(
+    ledger: &Ledger,
+    ws: &crate::workspace::Workspace,
+    send: &(dyn Fn(Action) + Sync),
+) {
+    match read_ledger(ledger, ws) {
         Ok(data) => send(Action::LedgerRead(Box::new(data))),
         Err(e) => return send(Action::LedgerFailed(format!("{e:#}"))),
     }
     match ledger.verify_with(&|phase| send(Action::VerifyProgress(phase))) {
         Ok(report) => send(Action::Verified(Box::new(report))),
         Err(e) => send(Action::LedgerFailed(format!("{e:#}"))),
+    }
+}
+
+/// Sizes and modification times of the ledger, its checkpoints and its trust store: when
+/// these change, something was filed (by another terminal or another screen).
+fn fingerprint(ledger: &Ledger) -> Vec<(PathBuf, u64, Option<std::time::SystemTime>)> {
+    let stat = |p: PathBuf| {
+        let meta = std::fs::metadata(&p).ok();
+        let len = meta.as_ref().map_or(0, |m| m.len());
+        let modified = meta.and_then(|m| m.modified().ok());
+        (p, len, modified)
+    };
+    let mut out = vec![stat(ledger.path())];
+    for dir in [ledger.checkpoint_dir(), ledger.keys_dir()] {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
+            .unwrap_or_default();
+        entries.sort();
+        out.push(stat(dir));
+        out.extend(entries.into_iter().map(stat));
+    }
+    out
+}
+
+/// Reads and verifies the ledger, then again whenever it changes on disk, until `send`
+/// reports that nobody listens any more.
+pub fn watch(workspace: Option<PathBuf>, every: Duration, send: &(dyn Fn(Action) -> bool + Sync)) {
+    let (ledger, ws) = match open(workspace) {
+        Ok(x) => x,
+        Err(e) => {
+            send(Action::LedgerFailed(format!("{e:#}")));
+            return;
+        }
+    };
+    let alive = std::sync::atomic::AtomicBool::new(true);
+    let relay = |a: Action| {
+        if !send(a) {
+            alive.store(false, std::sync::atomic::Ordering::Relaxed);
+        }
+    };
+    loop {
+        let seen = fingerprint(&ledger);
+        read_and_verify_ledger(&ledger, &ws, &relay);
+        loop {
+            if !alive.load(std::sync::atomic::Ordering::Relaxed) {
+                return;
+            }
+            std::thread::sleep(every);
+            if fingerprint(&ledger) != seen {
+                break;
+            }
+        }
     }
 }

@@ -1156,6 +1156,74 @@ mod tests {
     }
 
     #[test]
+    fn records_filed_elsewhere_appear_without_losing_the_place() {
+        let ws = sample_workspace();
+        let mut app = app_on(ws.path(), Lang::En, (80, 24));
+        update(&mut app, Action::Down);
+        update(&mut app, Action::Open);
+        let (tx, rx) = std::sync::mpsc::channel();
+        let root = ws.path().to_path_buf();
+        // The watcher notices a closed channel at its next report; like the UI's, it is left
+        // to end with the process.
+        std::thread::spawn(move || {
+            records::watch(Some(root), std::time::Duration::from_millis(20), &|a| {
+                tx.send(a).is_ok()
+            })
+        });
+        // The first reading, as at start-up.
+        let wait_verified = |app: &mut App| loop {
+            let action = rx.recv_timeout(std::time::Duration::from_secs(30)).unwrap();
+            let done = matches!(action, Action::Verified(_));
+            update(app, action);
+            if done {
+                break;
+            }
+        };
+        wait_verified(&mut app);
+        // Another terminal files a record.
+        let con = fixed_key(ws.path(), "construction", 2);
+        let ledger =
+            crate::ledger::Ledger::open(&crate::workspace::Workspace::open(ws.path()).unwrap())
+                .unwrap();
+        ledger.cosign(3, &con).unwrap();
+        wait_verified(&mut app);
+        let s = state(&app);
+        assert_eq!(s.data.lines.len(), 6);
+        assert_eq!(s.records.selected, 1);
+        assert!(s.detail.is_some(), "the open record stays open");
+        assert!(s.report().unwrap().awaiting.is_empty());
+    }
+
+    #[test]
+    fn without_colour_no_cell_is_coloured() {
+        let ws = sample_workspace();
+        let path = ws.path().join("records/ledger.jsonl");
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, text.replacen("机房断电", "机房停电", 1)).unwrap();
+        let coloured = |color: bool| {
+            let mut app = app_on(ws.path(), Lang::Zh, (80, 24));
+            app.color = color;
+            let mut terminal =
+                ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+            terminal
+                .draw(|f| super::super::view::draw(f, &app))
+                .unwrap();
+            let buffer = terminal.backend().buffer().clone();
+            buffer
+                .content()
+                .iter()
+                .filter(|c| c.fg != ratatui::style::Color::Reset)
+                .count()
+        };
+        assert!(coloured(true) > 0, "colours are used when allowed");
+        assert_eq!(
+            coloured(false),
+            0,
+            "NO_COLOR: no foreground colour anywhere"
+        );
+    }
+
+    #[test]
     fn a_long_ledger_formats_only_the_rows_on_screen() {
         let ws = sample_workspace();
         let mut app = app_on(ws.path(), Lang::Zh, (80, 24));
