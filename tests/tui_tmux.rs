@@ -5,7 +5,7 @@ mod common;
 
 use anbao::ledger::{NewRecord, SigAlg};
 use serde_json::json;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::thread::sleep;
 use std::time::{Duration, Instant};
@@ -38,23 +38,11 @@ fn filter_open_and_quit_in_a_real_terminal() {
     }
     let bin = env!("CARGO_BIN_EXE_anbao");
     let root = env!("CARGO_MANIFEST_DIR");
-    let session = format!("anbao-e2e-{}", std::process::id());
-    let marker = std::env::temp_dir().join(format!("{session}.exit"));
-    let command = format!(
-        "cd '{root}' && NO_COLOR=1 '{bin}' --lang en tui --as-of 2026-11-28; echo $? > '{}'",
-        marker.display()
+    let (session, marker) = start(
+        "accept",
+        (100, 30),
+        &format!("cd '{root}' && NO_COLOR=1 '{bin}' --lang en tui --as-of 2026-11-28"),
     );
-    tmux(&[
-        "new-session",
-        "-d",
-        "-s",
-        &session,
-        "-x",
-        "100",
-        "-y",
-        "30",
-        &command,
-    ]);
     wait_for(&session, "Requirement not met");
     // Filter the table down to the foreign middleware, open it, read why it fails.
     tmux(&[
@@ -90,6 +78,28 @@ fn filter_open_and_quit_in_a_real_terminal() {
         "0",
         "the TUI exits cleanly on q"
     );
+}
+
+/// Runs `command` in a new detached tmux session of `size` columns and rows; returns the
+/// session's name and the file its exit code will be written to.
+fn start(tag: &str, size: (u16, u16), command: &str) -> (String, PathBuf) {
+    let session = format!("anbao-e2e-{tag}-{}", std::process::id());
+    let marker = std::env::temp_dir().join(format!("{session}.exit"));
+    let _ = std::fs::remove_file(&marker);
+    let (w, h) = (size.0.to_string(), size.1.to_string());
+    let command = format!("{command}; echo $? > '{}'", marker.display());
+    tmux(&[
+        "new-session",
+        "-d",
+        "-s",
+        &session,
+        "-x",
+        &w,
+        "-y",
+        &h,
+        &command,
+    ]);
+    (session, marker)
 }
 
 /// Waits for the command's exit code in `marker`, then closes the session.
@@ -129,24 +139,14 @@ fn the_records_screen_names_a_tampered_record_in_a_real_terminal() {
     std::fs::write(&path, text.replacen("切换备用机房", "切换备用机柜", 1)).unwrap();
 
     let bin = env!("CARGO_BIN_EXE_anbao");
-    let session = format!("anbao-e2e-records-{}", std::process::id());
-    let marker = std::env::temp_dir().join(format!("{session}.exit"));
-    let command = format!(
-        "NO_COLOR=1 '{bin}' --lang en -C '{}' tui; echo $? > '{}'",
-        ws.path().display(),
-        marker.display()
+    let (session, marker) = start(
+        "records",
+        (80, 24),
+        &format!(
+            "NO_COLOR=1 '{bin}' --lang en -C '{}' tui",
+            ws.path().display()
+        ),
     );
-    tmux(&[
-        "new-session",
-        "-d",
-        "-s",
-        &session,
-        "-x",
-        "80",
-        "-y",
-        "24",
-        &command,
-    ]);
     tmux(&["send-keys", "-t", &session, "2"]);
     let pane = wait_for(&session, "verification FAILED");
     assert!(pane.contains("first bad record #1"), "{pane}");

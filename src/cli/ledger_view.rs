@@ -17,40 +17,14 @@ use std::path::Path;
 
 pub(super) fn status(lang: Lang, report: &Report, r: &Record) -> String {
     let mut parts = Vec::new();
-    let missing = report.awaiting_units(r.seq());
-    if missing.is_empty() {
-        let units = report.signed_by(r.seq());
+    if report.awaiting_units(r.seq()).is_empty() {
         parts.push(format!(
             "{} {}",
             t::label(lang, Label::Complete),
-            units.join("+")
-        ));
-    } else {
-        parts.push(format!(
-            "{} {}",
-            t::label(lang, Label::Awaiting),
-            missing.join("+")
+            report.signed_by(r.seq()).join("+")
         ));
     }
-    let by = report.corrected_by(r.seq());
-    if !by.is_empty() {
-        let list: Vec<String> = by.iter().map(u64::to_string).collect();
-        parts.push(format!(
-            "{} {}",
-            t::label(lang, Label::Superseded),
-            list.join(",")
-        ));
-    }
-    if let Some(s) = &r.entry.supersedes {
-        parts.push(format!("{} {}", t::label(lang, Label::Supersedes), s.seq));
-    }
-    if let Some(Ok(c)) = r.cosign() {
-        parts.push(format!(
-            "{} {}",
-            t::label(lang, Label::CosignOf),
-            c.target.seq
-        ));
-    }
+    parts.extend(t::relations(lang, Some(report), r));
     parts.join("; ")
 }
 

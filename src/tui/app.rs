@@ -136,6 +136,22 @@ impl App {
     }
 }
 
+/// Scrolls a detail view's text by `action` (a page is `page` rows); true when the action
+/// closes the view instead.
+pub fn scroll_detail(scroll: &mut u16, action: &Action, page: usize) -> bool {
+    let page = u16::try_from(page).unwrap_or(u16::MAX);
+    match action {
+        Action::Up => *scroll = scroll.saturating_sub(1),
+        Action::Down => *scroll = scroll.saturating_add(1),
+        Action::PageUp => *scroll = scroll.saturating_sub(page),
+        Action::PageDown => *scroll = scroll.saturating_add(page),
+        Action::Home => *scroll = 0,
+        Action::Back | Action::Open => return true,
+        _ => {}
+    }
+    false
+}
+
 /// Applies one action to the state.
 pub fn update(app: &mut App, action: Action) {
     match action {

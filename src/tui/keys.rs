@@ -64,35 +64,28 @@ impl Bindable {
     ];
 
     /// The keys a screen understands besides the global ones, for its help overlay.
-    pub fn of_screen(screen: Screen) -> &'static [Bindable] {
+    pub fn of_screen(screen: Screen) -> Vec<Bindable> {
         use Bindable as B;
-        match screen {
+        let browse = [
+            B::Up,
+            B::Down,
+            B::PageUp,
+            B::PageDown,
+            B::Home,
+            B::End,
+            B::Open,
+            B::Back,
+        ];
+        let own: &[Bindable] = match screen {
             Screen::Acceptance => &[
-                B::Up,
-                B::Down,
-                B::PageUp,
-                B::PageDown,
-                B::Home,
-                B::End,
-                B::Open,
-                B::Back,
                 B::Filter,
                 B::VerdictFilter,
                 B::CategoryFilter,
                 B::ClearFilters,
             ],
-            Screen::Records => &[
-                B::Up,
-                B::Down,
-                B::PageUp,
-                B::PageDown,
-                B::Home,
-                B::End,
-                B::Open,
-                B::Back,
-                B::Checkpoints,
-            ],
-        }
+            Screen::Records => &[B::Checkpoints],
+        };
+        browse.iter().chain(own).copied().collect()
     }
 
     pub fn name(self) -> &'static str {

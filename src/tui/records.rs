@@ -6,6 +6,7 @@ use super::app::Action;
 use crate::ledger::checkpoint::Checkpoint;
 use crate::ledger::keys::TrustStore;
 use crate::ledger::record::LineError;
+use crate::ledger::verify::CheckpointStatus;
 use crate::ledger::{Ledger, LineState, Phase, Record, Report, Tail};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -174,6 +175,21 @@ impl RecordsState {
         }
     }
 
+    /// What verification made of checkpoint `i`, and its state (`None` until verified; a
+    /// checkpoint verification did not see counts as failed).
+    pub fn checkpoint_status(&self, i: usize) -> (Option<&CheckpointStatus>, Option<LineState>) {
+        let Some(report) = self.report() else {
+            return (None, None);
+        };
+        let file = self.data.checkpoints.get(i).map(|(f, _)| f);
+        let status = report.checkpoints.iter().find(|c| Some(&c.file) == file);
+        let state = match status {
+            Some(c) if c.ok => LineState::Verified,
+            _ => LineState::Failed,
+        };
+        (status, Some(state))
+    }
+
     /// Takes the finished report; the per-line states are computed here, once, so drawing a
     /// row never searches the findings.
     pub fn verified(&mut self, report: Report) {
@@ -231,14 +247,8 @@ impl RecordsState {
     /// Applies a screen action; `rows` list rows fit on screen, the first at terminal row `top`.
     pub fn handle(&mut self, action: Action, rows: usize, top: u16) {
         if let Some(d) = &mut self.detail {
-            match action {
-                Action::Up => d.scroll = d.scroll.saturating_sub(1),
-                Action::Down => d.scroll = d.scroll.saturating_add(1),
-                Action::PageUp => d.scroll = d.scroll.saturating_sub(rows as u16),
-                Action::PageDown => d.scroll = d.scroll.saturating_add(rows as u16),
-                Action::Home => d.scroll = 0,
-                Action::Back | Action::Open => self.detail = None,
-                _ => {}
+            if super::app::scroll_detail(&mut d.scroll, &action, rows) {
+                self.detail = None;
             }
             return;
         }

@@ -341,37 +341,7 @@ fn draw_empty(frame: &mut Frame, app: &App, theme: &Theme, s: &RecordsState, are
 
 /// What the notes column says about a record: awaiting, corrected, correcting, co-signing.
 fn notes(lang: Lang, s: &RecordsState, r: &Record) -> String {
-    let mut parts = Vec::new();
-    if let Some(report) = s.report() {
-        let missing = report.awaiting_units(r.seq());
-        if !missing.is_empty() {
-            parts.push(format!(
-                "{} {}",
-                t::label(lang, Label::Awaiting),
-                missing.join("+")
-            ));
-        }
-        let by = report.corrected_by(r.seq());
-        if !by.is_empty() {
-            let list: Vec<String> = by.iter().map(u64::to_string).collect();
-            parts.push(format!(
-                "{} {}",
-                t::label(lang, Label::Superseded),
-                list.join(",")
-            ));
-        }
-    }
-    if let Some(sup) = &r.entry.supersedes {
-        parts.push(format!("{} {}", t::label(lang, Label::Supersedes), sup.seq));
-    }
-    if let Some(Ok(c)) = r.cosign() {
-        parts.push(format!(
-            "{} {}",
-            t::label(lang, Label::CosignOf),
-            c.target.seq
-        ));
-    }
-    parts.join("; ")
+    t::relations(lang, s.report(), r).join("; ")
 }
 
 fn text_width(text: &str) -> u16 {
@@ -518,14 +488,7 @@ fn draw_checkpoints(frame: &mut Frame, app: &App, theme: &Theme, s: &RecordsStat
         .take(rows_fit)
         .map(|(i, (file, parsed))| {
             count_formatted();
-            let status = s
-                .report()
-                .and_then(|r| r.checkpoints.iter().find(|c| &c.file == file));
-            let state = match (s.report(), status) {
-                (None, _) => None,
-                (Some(_), Some(c)) if c.ok => Some(LineState::Verified),
-                (Some(_), _) => Some(LineState::Failed),
-            };
+            let (status, state) = s.checkpoint_status(i);
             let signed = match status {
                 Some(c) => c
                     .signed_by
@@ -777,14 +740,7 @@ fn record_lines(lang: Lang, theme: &Theme, s: &RecordsState, i: usize) -> Vec<Li
 fn checkpoint_lines(lang: Lang, theme: &Theme, s: &RecordsState, i: usize) -> Vec<Line<'static>> {
     let l = |x| t::label(lang, x);
     let (file, parsed) = &s.data.checkpoints[i];
-    let status = s
-        .report()
-        .and_then(|r| r.checkpoints.iter().find(|c| &c.file == file));
-    let state = match (s.report(), status) {
-        (None, _) => None,
-        (Some(_), Some(c)) if c.ok => Some(LineState::Verified),
-        (Some(_), _) => Some(LineState::Failed),
-    };
+    let (status, state) = s.checkpoint_status(i);
     const W: usize = 12;
     let field = |label: Label, value: String| {
         Line::from(vec![
