@@ -71,6 +71,23 @@ fn state_style(theme: &Theme, state: Option<LineState>) -> Style {
     }
 }
 
+fn state_cell(lang: Lang, theme: &Theme, state: Option<LineState>) -> Cell<'static> {
+    Cell::from(Span::styled(
+        state_label(lang, state),
+        state_style(theme, state),
+    ))
+}
+
+/// A list row, reversed when selected.
+fn list_row<'a>(theme: &Theme, cells: Vec<Cell<'a>>, selected: bool) -> Row<'a> {
+    let style = if selected {
+        theme.selected()
+    } else {
+        Style::new()
+    };
+    Row::new(cells).style(style)
+}
+
 fn phase_label(lang: Lang, phase: Phase) -> String {
     match phase {
         Phase::Read => pick(lang, "读取账本", "reading the ledger").to_string(),
@@ -384,10 +401,7 @@ fn draw_records(frame: &mut Frame, app: &App, theme: &Theme, s: &RecordsState, a
     let rows = window().map(|(i, line)| {
         count_formatted();
         let state = s.line_state(i);
-        let mut cells = vec![Cell::from(Span::styled(
-            state_label(l, state),
-            state_style(theme, state),
-        ))];
+        let mut cells = vec![state_cell(l, theme, state)];
         match line {
             Ok(r) => {
                 // Until verification is done, the signatures on the line; then the units
@@ -415,12 +429,7 @@ fn draw_records(frame: &mut Frame, app: &App, theme: &Theme, s: &RecordsState, a
                 )),
             ]),
         }
-        let style = if i == s.records.selected {
-            theme.selected()
-        } else {
-            Style::new()
-        };
-        Row::new(cells).style(style)
+        list_row(theme, cells, i == s.records.selected)
     });
     let header = Row::new(vec![
         pick(l, "校验", "Check"),
@@ -503,10 +512,7 @@ fn draw_checkpoints(frame: &mut Frame, app: &App, theme: &Theme, s: &RecordsStat
                     .join("+"),
                 None => String::new(),
             };
-            let mut cells = vec![Cell::from(Span::styled(
-                state_label(l, state),
-                state_style(theme, state),
-            ))];
+            let mut cells = vec![state_cell(l, theme, state)];
             match parsed {
                 Ok(cp) => cells.extend([
                     Cell::from(cp.size.to_string()),
@@ -529,12 +535,7 @@ fn draw_checkpoints(frame: &mut Frame, app: &App, theme: &Theme, s: &RecordsStat
             cells.push(Cell::from(
                 file.rsplit('/').next().unwrap_or(file).to_string(),
             ));
-            let style = if i == s.checkpoints.selected {
-                theme.selected()
-            } else {
-                Style::new()
-            };
-            Row::new(cells).style(style)
+            list_row(theme, cells, i == s.checkpoints.selected)
         });
     let header = Row::new(vec![
         pick(l, "校验", "Check"),
