@@ -232,6 +232,13 @@ impl RecordsState {
             .keep_visible(rows, self.data.checkpoints.len());
     }
 
+    fn switch_pane(&mut self) {
+        self.pane = match self.pane {
+            Pane::Records => Pane::Checkpoints,
+            Pane::Checkpoints => Pane::Records,
+        }
+    }
+
     fn open(&mut self) {
         let (len, at) = (self.len(self.pane), self.cursor().selected);
         if at >= len {
@@ -262,13 +269,10 @@ impl RecordsState {
             Action::Home => self.cursor().move_by(isize::MIN / 2, len, rows),
             Action::End => self.cursor().move_by(isize::MAX / 2, len, rows),
             Action::Open => self.open(),
-            Action::SwitchPane => {
-                self.pane = match self.pane {
-                    Pane::Records => Pane::Checkpoints,
-                    Pane::Checkpoints => Pane::Records,
-                }
-            }
+            Action::SwitchPane => self.switch_pane(),
             Action::Back if self.pane == Pane::Checkpoints => self.pane = Pane::Records,
+            // The bar naming the two lists sits just above the list's header.
+            Action::Click(row) if row + 2 == top => self.switch_pane(),
             Action::Click(row) if row >= top => {
                 let cursor = self.cursor();
                 let at = cursor.offset + usize::from(row - top);

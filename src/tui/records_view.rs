@@ -1110,6 +1110,11 @@ mod tests {
         update(&mut app, Action::Home);
         update(&mut app, Action::Click(top + 20));
         assert_eq!(state(&app).records.selected, 0);
+        // A click on the bar naming the lists switches between them.
+        update(&mut app, Action::Click(top - 2));
+        assert_eq!(state(&app).pane, records::Pane::Checkpoints);
+        update(&mut app, Action::Click(top - 2));
+        assert_eq!(state(&app).pane, records::Pane::Records);
     }
 
     #[test]
