@@ -132,7 +132,12 @@ impl App {
 
     /// Whether typed characters go to a text field rather than to key bindings.
     pub fn is_typing(&self) -> bool {
-        self.acceptance.as_ref().is_some_and(|a| a.filter_editing)
+        match self.screen {
+            Screen::Records => {
+                matches!(&self.records, RecordsScreen::Ready(r) if r.filter_editing)
+            }
+            _ => self.acceptance.as_ref().is_some_and(|a| a.filter_editing),
+        }
     }
 }
 

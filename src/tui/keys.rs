@@ -83,7 +83,7 @@ impl Bindable {
                 B::CategoryFilter,
                 B::ClearFilters,
             ],
-            Screen::Records => &[B::Checkpoints],
+            Screen::Records => &[B::Filter, B::ClearFilters, B::Checkpoints],
         };
         browse.iter().chain(own).copied().collect()
     }

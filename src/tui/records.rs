@@ -3,6 +3,7 @@
 //! record or checkpoint opened in detail.
 
 use super::app::Action;
+use crate::i18n::Lang;
 use crate::ledger::checkpoint::Checkpoint;
 use crate::ledger::keys::TrustStore;
 use crate::ledger::record::LineError;
@@ -11,6 +12,20 @@ use crate::ledger::{Ledger, LineState, Phase, Record, Report, Tail};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+
+/// The word for a line's verification state (`None` while verification runs).
+pub fn state_label(lang: Lang, state: Option<LineState>) -> &'static str {
+    let (zh, en) = match state {
+        None => ("校验中", "checking"),
+        Some(LineState::Verified) => ("已验证", "verified"),
+        Some(LineState::Awaiting) => ("待会签", "awaiting"),
+        Some(LineState::Failed) => ("校验失败", "FAILED"),
+    };
+    match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
+    }
+}
 
 /// What reading the ledger delivers, before verification: cheap enough to show at once.
 #[derive(Debug)]
@@ -133,9 +148,17 @@ pub struct RecordsState {
     pub data: LedgerData,
     pub verification: Verification,
     pub pane: Pane,
+    /// Position in `shown`.
     pub records: ListCursor,
     pub checkpoints: ListCursor,
     pub detail: Option<Detail>,
+    /// Text typed after `/`: records whose seq, kind, units, time or state contain it.
+    pub filter: String,
+    pub filter_editing: bool,
+    /// Ledger lines that pass the filter, in file order.
+    pub shown: Vec<usize>,
+    /// Lower-cased text the filter searches, one per ledger line.
+    haystacks: Vec<String>,
 }
 
 /// The screen before and after the ledger is read.
@@ -149,14 +172,64 @@ pub enum RecordsScreen {
 
 impl RecordsState {
     pub fn new(data: LedgerData) -> RecordsState {
-        RecordsState {
+        let mut s = RecordsState {
             data,
             verification: Verification::Running(Phase::Read),
             pane: Pane::Records,
             records: ListCursor::default(),
             checkpoints: ListCursor::default(),
             detail: None,
-        }
+            filter: String::new(),
+            filter_editing: false,
+            shown: Vec::new(),
+            haystacks: Vec::new(),
+        };
+        s.index();
+        s
+    }
+
+    /// Rebuilds what the filter searches (after reading, and again once states are known,
+    /// so `/awaiting` or `/待会签` finds the records awaiting a signature).
+    pub(super) fn index(&mut self) {
+        self.haystacks = (0..self.data.lines.len())
+            .map(|i| {
+                let state = self.line_state(i);
+                let mut text = format!(
+                    "{} {}",
+                    state_label(Lang::Zh, state),
+                    state_label(Lang::En, state)
+                );
+                if let Ok(r) = &self.data.lines[i] {
+                    text.push_str(&format!(
+                        " #{} {} {} {}",
+                        r.seq(),
+                        r.entry.kind,
+                        r.entry.unit,
+                        r.entry.time
+                    ));
+                    if let Some(report) = self.report() {
+                        text.push(' ');
+                        text.push_str(&report.signed_by(r.seq()).join(" "));
+                    }
+                }
+                text.to_lowercase()
+            })
+            .collect();
+        self.refilter();
+    }
+
+    /// Recomputes the shown lines after the filter changed, keeping the selection in range.
+    fn refilter(&mut self) {
+        let needle = self.filter.to_lowercase();
+        self.shown = (0..self.data.lines.len())
+            .filter(|&i| needle.is_empty() || self.haystacks[i].contains(&needle))
+            .collect();
+        self.clamp();
+    }
+
+    /// The ledger line selected in the record list, if any is shown.
+    pub fn selected_line(&self) -> Option<usize> {
+        self.shown.get(self.records.selected).copied()
     }
 
     /// The verification report, once it is there.
@@ -198,12 +271,13 @@ impl RecordsState {
             report: Box::new(report),
             states,
         };
+        self.index();
     }
 
     /// Keeps both selections within their lists.
     fn clamp(&mut self) {
         for (cursor, len) in [
-            (&mut self.records, self.data.lines.len()),
+            (&mut self.records, self.shown.len()),
             (&mut self.checkpoints, self.data.checkpoints.len()),
         ] {
             cursor.selected = cursor.selected.min(len.saturating_sub(1));
@@ -213,7 +287,7 @@ impl RecordsState {
 
     fn len(&self, pane: Pane) -> usize {
         match pane {
-            Pane::Records => self.data.lines.len(),
+            Pane::Records => self.shown.len(),
             Pane::Checkpoints => self.data.checkpoints.len(),
         }
     }
@@ -227,7 +301,7 @@ impl RecordsState {
 
     /// Scrolls both lists so their selections stay on screen after a resize.
     pub fn keep_visible(&mut self, rows: usize) {
-        self.records.keep_visible(rows, self.data.lines.len());
+        self.records.keep_visible(rows, self.shown.len());
         self.checkpoints
             .keep_visible(rows, self.data.checkpoints.len());
     }
@@ -245,7 +319,7 @@ impl RecordsState {
             return;
         }
         let target = match self.pane {
-            Pane::Records => Target::Line(at),
+            Pane::Records => Target::Line(self.shown[at]),
             Pane::Checkpoints => Target::Checkpoint(at),
         };
         self.detail = Some(Detail { target, scroll: 0 });
@@ -270,7 +344,27 @@ impl RecordsState {
             Action::End => self.cursor().move_by(isize::MAX / 2, len, rows),
             Action::Open => self.open(),
             Action::SwitchPane => self.switch_pane(),
+            Action::StartFilter => {
+                self.pane = Pane::Records;
+                self.filter_editing = true;
+            }
+            // Text reaches the filter only while it is open.
+            Action::FilterChar(c) if self.filter_editing => {
+                self.filter.push(c);
+                self.refilter();
+            }
+            Action::FilterBackspace if self.filter_editing => {
+                self.filter.pop();
+                self.refilter();
+            }
+            Action::FilterDone => self.filter_editing = false,
+            Action::Back if self.filter_editing => self.filter_editing = false,
             Action::Back if self.pane == Pane::Checkpoints => self.pane = Pane::Records,
+            Action::Back | Action::ClearFilters => {
+                self.filter.clear();
+                self.filter_editing = false;
+                self.refilter();
+            }
             // The bar naming the two lists sits just above the list's header.
             Action::Click(row) if row + 2 == top => self.switch_pane(),
             Action::Click(row) if row >= top => {
@@ -299,7 +393,9 @@ pub fn on_ledger_event(screen: &mut RecordsScreen, action: Action) {
             fresh.pane = s.pane;
             fresh.records = s.records;
             fresh.checkpoints = s.checkpoints;
-            fresh.clamp();
+            fresh.filter = std::mem::take(&mut s.filter);
+            fresh.filter_editing = s.filter_editing;
+            fresh.refilter();
             fresh.detail = s.detail.take().filter(|d| match d.target {
                 Target::Line(i) => i < fresh.data.lines.len(),
                 Target::Checkpoint(i) => i < fresh.data.checkpoints.len(),

@@ -4,7 +4,7 @@
 
 use super::app::App;
 use super::keys::Bindable;
-use super::records::{Pane, RecordsScreen, RecordsState, Target, Verification};
+use super::records::{state_label, Pane, RecordsScreen, RecordsState, Target, Verification};
 use super::view::{count_formatted, pick, Theme};
 use crate::i18n::ledger::{self as t, Label};
 use crate::i18n::Lang;
@@ -50,15 +50,6 @@ fn short_time(time: &str, width: u16) -> String {
     match chrono::DateTime::parse_from_rfc3339(time) {
         Ok(t) => t.format(format).to_string(),
         Err(_) => time.to_string(),
-    }
-}
-
-fn state_label(lang: Lang, state: Option<LineState>) -> &'static str {
-    match state {
-        None => pick(lang, "校验中", "checking"),
-        Some(LineState::Verified) => pick(lang, "已验证", "verified"),
-        Some(LineState::Awaiting) => pick(lang, "待会签", "awaiting"),
-        Some(LineState::Failed) => pick(lang, "校验失败", "FAILED"),
     }
 }
 
@@ -141,6 +132,16 @@ fn draw_ready(frame: &mut Frame, app: &App, theme: &Theme, s: &RecordsState, are
         draw_detail(frame, app, theme, s, list);
     } else if s.pane == Pane::Records && s.data.lines.is_empty() {
         draw_empty(frame, app, theme, s, list);
+    } else if s.pane == Pane::Records && s.shown.is_empty() {
+        frame.render_widget(
+            Paragraph::new(pick(
+                app.lang,
+                "没有符合筛选条件的记录（Esc 清除筛选）",
+                "No record matches the filter (Esc clears it)",
+            ))
+            .block(Block::default().borders(Borders::TOP)),
+            list,
+        );
     } else if s.pane == Pane::Records {
         draw_records(frame, app, theme, s, list);
     } else {
@@ -275,7 +276,16 @@ fn draw_pane_bar(frame: &mut Frame, app: &App, theme: &Theme, s: &RecordsState, 
     let mut spans = vec![
         tab(
             Pane::Records,
-            format!("{} {}", pick(l, "记录", "Records"), s.data.lines.len()),
+            if s.filter.is_empty() {
+                format!("{} {}", pick(l, "记录", "Records"), s.data.lines.len())
+            } else {
+                format!(
+                    "{} {}/{}",
+                    pick(l, "记录", "Records"),
+                    s.shown.len(),
+                    s.data.lines.len()
+                )
+            },
         ),
         Span::raw(" "),
         tab(
@@ -287,11 +297,25 @@ fn draw_pane_bar(frame: &mut Frame, app: &App, theme: &Theme, s: &RecordsState, 
             ),
         ),
     ];
-    if let Some(k) = app.keymap.keys(Bindable::Checkpoints).first() {
+    if !s.filter.is_empty() || s.filter_editing {
+        let cursor = if s.filter_editing { "▏" } else { "" };
         spans.push(Span::styled(
-            format!("  {} {}", k.label(), pick(l, "切换", "switch")),
-            theme.dim(),
+            format!("  {} ", pick(l, "筛选", "filter")),
+            theme.bold(),
         ));
+        spans.push(Span::raw(format!("{}{cursor}", s.filter)));
+    } else {
+        for (b, label) in [
+            (Bindable::Checkpoints, pick(l, "切换", "switch")),
+            (Bindable::Filter, pick(l, "筛选", "filter")),
+        ] {
+            if let Some(k) = app.keymap.keys(b).first() {
+                spans.push(Span::styled(
+                    format!("  {} {label}", k.label()),
+                    theme.dim(),
+                ));
+            }
+        }
     }
     frame.render_widget(Line::from(spans), area);
 }
@@ -378,17 +402,17 @@ fn draw_records(frame: &mut Frame, app: &App, theme: &Theme, s: &RecordsState, a
     let rows_fit = usize::from(area.height.saturating_sub(1));
     let width = app.size.0;
     let window = || {
-        s.data
-            .lines
+        s.shown
             .iter()
             .enumerate()
             .skip(s.records.offset)
             .take(rows_fit)
+            .map(|(pos, &i)| (pos, i, &s.data.lines[i]))
     };
     // Kind and unit columns as wide as their widest visible entry, so the notes get the rest.
     let widest = |label: Label, get: fn(&Record) -> &str| {
         window()
-            .filter_map(|(_, line)| line.as_ref().ok().map(|r| text_width(get(r))))
+            .filter_map(|(_, _, line)| line.as_ref().ok().map(|r| text_width(get(r))))
             .chain([text_width(t::label(l, label))])
             .max()
             .unwrap_or(0)
@@ -398,7 +422,7 @@ fn draw_records(frame: &mut Frame, app: &App, theme: &Theme, s: &RecordsState, a
     let unit_width = widest(Label::Unit, |r| &r.entry.unit);
     let wide = width >= WIDE;
     let seq_width = s.data.lines.len().to_string().len().max(4) as u16;
-    let rows = window().map(|(i, line)| {
+    let rows = window().map(|(pos, i, line)| {
         count_formatted();
         let state = s.line_state(i);
         let mut cells = vec![state_cell(l, theme, state)];
@@ -429,7 +453,7 @@ fn draw_records(frame: &mut Frame, app: &App, theme: &Theme, s: &RecordsState, a
                 )),
             ]),
         }
-        list_row(theme, cells, i == s.records.selected)
+        list_row(theme, cells, pos == s.records.selected)
     });
     let header = Row::new(vec![
         pick(l, "校验", "Check"),
@@ -1186,6 +1210,54 @@ mod tests {
     }
 
     #[test]
+    fn typing_a_filter_finds_records_by_kind_unit_or_state() {
+        let ws = sample_workspace();
+        for (lang, code, word) in [(Lang::Zh, "zh", "待会签"), (Lang::En, "en", "awaiting")] {
+            let mut app = app_on(ws.path(), lang, (80, 24));
+            update(&mut app, Action::StartFilter);
+            assert!(app.is_typing());
+            for c in word.chars() {
+                update(&mut app, Action::FilterChar(c));
+            }
+            update(&mut app, Action::FilterDone);
+            assert!(!app.is_typing());
+            assert_eq!(state(&app).shown, vec![3]);
+            insta::assert_snapshot!(format!("records_filter_awaiting_{code}"), render(&app));
+            // Enter opens the record under the filter, not the first of the ledger.
+            update(&mut app, Action::Open);
+            assert_eq!(
+                state(&app).detail.as_ref().unwrap().target,
+                records::Target::Line(3)
+            );
+            update(&mut app, Action::Back);
+            update(&mut app, Action::Back);
+            assert_eq!(state(&app).shown.len(), 5, "Esc clears the filter");
+        }
+        let mut app = app_on(ws.path(), Lang::En, (80, 24));
+        update(&mut app, Action::StartFilter);
+        for c in "zzz".chars() {
+            update(&mut app, Action::FilterChar(c));
+        }
+        assert!(render(&app).contains("No record matches the filter"));
+        update(&mut app, Action::FilterBackspace);
+        update(&mut app, Action::Back);
+        update(&mut app, Action::ClearFilters);
+        for c in "/drill".chars().skip(1) {
+            update(&mut app, Action::FilterChar(c));
+        }
+        assert!(
+            state(&app).filter.is_empty(),
+            "not typing: letters are no filter text"
+        );
+        assert_eq!(state(&app).shown.len(), 5);
+        update(&mut app, Action::StartFilter);
+        for c in "drill".chars() {
+            update(&mut app, Action::FilterChar(c));
+        }
+        assert_eq!(state(&app).shown, vec![1]);
+    }
+
+    #[test]
     fn a_long_ledger_formats_only_the_rows_on_screen() {
         let ws = sample_workspace();
         let mut app = app_on(ws.path(), Lang::Zh, (80, 24));
@@ -1194,6 +1266,7 @@ mod tests {
         };
         let one = s.data.lines[0].clone();
         s.data.lines = vec![one; 50_000];
+        s.index();
         let rows = super::list_rows(app.size);
         assert_eq!(rows_formatted_by_a_draw(&app), rows);
         update(&mut app, Action::End);

@@ -181,10 +181,10 @@ fn draw_loading(frame: &mut Frame, app: &App, area: Rect, done: usize, total: us
 fn draw_footer(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let detail = app.acceptance.as_ref().is_some_and(|a| a.detail.is_some());
     let typing = app.is_typing();
-    let hints: Vec<Bindable> = if app.screen == Screen::Records {
-        super::records_view::footer_hints(app)
-    } else if typing {
+    let hints: Vec<Bindable> = if typing {
         Vec::new()
+    } else if app.screen == Screen::Records {
+        super::records_view::footer_hints(app)
     } else if detail {
         vec![
             Bindable::Back,
