@@ -8,7 +8,7 @@ use crate::ledger::checkpoint::Checkpoint;
 use crate::ledger::keys::TrustStore;
 use crate::ledger::record::LineError;
 use crate::ledger::verify::CheckpointStatus;
-use crate::ledger::{Ledger, LineState, Phase, Record, Report, Tail};
+use crate::ledger::{Ledger, LineState, Phase, Record, Report};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -36,12 +36,12 @@ pub struct LedgerData {
     pub exists: bool,
     /// Every line in file order: a record, or why the line is not one.
     pub lines: Vec<Result<Record, LineError>>,
-    pub tail: Tail,
     pub trust: TrustStore,
     /// Checkpoint files (relative to the workspace) with their parse result, sorted by name.
     pub checkpoints: Vec<(String, Result<Checkpoint, String>)>,
-    /// Unit id → its name from the workspace manifest, for the detail view.
-    pub unit_names: BTreeMap<String, String>,
+    /// Unit id → its name from the workspace manifest (Chinese, and English if given), for
+    /// the detail view.
+    pub unit_names: BTreeMap<String, (String, Option<String>)>,
 }
 
 /// Reads the workspace's ledger, trust store and checkpoints: the same core calls as
@@ -52,7 +52,8 @@ pub fn read_ledger(
 ) -> anyhow::Result<LedgerData> {
     let root = ledger.root();
     let rel = |p: &Path| p.strip_prefix(root).unwrap_or(p).display().to_string();
-    let (lines, tail) = ledger.records()?;
+    // A torn last line is not lost: verification reports it as the first bad line.
+    let (lines, _tail) = ledger.records()?;
     let units = &ws.manifest.units;
     let mut unit_names = BTreeMap::new();
     for (id, unit) in [
@@ -61,14 +62,13 @@ pub fn read_ledger(
         ("supervision", units.supervision.as_ref()),
     ] {
         if let Some(u) = unit {
-            unit_names.insert(id.to_string(), u.name.clone());
+            unit_names.insert(id.to_string(), (u.name.clone(), u.name_en.clone()));
         }
     }
     Ok(LedgerData {
         file: rel(&ledger.path()),
         exists: ledger.path().exists(),
         lines,
-        tail,
         trust: ledger.trust_store()?,
         checkpoints: ledger
             .checkpoints()?

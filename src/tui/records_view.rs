@@ -672,9 +672,10 @@ fn record_lines(lang: Lang, theme: &Theme, s: &RecordsState, i: usize) -> Vec<Li
         Span::styled(format!("#{} {}", e.seq, e.kind), theme.bold()),
         Span::styled(format!("  {}", e.time), theme.dim()),
     ]));
-    let unit_name = |u: &str| match s.data.unit_names.get(u) {
-        Some(name) => format!("{u}（{name}）"),
-        None => u.to_string(),
+    let unit_name = |u: &str| match (s.data.unit_names.get(u), lang) {
+        (Some((_, Some(en))), Lang::En) => format!("{u} ({en})"),
+        (Some((zh, _)), _) => format!("{u}（{zh}）"),
+        (None, _) => u.to_string(),
     };
     let field = |label: Label, value: String| {
         Line::from(vec![
