@@ -147,7 +147,15 @@ fn the_records_screen_names_a_tampered_record_in_a_real_terminal() {
             ws.path().display()
         ),
     );
-    tmux(&["send-keys", "-t", &session, "2"]);
+    // Click the Records tab (columns 27-36 of the top row; SGR mouse codes count from 1).
+    wait_for(&session, "2 Records");
+    tmux(&[
+        "send-keys",
+        "-t",
+        &session,
+        "-l",
+        "\x1b[<0;31;1M\x1b[<0;31;1m",
+    ]);
     let pane = wait_for(&session, "verification FAILED");
     assert!(pane.contains("first bad record #1"), "{pane}");
     // Open the failing record and read why, in Chinese.

@@ -94,6 +94,12 @@ fn event_loop(
             Some(Message::Input(Event::Key(k))) if k.kind == event::KeyEventKind::Press => {
                 app.keymap.action_for_key(&k, app.is_typing())
             }
+            // A click on the top row picks a screen by its tab; elsewhere it is the screen's.
+            Some(Message::Input(Event::Mouse(m)))
+                if m.row == 0 && matches!(m.kind, event::MouseEventKind::Down(_)) =>
+            {
+                view::tab_at(m.column, app.lang).map(Action::GoToScreen)
+            }
             Some(Message::Input(Event::Mouse(m))) => keys::action_for_mouse(&m),
             Some(Message::Input(Event::Resize(w, h))) => Some(Action::Resize(w, h)),
             _ => None,

@@ -139,10 +139,30 @@ pub fn draw(frame: &mut Frame, app: &App) {
     }
 }
 
+const BRAND: &str = " 安保 anbao ";
+
+fn tab_label(i: usize, screen: Screen, lang: Lang) -> String {
+    format!(" {} {} ", i + 1, screen.title(lang))
+}
+
+/// The screen whose tab is drawn at `column` of the top row, for mouse clicks.
+pub fn tab_at(column: u16, lang: Lang) -> Option<usize> {
+    let width = |s: &str| unicode_width::UnicodeWidthStr::width(s);
+    let mut x = width(BRAND);
+    for (i, screen) in Screen::ALL.iter().enumerate() {
+        let w = width(&tab_label(i, *screen, lang));
+        if (x..x + w).contains(&usize::from(column)) {
+            return Some(i);
+        }
+        x += w;
+    }
+    None
+}
+
 fn draw_tabs(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
-    let mut spans = vec![Span::styled(" 安保 anbao ", theme.bold())];
+    let mut spans = vec![Span::styled(BRAND, theme.bold())];
     for (i, s) in Screen::ALL.iter().enumerate() {
-        let label = format!(" {} {} ", i + 1, s.title(app.lang));
+        let label = tab_label(i, *s, app.lang);
         let style = if *s == app.screen {
             theme.selected()
         } else {
@@ -840,6 +860,23 @@ pub(super) mod snapshots {
         assert_eq!(rows_formatted_by_a_draw(&app), rows);
         update(&mut app, Action::Resize(120, 40));
         assert_eq!(rows_formatted_by_a_draw(&app), super::table_rows(app.size));
+    }
+
+    #[test]
+    fn a_click_on_a_tab_names_its_screen_in_both_languages() {
+        for (lang, _) in langs() {
+            let app = app(lang, (80, 24));
+            let top = render(&app).lines().next().unwrap().to_string();
+            for (i, screen) in super::Screen::ALL.iter().enumerate() {
+                // The column where the tab's title starts, counted in display columns.
+                let title = screen.title(lang);
+                let at = top.find(title).unwrap();
+                let column = unicode_width::UnicodeWidthStr::width(&top[..at]) as u16;
+                assert_eq!(super::tab_at(column, lang), Some(i), "{title}");
+            }
+            assert_eq!(super::tab_at(0, lang), None, "the brand is no tab");
+            assert_eq!(super::tab_at(79, lang), None);
+        }
     }
 
     #[test]
