@@ -3,7 +3,7 @@
 
 use super::ledger::{local, signing_keys, Format};
 use super::ledger_view::print_written;
-use super::output::{fit, write_json, Table, BOLD, DIM, GREEN, RED, YELLOW};
+use super::output::{fit, Table, BOLD, DIM, GREEN, RED, YELLOW};
 use super::{progress, Context, Outcome};
 use crate::acceptance::{self, Report};
 use crate::i18n::{tr, Lang, Text};
@@ -72,7 +72,12 @@ pub fn run(ctx: &Context, args: CheckArgs) -> anyhow::Result<Outcome> {
     let report = acceptance::run(&inputs, as_of);
     let mut buf: Vec<u8> = Vec::new();
     match args.format {
-        CheckFormat::Json => write_json(&mut buf, report.schema, &report)?,
+        // The report names its own schema first; serialised directly, without the detour
+        // through a JSON tree that `write_json` takes, which doubles the time on large reports.
+        CheckFormat::Json => {
+            serde_json::to_writer_pretty(&mut buf, &report)?;
+            buf.push(b'\n');
+        }
         CheckFormat::Table => write_text(&mut buf, ctx.lang, &report, args.all)?,
         CheckFormat::Markdown => buf = markdown::render(&report, ctx.lang).into_bytes(),
         CheckFormat::Html => buf = html::render(&report, ctx.lang).into_bytes(),
