@@ -168,7 +168,9 @@ impl Operator {
 
     pub fn name(self) -> LocalText {
         match self {
-            Operator::Cii => LocalText::new("关键信息基础设施运营者", "critical-infrastructure operator"),
+            Operator::Cii => {
+                LocalText::new("关键信息基础设施运营者", "critical-infrastructure operator")
+            }
             Operator::StateOrgan => LocalText::new("国家机关", "state organ"),
             Operator::Other => LocalText::new("其他网络运营者", "other network operator"),
         }

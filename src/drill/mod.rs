@@ -9,8 +9,8 @@
 //! ```
 
 pub mod classes;
-pub mod playbook;
 pub mod plan;
+pub mod playbook;
 pub mod record;
 pub mod report;
 pub mod run;
@@ -18,8 +18,8 @@ pub mod schedule;
 pub mod summary;
 pub mod text;
 
-pub use playbook::Playbook;
 pub use plan::Plan;
+pub use playbook::Playbook;
 pub use record::{last_drilled, FinishedDrill};
 pub use run::{Run, Runs};
 

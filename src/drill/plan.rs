@@ -196,7 +196,11 @@ pub fn parse(
 ) -> Result<Plan, InputError> {
     let raw: RawPlan = crate::workspace::parse_toml(path, text)?;
     let err = |span: std::ops::Range<usize>, msg: String| {
-        InputError::new(path, Location::from_offset(text.as_bytes(), span.start), msg)
+        InputError::new(
+            path,
+            Location::from_offset(text.as_bytes(), span.start),
+            msg,
+        )
     };
     let year = *raw.year.get_ref();
     if !(2000..=2100).contains(&year) {

@@ -58,9 +58,8 @@ pub fn append_finished(
     use sha2::{Digest as _, Sha256};
     let mut files = Vec::new();
     for ev in &run.evidence {
-        let bytes = std::fs::read(&ev.path).map_err(|e| {
-            anyhow::anyhow!("cannot read evidence '{}': {e}", ev.path.display())
-        })?;
+        let bytes = std::fs::read(&ev.path)
+            .map_err(|e| anyhow::anyhow!("cannot read evidence '{}': {e}", ev.path.display()))?;
         if hex::encode(Sha256::digest(&bytes)) != ev.sha256 {
             anyhow::bail!(
                 "evidence '{}' changed after it was logged (SHA-256 was {})",
@@ -253,8 +252,5 @@ pub fn set_action_status(
         "note": note,
         "run": action.run,
     });
-    Ok(ledger.append(
-        NewRecord::new(ACTION_KIND, body).evidence(evidence),
-        keys,
-    )?)
+    Ok(ledger.append(NewRecord::new(ACTION_KIND, body).evidence(evidence), keys)?)
 }

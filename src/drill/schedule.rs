@@ -66,7 +66,11 @@ pub fn deadline(cal: &Calendar, limit: NaiveDate, remind: u32, working_days: boo
     }
 }
 
-fn working_deadline(cal: &Calendar, limit: NaiveDate, remind: u32) -> Result<Deadline, UnknownYear> {
+fn working_deadline(
+    cal: &Calendar,
+    limit: NaiveDate,
+    remind: u32,
+) -> Result<Deadline, UnknownYear> {
     let deadline = last_working_day_on_or_before(cal, limit)?;
     let mut due_from = deadline;
     let mut left = remind;
@@ -183,12 +187,7 @@ pub struct NextPlan {
     pub prepared: Option<NaiveDate>,
 }
 
-pub fn next_plan(
-    plan: &Plan,
-    next: Option<&Plan>,
-    cal: &Calendar,
-    as_of: NaiveDate,
-) -> NextPlan {
+pub fn next_plan(plan: &Plan, next: Option<&Plan>, cal: &Calendar, as_of: NaiveDate) -> NextPlan {
     let d = deadline(
         cal,
         plan.next_plan_deadline(),

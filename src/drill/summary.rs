@@ -16,9 +16,21 @@ use toml::Spanned;
 /// The rating scale of objectives, 1 to 4. anbao's own scale, stated in every summary report;
 /// GB/T 46792-2025 gives fuller indicators where a unit uses them.
 pub const SCALE: [(u8, &str, &str); 4] = [
-    (4, "优：目标完全达成，处置及时规范", "excellent: fully achieved, on time and by the book"),
-    (3, "良：目标基本达成，有小的偏差", "good: achieved with minor deviations"),
-    (2, "中：目标部分达成，存在明显不足", "fair: partly achieved, clear shortcomings"),
+    (
+        4,
+        "优：目标完全达成，处置及时规范",
+        "excellent: fully achieved, on time and by the book",
+    ),
+    (
+        3,
+        "良：目标基本达成，有小的偏差",
+        "good: achieved with minor deviations",
+    ),
+    (
+        2,
+        "中：目标部分达成，存在明显不足",
+        "fair: partly achieved, clear shortcomings",
+    ),
     (1, "差：目标未达成", "poor: not achieved"),
 ];
 
@@ -199,6 +211,8 @@ pub fn template(run: &Run, playbook: &Playbook, lang: Lang) -> String {
             Lang::En => "Ratings: 4 excellent, 3 good, 2 fair, 1 poor. Then run: anbao drill finish RUN --summary THIS-FILE",
         }
     );
+    // Plain keys before the first table, or TOML reads them as the last table's.
+    out.push_str("\nlessons = []\n");
     for o in &playbook.objectives {
         let _ = writeln!(
             out,
@@ -208,6 +222,6 @@ pub fn template(run: &Run, playbook: &Playbook, lang: Lang) -> String {
             o.id
         );
     }
-    out.push_str("\n# [[problem]]\n# problem = \"\"\n# cause = \"\"\n\nlessons = []\n\n# [[action]]\n# action = \"\"\n# owner = \"\"\n# due = 2026-12-31\n");
+    out.push_str("\n# [[problem]]\n# problem = \"\"\n# cause = \"\"\n\n# [[action]]\n# action = \"\"\n# owner = \"\"\n# due = 2026-12-31\n");
     out
 }
