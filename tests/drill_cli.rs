@@ -295,6 +295,24 @@ fn plan_run_finish_verify_and_track_actions() {
     assert_eq!(names, ["值班记录.txt", &format!("{id}.json")[..]]);
     let out = env.ok(&["ledger", "verify"]);
     assert!(out.contains("ledger verified"), "{out}");
+    // A finish cut short after the ledger append (the run file not yet updated) is picked up
+    // again without a second record.
+    let text = std::fs::read_to_string(&run_file).unwrap();
+    let mut saved: Value = serde_json::from_str(&text).unwrap();
+    saved.as_object_mut().unwrap().remove("record_seq");
+    std::fs::write(&run_file, serde_json::to_vec_pretty(&saved).unwrap()).unwrap();
+    let v = env.json(&[
+        "drill",
+        "finish",
+        &id,
+        "--summary",
+        summary.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(v["seq"], "0");
+    let list = env.json(&["ledger", "list", "--format", "json"]);
+    assert_eq!(list["records"].as_array().unwrap().len(), 1);
     // Finishing twice is refused.
     let (code, _, err) = env.run_in(
         "en",

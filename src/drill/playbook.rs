@@ -351,7 +351,10 @@ pub fn parse(path: &Path, text: &str, classes: &Classes) -> Result<Playbook, Inp
         });
     }
     if roles.is_empty() {
-        return Err(c.err(0..0, "a playbook needs at least one [[role]]"));
+        return Err(InputError::whole_file(
+            path,
+            "a playbook needs at least one [[role]]",
+        ));
     }
 
     let mut objectives = Vec::new();
@@ -372,7 +375,10 @@ pub fn parse(path: &Path, text: &str, classes: &Classes) -> Result<Playbook, Inp
         });
     }
     if objectives.is_empty() {
-        return Err(c.err(0..0, "a playbook needs at least one [[objective]]"));
+        return Err(InputError::whole_file(
+            path,
+            "a playbook needs at least one [[objective]]",
+        ));
     }
 
     let mut steps: Vec<Step> = Vec::new();
@@ -449,11 +455,14 @@ pub fn parse(path: &Path, text: &str, classes: &Classes) -> Result<Playbook, Inp
         });
     }
     if steps.is_empty() {
-        return Err(c.err(0..0, "a playbook needs at least one [[step]]"));
+        return Err(InputError::whole_file(
+            path,
+            "a playbook needs at least one [[step]]",
+        ));
     }
     if grade.must_be_reported() && report_step.is_none() {
-        return Err(c.err(
-            0..0,
+        return Err(InputError::whole_file(
+            path,
             format!(
                 "a grade {} incident must be reported: mark the reporting step with report = true",
                 grade.as_str()

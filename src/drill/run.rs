@@ -442,3 +442,119 @@ impl Runs {
             .collect())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::drill::classes::Classes;
+
+    fn t(s: &str) -> Time {
+        DateTime::parse_from_rfc3339(s).unwrap()
+    }
+
+    fn playbook() -> Playbook {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        crate::drill::playbook::load(
+            &root.join("playbooks/portal-defacement.toml"),
+            &Classes::builtin(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn every_event_is_on_disk_and_a_reload_resumes_where_it_stopped() {
+        let dir = tempfile::tempdir().unwrap();
+        let runs = Runs::new(dir.path());
+        let pb = playbook();
+        let start = t("2026-11-20T20:30:00+08:00");
+        let id = runs.new_id(&pb.id, start);
+        let mut run = Run::new(&id, &pb, "值班室", start);
+        runs.save(&run).unwrap();
+        let events: [(&str, StepEvent, &str); 3] = [
+            ("confirm", StepEvent::Start, "2026-11-20T20:35:00+08:00"),
+            ("confirm", StepEvent::Done, "2026-11-20T20:44:00+08:00"),
+            (
+                "maintenance-page",
+                StepEvent::Fail,
+                "2026-11-20T21:10:00+08:00",
+            ),
+        ];
+        for (step, event, at) in events {
+            // As after a crash: the process that logs the next event starts from the file.
+            let mut resumed = runs.load(&id).unwrap();
+            assert_eq!(resumed, run);
+            resumed.step(step, event, t(at), None).unwrap();
+            runs.save(&resumed).unwrap();
+            run = resumed;
+        }
+        let back = runs.load(&id).unwrap();
+        assert_eq!(back.steps[0].status, StepStatus::Done);
+        assert_eq!(back.steps[1].status, StepStatus::Failed);
+        assert_eq!(back.current_step().unwrap().id, "report-cac");
+        let tm = timings(&back, &pb);
+        assert_eq!(
+            (tm[0].actual_minutes, tm[0].late_by_minutes),
+            (Some(14), Some(-1))
+        );
+        assert_eq!(tm[1].late_by_minutes, Some(10));
+        // The id of a second run the same day does not overwrite the first.
+        assert_eq!(runs.new_id(&pb.id, start), format!("{id}-2"));
+    }
+
+    #[test]
+    fn a_torn_temp_file_is_ignored_and_a_broken_run_is_named_not_lost() {
+        let dir = tempfile::tempdir().unwrap();
+        let runs = Runs::new(dir.path());
+        let pb = playbook();
+        let run = Run::new("r1", &pb, "", t("2026-11-20T20:30:00+08:00"));
+        runs.save(&run).unwrap();
+        std::fs::write(dir.path().join(DIR).join(".tmpA1b2"), b"{\"schema\":").unwrap();
+        assert_eq!(runs.all().unwrap(), vec![run.clone()]);
+        let path = runs.path_of("r1");
+        let text = std::fs::read_to_string(&path)
+            .unwrap()
+            .replace("\"pending\"", "\"paused\"");
+        std::fs::write(&path, text).unwrap();
+        let err = runs.load("r1").unwrap_err();
+        assert!(err.to_string().contains("/steps/0/status"), "{err}");
+        assert!(err.to_string().contains("paused"), "{err}");
+    }
+
+    #[test]
+    fn events_are_checked_and_leave_the_run_unchanged_when_refused() {
+        let pb = playbook();
+        let mut run = Run::new("r", &pb, "", t("2026-11-20T20:30:00+08:00"));
+        let before = run.clone();
+        let early = t("2026-11-20T20:00:00+08:00");
+        let later = t("2026-11-20T20:40:00+08:00");
+        assert!(matches!(
+            run.step("confirm", StepEvent::Done, early, None),
+            Err(RunError::BeforeStart(_))
+        ));
+        assert_eq!(
+            run.step("nope", StepEvent::Done, later, None),
+            Err(RunError::NoSuchStep("nope".into()))
+        );
+        assert_eq!(
+            run.observe(" ", None, later),
+            Err(RunError::Empty("an observation"))
+        );
+        assert_eq!(run, before);
+        run.step(
+            "confirm",
+            StepEvent::Skip,
+            later,
+            Some("已由值班员确认".into()),
+        )
+        .unwrap();
+        assert!(matches!(
+            run.step("confirm", StepEvent::Start, later, None),
+            Err(RunError::StepClosed { .. })
+        ));
+        run.finished = Some(later);
+        assert_eq!(
+            run.observe("x", None, later),
+            Err(RunError::Finished("r".into()))
+        );
+    }
+}

@@ -115,19 +115,49 @@ pub struct Occurrence {
     pub held: Option<NaiveDate>,
 }
 
-/// The drills of `plan`, each matched with the finished drill that satisfied it.
+/// The drills of `plan`, each matched with the finished drill that satisfied it: first drills
+/// recorded for that very plan item, then any other drill of the same playbook; each finished
+/// drill counts once. A drill inside the period but after the deadline (the period's last days
+/// off) counts as done late.
 pub fn occurrences(
     plan: &Plan,
     cal: &Calendar,
     finished: &[FinishedDrill],
     as_of: NaiveDate,
 ) -> Vec<Occurrence> {
+    let slots: Vec<(&Item, Period)> = plan
+        .items
+        .iter()
+        .flat_map(|item| {
+            item.recurrence
+                .periods(plan.year)
+                .into_iter()
+                .map(move |p| (item, p))
+        })
+        .collect();
     let mut used = vec![false; finished.len()];
-    let mut out = Vec::new();
-    for item in &plan.items {
-        for period in item.recurrence.periods(plan.year) {
+    let mut held: Vec<Option<usize>> = vec![None; slots.len()];
+    for named in [true, false] {
+        for (slot, (item, period)) in slots.iter().enumerate() {
+            if held[slot].is_some() {
+                continue;
+            }
+            held[slot] = finished.iter().enumerate().position(|(i, f)| {
+                !used[i]
+                    && period.contains(f.date)
+                    && f.playbook == item.playbook
+                    && (!named || f.plan_item.as_deref() == Some(item.id.as_str()))
+            });
+            if let Some(i) = held[slot] {
+                used[i] = true;
+            }
+        }
+    }
+    slots
+        .into_iter()
+        .zip(held)
+        .map(|((item, period), held)| {
             let d = deadline(cal, period.last, plan.remind_days, plan.working_days);
-            let held = take_match(item, &period, finished, &mut used);
             let planned = item.planned_in(&period);
             let status = match held {
                 Some(i) if finished[i].date <= d.deadline => Status::Done,
@@ -136,7 +166,7 @@ pub fn occurrences(
                 None if as_of >= d.due_from || planned.is_some_and(|p| as_of >= p) => Status::Due,
                 None => Status::Upcoming,
             };
-            out.push(Occurrence {
+            Occurrence {
                 year: plan.year,
                 item: item.id.clone(),
                 playbook: item.playbook.clone(),
@@ -146,34 +176,9 @@ pub fn occurrences(
                 status,
                 run: held.map(|i| finished[i].run.clone()),
                 held: held.map(|i| finished[i].date),
-            });
-        }
-    }
-    out
-}
-
-/// The finished drill that counts for `item` in `period`: one named for the item, else one of
-/// its playbook; a drill counts once. One held inside the period but after the deadline (the
-/// period's last days off) counts as done late.
-fn take_match(
-    item: &Item,
-    period: &Period,
-    finished: &[FinishedDrill],
-    used: &mut [bool],
-) -> Option<usize> {
-    let candidates = |named: bool| {
-        finished.iter().enumerate().position(|(i, f)| {
-            !used[i]
-                && period.contains(f.date)
-                && f.playbook == item.playbook
-                && (!named || f.plan_item.as_deref() == Some(&item.id))
+            }
         })
-    };
-    let found = candidates(true).or_else(|| candidates(false));
-    if let Some(i) = found {
-        used[i] = true;
-    }
-    found
+        .collect()
 }
 
 /// Next year's plan: due before December of the plan's year.
@@ -288,5 +293,201 @@ pub fn due(
             .map(|p| p.year)
             .collect(),
         missing_plan: (!plans.iter().any(|p| p.year == as_of.year())).then_some(as_of.year()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::drill::classes::Classes;
+    use crate::drill::playbook;
+    use std::path::Path;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn playbooks() -> Vec<crate::drill::Playbook> {
+        playbook::load_all(Path::new(env!("CARGO_MANIFEST_DIR")), &Classes::builtin()).unwrap()
+    }
+
+    fn plan(year: i32, working_days: bool, items: &str) -> Plan {
+        let text = format!(
+            "year = {year}\nunit = \"implementing\"\nprepared = {}-11-20\nworking_days = {working_days}\nremind_days = 10\n{items}",
+            year - 1
+        );
+        crate::drill::plan::parse(
+            Path::new(&format!("plan-{year}.toml")),
+            &text,
+            &playbooks(),
+            &["implementing", "construction"],
+        )
+        .unwrap()
+    }
+
+    const HALF_YEARLY: &str = "[[item]]\nid = \"ransomware\"\nplaybook = \"ransomware-gov-server\"\npurpose = { zh = \"目的\", en = \"purpose\" }\nrecurrence = \"half-yearly\"\nunits = [\"implementing\"]\nbudgeted = true\n";
+    const QUARTERLY: &str = "[[item]]\nid = \"cloud\"\nplaybook = \"gov-cloud-outage\"\npurpose = { zh = \"目的\", en = \"purpose\" }\nrecurrence = \"quarterly\"\nunits = [\"implementing\"]\nbudgeted = true\n";
+
+    fn drill(playbook: &str, item: Option<&str>, date: &str) -> FinishedDrill {
+        FinishedDrill {
+            seq: 0,
+            run: format!("{playbook}-{date}"),
+            playbook: playbook.into(),
+            plan_item: item.map(str::to_string),
+            date: d(date),
+            actions: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn reminders_count_working_days_around_the_mid_autumn_holiday() {
+        let cal = Calendar::builtin();
+        // Q3 ends Wednesday 30 September 2026. Ten working days back skip the Mid-Autumn days
+        // off (25-27 September) and count the make-up Sunday 20 September: 16 September.
+        let p = plan(2026, true, QUARTERLY);
+        let q3 = &occurrences(&p, &cal, &[], d("2026-09-15"))[2];
+        assert_eq!(q3.period.label, "2026-Q3");
+        assert_eq!(q3.deadline.deadline, d("2026-09-30"));
+        assert_eq!(q3.deadline.due_from, d("2026-09-16"));
+        assert_eq!(q3.status, Status::Upcoming);
+        assert_eq!(
+            occurrences(&p, &cal, &[], d("2026-09-16"))[2].status,
+            Status::Due
+        );
+        // In calendar days the same reminder starts on 20 September.
+        let p = plan(2026, false, QUARTERLY);
+        assert_eq!(
+            occurrences(&p, &cal, &[], d("2026-09-15"))[2]
+                .deadline
+                .due_from,
+            d("2026-09-20")
+        );
+    }
+
+    #[test]
+    fn a_deadline_on_a_day_off_moves_back_to_the_last_working_day() {
+        let cal = Calendar::builtin();
+        assert_eq!(
+            last_working_day_on_or_before(&cal, d("2026-10-07")).unwrap(),
+            d("2026-09-30")
+        );
+        assert_eq!(
+            last_working_day_on_or_before(&cal, d("2026-02-22")).unwrap(),
+            d("2026-02-14")
+        );
+        // 1-3 January 2026 are off; the day before is in 2025, which the calendar does not know.
+        assert_eq!(
+            last_working_day_on_or_before(&cal, d("2026-01-03")),
+            Err(UnknownYear(2025))
+        );
+    }
+
+    #[test]
+    fn across_the_year_boundary() {
+        let cal = Calendar::builtin();
+        let p2026 = plan(2026, true, HALF_YEARLY);
+        // On the last day of 2026 the second-half drill is due, and overdue on 4 January 2027.
+        let on = |as_of| due(std::slice::from_ref(&p2026), &cal, &[], &[], d(as_of));
+        assert_eq!(on("2026-12-31").drills[1].status, Status::Due);
+        let jan = on("2027-01-04");
+        assert_eq!(jan.drills[1].status, Status::Overdue);
+        assert_eq!(jan.missing_plan, Some(2027));
+        // Next year's plan was due by Monday 30 November 2026.
+        assert_eq!(jan.next_plans[0].deadline.deadline, d("2026-11-30"));
+        assert_eq!(on("2026-11-30").next_plans[0].status, Status::Due);
+        assert_eq!(on("2026-12-01").next_plans[0].status, Status::Overdue);
+        assert!(jan.has_overdue());
+
+        // A drill held on 28 December counts for 2026-H2; one held in January does not.
+        let late = [drill(
+            "ransomware-gov-server",
+            Some("ransomware"),
+            "2027-01-05",
+        )];
+        assert_eq!(
+            occurrences(&p2026, &cal, &late, d("2027-01-06"))[1].status,
+            Status::Overdue
+        );
+        let held = [drill("ransomware-gov-server", None, "2026-12-28")];
+        let o = &occurrences(&p2026, &cal, &held, d("2027-01-06"))[1];
+        assert_eq!((o.status, o.held), (Status::Done, Some(d("2026-12-28"))));
+
+        // With the 2027 plan in place, the 2026 one's "next plan" is done, and the 2027 drills
+        // count calendar days, saying so, because the official 2027 calendar is not known.
+        let p2027 = plan(2027, true, HALF_YEARLY);
+        let both = due(&[p2026.clone(), p2027], &cal, &held, &[], d("2027-01-06"));
+        assert_eq!(both.next_plans[0].status, Status::Done);
+        let h1 = both.drills.iter().find(|o| o.year == 2027).unwrap();
+        assert_eq!(h1.deadline.calendar_unknown, Some(2027));
+        assert_eq!(h1.deadline.deadline, d("2027-06-30"));
+        assert_eq!(h1.status, Status::Upcoming);
+    }
+
+    #[test]
+    fn with_a_known_next_year_deadlines_follow_its_holidays() {
+        // A test calendar (not official data): 2026 as shipped plus a 2027 whose 30 June is
+        // a day off, so the first-half deadline moves back to Tuesday 29 June.
+        let text = format!(
+            "{}\n[[year]]\nyear = 2027\nsource = \"test fixture, not an official schedule\"\nholidays = [{{ name = \"test\", from = 2027-06-30, to = 2027-06-30 }}]\n",
+            crate::calendar::BUILTIN
+        );
+        let cal = Calendar::parse(Path::new("test-calendar.toml"), &text).unwrap();
+        let p = plan(2027, true, HALF_YEARLY);
+        let o = &occurrences(&p, &cal, &[], d("2027-06-30"))[0];
+        assert_eq!(o.deadline.deadline, d("2027-06-29"));
+        assert_eq!(o.deadline.calendar_unknown, None);
+        assert_eq!(o.status, Status::Overdue);
+        // A drill held on the day off itself is inside the half-year but after the deadline.
+        let held = [drill(
+            "ransomware-gov-server",
+            Some("ransomware"),
+            "2027-06-30",
+        )];
+        assert_eq!(
+            occurrences(&p, &cal, &held, d("2027-07-01"))[0].status,
+            Status::DoneLate
+        );
+    }
+
+    #[test]
+    fn a_drill_counts_once_and_prefers_its_own_item() {
+        let cal = Calendar::builtin();
+        let two_items = format!(
+            "{HALF_YEARLY}{}",
+            HALF_YEARLY.replace("id = \"ransomware\"", "id = \"ransomware-b\"")
+        );
+        let p = plan(2026, true, &two_items);
+        let held = [drill(
+            "ransomware-gov-server",
+            Some("ransomware-b"),
+            "2026-03-10",
+        )];
+        let o = occurrences(&p, &cal, &held, d("2026-04-01"));
+        assert_eq!(o[0].status, Status::Upcoming, "item ransomware");
+        assert_eq!(o[2].status, Status::Done, "item ransomware-b");
+    }
+
+    #[test]
+    fn open_actions_are_due_then_overdue() {
+        let a = TrackedAction {
+            id: "r#A1".into(),
+            run: "r".into(),
+            playbook: "p".into(),
+            action: "x".into(),
+            owner: "o".into(),
+            due: d("2026-12-15"),
+            status: ActionStatus::InProgress,
+            status_seq: None,
+            note: None,
+        };
+        let st = |as_of| open_actions(std::slice::from_ref(&a), d(as_of), 10)[0].due_status;
+        assert_eq!(st("2026-12-01"), Status::Upcoming);
+        assert_eq!(st("2026-12-05"), Status::Due);
+        assert_eq!(st("2026-12-16"), Status::Overdue);
+        let closed = TrackedAction {
+            status: ActionStatus::Closed,
+            ..a.clone()
+        };
+        assert!(open_actions(&[closed], d("2026-12-16"), 10).is_empty());
     }
 }
