@@ -456,3 +456,128 @@ fn start_refuses_a_second_open_run_and_an_unknown_role() {
     assert_eq!(code, 2);
     assert!(err.contains("is still open"), "{err}");
 }
+
+/// Renders the plan and a summary report, in both languages, with headless Chromium where it
+/// is installed (as CI installs it): a screenshot and an A4 PDF of each. Elsewhere it says it
+/// skipped and passes.
+#[test]
+fn html_reports_render_in_chromium() {
+    let chromium = Path::new("/usr/bin/chromium");
+    if !chromium.exists() {
+        println!("skipped: chromium not installed (/usr/bin/chromium missing)");
+        return;
+    }
+    let env = Env::demo();
+    env.ok(&["keys", "new", "--unit", "implementing"]);
+    env.ok(&[
+        "drill",
+        "start",
+        "personal-data-leak",
+        "--place",
+        "会议室",
+        "--participant",
+        "赵六,implementing,commander",
+        "--at",
+        "2026-09-16T09:00:00+08:00",
+    ]);
+    for (step, at) in [
+        ("receive", "09:05"),
+        ("match", "09:50"),
+        ("grade", "10:05"),
+        ("report-cac", "10:58"),
+    ] {
+        env.ok(&[
+            "drill",
+            "log",
+            "done",
+            step,
+            "--at",
+            &format!("2026-09-16T{at}:00+08:00"),
+        ]);
+    }
+    let summary = env.home.path().join("s.toml");
+    std::fs::write(
+        &summary,
+        "lessons = [\"比对脚本应预先准备\"]\n[[evaluation]]\nobjective = \"verify\"\nrating = 3\ncomment = \"略超时\"\n[[evaluation]]\nobjective = \"report\"\nrating = 4\ncomment = \"按时\"\n[[evaluation]]\nobjective = \"stop\"\nrating = 1\ncomment = \"未演练到\"\n[[problem]]\nproblem = \"接口账号无人负责\"\ncause = \"第三方接口未纳入台账\"\n[[action]]\naction = \"建立接口账号台账\"\nowner = \"数据科\"\ndue = 2026-10-31\n",
+    )
+    .unwrap();
+    env.ok(&[
+        "drill",
+        "finish",
+        "--summary",
+        summary.to_str().unwrap(),
+        "--at",
+        "2026-09-16T12:00:00+08:00",
+    ]);
+    let out = tempfile::tempdir().unwrap();
+    let profile = tempfile::tempdir().unwrap();
+    for lang in ["zh", "en"] {
+        for (name, args) in [
+            (
+                "plan",
+                vec![
+                    "drill",
+                    "report",
+                    "--as-of",
+                    "2026-11-28",
+                    "--format",
+                    "html",
+                ],
+            ),
+            (
+                "summary",
+                vec![
+                    "drill",
+                    "report",
+                    "--run",
+                    "personal-data-leak-20260916",
+                    "--format",
+                    "html",
+                ],
+            ),
+        ] {
+            let html = out.path().join(format!("{name}-{lang}.html"));
+            let mut args = args.clone();
+            args.extend(["--output", html.to_str().unwrap()]);
+            let (code, _, err) = env.run_in(lang, &args);
+            assert_eq!(code, 0, "{err}");
+            for (flag, ext) in [("--screenshot", "png"), ("--print-to-pdf", "pdf")] {
+                let file = out.path().join(format!("{name}-{lang}.{ext}"));
+                let status = std::process::Command::new(chromium)
+                    .args([
+                        "--headless",
+                        "--no-sandbox",
+                        "--disable-gpu",
+                        "--disable-background-networking",
+                        "--disable-component-update",
+                        "--disable-sync",
+                        "--no-first-run",
+                        "--no-default-browser-check",
+                        "--hide-scrollbars",
+                        "--no-pdf-header-footer",
+                        "--window-size=1240,1754",
+                    ])
+                    .arg(format!("--user-data-dir={}", profile.path().display()))
+                    .arg(format!("{flag}={}", file.display()))
+                    .arg(format!("file://{}", html.display()))
+                    .stderr(std::process::Stdio::null())
+                    .status()
+                    .unwrap();
+                assert!(status.success(), "chromium failed on {}", html.display());
+                let size = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
+                assert!(size > 10_240, "{} is {size} bytes", file.display());
+                if ext == "pdf" {
+                    assert!(std::fs::read(&file).unwrap().starts_with(b"%PDF"));
+                }
+            }
+        }
+    }
+    println!("rendered in {}", out.path().display());
+    // Keep the files for a look when asked.
+    if let Some(keep) = std::env::var_os("ANBAO_KEEP_RENDERS") {
+        for e in std::fs::read_dir(out.path()).unwrap() {
+            let e = e.unwrap();
+            std::fs::copy(e.path(), Path::new(&keep).join(e.file_name())).unwrap();
+        }
+    }
+}

@@ -70,6 +70,17 @@ pub struct RunReport {
     /// The plan item's purpose, when the run belongs to a plan item.
     pub purpose: Option<super::text::LocalText>,
     pub timings: Vec<StepTiming>,
+    /// Names of the manifest's units, for participants named by unit key.
+    pub unit_names: std::collections::BTreeMap<String, super::text::LocalText>,
+}
+
+impl RunReport {
+    /// The display name of a participant's unit.
+    pub fn unit(&self, key: &str, lang: crate::i18n::Lang) -> String {
+        self.unit_names
+            .get(key)
+            .map_or(key.to_string(), |t| t.get(lang).to_string())
+    }
 }
 
 impl RunReport {
@@ -96,6 +107,18 @@ impl RunReport {
             playbook: playbook.clone(),
             purpose,
             timings: timings(run, playbook),
+            unit_names: super::unit_keys(ws)
+                .into_iter()
+                .map(|k| {
+                    (
+                        k.to_string(),
+                        super::text::LocalText::new(
+                            super::unit_name(ws, k, crate::i18n::Lang::Zh),
+                            super::unit_name(ws, k, crate::i18n::Lang::En),
+                        ),
+                    )
+                })
+                .collect(),
         }
     }
 }

@@ -96,15 +96,17 @@ fn project(lang: Lang, name: &str, name_en: Option<&str>) -> String {
     }
 }
 
+/// When one drill of an item is held: its planned day, or its period, and its deadline.
 fn when(o: &Occurrence, lang: Lang) -> String {
     let base = match o.planned {
-        Some(p) => format!("{p}"),
-        None => format!("{} – {}", o.period.first, o.period.last),
+        Some(p) => p.format("%m-%d").to_string(),
+        None => o.period.label.clone(),
     };
+    let sep = if lang == Lang::Zh { "，" } else { ", " };
     format!(
-        "{base} ({} {})",
+        "{base}{sep}{} {}",
         d::t(lang, K::Deadline),
-        o.deadline.deadline
+        o.deadline.deadline.format("%m-%d")
     )
 }
 
@@ -497,7 +499,13 @@ fn write_summary_md(o: &mut String, r: &RunReport, lang: Lang) -> std::fmt::Resu
         let role = p
             .role(&x.role)
             .map_or(x.role.clone(), |r| r.name.get(lang).to_string());
-        writeln!(o, "| {} | {} | {} |", md(&x.name), md(&x.unit), md(&role))?;
+        writeln!(
+            o,
+            "| {} | {} | {} |",
+            md(&x.name),
+            md(&r.unit(&x.unit, lang)),
+            md(&role)
+        )?;
     }
     writeln!(
         o,
