@@ -715,7 +715,7 @@ fn write_summary_html(o: &mut String, r: &RunReport, lang: Lang) -> std::fmt::Re
             o,
             "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
             E(&x.name),
-            E(&x.unit),
+            E(&r.unit(&x.unit, lang)),
             E(&role)
         )?;
     }
