@@ -384,6 +384,63 @@ pub fn years(root: &Path) -> Vec<i32> {
 mod tests {
     use super::*;
 
+    use crate::drill::classes::Classes;
+
+    fn check(text: &str) -> Result<Plan, String> {
+        let playbooks = crate::drill::playbook::load_all(
+            Path::new(env!("CARGO_MANIFEST_DIR")),
+            &Classes::builtin(),
+        )
+        .unwrap();
+        parse(
+            Path::new("plan-2026.toml"),
+            text,
+            &playbooks,
+            &["implementing"],
+        )
+        .map_err(|e| e.to_string())
+    }
+
+    const HEAD: &str = "year = 2026\nunit = \"implementing\"\nprepared = 2025-11-20\n";
+    const ITEM: &str = "[[item]]\nid = \"a\"\nplaybook = \"portal-defacement\"\npurpose = { zh = \"目的\", en = \"purpose\" }\nrecurrence = \"half-yearly\"\nplanned = [2026-03-02]\nunits = [\"implementing\"]\nbudgeted = false\n";
+
+    #[test]
+    fn the_demo_plan_is_valid() {
+        let text = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("drills/plan-2026.toml"),
+        )
+        .unwrap();
+        let plan = check(&text.replace(
+            "units = [\"implementing\", \"construction\", \"supervision\"",
+            "units = [\"implementing\"",
+        ))
+        .unwrap();
+        assert!(plan.has_comprehensive());
+        assert!(plan.working_days);
+    }
+
+    #[test]
+    fn plan_errors_name_their_place() {
+        let ok = format!("{HEAD}{ITEM}");
+        assert!(check(&ok).is_ok());
+        let cases = [
+            (ok.replace("year = 2026", "year = 2027"), "plan-2026.toml:1:8: the plan is for 2027 but the file is named 'plan-2026.toml'"),
+            (ok.replace("unit = \"implementing\"", "unit = \"city\""), "plan-2026.toml:2:8: unit 'city' is not a unit of anbao.toml (implementing)"),
+            (ok.replace("portal-defacement", "flood"), "plan-2026.toml:6:12: item 'a' names playbook 'flood', which is not in playbooks/"),
+            (ok.replace("half-yearly", "monthly"), "plan-2026.toml:8:14: 'recurrence' must be one of yearly, half-yearly, quarterly, found 'monthly'"),
+            (ok.replace("[2026-03-02]", "[2026-03-02, 2026-04-01]"), "plan-2026.toml:9:11: two planned dates fall in the same half-yearly period"),
+            (ok.replace("[2026-03-02]", "[2027-03-02]"), "plan-2026.toml:9:11: planned date 2027-03-02 is not in 2026"),
+            (ok.replace("units = [\"implementing\"]", "units = []"), "plan-2026.toml:10:9: 'units' must name at least one participating unit"),
+            (format!("{ok}{ITEM}"), "plan-2026.toml:13:6: item 'a' is listed twice"),
+            (ok.replace("en = \"purpose\"", "en = \"\""), "plan-2026.toml:7:11: 'purpose' has no 'en' text"),
+            (ok.replace("budgeted = false", "budget = false"), "plan-2026.toml:11:1: unknown field `budget`"),
+        ];
+        for (text, expected) in cases {
+            let err = check(&text).unwrap_err();
+            assert!(err.starts_with(expected), "{err}\nexpected: {expected}");
+        }
+    }
+
     #[test]
     fn periods_cover_the_year() {
         let h = Recurrence::HalfYearly.periods(2026);

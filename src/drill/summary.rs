@@ -225,3 +225,64 @@ pub fn template(run: &Run, playbook: &Playbook, lang: Lang) -> String {
     out.push_str("\n# [[problem]]\n# problem = \"\"\n# cause = \"\"\n\n# [[action]]\n# action = \"\"\n# owner = \"\"\n# due = 2026-12-31\n");
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::drill::classes::Classes;
+
+    fn playbook() -> Playbook {
+        crate::drill::playbook::load(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("playbooks/ddos-online-service.toml"),
+            &Classes::builtin(),
+        )
+        .unwrap()
+    }
+
+    const OK: &str = "[[evaluation]]\nobjective = \"mitigate\"\nrating = 3\ncomment = \"\"\n[[evaluation]]\nobjective = \"continuity\"\nrating = 4\ncomment = \"\"\n";
+
+    #[test]
+    fn the_template_is_a_valid_summary() {
+        let pb = playbook();
+        let run = Run::new(
+            "r",
+            &pb,
+            "",
+            chrono::DateTime::parse_from_rfc3339("2026-11-18T09:00:00+08:00").unwrap(),
+        );
+        for lang in [Lang::Zh, Lang::En] {
+            let s = parse(Path::new("s.toml"), &template(&run, &pb, lang), &pb).unwrap();
+            assert_eq!(s.evaluations.len(), 2);
+        }
+    }
+
+    #[test]
+    fn summary_errors_name_their_place() {
+        let pb = playbook();
+        let check = |t: &str| parse(Path::new("s.toml"), t, &pb).map_err(|e| e.to_string());
+        let s = check(&format!(
+            "{OK}[[action]]\naction = \"a\"\nowner = \"o\"\ndue = 2026-12-01\n"
+        ))
+        .unwrap();
+        assert_eq!(s.actions[0].id, "A1");
+        assert_eq!(
+            check(&OK.replace("rating = 3", "rating = 5")).unwrap_err(),
+            "s.toml:3:10: rating 5 is off the scale 1 (poor) to 4 (excellent)"
+        );
+        assert_eq!(
+            check(&OK.replace("\"continuity\"", "\"mitigate\"")).unwrap_err(),
+            "s.toml:6:13: objective 'mitigate' is rated twice"
+        );
+        assert_eq!(check(&OK.replace("\"continuity\"", "\"speed\"")).unwrap_err(), "s.toml:6:13: 'speed' is not an objective of playbook 'ddos-online-service' (mitigate, continuity)");
+        assert_eq!(
+            check(&format!(
+                "{OK}[[action]]\naction = \"a\"\nowner = \" \"\ndue = 2026-12-01\n"
+            ))
+            .unwrap_err(),
+            "s.toml:10:10: an [[action]] needs the action and its owner"
+        );
+        assert!(check("")
+            .unwrap_err()
+            .contains("missing: mitigate, continuity"));
+    }
+}
