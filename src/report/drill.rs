@@ -19,7 +19,7 @@ const DRILL_STYLE: &str = include_str!("drill.css");
 
 /// What one month of one plan item shows in the calendar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Cell {
+pub enum Cell {
     Empty,
     InPeriod,
     Planned,
@@ -29,7 +29,7 @@ enum Cell {
 }
 
 impl Cell {
-    fn sign(self) -> &'static str {
+    pub fn sign(self) -> &'static str {
         match self {
             Cell::Empty => "",
             Cell::InPeriod => "○",
@@ -53,7 +53,7 @@ impl Cell {
 }
 
 /// The twelve cells of `item`'s calendar row.
-fn months(item: &Item, occurrences: &[Occurrence]) -> [Cell; 12] {
+pub fn months(item: &Item, occurrences: &[Occurrence]) -> [Cell; 12] {
     let mut row = [Cell::Empty; 12];
     for o in occurrences.iter().filter(|o| o.item == item.id) {
         let mut mark = |month: u32, cell: Cell| {
