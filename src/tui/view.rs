@@ -114,7 +114,9 @@ pub fn draw(frame: &mut Frame, app: &App) {
         }
         LoadState::Ready => match (app.screen, &app.acceptance) {
             (Screen::Acceptance, Some(a)) => draw_acceptance(frame, app, &theme, a, body),
-            _ => {}
+            (Screen::Acceptance, None) => {}
+            // Drawn above, whatever the acceptance check's state.
+            (Screen::Drills, _) => {}
         },
     }
     draw_footer(frame, app, &theme, footer);
