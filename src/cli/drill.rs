@@ -296,23 +296,7 @@ pub fn run(ctx: &Context, cmd: DrillCommand) -> anyhow::Result<Outcome> {
             format,
         } => {
             let as_of = as_of.unwrap_or_else(today);
-            let year = year.unwrap_or(as_of.year());
-            let Some(plan) = drills.plan(year) else {
-                bail!(
-                    "there is no drill plan for {year}: write {} (see the README's Drills section)",
-                    crate::drill::plan::file_name(year)
-                );
-            };
-            let finished = record::finished_drills(&ledger).map_err(local(lang))?;
-            let report = PlanReport::new(
-                &ws,
-                plan,
-                drills.plan(year + 1),
-                &drills.playbooks,
-                &drills.calendar,
-                &finished,
-                as_of,
-            );
+            let report = plan_report(ctx, &ws, &drills, &ledger, year, as_of)?;
             if format == Format::Json {
                 write_json(&mut out, report.schema, &report)?;
             } else {
@@ -513,23 +497,7 @@ pub fn run(ctx: &Context, cmd: DrillCommand) -> anyhow::Result<Outcome> {
                     ReportFormat::Html => crate::report::drill::summary_html(&report, lang),
                 }
             } else {
-                let year = args.year.unwrap_or(as_of.year());
-                let Some(plan) = drills.plan(year) else {
-                    bail!(
-                        "there is no drill plan for {year}: write {}",
-                        crate::drill::plan::file_name(year)
-                    );
-                };
-                let finished = record::finished_drills(&ledger).map_err(local(lang))?;
-                let report = PlanReport::new(
-                    &ws,
-                    plan,
-                    drills.plan(year + 1),
-                    &drills.playbooks,
-                    &drills.calendar,
-                    &finished,
-                    as_of,
-                );
+                let report = plan_report(ctx, &ws, &drills, &ledger, args.year, as_of)?;
                 match args.format {
                     ReportFormat::Json => json_string(report.schema, &report)?,
                     ReportFormat::Markdown => {
@@ -586,6 +554,34 @@ pub fn run(ctx: &Context, cmd: DrillCommand) -> anyhow::Result<Outcome> {
         }
     }
     Ok(Outcome::Clean)
+}
+
+/// The plan report of `year` (default: the year of `as_of`) with the drills the ledger holds.
+fn plan_report(
+    ctx: &Context,
+    ws: &crate::workspace::Workspace,
+    drills: &Drills,
+    ledger: &Ledger,
+    year: Option<i32>,
+    as_of: NaiveDate,
+) -> anyhow::Result<PlanReport> {
+    let year = year.unwrap_or(as_of.year());
+    let Some(plan) = drills.plan(year) else {
+        bail!(
+            "there is no drill plan for {year}: write {} (see the README's section on drills)",
+            crate::drill::plan::file_name(year)
+        );
+    };
+    let finished = record::finished_drills(ledger).map_err(local(ctx.lang))?;
+    Ok(PlanReport::new(
+        ws,
+        plan,
+        drills.plan(year + 1),
+        &drills.playbooks,
+        &drills.calendar,
+        &finished,
+        as_of,
+    ))
 }
 
 fn json_string<T: serde::Serialize>(schema: &str, body: &T) -> anyhow::Result<String> {

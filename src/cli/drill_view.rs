@@ -95,17 +95,8 @@ pub fn plan(
     table.write(out)?;
     writeln!(out)?;
     occurrences(out, lang, &r.occurrences.iter().collect::<Vec<_>>())?;
-    let n = &r.next_plan;
-    let st = status_style(n.status);
-    writeln!(
-        out,
-        "\n{} {}: {} {}, {st}{}{st:#}",
-        n.year,
-        d::t(lang, K::NextPlan),
-        d::t(lang, K::Deadline),
-        n.deadline.deadline,
-        d::status(lang, n.status)
-    )?;
+    writeln!(out)?;
+    next_plan(out, lang, &r.next_plan)?;
     if !r.plan.has_comprehensive() {
         writeln!(out, "{YELLOW}{}{YELLOW:#}", d::t(lang, K::NoComprehensive))?;
     }
@@ -154,6 +145,24 @@ fn occurrences(
     Ok(())
 }
 
+fn next_plan(
+    out: &mut impl Write,
+    lang: Lang,
+    n: &crate::drill::schedule::NextPlan,
+) -> anyhow::Result<()> {
+    let st = status_style(n.status);
+    writeln!(
+        out,
+        "{} {}: {} {}, {st}{}{st:#}",
+        n.year,
+        d::t(lang, K::NextPlan),
+        d::t(lang, K::Deadline),
+        n.deadline.deadline,
+        d::status(lang, n.status)
+    )?;
+    Ok(())
+}
+
 pub fn due(out: &mut impl Write, lang: Lang, r: &DueReport, all: bool) -> anyhow::Result<()> {
     writeln!(out, "{BOLD}{} {}{BOLD:#}", d::t(lang, K::AsOf), r.as_of)?;
     if let Some(y) = r.missing_plan {
@@ -181,16 +190,7 @@ pub fn due(out: &mut impl Write, lang: Lang, r: &DueReport, all: bool) -> anyhow
         .iter()
         .filter(|n| all || n.status.needs_attention())
     {
-        let st = status_style(n.status);
-        writeln!(
-            out,
-            "{} {}: {} {}, {st}{}{st:#}",
-            n.year,
-            d::t(lang, K::NextPlan),
-            d::t(lang, K::Deadline),
-            n.deadline.deadline,
-            d::status(lang, n.status)
-        )?;
+        next_plan(out, lang, n)?;
     }
     let acts: Vec<_> = r
         .actions
