@@ -376,6 +376,19 @@ fn plan_run_finish_verify_and_track_actions() {
     let out = env.ok(&["ledger", "verify"]);
     assert!(out.contains("ledger verified"), "{out}");
 
+    // Next year's plan, drafted from this one before December, settles that deadline.
+    let out = env.ok(&["drill", "plan", "--draft-next", "--as-of", "2026-11-25"]);
+    assert!(out.trim_end().ends_with("plan-2027.toml"), "{out}");
+    let (_, due) = env.json_checked(&["drill", "due", "--as-of", "2026-12-16", "--format", "json"]);
+    assert_eq!(due["next_plans"][0]["status"], "done");
+    assert_eq!(due["next_plans"][0]["prepared"], "2026-11-25");
+    let (code, _, err) = env.run_in(
+        "en",
+        &["drill", "plan", "--draft-next", "--as-of", "2026-11-25"],
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("exists already"), "{err}");
+
     // The last drill per playbook, as other parts of anbao read it.
     let ws = anbao::workspace::Workspace::open(env.ws.path()).unwrap();
     let ledger = anbao::ledger::Ledger::open(&ws).unwrap();

@@ -45,6 +45,9 @@ pub enum DrillCommand {
         /// Judge the drills' standing as of this date (default today)
         #[arg(long, value_name = "DATE")]
         as_of: Option<NaiveDate>,
+        /// Write a draft of next year's plan (drills/plan-NEXT.toml) from this one
+        #[arg(long)]
+        draft_next: bool,
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
     },
@@ -156,6 +159,9 @@ pub struct FinishArgs {
     /// Private key file(s) to sign with (default: ANBAO_KEY, then the key folder)
     #[arg(long = "key", value_name = "FILE")]
     keys: Vec<PathBuf>,
+    /// A unit that must also sign the record (repeatable), e.g. construction
+    #[arg(long, value_name = "UNIT")]
+    requires: Vec<String>,
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
 }
@@ -293,9 +299,30 @@ pub fn run(ctx: &Context, cmd: DrillCommand) -> anyhow::Result<Outcome> {
         DrillCommand::Plan {
             year,
             as_of,
+            draft_next,
             format,
         } => {
             let as_of = as_of.unwrap_or_else(today);
+            if draft_next {
+                let year = year.unwrap_or(as_of.year());
+                let Some(plan) = drills.plan(year) else {
+                    bail!(
+                        "there is no drill plan for {year} to draft {} from",
+                        year + 1
+                    );
+                };
+                let path = ws.root.join(crate::drill::plan::file_name(year + 1));
+                if path.exists() {
+                    bail!("'{}' exists already; edit it instead", path.display());
+                }
+                crate::fsutil::write_atomic(
+                    &path,
+                    crate::drill::plan::draft_next(plan, as_of).as_bytes(),
+                )
+                .with_context(|| format!("cannot write '{}'", path.display()))?;
+                writeln!(out, "{}", path.display())?;
+                return Ok(Outcome::Clean);
+            }
             let report = plan_report(ctx, &ws, &drills, &ledger, year, as_of)?;
             if format == Format::Json {
                 write_json(&mut out, report.schema, &report)?;
@@ -475,7 +502,9 @@ pub fn run(ctx: &Context, cmd: DrillCommand) -> anyhow::Result<Outcome> {
             // The run is saved finished before the append, so the ledger's copy of the run
             // file is the finished one; a crash between the two is picked up above.
             runs.save(&run)?;
-            let rec = record::append_finished(&ledger, &runs, &run, playbook, &key_refs)?;
+            let requires: Vec<&str> = args.requires.iter().map(String::as_str).collect();
+            let rec =
+                record::append_finished(&ledger, &runs, &run, playbook, &key_refs, &requires)?;
             run.record_seq = Some(rec.seq().to_string());
             runs.save(&run)?;
             view::finished(&mut out, lang, &run, rec.seq(), args.format)?;

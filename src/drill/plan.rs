@@ -380,6 +380,45 @@ pub fn years(root: &Path) -> Vec<i32> {
     out
 }
 
+/// A TOML string literal for `s`.
+fn toml_str(s: &str) -> String {
+    toml::Value::String(s.to_string()).to_string()
+}
+
+/// Next year's plan drafted from `plan`: the same items, recurrences, units and budgets, no
+/// planned dates yet (they belong to a year), prepared on `prepared`. The text is a plan file
+/// that `parse` accepts, for the owner to adjust.
+pub fn draft_next(plan: &Plan, prepared: NaiveDate) -> String {
+    use std::fmt::Write as _;
+    let year = plan.year + 1;
+    let mut out = format!(
+        "# {year} 年度网络安全应急演练计划（草案，由 {} 年计划生成） / {year} drill plan (draft from the {} plan)\n\
+         # Set `planned` dates per item; see the README's section on drills.\n\
+         year = {year}\nunit = {}\nprepared = {prepared}\nworking_days = {}\nremind_days = {}\n",
+        plan.year,
+        plan.year,
+        toml_str(&plan.unit),
+        plan.working_days,
+        plan.remind_days
+    );
+    for item in &plan.items {
+        let units: Vec<String> = item.units.iter().map(|u| toml_str(u)).collect();
+        let _ = write!(
+            out,
+            "\n[[item]]\nid = {}\nplaybook = {}\npurpose = {{ zh = {}, en = {} }}\nform = {}\nrecurrence = {}\nplanned = []\nunits = [{}]\nbudgeted = {}\n",
+            toml_str(&item.id),
+            toml_str(&item.playbook),
+            toml_str(&item.purpose.zh),
+            toml_str(&item.purpose.en),
+            toml_str(item.form.as_str()),
+            toml_str(item.recurrence.as_str()),
+            units.join(", "),
+            item.budgeted
+        );
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -439,6 +478,29 @@ mod tests {
             let err = check(&text).unwrap_err();
             assert!(err.starts_with(expected), "{err}\nexpected: {expected}");
         }
+    }
+
+    #[test]
+    fn next_years_draft_is_a_valid_plan_with_the_same_items() {
+        let plan = check(&format!("{HEAD}working_days = true\n{ITEM}")).unwrap();
+        let text = draft_next(&plan, NaiveDate::from_ymd_opt(2026, 11, 25).unwrap());
+        let playbooks = crate::drill::playbook::load_all(
+            Path::new(env!("CARGO_MANIFEST_DIR")),
+            &Classes::builtin(),
+        )
+        .unwrap();
+        let next = parse(
+            Path::new("plan-2027.toml"),
+            &text,
+            &playbooks,
+            &["implementing"],
+        )
+        .unwrap();
+        assert_eq!(next.year, 2027);
+        assert!(next.working_days);
+        assert_eq!(next.items.len(), 1);
+        assert_eq!(next.items[0].purpose, plan.items[0].purpose);
+        assert!(next.items[0].planned.is_empty());
     }
 
     #[test]

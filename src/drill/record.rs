@@ -47,13 +47,15 @@ pub fn finished_body(run: &Run, playbook: &Playbook) -> Value {
 }
 
 /// Appends the record of a finished run, with its evidence files and the run file itself, and
-/// returns it. Evidence changed since it was logged is refused.
+/// returns it. Evidence changed since it was logged is refused. `requires` names units that
+/// must co-sign (e.g. the construction unit of a joint drill).
 pub fn append_finished(
     ledger: &Ledger,
     runs: &Runs,
     run: &Run,
     playbook: &Playbook,
     keys: &[&SigningKey],
+    requires: &[&str],
 ) -> anyhow::Result<Record> {
     use sha2::{Digest as _, Sha256};
     let mut files = Vec::new();
@@ -71,7 +73,12 @@ pub fn append_finished(
     }
     files.push(runs.path_of(&run.id));
     let body = finished_body(run, playbook);
-    Ok(ledger.append(NewRecord::new(FINISHED_KIND, body).evidence(&files), keys)?)
+    Ok(ledger.append(
+        NewRecord::new(FINISHED_KIND, body)
+            .evidence(&files)
+            .requires(requires),
+        keys,
+    )?)
 }
 
 /// A drill the ledger records as finished.
