@@ -9,6 +9,8 @@ use crate::drill::record::{self, ActionStatus};
 use crate::drill::report::{PlanReport, RunReport};
 use crate::drill::run::{Participant, Run, StepEvent, Time};
 use crate::drill::{schedule, summary, Drills, Runs};
+use crate::i18n::drill::{self as d, Msg};
+use crate::i18n::Lang;
 use crate::ledger::keys::SigningKey;
 use crate::ledger::Ledger;
 use anyhow::{bail, Context as _};
@@ -209,7 +211,7 @@ fn today() -> NaiveDate {
 }
 
 /// Parses `--at`: RFC 3339, or a local `YYYY-MM-DDTHH:MM[:SS]` / `YYYY-MM-DD HH:MM`.
-pub fn parse_time(text: Option<&str>) -> anyhow::Result<Time> {
+pub fn parse_time(lang: Lang, text: Option<&str>) -> anyhow::Result<Time> {
     let Some(text) = text else {
         return Ok(chrono::Local::now().fixed_offset());
     };
@@ -228,10 +230,10 @@ pub fn parse_time(text: Option<&str>) -> anyhow::Result<Time> {
             }
         }
     }
-    bail!("'{text}' is not a time like 2026-11-18T09:00 or 2026-11-18T09:00:00+08:00")
+    bail!(d::msg(lang, Msg::BadTime(text)))
 }
 
-fn parse_participant(text: &str) -> anyhow::Result<Participant> {
+fn parse_participant(lang: Lang, text: &str) -> anyhow::Result<Participant> {
     let parts: Vec<&str> = text.splitn(3, ',').map(str::trim).collect();
     match parts.as_slice() {
         [name, unit, role] => Ok(Participant {
@@ -239,27 +241,23 @@ fn parse_participant(text: &str) -> anyhow::Result<Participant> {
             unit: unit.to_string(),
             role: role.to_string(),
         }),
-        _ => bail!("participant '{text}' must be NAME,UNIT,ROLE"),
+        _ => bail!(d::msg(lang, Msg::BadParticipant(text))),
     }
 }
 
 /// The run named, or the one open run.
-fn pick_run(runs: &Runs, id: Option<&str>) -> anyhow::Result<Run> {
+fn pick_run(lang: Lang, runs: &Runs, id: Option<&str>) -> anyhow::Result<Run> {
     if let Some(id) = id {
         return Ok(runs.load(id)?);
     }
     let open = runs.open()?;
     match open.as_slice() {
         [one] => Ok(one.clone()),
-        [] => bail!("no drill run is open; start one with 'anbao drill start PLAYBOOK'"),
-        many => bail!(
-            "{} drill runs are open ({}); name one with --run",
-            many.len(),
-            many.iter()
-                .map(|r| r.id.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+        [] => bail!(d::msg(lang, Msg::NoOpenRun)),
+        many => {
+            let ids: Vec<String> = many.iter().map(|r| r.id.clone()).collect();
+            bail!(d::msg(lang, Msg::SeveralOpenRuns(&ids)))
+        }
     }
 }
 
@@ -313,7 +311,7 @@ pub fn run(ctx: &Context, cmd: DrillCommand) -> anyhow::Result<Outcome> {
                 };
                 let path = ws.root.join(crate::drill::plan::file_name(year + 1));
                 if path.exists() {
-                    bail!("'{}' exists already; edit it instead", path.display());
+                    bail!(d::msg(lang, Msg::DraftExists(&path.display().to_string())));
                 }
                 crate::fsutil::write_atomic(
                     &path,
@@ -346,27 +344,22 @@ pub fn run(ctx: &Context, cmd: DrillCommand) -> anyhow::Result<Outcome> {
         }
         DrillCommand::Start(args) => {
             let Some(playbook) = drills.playbook(&args.playbook) else {
-                bail!(
-                    "no playbook '{}' in playbooks/ (known: {})",
-                    args.playbook,
-                    drills
-                        .playbooks
-                        .iter()
-                        .map(|p| p.id.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                );
+                let known: Vec<String> = drills.playbooks.iter().map(|p| p.id.clone()).collect();
+                bail!(d::msg(
+                    lang,
+                    Msg::NoPlaybook {
+                        id: &args.playbook,
+                        known: &known
+                    }
+                ));
             };
-            let at = parse_time(args.at.as_deref())?;
+            let at = parse_time(lang, args.at.as_deref())?;
             if let Some(open) = runs
                 .open()?
                 .iter()
                 .find(|r| r.playbook == playbook.id && r.finished.is_none())
             {
-                bail!(
-                    "drill run '{}' of this playbook is still open; go on with 'anbao drill log ... --run {}' or finish it",
-                    open.id, open.id
-                );
+                bail!(d::msg(lang, Msg::StillOpen(&open.id)));
             }
             let mut run = Run::new(&runs.new_id(&playbook.id, at), playbook, &args.place, at);
             if let Some(plan) = drills.plan(at.year()) {
@@ -381,9 +374,12 @@ pub fn run(ctx: &Context, cmd: DrillCommand) -> anyhow::Result<Outcome> {
                             .iter()
                             .find(|i| &i.id == id)
                             .with_context(|| {
-                                format!(
-                                    "the {} plan has no item '{id}' for playbook '{}'",
-                                    plan.year, playbook.id
+                                d::msg(
+                                    lang,
+                                    Msg::NoPlanItem {
+                                        year: plan.year,
+                                        item: id,
+                                    },
                                 )
                             })?
                             .id
@@ -397,23 +393,30 @@ pub fn run(ctx: &Context, cmd: DrillCommand) -> anyhow::Result<Outcome> {
                     run.plan_item = item;
                 }
             } else if let Some(id) = &args.item {
-                bail!("there is no {} plan holding item '{id}'", at.year());
+                bail!(d::msg(
+                    lang,
+                    Msg::NoPlanItem {
+                        year: at.year(),
+                        item: id
+                    }
+                ));
             }
             for p in &args.participants {
-                run.add_participant(parse_participant(p)?, playbook)?;
+                run.add_participant(parse_participant(lang, p)?, playbook)
+                    .map_err(|e| anyhow::anyhow!(d::run_error(lang, &e)))?;
             }
             runs.save(&run)?;
             view::run_written(&mut out, lang, &run, playbook, at, args.format)?;
         }
         DrillCommand::Log(args) => {
-            let mut run = pick_run(&runs, args.run.as_deref())?;
+            let mut run = pick_run(lang, &runs, args.run.as_deref())?;
             let playbook = drills.playbook(&run.playbook).with_context(|| {
                 format!(
                     "the run's playbook '{}' is no longer in playbooks/",
                     run.playbook
                 )
             })?;
-            let at = parse_time(args.at.as_deref())?;
+            let at = parse_time(lang, args.at.as_deref())?;
             let step_event = |e| match e {
                 EventKind::Start => Some(StepEvent::Start),
                 EventKind::Done => Some(StepEvent::Done),
@@ -421,24 +424,25 @@ pub fn run(ctx: &Context, cmd: DrillCommand) -> anyhow::Result<Outcome> {
                 EventKind::Fail => Some(StepEvent::Fail),
                 _ => None,
             };
-            match args.event {
+            let refused = match args.event {
                 e if step_event(e).is_some() => run.step(
                     &args.target,
                     step_event(e).expect("a step event"),
                     at,
                     args.note.clone(),
-                )?,
-                EventKind::Observe => run.observe(&args.target, args.step.as_deref(), at)?,
+                ),
+                EventKind::Observe => run.observe(&args.target, args.step.as_deref(), at),
                 EventKind::Evidence => {
-                    run.attach(std::path::Path::new(&args.target), args.note.clone(), at)?
+                    run.attach(std::path::Path::new(&args.target), args.note.clone(), at)
                 }
-                _ => run.add_participant(parse_participant(&args.target)?, playbook)?,
-            }
+                _ => run.add_participant(parse_participant(lang, &args.target)?, playbook),
+            };
+            refused.map_err(|e| anyhow::anyhow!(d::run_error(lang, &e)))?;
             runs.save(&run)?;
             view::run_written(&mut out, lang, &run, playbook, at, args.format)?;
         }
         DrillCommand::Show { run, format } => {
-            let run = pick_run(&runs, run.as_deref())?;
+            let run = pick_run(lang, &runs, run.as_deref())?;
             let playbook = drills.playbook(&run.playbook).with_context(|| {
                 format!(
                     "the run's playbook '{}' is no longer in playbooks/",
@@ -456,7 +460,7 @@ pub fn run(ctx: &Context, cmd: DrillCommand) -> anyhow::Result<Outcome> {
             )?;
         }
         DrillCommand::Finish(args) => {
-            let mut run = pick_run(&runs, args.run.as_deref())?;
+            let mut run = pick_run(lang, &runs, args.run.as_deref())?;
             let playbook = drills.playbook(&run.playbook).with_context(|| {
                 format!(
                     "the run's playbook '{}' is no longer in playbooks/",
@@ -468,7 +472,7 @@ pub fn run(ctx: &Context, cmd: DrillCommand) -> anyhow::Result<Outcome> {
                 return Ok(Outcome::Clean);
             }
             if run.record_seq.is_some() {
-                bail!("drill run '{}' is already finished and signed", run.id);
+                bail!(d::msg(lang, Msg::AlreadySigned(&run.id)));
             }
             // A finish interrupted after the ledger append: pick up its record instead of
             // signing the drill twice.
@@ -488,12 +492,9 @@ pub fn run(ctx: &Context, cmd: DrillCommand) -> anyhow::Result<Outcome> {
             let text = std::fs::read_to_string(&path)
                 .with_context(|| format!("cannot read '{}'", path.display()))?;
             let s = summary::parse(&path, &text, playbook)?;
-            let at = parse_time(args.at.as_deref())?;
+            let at = parse_time(lang, args.at.as_deref())?;
             if at < run.started {
-                bail!(
-                    "the drill cannot end ({at}) before it started ({})",
-                    run.started
-                );
+                bail!(d::msg(lang, Msg::EndsBeforeStart));
             }
             let keys = keys_for(ctx, &ledger, &args.keys)?;
             let key_refs: Vec<&SigningKey> = keys.iter().collect();
@@ -596,10 +597,10 @@ fn plan_report(
 ) -> anyhow::Result<PlanReport> {
     let year = year.unwrap_or(as_of.year());
     let Some(plan) = drills.plan(year) else {
-        bail!(
-            "there is no drill plan for {year}: write {} (see the README's section on drills)",
-            crate::drill::plan::file_name(year)
-        );
+        bail!(d::msg(
+            ctx.lang,
+            Msg::NoPlan(year, &crate::drill::plan::file_name(year))
+        ));
     };
     let finished = record::finished_drills(ledger).map_err(local(ctx.lang))?;
     Ok(PlanReport::new(

@@ -135,6 +135,8 @@ pub enum RunError {
     BeforeStart(String),
     #[error("{0} must not be empty")]
     Empty(&'static str),
+    #[error("cannot read evidence '{0}': {1}")]
+    Unreadable(String, String),
 }
 
 /// What to do with a step.
@@ -271,15 +273,10 @@ impl Run {
     }
 
     /// Adds an evidence file; reads it to take its hash.
-    pub fn attach(
-        &mut self,
-        path: &Path,
-        note: Option<String>,
-        at: Time,
-    ) -> Result<(), anyhow::Error> {
+    pub fn attach(&mut self, path: &Path, note: Option<String>, at: Time) -> Result<(), RunError> {
         self.open(at)?;
         let bytes = std::fs::read(path)
-            .map_err(|e| anyhow::anyhow!("cannot read evidence '{}': {e}", path.display()))?;
+            .map_err(|e| RunError::Unreadable(path.display().to_string(), e.to_string()))?;
         let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
         self.evidence.push(EvidenceFile {
             time: at,

@@ -192,3 +192,89 @@ pub fn recurrence(lang: Lang, r: crate::drill::plan::Recurrence) -> &'static str
         },
     )
 }
+
+/// Why a drill event was refused, in `lang`.
+pub fn run_error(lang: Lang, e: &crate::drill::run::RunError) -> String {
+    use crate::drill::run::RunError as E;
+    match (lang, e) {
+        (Lang::En, e) => e.to_string(),
+        (Lang::Zh, E::Finished(id)) => format!("演练“{id}”已结束"),
+        (Lang::Zh, E::NoSuchStep(s)) => format!("“{s}”不是该演练脚本的步骤"),
+        (
+            Lang::Zh,
+            E::NoSuchRole {
+                role,
+                playbook,
+                known,
+            },
+        ) => {
+            format!("“{role}”不是演练脚本“{playbook}”中的角色（可用：{known}）")
+        }
+        (Lang::Zh, E::StepClosed { step, status }) => {
+            format!("步骤“{step}”已是{}状态", step_status_word(status))
+        }
+        (Lang::Zh, E::BeforeStart(t)) => format!("时间 {t} 早于演练开始时间"),
+        (Lang::Zh, E::Empty(what)) => format!("{}不能为空", empty_word(what)),
+        (Lang::Zh, E::Unreadable(path, why)) => format!("无法读取证据文件“{path}”：{why}"),
+    }
+}
+
+fn step_status_word(status: &str) -> &'static str {
+    match status {
+        "started" => "进行中",
+        "done" => "完成",
+        "skipped" => "跳过",
+        "failed" => "失败",
+        _ => "未开始",
+    }
+}
+
+fn empty_word(what: &str) -> &'static str {
+    if what.contains("name") {
+        "参演人员姓名"
+    } else {
+        "观察记录"
+    }
+}
+
+/// Messages of `anbao drill` that stop a command.
+pub enum Msg<'a> {
+    BadTime(&'a str),
+    BadParticipant(&'a str),
+    NoOpenRun,
+    SeveralOpenRuns(&'a [String]),
+    NoPlaybook { id: &'a str, known: &'a [String] },
+    StillOpen(&'a str),
+    NoPlan(i32, &'a str),
+    NoPlanItem { year: i32, item: &'a str },
+    AlreadySigned(&'a str),
+    EndsBeforeStart,
+    DraftExists(&'a str),
+}
+
+pub fn msg(lang: Lang, m: Msg) -> String {
+    match (lang, m) {
+        (Lang::Zh, Msg::BadTime(t)) => format!("“{t}”不是时间，应形如 2026-11-18T09:00 或 2026-11-18T09:00:00+08:00"),
+        (Lang::En, Msg::BadTime(t)) => format!("'{t}' is not a time like 2026-11-18T09:00 or 2026-11-18T09:00:00+08:00"),
+        (Lang::Zh, Msg::BadParticipant(t)) => format!("参演人员“{t}”应写作 姓名,单位,角色"),
+        (Lang::En, Msg::BadParticipant(t)) => format!("participant '{t}' must be NAME,UNIT,ROLE"),
+        (Lang::Zh, Msg::NoOpenRun) => "没有进行中的演练；请用 anbao drill start 演练脚本 开始".into(),
+        (Lang::En, Msg::NoOpenRun) => "no drill run is open; start one with 'anbao drill start PLAYBOOK'".into(),
+        (Lang::Zh, Msg::SeveralOpenRuns(ids)) => format!("有 {} 个进行中的演练（{}），请用 --run 指定", ids.len(), ids.join("、")),
+        (Lang::En, Msg::SeveralOpenRuns(ids)) => format!("{} drill runs are open ({}); name one with --run", ids.len(), ids.join(", ")),
+        (Lang::Zh, Msg::NoPlaybook { id, known }) => format!("playbooks/ 中没有演练脚本“{id}”（现有：{}）", known.join("、")),
+        (Lang::En, Msg::NoPlaybook { id, known }) => format!("no playbook '{id}' in playbooks/ (known: {})", known.join(", ")),
+        (Lang::Zh, Msg::StillOpen(id)) => format!("该脚本的演练“{id}”尚未结束；请用 anbao drill log … --run {id} 继续，或先结束它"),
+        (Lang::En, Msg::StillOpen(id)) => format!("drill run '{id}' of this playbook is still open; go on with 'anbao drill log ... --run {id}' or finish it"),
+        (Lang::Zh, Msg::NoPlan(year, file)) => format!("没有 {year} 年度演练计划：请编写 {file}（见 README 的演练一节）"),
+        (Lang::En, Msg::NoPlan(year, file)) => format!("there is no drill plan for {year}: write {file} (see the README's section on drills)"),
+        (Lang::Zh, Msg::NoPlanItem { year, item }) => format!("{year} 年度计划中没有该脚本的项目“{item}”"),
+        (Lang::En, Msg::NoPlanItem { year, item }) => format!("the {year} plan has no item '{item}' for this playbook"),
+        (Lang::Zh, Msg::AlreadySigned(id)) => format!("演练“{id}”已结束并签名"),
+        (Lang::En, Msg::AlreadySigned(id)) => format!("drill run '{id}' is already finished and signed"),
+        (Lang::Zh, Msg::EndsBeforeStart) => "演练结束时间不能早于开始时间".into(),
+        (Lang::En, Msg::EndsBeforeStart) => "the drill cannot end before it started".into(),
+        (Lang::Zh, Msg::DraftExists(p)) => format!("“{p}”已存在，请直接修改"),
+        (Lang::En, Msg::DraftExists(p)) => format!("'{p}' exists already; edit it instead"),
+    }
+}

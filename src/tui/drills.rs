@@ -5,11 +5,28 @@
 use super::app::Action;
 use crate::drill::plan::Plan;
 use crate::drill::record::{self, FinishedDrill, TrackedAction};
-use crate::drill::run::{Run, StepEvent, Time};
+use crate::drill::run::{Run, RunError, StepEvent, Time};
 use crate::drill::schedule::{self, DueReport, Occurrence};
 use crate::drill::{Drills, Playbook, Runs};
 use chrono::{Datelike, NaiveDate};
 use std::path::PathBuf;
+
+/// Why the last key did nothing: a refused event (shown in the current language) or a
+/// failure to save.
+#[derive(Debug)]
+pub enum Problem {
+    Refused(RunError),
+    Failed(String),
+}
+
+impl Problem {
+    pub fn text(&self, lang: crate::i18n::Lang) -> String {
+        match self {
+            Problem::Refused(e) => crate::i18n::drill::run_error(lang, e),
+            Problem::Failed(m) => m.clone(),
+        }
+    }
+}
 
 /// A drill being run on the screen.
 #[derive(Debug)]
@@ -39,7 +56,7 @@ pub struct DrillsState {
     pub selected: usize,
     pub run: Option<RunMode>,
     /// The last problem, shown until the next key.
-    pub message: Option<String>,
+    pub message: Option<Problem>,
     /// The time the running clock shows; advanced by ticks.
     pub now: Time,
 }
@@ -144,7 +161,7 @@ impl DrillsState {
                 run.plan_year = Some(self.year);
                 run.plan_item = Some(item.id.clone());
                 if let Err(e) = runs.save(&run) {
-                    self.message = Some(format!("{e:#}"));
+                    self.message = Some(Problem::Failed(format!("{e:#}")));
                     return;
                 }
                 self.open_runs.push(run.clone());
@@ -183,7 +200,7 @@ impl DrillsState {
                         let step = mode.run.steps.get(mode.selected).map(|s| s.id.clone());
                         let mut next = mode.run.clone();
                         let result = next.observe(&text, step.as_deref(), now);
-                        self.commit(next, result.map_err(anyhow::Error::from));
+                        self.commit(next, result);
                     }
                 }
                 _ => {}
@@ -222,7 +239,7 @@ impl DrillsState {
         let mut next = mode.run.clone();
         let result = next.step(&step, event, now, None);
         let closed = event != StepEvent::Start;
-        if self.commit(next, result.map_err(anyhow::Error::from)) && closed {
+        if self.commit(next, result) && closed {
             // On to the next open step, as the drill moves on.
             if let Some(mode) = self.run.as_mut() {
                 if let Some(i) = mode.run.steps.iter().position(|s| !s.status.is_final()) {
@@ -234,9 +251,12 @@ impl DrillsState {
 
     /// Saves the changed run and takes it, or keeps the old one and shows why not. Returns
     /// whether the change was kept.
-    fn commit(&mut self, next: Run, result: anyhow::Result<()>) -> bool {
-        let saved = result.and_then(|()| Runs::new(&self.root).save(&next));
-        match saved {
+    fn commit(&mut self, next: Run, result: Result<(), RunError>) -> bool {
+        if let Err(e) = result {
+            self.message = Some(Problem::Refused(e));
+            return false;
+        }
+        match Runs::new(&self.root).save(&next) {
             Ok(()) => {
                 if let Some(r) = self.open_runs.iter_mut().find(|r| r.id == next.id) {
                     *r = next.clone();
@@ -247,7 +267,7 @@ impl DrillsState {
                 true
             }
             Err(e) => {
-                self.message = Some(format!("{e:#}"));
+                self.message = Some(Problem::Failed(format!("{e:#}")));
                 false
             }
         }

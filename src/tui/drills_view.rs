@@ -100,7 +100,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
             ..area
         };
         frame.render_widget(
-            Line::styled(fit(m, area.width as usize), fg(app, Color::Red)),
+            Line::styled(
+                fit(&m.text(app.lang), area.width as usize),
+                fg(app, Color::Red),
+            ),
             last,
         );
     }
@@ -538,11 +541,12 @@ mod tests {
         // The first step is done; marking it again is refused.
         update(&mut app, Action::StepFail);
         let state = app.drills_state().unwrap();
+        let refused = state.message.as_ref().unwrap();
         assert!(
-            state.message.as_deref().unwrap().contains("already done"),
-            "{:?}",
-            state.message
+            refused.text(Lang::En).contains("already done"),
+            "{refused:?}"
         );
+        assert_eq!(refused.text(Lang::Zh), "步骤“alarm”已是完成状态");
         assert_eq!(
             state.run.as_ref().unwrap().run.steps[0].status,
             StepStatus::Done
