@@ -446,6 +446,9 @@ fn a_bad_playbook_stops_every_drill_command_with_its_place() {
 #[test]
 fn start_refuses_a_second_open_run_and_an_unknown_role() {
     let env = Env::demo();
+    let (code, _, err) = env.run_in("zh", &["drill", "log", "done", "confirm"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("没有进行中的演练"), "{err}");
     let (code, _, err) = env.run_in(
         "en",
         &[
@@ -468,6 +471,10 @@ fn start_refuses_a_second_open_run_and_an_unknown_role() {
     let (code, _, err) = env.run_in("en", &["drill", "start", "portal-defacement"]);
     assert_eq!(code, 2);
     assert!(err.contains("is still open"), "{err}");
+    env.ok(&["drill", "log", "done", "confirm", "--at", "2026-11-20T20:40"]);
+    let (code, _, err) = env.run_in("zh", &["drill", "log", "skip", "confirm"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("步骤“confirm”已是完成状态"), "{err}");
 }
 
 /// Renders the plan and a summary report, in both languages, with headless Chromium where it
@@ -593,4 +600,67 @@ fn html_reports_render_in_chromium() {
             std::fs::copy(e.path(), Path::new(&keep).join(e.file_name())).unwrap();
         }
     }
+}
+
+/// Writers killed at arbitrary moments (SIGKILL, as a crash or a power cut would stop them)
+/// never leave a broken run: every kill leaves the file as it was before or after that event,
+/// and logging goes on from there.
+#[test]
+fn a_run_survives_writers_killed_at_any_moment() {
+    let env = Env::demo();
+    env.ok(&[
+        "drill",
+        "start",
+        "ddos-online-service",
+        "--at",
+        "2026-11-20T10:00:00+08:00",
+    ]);
+    let bin = assert_cmd::cargo::cargo_bin("anbao");
+    let mut logged = 0;
+    for i in 0..30u64 {
+        let mut child = std::process::Command::new(&bin)
+            .arg("-C")
+            .arg(env.ws.path())
+            .args(["drill", "log", "observe", &format!("note {i}")])
+            .env("NO_COLOR", "1")
+            .env("HOME", env.home.path())
+            .env("XDG_CONFIG_HOME", env.home.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        // Spread the kills over the process's life: before it reads, while it writes, after.
+        std::thread::sleep(std::time::Duration::from_micros((i * 7919) % 60_000));
+        let _ = child.kill();
+        if child.wait().unwrap().success() {
+            logged += 1;
+        }
+        let shown = env.json(&["drill", "show", "--format", "json"]);
+        let notes: Vec<String> = shown["run"]["observations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["text"].as_str().unwrap().to_string())
+            .collect();
+        // Each note at most once, in order: nothing torn, nothing doubled.
+        let mut numbers: Vec<u64> = notes
+            .iter()
+            .map(|n| n.strip_prefix("note ").unwrap().parse().unwrap())
+            .collect();
+        let sorted = {
+            let mut s = numbers.clone();
+            s.sort();
+            s.dedup();
+            s
+        };
+        assert_eq!(numbers, sorted);
+        numbers.retain(|n| *n == i);
+        assert!(numbers.len() <= 1);
+    }
+    // A last event after all the kills goes through.
+    env.ok(&["drill", "log", "done", "alert"]);
+    let shown = env.json(&["drill", "show", "--format", "json"]);
+    assert_eq!(shown["run"]["steps"][0]["status"], "done");
+    assert!(shown["run"]["observations"].as_array().unwrap().len() >= logged);
+    println!("{logged} of 30 writers finished before their kill");
 }
