@@ -471,7 +471,14 @@ fn start_refuses_a_second_open_run_and_an_unknown_role() {
     let (code, _, err) = env.run_in("en", &["drill", "start", "portal-defacement"]);
     assert_eq!(code, 2);
     assert!(err.contains("is still open"), "{err}");
-    env.ok(&["drill", "log", "done", "confirm", "--at", "2026-11-20T20:40"]);
+    env.ok(&[
+        "drill",
+        "log",
+        "done",
+        "confirm",
+        "--at",
+        "2026-11-20T20:40",
+    ]);
     let (code, _, err) = env.run_in("zh", &["drill", "log", "skip", "confirm"]);
     assert_eq!(code, 2);
     assert!(err.contains("步骤“confirm”已是完成状态"), "{err}");

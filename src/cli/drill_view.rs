@@ -156,7 +156,7 @@ fn next_plan(
         "{} {}: {} {}, {st}{}{st:#}",
         n.year,
         d::t(lang, K::NextPlan),
-        d::t(lang, K::Deadline),
+        d::t(lang, K::DueBy),
         n.deadline.deadline,
         d::status(lang, n.status)
     )?;

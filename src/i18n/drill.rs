@@ -41,6 +41,7 @@ labels! {
     Quarterly => "每季度一次", "each quarter";
     Planned => "计划日期", "Planned";
     Deadline => "截止日期", "Deadline";
+    DueBy => "截止", "due by";
     Status => "状态", "Status";
     Period => "周期", "Period";
     Playbook => "演练脚本", "Playbook";

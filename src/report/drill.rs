@@ -105,7 +105,7 @@ fn when(o: &Occurrence, lang: Lang) -> String {
     let sep = if lang == Lang::Zh { "，" } else { ", " };
     format!(
         "{base}{sep}{} {}",
-        d::t(lang, K::Deadline),
+        d::t(lang, K::DueBy),
         o.deadline.deadline.format("%m-%d")
     )
 }
@@ -241,7 +241,7 @@ fn write_plan_md(o: &mut String, r: &PlanReport, ws: &Workspace, lang: Lang) -> 
         "\n{} {}: {} {} — {}",
         r.next_plan.year,
         d::t(lang, K::NextPlan),
-        d::t(lang, K::Deadline),
+        d::t(lang, K::DueBy),
         r.next_plan.deadline.deadline,
         d::status(lang, r.next_plan.status)
     )?;
@@ -411,7 +411,7 @@ fn write_plan_html(o: &mut String, r: &PlanReport, ws: &Workspace, lang: Lang) -
         "<p>{} {}: {} {} — <strong>{}</strong></p>",
         r.next_plan.year,
         d::t(lang, K::NextPlan),
-        d::t(lang, K::Deadline),
+        d::t(lang, K::DueBy),
         r.next_plan.deadline.deadline,
         d::status(lang, r.next_plan.status)
     )?;

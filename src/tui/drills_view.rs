@@ -190,7 +190,7 @@ fn draw_calendar(frame: &mut Frame, app: &App, s: &DrillsState, area: Rect) {
                 " {} {} · {} {}",
                 o.item,
                 o.period.label,
-                d::t(l, K::Deadline),
+                d::t(l, K::DueBy),
                 o.deadline.deadline
             )),
         ]));
@@ -207,7 +207,7 @@ fn draw_calendar(frame: &mut Frame, app: &App, s: &DrillsState, area: Rect) {
                 " {} {} · {} {}",
                 n.year,
                 d::t(l, K::NextPlan),
-                d::t(l, K::Deadline),
+                d::t(l, K::DueBy),
                 n.deadline.deadline
             )),
         ]));
