@@ -1,6 +1,7 @@
 //! The TUI's state, the user intents it understands, and the one function that changes it.
 
 use super::acceptance::AcceptanceState;
+use super::drills::DrillsState;
 use crate::acceptance::Report;
 use crate::i18n::Lang;
 use crate::inventory::Inventory;
@@ -9,15 +10,18 @@ use crate::inventory::Inventory;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
     Acceptance,
+    Drills,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 1] = [Screen::Acceptance];
+    pub const ALL: [Screen; 2] = [Screen::Acceptance, Screen::Drills];
 
     pub fn title(self, lang: Lang) -> &'static str {
         match (self, lang) {
             (Screen::Acceptance, Lang::Zh) => "验收核验",
             (Screen::Acceptance, Lang::En) => "Acceptance",
+            (Screen::Drills, Lang::Zh) => "应急演练",
+            (Screen::Drills, Lang::En) => "Drills",
         }
     }
 }
@@ -59,6 +63,16 @@ pub enum Action {
     },
     Loaded(Box<Loaded>),
     LoadFailed(String),
+    /// Drill run: start, finish, skip or fail the selected step; type an observation.
+    StepStart,
+    StepDone,
+    StepSkip,
+    StepFail,
+    StartObservation,
+    /// The clock moved on (drives the running drill clock).
+    Tick(crate::drill::run::Time),
+    /// The drill data arrived from the worker, or could not be read.
+    DrillsLoaded(Box<Result<DrillsState, String>>),
 }
 
 /// What the background load delivers.
@@ -89,6 +103,8 @@ pub struct App {
     pub screen: Screen,
     pub load: LoadState,
     pub acceptance: Option<AcceptanceState>,
+    /// The drills screen: its data once loaded, or why it could not be.
+    pub drills: Option<Result<DrillsState, String>>,
     pub help_open: bool,
     pub size: (u16, u16),
     pub keymap: KeyMap,
@@ -107,6 +123,7 @@ impl App {
                 file: String::new(),
             },
             acceptance: None,
+            drills: None,
             help_open: false,
             size,
             keymap,
@@ -117,7 +134,14 @@ impl App {
 
     /// Whether typed characters go to a text field rather than to key bindings.
     pub fn is_typing(&self) -> bool {
-        self.acceptance.as_ref().is_some_and(|a| a.filter_editing)
+        match self.screen {
+            Screen::Drills => self.drills_state().is_some_and(DrillsState::is_typing),
+            _ => self.acceptance.as_ref().is_some_and(|a| a.filter_editing),
+        }
+    }
+
+    pub fn drills_state(&self) -> Option<&DrillsState> {
+        self.drills.as_ref().and_then(|d| d.as_ref().ok())
     }
 }
 
@@ -165,7 +189,18 @@ pub fn update(app: &mut App, action: Action) {
             app.load = LoadState::Ready;
         }
         Action::LoadFailed(message) => app.load = LoadState::Failed(message),
+        Action::DrillsLoaded(loaded) => app.drills = Some(*loaded),
+        Action::Tick(now) => {
+            if let Some(Ok(d)) = &mut app.drills {
+                d.now = now;
+            }
+        }
         Action::Back if app.help_open => app.help_open = false,
+        other if app.screen == Screen::Drills => {
+            if let Some(Ok(d)) = &mut app.drills {
+                d.handle(other);
+            }
+        }
         other => {
             let rows = super::view::table_rows(app.size);
             let top = super::view::table_top(app.size);

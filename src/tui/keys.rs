@@ -29,10 +29,15 @@ pub enum Bindable {
     VerdictFilter,
     CategoryFilter,
     ClearFilters,
+    StepStart,
+    StepDone,
+    StepSkip,
+    StepFail,
+    Observe,
 }
 
 impl Bindable {
-    pub const ALL: [Bindable; 17] = [
+    pub const ALL: [Bindable; 22] = [
         Bindable::Quit,
         Bindable::Help,
         Bindable::Language,
@@ -50,6 +55,11 @@ impl Bindable {
         Bindable::VerdictFilter,
         Bindable::CategoryFilter,
         Bindable::ClearFilters,
+        Bindable::StepStart,
+        Bindable::StepDone,
+        Bindable::StepSkip,
+        Bindable::StepFail,
+        Bindable::Observe,
     ];
 
     pub fn name(self) -> &'static str {
@@ -71,6 +81,11 @@ impl Bindable {
             Bindable::VerdictFilter => "verdict-filter",
             Bindable::CategoryFilter => "category-filter",
             Bindable::ClearFilters => "clear-filters",
+            Bindable::StepStart => "step-start",
+            Bindable::StepDone => "step-done",
+            Bindable::StepSkip => "step-skip",
+            Bindable::StepFail => "step-fail",
+            Bindable::Observe => "observe",
         }
     }
 
@@ -93,6 +108,11 @@ impl Bindable {
             Bindable::VerdictFilter => ("按结论筛选", "filter by verdict"),
             Bindable::CategoryFilter => ("按类别筛选", "filter by category"),
             Bindable::ClearFilters => ("清除筛选", "clear filters"),
+            Bindable::StepStart => ("演练：开始当前步骤", "drill: start the step"),
+            Bindable::StepDone => ("演练：步骤完成", "drill: step done"),
+            Bindable::StepSkip => ("演练：跳过步骤", "drill: skip the step"),
+            Bindable::StepFail => ("演练：步骤失败", "drill: step failed"),
+            Bindable::Observe => ("演练：记录观察", "drill: note an observation"),
         };
         match lang {
             Lang::Zh => zh,
@@ -113,11 +133,40 @@ impl Bindable {
             Bindable::Down => ("下", "down"),
             Bindable::Help => ("帮助", "help"),
             Bindable::Quit => ("退出", "quit"),
+            Bindable::StepStart => ("开始", "start"),
+            Bindable::StepDone => ("完成", "done"),
+            Bindable::StepSkip => ("跳过", "skip"),
+            Bindable::StepFail => ("失败", "fail"),
+            Bindable::Observe => ("观察", "note"),
             other => return other.describe(lang),
         };
         match lang {
             Lang::Zh => zh,
             Lang::En => en,
+        }
+    }
+
+    /// Whether the key does something on `screen`; the help overlay lists only those.
+    pub fn on_screen(self, screen: super::app::Screen) -> bool {
+        use super::app::Screen;
+        let drill_run = matches!(
+            self,
+            Bindable::StepStart
+                | Bindable::StepDone
+                | Bindable::StepSkip
+                | Bindable::StepFail
+                | Bindable::Observe
+        );
+        let filters = matches!(
+            self,
+            Bindable::Filter
+                | Bindable::VerdictFilter
+                | Bindable::CategoryFilter
+                | Bindable::ClearFilters
+        );
+        match screen {
+            Screen::Drills => !filters,
+            _ => !drill_run,
         }
     }
 
@@ -140,6 +189,11 @@ impl Bindable {
             Bindable::VerdictFilter => Action::CycleVerdictFilter,
             Bindable::CategoryFilter => Action::CycleCategoryFilter,
             Bindable::ClearFilters => Action::ClearFilters,
+            Bindable::StepStart => Action::StepStart,
+            Bindable::StepDone => Action::StepDone,
+            Bindable::StepSkip => Action::StepSkip,
+            Bindable::StepFail => Action::StepFail,
+            Bindable::Observe => Action::StartObservation,
         }
     }
 }
@@ -251,6 +305,11 @@ impl Default for KeyMap {
         bindings.insert(Bindable::VerdictFilter, keys(&["v"]));
         bindings.insert(Bindable::CategoryFilter, keys(&["c"]));
         bindings.insert(Bindable::ClearFilters, keys(&["x"]));
+        bindings.insert(Bindable::StepStart, keys(&["b"]));
+        bindings.insert(Bindable::StepDone, keys(&["d"]));
+        bindings.insert(Bindable::StepSkip, keys(&["s"]));
+        bindings.insert(Bindable::StepFail, keys(&["f"]));
+        bindings.insert(Bindable::Observe, keys(&["o"]));
         KeyMap { bindings }
     }
 }
