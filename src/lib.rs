@@ -5,6 +5,7 @@
 
 pub mod acceptance;
 pub mod calendar;
+pub mod drill;
 pub mod error;
 pub mod fsutil;
 pub mod i18n;

@@ -165,11 +165,11 @@ pub struct AppendArgs {
     format: Format,
 }
 
-fn local(lang: Lang) -> impl Fn(LedgerError) -> anyhow::Error {
+pub(super) fn local(lang: Lang) -> impl Fn(LedgerError) -> anyhow::Error {
     move |e| anyhow::anyhow!(t::error(lang, &e))
 }
 
-fn signing_keys(
+pub(super) fn signing_keys(
     lang: Lang,
     ledger: &Ledger,
     explicit: &[PathBuf],

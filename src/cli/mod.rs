@@ -3,6 +3,8 @@
 //! Exit codes: 0 clean, 1 a check or validation failed, 2 could not run.
 
 mod check;
+mod drill;
+mod drill_view;
 mod inventory;
 mod keys;
 mod ledger;
@@ -72,6 +74,9 @@ enum Command {
     /// The signed record ledger: append, verify, checkpoint, prove, export / 签名记录账本
     #[command(subcommand)]
     Ledger(ledger::LedgerCommand),
+    /// Emergency-plan drills: playbooks, plan, due, run, finish, reports / 应急演练
+    #[command(subcommand)]
+    Drill(drill::DrillCommand),
     /// Signing keys and the trust store keys/ / 签名密钥与信任库
     #[command(subcommand)]
     Keys(keys::KeysCommand),
@@ -139,6 +144,7 @@ pub fn run() -> ExitCode {
         Command::Inventory(cmd) => inventory::run(&ctx, cmd),
         Command::Ledger(cmd) => ledger::run(&ctx, cmd),
         Command::Keys(cmd) => keys::run(&ctx, cmd),
+        Command::Drill(cmd) => drill::run(&ctx, cmd),
         Command::Explain { code } => explain(&ctx, &code),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "anbao", &mut std::io::stdout());

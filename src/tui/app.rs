@@ -1,6 +1,7 @@
 //! The TUI's state, the user intents it understands, and the one function that changes it.
 
 use super::acceptance::AcceptanceState;
+use super::drills::DrillsState;
 use super::records::{LedgerData, RecordsScreen};
 use crate::acceptance::Report;
 use crate::i18n::Lang;
@@ -10,16 +11,19 @@ use crate::inventory::Inventory;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
     Acceptance,
+    Drills,
     Records,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 2] = [Screen::Acceptance, Screen::Records];
+    pub const ALL: [Screen; 3] = [Screen::Acceptance, Screen::Drills, Screen::Records];
 
     pub fn title(self, lang: Lang) -> &'static str {
         match (self, lang) {
             (Screen::Acceptance, Lang::Zh) => "验收核验",
             (Screen::Acceptance, Lang::En) => "Acceptance",
+            (Screen::Drills, Lang::Zh) => "应急演练",
+            (Screen::Drills, Lang::En) => "Drills",
             (Screen::Records, Lang::Zh) => "签名记录",
             (Screen::Records, Lang::En) => "Records",
         }
@@ -63,6 +67,16 @@ pub enum Action {
     },
     Loaded(Box<Loaded>),
     LoadFailed(String),
+    /// Drill run: start, finish, skip or fail the selected step; type an observation.
+    StepStart,
+    StepDone,
+    StepSkip,
+    StepFail,
+    StartObservation,
+    /// The clock moved on (drives the running drill clock).
+    Tick(crate::drill::run::Time),
+    /// The drill data arrived from the worker, or could not be read.
+    DrillsLoaded(Box<Result<DrillsState, String>>),
     /// Records screen: switch between the record list and the checkpoint list.
     SwitchPane,
     /// The ledger was read; verification starts.
@@ -102,6 +116,8 @@ pub struct App {
     pub screen: Screen,
     pub load: LoadState,
     pub acceptance: Option<AcceptanceState>,
+    /// The drills screen: its data once loaded, or why it could not be.
+    pub drills: Option<Result<DrillsState, String>>,
     pub records: RecordsScreen,
     pub help_open: bool,
     pub size: (u16, u16),
@@ -121,6 +137,7 @@ impl App {
                 file: String::new(),
             },
             acceptance: None,
+            drills: None,
             records: RecordsScreen::Reading,
             help_open: false,
             size,
@@ -133,11 +150,16 @@ impl App {
     /// Whether typed characters go to a text field rather than to key bindings.
     pub fn is_typing(&self) -> bool {
         match self.screen {
+            Screen::Drills => self.drills_state().is_some_and(DrillsState::is_typing),
             Screen::Records => {
                 matches!(&self.records, RecordsScreen::Ready(r) if r.filter_editing)
             }
             _ => self.acceptance.as_ref().is_some_and(|a| a.filter_editing),
         }
+    }
+
+    pub fn drills_state(&self) -> Option<&DrillsState> {
+        self.drills.as_ref().and_then(|d| d.as_ref().ok())
     }
 }
 
@@ -204,11 +226,22 @@ pub fn update(app: &mut App, action: Action) {
             app.load = LoadState::Ready;
         }
         Action::LoadFailed(message) => app.load = LoadState::Failed(message),
+        Action::DrillsLoaded(loaded) => app.drills = Some(*loaded),
+        Action::Tick(now) => {
+            if let Some(Ok(d)) = &mut app.drills {
+                d.now = now;
+            }
+        }
         event @ (Action::LedgerRead(_)
         | Action::VerifyProgress(_)
         | Action::Verified(_)
         | Action::LedgerFailed(_)) => super::records::on_ledger_event(&mut app.records, event),
         Action::Back if app.help_open => app.help_open = false,
+        other if app.screen == Screen::Drills => {
+            if let Some(Ok(d)) = &mut app.drills {
+                d.handle(other);
+            }
+        }
         other => {
             let rows = super::view::table_rows(app.size);
             let top = super::view::table_top(app.size);
@@ -222,7 +255,8 @@ pub fn update(app: &mut App, action: Action) {
                     let view = super::records_view::list_rows(app.size);
                     r.handle(other, view, super::records_view::list_top(app.size));
                 }
-                (Screen::Records, _) => {}
+                // Drills took its actions above.
+                (Screen::Records | Screen::Drills, _) => {}
             }
         }
     }

@@ -1,7 +1,7 @@
 //! Key bindings in one place: the defaults, overrides from the user's config file, and the
 //! mapping from terminal events to actions.
 
-use super::app::{Action, Screen};
+use super::app::Action;
 use crate::error::{InputError, Location};
 use crate::i18n::Lang;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
@@ -29,11 +29,16 @@ pub enum Bindable {
     VerdictFilter,
     CategoryFilter,
     ClearFilters,
+    StepStart,
+    StepDone,
+    StepSkip,
+    StepFail,
+    Observe,
     Checkpoints,
 }
 
 impl Bindable {
-    pub const ALL: [Bindable; 18] = [
+    pub const ALL: [Bindable; 23] = [
         Bindable::Quit,
         Bindable::Help,
         Bindable::Language,
@@ -51,42 +56,13 @@ impl Bindable {
         Bindable::VerdictFilter,
         Bindable::CategoryFilter,
         Bindable::ClearFilters,
+        Bindable::StepStart,
+        Bindable::StepDone,
+        Bindable::StepSkip,
+        Bindable::StepFail,
+        Bindable::Observe,
         Bindable::Checkpoints,
     ];
-
-    /// The keys every screen understands.
-    pub const GLOBAL: [Bindable; 5] = [
-        Bindable::NextScreen,
-        Bindable::PrevScreen,
-        Bindable::Language,
-        Bindable::Help,
-        Bindable::Quit,
-    ];
-
-    /// The keys a screen understands besides the global ones, for its help overlay.
-    pub fn of_screen(screen: Screen) -> Vec<Bindable> {
-        use Bindable as B;
-        let browse = [
-            B::Up,
-            B::Down,
-            B::PageUp,
-            B::PageDown,
-            B::Home,
-            B::End,
-            B::Open,
-            B::Back,
-        ];
-        let own: &[Bindable] = match screen {
-            Screen::Acceptance => &[
-                B::Filter,
-                B::VerdictFilter,
-                B::CategoryFilter,
-                B::ClearFilters,
-            ],
-            Screen::Records => &[B::Filter, B::ClearFilters, B::Checkpoints],
-        };
-        browse.iter().chain(own).copied().collect()
-    }
 
     pub fn name(self) -> &'static str {
         match self {
@@ -107,6 +83,11 @@ impl Bindable {
             Bindable::VerdictFilter => "verdict-filter",
             Bindable::CategoryFilter => "category-filter",
             Bindable::ClearFilters => "clear-filters",
+            Bindable::StepStart => "step-start",
+            Bindable::StepDone => "step-done",
+            Bindable::StepSkip => "step-skip",
+            Bindable::StepFail => "step-fail",
+            Bindable::Observe => "observe",
             Bindable::Checkpoints => "checkpoints",
         }
     }
@@ -130,6 +111,11 @@ impl Bindable {
             Bindable::VerdictFilter => ("按结论筛选", "filter by verdict"),
             Bindable::CategoryFilter => ("按类别筛选", "filter by category"),
             Bindable::ClearFilters => ("清除筛选", "clear filters"),
+            Bindable::StepStart => ("演练：开始当前步骤", "drill: start the step"),
+            Bindable::StepDone => ("演练：步骤完成", "drill: step done"),
+            Bindable::StepSkip => ("演练：跳过步骤", "drill: skip the step"),
+            Bindable::StepFail => ("演练：步骤失败", "drill: step failed"),
+            Bindable::Observe => ("演练：记录观察", "drill: note an observation"),
             Bindable::Checkpoints => ("切换记录/检查点列表", "records / checkpoints list"),
         };
         match lang {
@@ -151,12 +137,44 @@ impl Bindable {
             Bindable::Down => ("下", "down"),
             Bindable::Help => ("帮助", "help"),
             Bindable::Quit => ("退出", "quit"),
+            Bindable::StepStart => ("开始", "start"),
+            Bindable::StepDone => ("完成", "done"),
+            Bindable::StepSkip => ("跳过", "skip"),
+            Bindable::StepFail => ("失败", "fail"),
+            Bindable::Observe => ("观察", "note"),
             Bindable::Checkpoints => ("检查点", "checkpoints"),
             other => return other.describe(lang),
         };
         match lang {
             Lang::Zh => zh,
             Lang::En => en,
+        }
+    }
+
+    /// Whether the key does something on `screen`; the help overlay lists only those.
+    pub fn on_screen(self, screen: super::app::Screen) -> bool {
+        use super::app::Screen;
+        let drill_run = matches!(
+            self,
+            Bindable::StepStart
+                | Bindable::StepDone
+                | Bindable::StepSkip
+                | Bindable::StepFail
+                | Bindable::Observe
+        );
+        let filters = matches!(
+            self,
+            Bindable::Filter
+                | Bindable::VerdictFilter
+                | Bindable::CategoryFilter
+                | Bindable::ClearFilters
+        );
+        let component_filters = matches!(self, Bindable::VerdictFilter | Bindable::CategoryFilter);
+        let records = matches!(self, Bindable::Checkpoints);
+        match screen {
+            Screen::Drills => !filters && !records,
+            Screen::Records => !drill_run && !component_filters,
+            _ => !drill_run && !records,
         }
     }
 
@@ -179,6 +197,11 @@ impl Bindable {
             Bindable::VerdictFilter => Action::CycleVerdictFilter,
             Bindable::CategoryFilter => Action::CycleCategoryFilter,
             Bindable::ClearFilters => Action::ClearFilters,
+            Bindable::StepStart => Action::StepStart,
+            Bindable::StepDone => Action::StepDone,
+            Bindable::StepSkip => Action::StepSkip,
+            Bindable::StepFail => Action::StepFail,
+            Bindable::Observe => Action::StartObservation,
             Bindable::Checkpoints => Action::SwitchPane,
         }
     }
@@ -291,6 +314,11 @@ impl Default for KeyMap {
         bindings.insert(Bindable::VerdictFilter, keys(&["v"]));
         bindings.insert(Bindable::CategoryFilter, keys(&["c"]));
         bindings.insert(Bindable::ClearFilters, keys(&["x"]));
+        bindings.insert(Bindable::StepStart, keys(&["b"]));
+        bindings.insert(Bindable::StepDone, keys(&["d"]));
+        bindings.insert(Bindable::StepSkip, keys(&["s"]));
+        bindings.insert(Bindable::StepFail, keys(&["f"]));
+        bindings.insert(Bindable::Observe, keys(&["o"]));
         bindings.insert(Bindable::Checkpoints, keys(&["C"]));
         KeyMap { bindings }
     }

@@ -3,9 +3,11 @@
 
 pub mod acceptance;
 pub mod app;
+pub mod drills;
+mod drills_view;
 pub mod keys;
 pub mod records;
-pub mod records_view;
+mod records_view;
 pub mod view;
 
 use crate::i18n::Lang;
@@ -83,6 +85,10 @@ fn event_loop(
         terminal.draw(|f| view::draw(f, &app))?;
         let message = match rx.recv_timeout(Duration::from_millis(250)) {
             Ok(m) => Some(m),
+            // A quiet moment: the drill clock moves on.
+            Err(mpsc::RecvTimeoutError::Timeout) if app.screen == app::Screen::Drills => Some(
+                Message::Action(Action::Tick(chrono::Local::now().fixed_offset())),
+            ),
             Err(mpsc::RecvTimeoutError::Timeout) => None,
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
         };
@@ -114,12 +120,15 @@ fn event_loop(
 /// Loads the workspace and runs the check off the UI thread, reporting progress as actions.
 fn spawn_loader(tx: mpsc::Sender<Message>, workspace: Option<PathBuf>, as_of: NaiveDate) {
     std::thread::spawn(move || {
-        let result = load(&tx, workspace, as_of);
+        let result = load(&tx, workspace.clone(), as_of);
         let action = match result {
             Ok(loaded) => Action::Loaded(Box::new(loaded)),
             Err(e) => Action::LoadFailed(format!("{e:#}")),
         };
         let _ = tx.send(Message::Action(action));
+        let now = chrono::Local::now().fixed_offset();
+        let drills = drills::DrillsState::load(workspace, as_of, now).map_err(|e| format!("{e:#}"));
+        let _ = tx.send(Message::Action(Action::DrillsLoaded(Box::new(drills))));
     });
 }
 

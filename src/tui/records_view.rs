@@ -357,14 +357,19 @@ fn draw_empty(frame: &mut Frame, app: &App, theme: &Theme, s: &RecordsState, are
         "make your unit's signing key (once per unit)",
     ));
     lines.extend(command(
-        "anbao ledger append --kind KIND --body JSON",
-        "追加一条签名记录（可附 --evidence 文件、--requires 会签单位）",
-        "append a signed record (add --evidence FILE, --requires UNIT)",
+        "anbao check --record",
+        "核验并将验收结论登记为签名记录",
+        "check and file the acceptance verdict as a signed record",
     ));
     lines.extend(command(
-        "anbao ledger checkpoint",
-        "签署当前树头，供报送主管部门",
-        "sign the tree head, for filing with the authority",
+        "anbao drill finish --summary FILE",
+        "结束演练并登记演练记录",
+        "finish a drill and file its record",
+    ));
+    lines.extend(command(
+        "anbao ledger append --kind KIND --body JSON",
+        "追加任意一条签名记录",
+        "append any signed record",
     ));
     lines.push(Line::raw(""));
     lines.push(Line::raw(pick(
@@ -961,6 +966,13 @@ mod tests {
         ws
     }
 
+    fn records_screen() -> usize {
+        Screen::ALL
+            .iter()
+            .position(|s| *s == Screen::Records)
+            .unwrap()
+    }
+
     /// An app whose ledger was read and verified by the same code the TUI runs on its worker.
     fn app_on(ws: &Path, lang: Lang, size: (u16, u16)) -> App {
         let mut app = App::new(lang, KeyMap::default(), false, size);
@@ -969,7 +981,7 @@ mod tests {
         for a in actions.into_inner().unwrap() {
             update(&mut app, a);
         }
-        update(&mut app, Action::GoToScreen(1));
+        update(&mut app, Action::GoToScreen(records_screen()));
         assert_eq!(app.screen, Screen::Records);
         app
     }
@@ -1086,7 +1098,7 @@ mod tests {
         let ws_loaded = crate::workspace::Workspace::open(ws.path()).unwrap();
         for (lang, code) in langs() {
             let mut app = App::new(lang, KeyMap::default(), false, (80, 24));
-            update(&mut app, Action::GoToScreen(1));
+            update(&mut app, Action::GoToScreen(records_screen()));
             let data = records::read_ledger(&ledger, &ws_loaded).unwrap();
             update(&mut app, Action::LedgerRead(Box::new(data)));
             update(

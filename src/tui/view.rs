@@ -105,7 +105,9 @@ pub fn draw(frame: &mut Frame, app: &App) {
     ])
     .areas(area);
     draw_tabs(frame, app, &theme, tabs);
+    // The drills screen has its own data and does not wait for the acceptance check.
     match &app.load {
+        _ if app.screen == Screen::Drills => super::drills_view::draw(frame, app, body),
         // The ledger loads on its own, whatever happens to the inventory.
         _ if app.screen == Screen::Records => super::records_view::draw(frame, app, &theme, body),
         LoadState::Loading { done, total, file } => {
@@ -127,7 +129,10 @@ pub fn draw(frame: &mut Frame, app: &App) {
         }
         LoadState::Ready => match (app.screen, &app.acceptance) {
             (Screen::Acceptance, Some(a)) => draw_acceptance(frame, app, &theme, a, body),
-            (Screen::Acceptance, None) | (Screen::Records, _) => {}
+            (Screen::Acceptance, None) => {}
+            // Drawn above, whatever the acceptance check's state.
+            (Screen::Drills, _) => {}
+            (Screen::Records, _) => {}
         },
     }
     draw_footer(frame, app, &theme, footer);
@@ -201,8 +206,28 @@ fn draw_loading(frame: &mut Frame, app: &App, area: Rect, done: usize, total: us
 fn draw_footer(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let detail = app.acceptance.as_ref().is_some_and(|a| a.detail.is_some());
     let typing = app.is_typing();
+    let running = app.drills_state().is_some_and(|d| d.run.is_some());
     let hints: Vec<Bindable> = if typing {
         Vec::new()
+    } else if app.screen == Screen::Drills && running {
+        vec![
+            Bindable::StepStart,
+            Bindable::StepDone,
+            Bindable::StepSkip,
+            Bindable::StepFail,
+            Bindable::Observe,
+            Bindable::Back,
+            Bindable::Help,
+        ]
+    } else if app.screen == Screen::Drills {
+        vec![
+            Bindable::Open,
+            Bindable::Up,
+            Bindable::Down,
+            Bindable::Language,
+            Bindable::Help,
+            Bindable::Quit,
+        ]
     } else if app.screen == Screen::Records {
         super::records_view::footer_hints(app)
     } else if detail {
@@ -226,14 +251,18 @@ fn draw_footer(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     };
     let mut spans = Vec::new();
     if typing {
-        spans.push(Span::styled(
-            pick(
-                app.lang,
+        let (zh, en) = if app.screen == Screen::Drills {
+            (
+                " 输入观察记录 · Enter 保存 · Esc 取消",
+                " type the observation · Enter saves · Esc cancels",
+            )
+        } else {
+            (
                 " 输入筛选文字 · Enter 确定 · Esc 取消",
                 " type to filter · Enter done · Esc cancel",
-            ),
-            theme.dim(),
-        ));
+            )
+        };
+        spans.push(Span::styled(pick(app.lang, zh, en), theme.dim()));
     }
     for b in hints {
         if let Some(k) = app.keymap.keys(b).first() {
@@ -619,9 +648,9 @@ fn draw_help(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         ),
         Line::raw(""),
     ];
-    for &b in Bindable::of_screen(app.screen)
-        .iter()
-        .chain(&Bindable::GLOBAL)
+    for b in Bindable::ALL
+        .into_iter()
+        .filter(|b| b.on_screen(app.screen))
     {
         let keys: Vec<String> = app.keymap.keys(b).iter().map(|k| k.label()).collect();
         lines.push(Line::from(vec![
@@ -659,7 +688,7 @@ mod tests {
 }
 
 #[cfg(test)]
-pub(super) mod snapshots {
+pub(crate) mod snapshots {
     use super::super::app::{update, Action, App};
     use super::super::keys::KeyMap;
     use crate::i18n::Lang;
@@ -694,7 +723,7 @@ pub(super) mod snapshots {
         app
     }
 
-    pub(in crate::tui) fn render(app: &App) -> String {
+    pub(crate) fn render(app: &App) -> String {
         let mut terminal = Terminal::new(TestBackend::new(app.size.0, app.size.1)).unwrap();
         terminal.draw(|f| super::draw(f, app)).unwrap();
         let buffer = terminal.backend().buffer().clone();
