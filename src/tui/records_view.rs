@@ -838,13 +838,7 @@ fn checkpoint_lines(lang: Lang, theme: &Theme, s: &RecordsState, i: usize) -> Ve
 pub fn footer_hints(app: &App) -> Vec<Bindable> {
     let detail = matches!(&app.records, RecordsScreen::Ready(s) if s.detail.is_some());
     if detail {
-        vec![
-            Bindable::Back,
-            Bindable::Up,
-            Bindable::Down,
-            Bindable::Help,
-            Bindable::Quit,
-        ]
+        super::view::DETAIL_HINTS.to_vec()
     } else {
         vec![
             Bindable::Open,

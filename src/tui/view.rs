@@ -203,6 +203,15 @@ fn draw_loading(frame: &mut Frame, app: &App, area: Rect, done: usize, total: us
     frame.render_widget(gauge, middle);
 }
 
+/// The footer of a detail view, on every screen that has one.
+pub(super) const DETAIL_HINTS: [Bindable; 5] = [
+    Bindable::Back,
+    Bindable::Up,
+    Bindable::Down,
+    Bindable::Help,
+    Bindable::Quit,
+];
+
 fn draw_footer(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let detail = app.acceptance.as_ref().is_some_and(|a| a.detail.is_some());
     let typing = app.is_typing();
@@ -231,13 +240,7 @@ fn draw_footer(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     } else if app.screen == Screen::Records {
         super::records_view::footer_hints(app)
     } else if detail {
-        vec![
-            Bindable::Back,
-            Bindable::Up,
-            Bindable::Down,
-            Bindable::Help,
-            Bindable::Quit,
-        ]
+        DETAIL_HINTS.to_vec()
     } else {
         vec![
             Bindable::Open,
