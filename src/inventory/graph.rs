@@ -15,21 +15,39 @@ pub struct InclusionPaths {
     pub truncated: bool,
 }
 
+/// The end of a chain of partial-path links.
+const NO_LINK: u32 = u32::MAX;
+
+/// The nodes of the partial path whose head is `arena[at]`, head first (root first once the
+/// head is a root).
+fn chain(arena: &[(ComponentId, u32)], mut at: u32) -> impl Iterator<Item = ComponentId> + '_ {
+    std::iter::from_fn(move || {
+        let &(node, prev) = arena.get(at as usize)?;
+        at = prev;
+        Some(node)
+    })
+}
+
 impl Inventory {
     /// Every inclusion path from a root to `target`, shortest first, at most `limit` of them.
     ///
-    /// The search walks backwards from the target, one partial path per queue entry, so paths
-    /// come out in order of length; a node never repeats within a path, so cycles end.
+    /// The search walks backwards from the target breadth first, so paths come out in order of
+    /// length; a node never repeats within a path, so cycles end. Partial paths are kept as
+    /// links in one arena (a node and the entry it extends) rather than as copied vectors: the
+    /// arena is also the queue, read in the order it is written.
     pub fn inclusion_paths(&self, target: ComponentId, limit: usize) -> InclusionPaths {
         let mut out = Vec::new();
-        let mut queue: VecDeque<Vec<ComponentId>> = VecDeque::from([vec![target]]);
         // Bounds the work on graphs with very many paths, even when few end at a root.
         // Enough for every path of ordinary graphs; on graphs with a combinatorial number of
         // paths the search stops early and says so.
         let mut budget = limit.saturating_mul(2000).max(10_000);
+        let mut arena: Vec<(ComponentId, u32)> = vec![(target, NO_LINK)];
         let mut parents = Vec::new();
-        while let Some(path) = queue.pop_front() {
-            let head = *path.last().expect("paths are never empty");
+        let mut next = 0usize;
+        while next < arena.len() {
+            let at = next as u32;
+            let head = arena[next].0;
+            next += 1;
             if self.roots.contains(&head) {
                 if out.len() == limit {
                     return InclusionPaths {
@@ -37,9 +55,7 @@ impl Inventory {
                         truncated: true,
                     };
                 }
-                let mut full = path.clone();
-                full.reverse();
-                out.push(full);
+                out.push(chain(&arena, at).collect());
             }
             // Parents in id order (input order), so the output is stable across runs.
             parents.clear();
@@ -50,7 +66,7 @@ impl Inventory {
             );
             parents.sort_unstable();
             for &parent in &parents {
-                if path.contains(&parent) {
+                if chain(&arena, at).any(|n| n == parent) {
                     continue;
                 }
                 if budget == 0 {
@@ -60,10 +76,7 @@ impl Inventory {
                     };
                 }
                 budget -= 1;
-                let mut longer = Vec::with_capacity(path.len() + 1);
-                longer.extend_from_slice(&path);
-                longer.push(parent);
-                queue.push_back(longer);
+                arena.push((parent, at));
             }
         }
         InclusionPaths {
@@ -207,5 +220,83 @@ mod tests {
         assert_eq!(cycles.len(), 2);
         assert!(cycles.contains(&vec![inv.find("c")[0], inv.find("d")[0]]));
         assert!(cycles.contains(&vec![e]));
+    }
+
+    /// The plain search the arena replaces: one copied vector per partial path.
+    fn reference_paths(inv: &Inventory, target: usize, limit: usize) -> super::InclusionPaths {
+        use petgraph::{graph::NodeIndex, Direction};
+        let mut out = Vec::new();
+        let mut queue = std::collections::VecDeque::from([vec![target]]);
+        let mut budget = limit.saturating_mul(2000).max(10_000);
+        while let Some(path) = queue.pop_front() {
+            let head = *path.last().unwrap();
+            if inv.roots.contains(&head) {
+                if out.len() == limit {
+                    return super::InclusionPaths {
+                        paths: out,
+                        truncated: true,
+                    };
+                }
+                out.push(path.iter().rev().copied().collect());
+            }
+            let mut parents: Vec<usize> = inv
+                .graph
+                .neighbors_directed(NodeIndex::new(head), Direction::Incoming)
+                .map(|n| n.index())
+                .collect();
+            parents.sort_unstable();
+            for parent in parents {
+                if path.contains(&parent) {
+                    continue;
+                }
+                if budget == 0 {
+                    return super::InclusionPaths {
+                        paths: out,
+                        truncated: true,
+                    };
+                }
+                budget -= 1;
+                let mut longer = path.clone();
+                longer.push(parent);
+                queue.push_back(longer);
+            }
+        }
+        super::InclusionPaths {
+            paths: out,
+            truncated: false,
+        }
+    }
+
+    proptest::proptest! {
+        /// On random graphs (cycles, several roots, dense enough to hit the budget), the
+        /// arena search finds exactly the paths, in the order, that the plain search finds.
+        #[test]
+        fn arena_search_matches_the_plain_search(
+            nodes in 2usize..14,
+            edges in proptest::collection::vec((0usize..14, 0usize..14), 0..60),
+            roots in proptest::collection::vec(0usize..14, 1..3),
+            limit in 1usize..5,
+        ) {
+            let mut doc = Document::new("t", Format::CycloneDxJson);
+            for k in 0..nodes {
+                doc.components.push(Component::new(&format!("n{k}"), ComponentType::Library, &format!("n{k}")));
+            }
+            for (f, t) in edges {
+                doc.edges.push(Edge {
+                    from: format!("n{}", f % nodes),
+                    to: format!("n{}", t % nodes),
+                    kind: EdgeKind::DependsOn,
+                    location: String::new(),
+                });
+            }
+            doc.meta.roots = roots.iter().map(|r| format!("n{}", r % nodes)).collect();
+            let inv = Inventory::from_documents(vec![doc]);
+            for target in 0..inv.len() {
+                proptest::prop_assert_eq!(
+                    inv.inclusion_paths(target, limit),
+                    reference_paths(&inv, target, limit)
+                );
+            }
+        }
     }
 }
