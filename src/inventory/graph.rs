@@ -279,7 +279,7 @@ mod tests {
         ) {
             let mut doc = Document::new("t", Format::CycloneDxJson);
             for k in 0..nodes {
-                doc.components.push(Component::new(&format!("n{k}"), ComponentType::Library, &format!("n{k}")));
+                doc.components.push(Component::new(format!("n{k}"), ComponentType::Library, format!("n{k}")));
             }
             for (f, t) in edges {
                 doc.edges.push(Edge {
