@@ -171,7 +171,7 @@ fn local(lang: Lang) -> impl Fn(LedgerError) -> anyhow::Error {
     move |e| anyhow::anyhow!(t::error(lang, &e))
 }
 
-fn signing_keys(
+pub(super) fn signing_keys(
     lang: Lang,
     ledger: &Ledger,
     explicit: &[PathBuf],

@@ -2,6 +2,7 @@
 //!
 //! Exit codes: 0 clean, 1 a check or validation failed, 2 could not run.
 
+mod assess;
 mod check;
 mod inventory;
 mod keys;
@@ -72,6 +73,9 @@ enum Command {
     /// The signed record ledger: append, verify, checkpoint, prove, export / 签名记录账本
     #[command(subcommand)]
     Ledger(ledger::LedgerCommand),
+    /// Joint risk assessment: checklists, answers, risks, two-party sign-off / 联合风险评估
+    #[command(subcommand)]
+    Assess(assess::AssessCommand),
     /// Signing keys and the trust store keys/ / 签名密钥与信任库
     #[command(subcommand)]
     Keys(keys::KeysCommand),
@@ -139,6 +143,7 @@ pub fn run() -> ExitCode {
         Command::Inventory(cmd) => inventory::run(&ctx, cmd),
         Command::Ledger(cmd) => ledger::run(&ctx, cmd),
         Command::Keys(cmd) => keys::run(&ctx, cmd),
+        Command::Assess(cmd) => assess::run(&ctx, cmd),
         Command::Explain { code } => explain(&ctx, &code),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "anbao", &mut std::io::stdout());
