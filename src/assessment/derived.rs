@@ -78,16 +78,12 @@ fn from_acceptance(ws: &Workspace, as_of: NaiveDate) -> Option<Derived> {
         },
         detail: Both::owned(
             format!(
-                "安全可控核验（{as_of}）：{}（不通过 {} 项，证据不足 {} 项）",
-                v.summary.get(crate::i18n::Lang::Zh),
-                v.failing,
-                v.insufficient
+                "安全可控核验（{as_of}）：{}",
+                v.summary.get(crate::i18n::Lang::Zh)
             ),
             format!(
-                "acceptance check as of {as_of}: {} ({} failing, {} lacking evidence)",
-                v.summary.get(crate::i18n::Lang::En),
-                v.failing,
-                v.insufficient
+                "acceptance check as of {as_of}: {}",
+                v.summary.get(crate::i18n::Lang::En)
             ),
         ),
     })

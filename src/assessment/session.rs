@@ -608,10 +608,14 @@ fn unknown_item(id: &str) -> Error {
 }
 
 fn wrong_role(item: &str, expected: &str, given: &str, what: &str) -> Error {
-    let zh_what = if what == "answer" { "答复" } else { "确认" };
+    let (zh_what, en_what) = if what == "answer" {
+        ("答复", "answered")
+    } else {
+        ("确认", "confirmed")
+    };
     Error(Message::new(
         format!("第 {item} 项由 {expected} 方{zh_what}，而不是 {given}"),
-        format!("item {item} is to {what} by {expected}, not {given}"),
+        format!("item {item} is {en_what} by {expected}, not {given}"),
     ))
 }
 
