@@ -5,7 +5,7 @@
 use super::method::{Calculation, Method, ScaleLevel, Stage, LEVELS};
 use crate::error::{InputError, Location};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use toml::Spanned;
 
@@ -50,13 +50,13 @@ pub struct Header {
     pub basis: Vec<String>,
     /// The protection level (等级) a session assumes unless told otherwise.
     #[serde(default = "default_level")]
-    pub protection_level: u8,
+    pub protection_level: Spanned<u8>,
     #[serde(default)]
     pub illustrative: bool,
 }
 
-fn default_level() -> u8 {
-    3
+fn default_level() -> Spanned<u8> {
+    Spanned::new(0..0, 3)
 }
 
 #[derive(Debug, Deserialize)]
@@ -477,7 +477,10 @@ impl Validator<'_> {
     fn checklist(&self, raw: File, hash: String) -> Res<Checklist> {
         let h = raw.checklist;
         if h.id.trim().is_empty() {
-            return Err(self.at(0..0, "[checklist] id must not be empty"));
+            return Err(InputError::whole_file(
+                self.path,
+                "[checklist] id must not be empty",
+            ));
         }
         let version = *h.version.get_ref();
         if version < 1 || version > i64::from(u32::MAX) {
@@ -486,22 +489,26 @@ impl Validator<'_> {
                 format!("version must be a whole number from 1 up, found {version}"),
             ));
         }
-        if !(1..=5).contains(&h.protection_level) {
-            return Err(self.at(
-                0..0,
-                format!(
-                    "[checklist] protection_level must be 1 to 5, found {}",
-                    h.protection_level
-                ),
-            ));
-        }
+        let protection_level = self.level(
+            h.protection_level.span(),
+            "[checklist] protection_level",
+            *h.protection_level.get_ref(),
+        )?;
         let roles = self.roles(raw.role)?;
         let answers = self.answers(raw.answer)?;
         let method = self.method(raw.method)?;
         let assets = self.assets(raw.asset)?;
         let threats = self.threats(raw.threat)?;
-        let sections = self.sections(raw.section)?;
+        let (sections, section_spans) = self.sections(raw.section)?;
         let items = self.items(raw.item, &roles, &sections, &assets, &threats)?;
+        // Sections without items would show as empty progress bars forever.
+        if let Some((s, span)) = sections
+            .iter()
+            .zip(section_spans)
+            .find(|(s, _)| !items.iter().any(|i| i.section == s.id))
+        {
+            return Err(self.at(span, format!("section '{}' has no items", s.id)));
+        }
         Ok(Checklist {
             file: self.path.to_path_buf(),
             hash,
@@ -510,7 +517,7 @@ impl Validator<'_> {
             title: h.title,
             title_en: h.title_en,
             basis: h.basis,
-            protection_level: h.protection_level,
+            protection_level,
             illustrative: h.illustrative,
             roles,
             signoff: raw.signoff.rule,
@@ -525,7 +532,7 @@ impl Validator<'_> {
 
     fn roles(&self, raw: Vec<Spanned<RoleFile>>) -> Res<[Role; 2]> {
         if raw.len() != 2 {
-            let span = raw.get(2).map_or(0..0, |r| r.span());
+            let span = raw.get(2).or(raw.first()).map_or(0..0, |r| r.span());
             return Err(self.at(
                 span,
                 format!(
@@ -560,6 +567,7 @@ impl Validator<'_> {
 
     fn answers(&self, raw: Vec<Spanned<AnswerFile>>) -> Res<Vec<AnswerOption>> {
         let mut out: Vec<AnswerOption> = Vec::new();
+        let last = raw.last().map(|a| a.span());
         for a in raw {
             let span = a.span();
             let a = a.into_inner();
@@ -612,13 +620,14 @@ impl Validator<'_> {
             .iter()
             .find(|m| !out.iter().any(|a| a.meaning == **m))
         {
-            return Err(self.at(
-                0..0,
-                format!(
+            let message = format!(
                     "the answer scale lacks an [[answer]] with meaning '{}'; it needs conforming, partly, not-conforming and not-applicable",
                     missing.as_str()
-                ),
-            ));
+                );
+            return Err(match last {
+                Some(span) => self.at(span, message),
+                None => InputError::whole_file(self.path, message),
+            });
         }
         Ok(out)
     }
@@ -814,10 +823,15 @@ impl Validator<'_> {
         Ok(out)
     }
 
-    fn sections(&self, raw: Vec<Spanned<SectionFile>>) -> Res<Vec<Section>> {
+    fn sections(
+        &self,
+        raw: Vec<Spanned<SectionFile>>,
+    ) -> Res<(Vec<Section>, Vec<std::ops::Range<usize>>)> {
         let mut out: Vec<Section> = Vec::new();
+        let mut spans = Vec::new();
         for s in raw {
             let span = s.span();
+            spans.push(span.clone());
             let s = s.into_inner();
             if out.iter().any(|o| o.id == s.id) {
                 return Err(self.at(span, format!("section '{}' is defined twice", s.id)));
@@ -829,7 +843,7 @@ impl Validator<'_> {
                 clauses: s.clauses,
             });
         }
-        Ok(out)
+        Ok((out, spans))
     }
 
     fn items(
@@ -841,7 +855,10 @@ impl Validator<'_> {
         threats: &[Threat],
     ) -> Res<Vec<Item>> {
         if raw.is_empty() {
-            return Err(self.at(0..0, "the checklist has no [[item]]s"));
+            return Err(InputError::whole_file(
+                self.path,
+                "the checklist has no [[item]]s",
+            ));
         }
         let role_ids: Vec<&str> = roles.iter().map(|r| r.id.as_str()).collect();
         let mut seen: BTreeMap<String, usize> = BTreeMap::new();
@@ -982,11 +999,6 @@ impl Validator<'_> {
                 },
                 line,
             });
-        }
-        // Sections without items would show as empty progress bars forever.
-        let used: BTreeSet<&str> = out.iter().map(|i| i.section.as_str()).collect();
-        if let Some(s) = sections.iter().find(|s| !used.contains(s.id.as_str())) {
-            return Err(self.at(0..0, format!("section '{}' has no items", s.id)));
         }
         Ok(out)
     }
