@@ -802,3 +802,181 @@ fn io_error(what: &str, path: &Path, e: &std::io::Error) -> Error {
         format!("cannot {what} '{}': {e}", path.display()),
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn checklist() -> Checklist {
+        Checklist::parse(
+            Path::new("minimal.toml"),
+            include_str!("../../tests/fixtures/assess/minimal.toml"),
+        )
+        .unwrap()
+    }
+
+    fn given(item: &str, answer: &str) -> Given {
+        Given {
+            item: item.into(),
+            answer: answer.into(),
+            role: "construction".into(),
+            person: "李工".into(),
+            note: String::new(),
+            evidence: Vec::new(),
+            derived: None,
+        }
+    }
+
+    fn session(cl: &Checklist, level: u8) -> Session {
+        Session::new(
+            cl,
+            "m.toml".into(),
+            "s".into(),
+            level,
+            String::new(),
+            "t0".into(),
+        )
+    }
+
+    #[test]
+    fn a_failed_answer_opens_a_risk_scored_by_the_checklists_method() {
+        let cl = checklist();
+        let mut s = session(&cl, 3);
+        s.answer(&cl, given("T-01", "no"), "t1".into()).unwrap();
+        let risks = s.risk_views(&cl);
+        assert_eq!(risks.len(), 1);
+        // Asset 4, threat 3, severity 4 with the example matrix: L (3,4) = 16 → 4,
+        // I (4,4) = 18 → 4, R (4,4) = 18 → 4.
+        let r = &risks[0];
+        assert_eq!(
+            (
+                r.entry.asset_value,
+                r.entry.threat_frequency,
+                r.entry.severity
+            ),
+            (4, 3, 4)
+        );
+        assert_eq!(
+            (r.score.likelihood, r.score.impact, r.score.risk),
+            (4, 4, 4)
+        );
+        assert_eq!(s.heat_map(&cl)[3][3], 1);
+        // A partly answer lowers the suggested severity by the scale's offset.
+        s.answer(&cl, given("T-02", "partly"), "t2".into()).unwrap();
+        assert_eq!(s.risks["T-02"].severity, 2);
+        // A conforming answer closes the risk in the register (the entry stays on file).
+        s.answer(&cl, given("T-01", "yes"), "t3".into()).unwrap();
+        assert_eq!(s.risk_views(&cl).len(), 1);
+    }
+
+    #[test]
+    fn a_changed_answer_loses_its_confirmation_and_keeps_its_history() {
+        let cl = checklist();
+        let mut s = session(&cl, 3);
+        s.answer(&cl, given("T-01", "yes"), "t1".into()).unwrap();
+        s.confirm(&cl, "T-01", "implementing", "王", "", "t2".into())
+            .unwrap();
+        assert_eq!(s.progress(&cl, None).confirmed, 1);
+        s.answer(&cl, given("T-01", "no"), "t3".into()).unwrap();
+        let a = &s.answers["T-01"];
+        assert!(a.confirmation.is_none());
+        assert_eq!(a.history.len(), 1);
+        assert_eq!(a.history[0].answer, "yes");
+        assert_eq!(s.progress(&cl, None).unconfirmed, 1);
+    }
+
+    #[test]
+    fn roles_answer_and_confirm_only_their_items() {
+        let cl = checklist();
+        let mut s = session(&cl, 3);
+        let mut g = given("T-01", "yes");
+        g.role = "implementing".into();
+        assert!(s.answer(&cl, g, "t".into()).is_err());
+        assert!(
+            s.confirm(&cl, "T-01", "implementing", "王", "", "t".into())
+                .is_err(),
+            "nothing to confirm yet"
+        );
+        s.answer(&cl, given("T-01", "yes"), "t".into()).unwrap();
+        assert!(s
+            .confirm(&cl, "T-01", "construction", "李", "", "t".into())
+            .is_err());
+        assert!(s.answer(&cl, given("T-01", "maybe"), "t".into()).is_err());
+        assert!(s.answer(&cl, given("T-99", "yes"), "t".into()).is_err());
+    }
+
+    #[test]
+    fn conditions_leave_items_out_below_their_level() {
+        let cl = checklist();
+        let mut s = session(&cl, 2);
+        assert_eq!(s.progress(&cl, None).applicable, 1);
+        assert!(s.answer(&cl, given("T-02", "yes"), "t".into()).is_err());
+        s.answer(&cl, given("T-01", "yes"), "t".into()).unwrap();
+        s.confirm(&cl, "T-01", "implementing", "王", "", "t".into())
+            .unwrap();
+        assert!(s.blockers(&cl).is_empty());
+    }
+
+    #[test]
+    fn accepting_a_high_risk_needs_an_approver_and_sign_off_waits_for_treatment() {
+        let cl = checklist();
+        let mut s = session(&cl, 2);
+        s.answer(&cl, given("T-01", "no"), "t".into()).unwrap();
+        s.confirm(&cl, "T-01", "implementing", "王", "", "t".into())
+            .unwrap();
+        assert_eq!(
+            s.blockers(&cl),
+            vec![Blocker::NoTreatment {
+                item: "T-01".into()
+            }]
+        );
+        let before = s.clone();
+        let err = s
+            .update_risk(&cl, "T-01", |e| e.treatment = Some(Treatment::Accept))
+            .unwrap_err();
+        assert!(err.to_string().contains("approver"), "{err}");
+        // The store saves nothing after an error; the caller's copy is what it was.
+        let mut s = before;
+        s.update_risk(&cl, "T-01", |e| {
+            e.treatment = Some(Treatment::Accept);
+            e.approver = "局长".into();
+        })
+        .unwrap();
+        assert!(s.blockers(&cl).is_empty());
+        // Lowering the risk below the approval level makes the approver optional.
+        s.update_risk(&cl, "T-01", |e| {
+            e.approver.clear();
+            e.severity = 1;
+        })
+        .unwrap();
+        assert!(s
+            .update_risk(&cl, "T-01", |e| e.residual = Some(9))
+            .is_err());
+    }
+
+    #[test]
+    fn a_signed_session_is_read_only_and_the_store_round_trips() {
+        let cl = checklist();
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(dir.path());
+        store.create(&session(&cl, 3)).unwrap();
+        assert!(store.create(&session(&cl, 3)).is_err(), "no overwrite");
+        store
+            .update("s", |s| s.answer(&cl, given("T-01", "yes"), "t".into()))
+            .unwrap();
+        // A failing change writes nothing.
+        assert!(store
+            .update("s", |s| s.answer(&cl, given("T-99", "yes"), "t".into()))
+            .is_err());
+        let mut s = store.load("s").unwrap();
+        assert_eq!(s.answers.len(), 1);
+        s.signoff = Some(Signoff {
+            seq: "0".into(),
+            leaf_hash: "sha256:00".into(),
+            time: "t".into(),
+        });
+        assert!(s.answer(&cl, given("T-01", "no"), "t".into()).is_err());
+        assert!(store.load("../etc").is_err());
+        assert_eq!(store.list(), vec!["s".to_string()]);
+    }
+}
