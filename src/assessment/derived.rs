@@ -15,8 +15,19 @@ pub const DRILL_KIND: &str = "drill.finished";
 /// The offers for every applicable item with a `derive` source, by item id. Sources that
 /// cannot be read (no inventory yet, a broken ledger) offer nothing rather than a guess.
 pub fn offers(ws: &Workspace, cl: &Checklist, as_of: NaiveDate) -> BTreeMap<String, Derived> {
+    offers_with(ws, cl, as_of, None)
+}
+
+/// As [`offers`], with the acceptance check already run (the TUI has its report at hand, and
+/// a large inventory should not be checked twice).
+pub fn offers_with(
+    ws: &Workspace,
+    cl: &Checklist,
+    as_of: NaiveDate,
+    acceptance_report: Option<&crate::acceptance::Report>,
+) -> BTreeMap<String, Derived> {
     let mut out = BTreeMap::new();
-    let mut acceptance: Option<Option<Derived>> = None;
+    let mut acceptance: Option<Option<Derived>> = acceptance_report.map(|r| Some(from_report(r)));
     let mut drills: Option<Option<Derived>> = None;
     for item in &cl.items {
         let Some(source) = item.derive.as_deref() else {
@@ -67,9 +78,13 @@ fn from_acceptance(ws: &Workspace, as_of: NaiveDate) -> Option<Derived> {
     }
     let inventory = crate::inventory::load(&files).ok()?;
     let inputs = crate::acceptance::load_policy_inputs(ws.clone(), inventory, &files).ok()?;
-    let report = crate::acceptance::run(&inputs, as_of);
+    Some(from_report(&crate::acceptance::run(&inputs, as_of)))
+}
+
+fn from_report(report: &crate::acceptance::Report) -> Derived {
     let v = &report.verdict;
-    Some(Derived {
+    let as_of = report.as_of;
+    Derived {
         source: "acceptance.key-products-controllable".into(),
         offered: if v.meets {
             Meaning::Conforming
@@ -86,7 +101,7 @@ fn from_acceptance(ws: &Workspace, as_of: NaiveDate) -> Option<Derived> {
                 v.summary.get(crate::i18n::Lang::En)
             ),
         ),
-    })
+    }
 }
 
 /// "Plans were drilled in the last 12 months" from `drill.finished` records in the ledger.

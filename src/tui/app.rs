@@ -1,6 +1,7 @@
 //! The TUI's state, the user intents it understands, and the one function that changes it.
 
 use super::acceptance::AcceptanceState;
+use super::assess::AssessState;
 use crate::acceptance::Report;
 use crate::i18n::Lang;
 use crate::inventory::Inventory;
@@ -9,15 +10,21 @@ use crate::inventory::Inventory;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
     Acceptance,
+    Assessment,
+    Risks,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 1] = [Screen::Acceptance];
+    pub const ALL: [Screen; 3] = [Screen::Acceptance, Screen::Assessment, Screen::Risks];
 
     pub fn title(self, lang: Lang) -> &'static str {
         match (self, lang) {
             (Screen::Acceptance, Lang::Zh) => "验收核验",
             (Screen::Acceptance, Lang::En) => "Acceptance",
+            (Screen::Assessment, Lang::Zh) => "风险评估",
+            (Screen::Assessment, Lang::En) => "Assessment",
+            (Screen::Risks, Lang::Zh) => "风险",
+            (Screen::Risks, Lang::En) => "Risks",
         }
     }
 }
@@ -59,6 +66,19 @@ pub enum Action {
     },
     Loaded(Box<Loaded>),
     LoadFailed(String),
+    /// A plain character no binding claims (the checklist's answer keys).
+    Char(char),
+    Confirm,
+    EditNote,
+    EditEvidence,
+    SwitchRole,
+    TakeDerived,
+    CycleTreatment,
+    EditOwner,
+    EditApprover,
+    EditDue,
+    /// The assessment sessions and checklists, loaded after the check.
+    AssessLoaded(Box<AssessState>),
 }
 
 /// What the background load delivers.
@@ -89,6 +109,7 @@ pub struct App {
     pub screen: Screen,
     pub load: LoadState,
     pub acceptance: Option<AcceptanceState>,
+    pub assess: Option<AssessState>,
     pub help_open: bool,
     pub size: (u16, u16),
     pub keymap: KeyMap,
@@ -107,6 +128,7 @@ impl App {
                 file: String::new(),
             },
             acceptance: None,
+            assess: None,
             help_open: false,
             size,
             keymap,
@@ -118,6 +140,8 @@ impl App {
     /// Whether typed characters go to a text field rather than to key bindings.
     pub fn is_typing(&self) -> bool {
         self.acceptance.as_ref().is_some_and(|a| a.filter_editing)
+            || (matches!(self.screen, Screen::Assessment | Screen::Risks)
+                && self.assess.as_ref().is_some_and(|a| a.field.is_some()))
     }
 }
 
@@ -165,12 +189,18 @@ pub fn update(app: &mut App, action: Action) {
             app.load = LoadState::Ready;
         }
         Action::LoadFailed(message) => app.load = LoadState::Failed(message),
+        Action::AssessLoaded(state) => app.assess = Some(*state),
         Action::Back if app.help_open => app.help_open = false,
         other => {
             let rows = super::view::table_rows(app.size);
             let top = super::view::table_top(app.size);
-            if let (Screen::Acceptance, Some(a)) = (app.screen, app.acceptance.as_mut()) {
-                a.handle(other, rows, top);
+            match (app.screen, app.acceptance.as_mut(), app.assess.as_mut()) {
+                (Screen::Acceptance, Some(a), _) => a.handle(other, rows, top),
+                (Screen::Assessment, _, Some(s)) => {
+                    s.handle(other, app.lang, super::assess_view::item_rows(app.size))
+                }
+                (Screen::Risks, _, Some(s)) => s.handle_risks(other, app.lang),
+                _ => {}
             }
         }
     }

@@ -29,10 +29,19 @@ pub enum Bindable {
     VerdictFilter,
     CategoryFilter,
     ClearFilters,
+    Confirm,
+    Note,
+    Evidence,
+    Role,
+    Derived,
+    Treatment,
+    Owner,
+    Approver,
+    Due,
 }
 
 impl Bindable {
-    pub const ALL: [Bindable; 17] = [
+    pub const ALL: [Bindable; 26] = [
         Bindable::Quit,
         Bindable::Help,
         Bindable::Language,
@@ -50,6 +59,15 @@ impl Bindable {
         Bindable::VerdictFilter,
         Bindable::CategoryFilter,
         Bindable::ClearFilters,
+        Bindable::Confirm,
+        Bindable::Note,
+        Bindable::Evidence,
+        Bindable::Role,
+        Bindable::Derived,
+        Bindable::Treatment,
+        Bindable::Owner,
+        Bindable::Approver,
+        Bindable::Due,
     ];
 
     pub fn name(self) -> &'static str {
@@ -71,6 +89,15 @@ impl Bindable {
             Bindable::VerdictFilter => "verdict-filter",
             Bindable::CategoryFilter => "category-filter",
             Bindable::ClearFilters => "clear-filters",
+            Bindable::Confirm => "confirm",
+            Bindable::Note => "note",
+            Bindable::Evidence => "evidence",
+            Bindable::Role => "role",
+            Bindable::Derived => "derived",
+            Bindable::Treatment => "treatment",
+            Bindable::Owner => "owner",
+            Bindable::Approver => "approver",
+            Bindable::Due => "due",
         }
     }
 
@@ -93,6 +120,15 @@ impl Bindable {
             Bindable::VerdictFilter => ("按结论筛选", "filter by verdict"),
             Bindable::CategoryFilter => ("按类别筛选", "filter by category"),
             Bindable::ClearFilters => ("清除筛选", "clear filters"),
+            Bindable::Confirm => ("以本方身份确认答复", "confirm the answer as your role"),
+            Bindable::Note => ("填写说明", "write a note"),
+            Bindable::Evidence => ("附上证据文件", "attach an evidence file"),
+            Bindable::Role => ("切换本方角色", "switch your role"),
+            Bindable::Derived => ("采纳由数据得出的答复", "take the answer from data"),
+            Bindable::Treatment => ("切换处置方式", "cycle the treatment"),
+            Bindable::Owner => ("填写责任人", "set the owner"),
+            Bindable::Approver => ("填写批准人", "set the approver"),
+            Bindable::Due => ("填写期限", "set the due date"),
         };
         match lang {
             Lang::Zh => zh,
@@ -113,6 +149,15 @@ impl Bindable {
             Bindable::Down => ("下", "down"),
             Bindable::Help => ("帮助", "help"),
             Bindable::Quit => ("退出", "quit"),
+            Bindable::Confirm => ("确认", "confirm"),
+            Bindable::Note => ("说明", "note"),
+            Bindable::Evidence => ("证据", "evidence"),
+            Bindable::Role => ("角色", "role"),
+            Bindable::Derived => ("数据", "from data"),
+            Bindable::Treatment => ("处置", "treatment"),
+            Bindable::Owner => ("责任人", "owner"),
+            Bindable::Approver => ("批准人", "approver"),
+            Bindable::Due => ("期限", "due"),
             other => return other.describe(lang),
         };
         match lang {
@@ -140,6 +185,15 @@ impl Bindable {
             Bindable::VerdictFilter => Action::CycleVerdictFilter,
             Bindable::CategoryFilter => Action::CycleCategoryFilter,
             Bindable::ClearFilters => Action::ClearFilters,
+            Bindable::Confirm => Action::Confirm,
+            Bindable::Note => Action::EditNote,
+            Bindable::Evidence => Action::EditEvidence,
+            Bindable::Role => Action::SwitchRole,
+            Bindable::Derived => Action::TakeDerived,
+            Bindable::Treatment => Action::CycleTreatment,
+            Bindable::Owner => Action::EditOwner,
+            Bindable::Approver => Action::EditApprover,
+            Bindable::Due => Action::EditDue,
         }
     }
 }
@@ -251,6 +305,16 @@ impl Default for KeyMap {
         bindings.insert(Bindable::VerdictFilter, keys(&["v"]));
         bindings.insert(Bindable::CategoryFilter, keys(&["c"]));
         bindings.insert(Bindable::ClearFilters, keys(&["x"]));
+        // Assessment keys stay off y, p, n and -, the answer keys of the shipped checklists.
+        bindings.insert(Bindable::Confirm, keys(&["o"]));
+        bindings.insert(Bindable::Note, keys(&["a"]));
+        bindings.insert(Bindable::Evidence, keys(&["e"]));
+        bindings.insert(Bindable::Role, keys(&["r"]));
+        bindings.insert(Bindable::Derived, keys(&["d"]));
+        bindings.insert(Bindable::Treatment, keys(&["t"]));
+        bindings.insert(Bindable::Owner, keys(&["w"]));
+        bindings.insert(Bindable::Approver, keys(&["b"]));
+        bindings.insert(Bindable::Due, keys(&["u"]));
         KeyMap { bindings }
     }
 }
@@ -332,6 +396,12 @@ impl KeyMap {
             .into_iter()
             .find(|b| self.keys(*b).iter().any(|k| k.matches(ev)))
             .map(Bindable::action)
+            .or(match ev.code {
+                KeyCode::Char(c) if !ev.modifiers.contains(KeyModifiers::CONTROL) => {
+                    Some(Action::Char(c))
+                }
+                _ => None,
+            })
     }
 }
 
@@ -388,9 +458,11 @@ mod tests {
         let path = dir.path().join("keys.toml");
         std::fs::write(&path, "[keys]\nquit = [\"ctrl-q\"]\nhelp = [\"h\"]\n").unwrap();
         let m = KeyMap::load(Some(&path)).unwrap();
-        assert!(m
-            .action_for_key(&press(KeyCode::Char('q')), false)
-            .is_none());
+        // 'q' no longer quits; as an unbound character it goes to the screen.
+        assert!(matches!(
+            m.action_for_key(&press(KeyCode::Char('q')), false),
+            Some(Action::Char('q'))
+        ));
         let ctrl_q = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::CONTROL);
         assert!(matches!(
             m.action_for_key(&ctrl_q, false),

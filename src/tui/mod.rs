@@ -3,6 +3,8 @@
 
 pub mod acceptance;
 pub mod app;
+pub mod assess;
+pub mod assess_view;
 pub mod keys;
 pub mod view;
 
@@ -105,13 +107,26 @@ fn event_loop(
 /// Loads the workspace and runs the check off the UI thread, reporting progress as actions.
 fn spawn_loader(tx: mpsc::Sender<Message>, workspace: Option<PathBuf>, as_of: NaiveDate) {
     std::thread::spawn(move || {
-        let result = load(&tx, workspace, as_of);
+        let result = load(&tx, workspace.clone(), as_of);
+        let report = result.as_ref().ok().map(|l| l.report.clone());
         let action = match result {
             Ok(loaded) => Action::Loaded(Box::new(loaded)),
             Err(e) => Action::LoadFailed(format!("{e:#}")),
         };
         let _ = tx.send(Message::Action(action));
+        if let Ok(ws) = crate::workspace::Workspace::locate(workspace.as_deref()) {
+            let state = assess::AssessState::load(ws, as_of, report, person());
+            let _ = tx.send(Message::Action(Action::AssessLoaded(Box::new(state))));
+        }
     });
+}
+
+/// Who answers in the TUI: `ANBAO_PERSON`, else the login name.
+fn person() -> String {
+    ["ANBAO_PERSON", "USER", "USERNAME"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|s| !s.trim().is_empty()))
+        .unwrap_or_else(|| "anbao".into())
 }
 
 /// The same core calls as `anbao check`.

@@ -113,6 +113,8 @@ pub fn draw(frame: &mut Frame, app: &App) {
         LoadState::Ready => match (app.screen, &app.acceptance) {
             (Screen::Acceptance, Some(a)) => draw_acceptance(frame, app, &theme, a, body),
             (Screen::Acceptance, None) => {}
+            (Screen::Assessment, _) => super::assess_view::draw_assessment(frame, app, body),
+            (Screen::Risks, _) => super::assess_view::draw_risks(frame, app, body),
         },
     }
     draw_footer(frame, app, &theme, footer);
@@ -166,8 +168,11 @@ fn draw_loading(frame: &mut Frame, app: &App, area: Rect, done: usize, total: us
 fn draw_footer(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let detail = app.acceptance.as_ref().is_some_and(|a| a.detail.is_some());
     let typing = app.is_typing();
+    let assessing = matches!(app.screen, Screen::Assessment | Screen::Risks);
     let hints: Vec<Bindable> = if typing {
         Vec::new()
+    } else if assessing {
+        super::assess_view::hints(app)
     } else if detail {
         vec![
             Bindable::Back,
@@ -188,7 +193,16 @@ fn draw_footer(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         ]
     };
     let mut spans = Vec::new();
-    if typing {
+    if typing && assessing {
+        spans.push(Span::styled(
+            pick(
+                app.lang,
+                " 输入文字 · Enter 保存 · Esc 取消",
+                " type · Enter saves · Esc cancels",
+            ),
+            theme.dim(),
+        ));
+    } else if typing {
         spans.push(Span::styled(
             pick(
                 app.lang,
@@ -581,7 +595,7 @@ fn draw_help(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         ),
         Line::raw(""),
     ];
-    for b in Bindable::ALL {
+    for b in super::assess_view::help_keys(app.screen) {
         let keys: Vec<String> = app.keymap.keys(b).iter().map(|k| k.label()).collect();
         lines.push(Line::from(vec![
             Span::styled(format!("{:>14}  ", keys.join(" ")), theme.bold()),
