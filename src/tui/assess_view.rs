@@ -610,3 +610,206 @@ pub fn draw_risks(frame: &mut Frame, app: &App, area: Rect) {
     };
     frame.render_widget(Paragraph::new(msg), message);
 }
+
+#[cfg(test)]
+mod snapshots {
+    use super::super::app::{update, Action, App, Loaded};
+    use super::super::assess::AssessState;
+    use super::super::keys::KeyMap;
+    use crate::i18n::Lang;
+    use ratatui::backend::TestBackend;
+    use ratatui::Terminal;
+    use std::path::{Path, PathBuf};
+
+    const AS_OF: &str = "2026-11-28";
+
+    fn copy_dir(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for e in std::fs::read_dir(from).unwrap() {
+            let e = e.unwrap();
+            if e.path().is_dir() {
+                copy_dir(&e.path(), &to.join(e.file_name()));
+            } else {
+                std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+            }
+        }
+    }
+
+    /// A copy of the demo workspace and an app on it, loaded as the TUI loads it.
+    fn app(lang: Lang, size: (u16, u16)) -> (tempfile::TempDir, App) {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::copy(root.join("anbao.toml"), dir.path().join("anbao.toml")).unwrap();
+        for sub in ["checklists", "inventories"] {
+            copy_dir(&root.join(sub), &dir.path().join(sub));
+        }
+        let as_of = AS_OF.parse().unwrap();
+        let loaded =
+            super::super::load_workspace(Some(dir.path().to_path_buf()), as_of, &|_, _, _| {})
+                .unwrap();
+        let ws = crate::workspace::Workspace::open(dir.path()).unwrap();
+        let state = AssessState::load(ws, as_of, Some(loaded.report.clone()), "测试员".into());
+        let mut app = App::new(lang, KeyMap::default(), false, size);
+        update(&mut app, Action::Loaded(Box::new(Loaded { ..loaded })));
+        update(&mut app, Action::AssessLoaded(Box::new(state)));
+        update(&mut app, Action::GoToScreen(1));
+        (dir, app)
+    }
+
+    fn render(app: &App) -> String {
+        let mut terminal = Terminal::new(TestBackend::new(app.size.0, app.size.1)).unwrap();
+        terminal.draw(|f| super::super::view::draw(f, app)).unwrap();
+        let buffer = terminal.backend().buffer().clone();
+        let mut out = String::new();
+        for y in 0..buffer.area.height {
+            let mut line = String::new();
+            let mut skip = 0;
+            for x in 0..buffer.area.width {
+                if skip > 0 {
+                    skip -= 1;
+                    continue;
+                }
+                let symbol = buffer[(x, y)].symbol();
+                skip = unicode_width::UnicodeWidthStr::width(symbol).saturating_sub(1);
+                line.push_str(symbol);
+            }
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+        out
+    }
+
+    fn langs() -> [(Lang, &'static str); 2] {
+        [(Lang::Zh, "zh"), (Lang::En, "en")]
+    }
+
+    fn session(dir: &Path) -> serde_json::Value {
+        let path = dir.join("assessments/level3-joint-20261128.json");
+        serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+    }
+
+    /// Opens a new session from the first checklist (level3-joint) in the picker.
+    fn start(app: &mut App) {
+        let s = app.assess.as_ref().unwrap();
+        let at = s
+            .picks
+            .iter()
+            .position(|p| matches!(p, super::Pick::Checklist(_, id) if id == "level3-joint"))
+            .unwrap();
+        for _ in 0..at {
+            update(app, Action::Down);
+        }
+        update(app, Action::Open);
+    }
+
+    #[test]
+    fn picker_and_items_at_both_sizes_in_both_languages() {
+        for (lang, code) in langs() {
+            for size in [(80, 24), (120, 40)] {
+                let (_dir, mut app) = app(lang, size);
+                insta::assert_snapshot!(
+                    format!("assess_picker_{code}_{}x{}", size.0, size.1),
+                    render(&app)
+                );
+                start(&mut app);
+                insta::assert_snapshot!(
+                    format!("assess_items_{code}_{}x{}", size.0, size.1),
+                    render(&app)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn answering_confirming_and_notes_are_saved_at_once() {
+        for (lang, code) in langs() {
+            let (dir, mut app) = app(lang, (100, 30));
+            start(&mut app);
+            // PE-01 is answered by the construction unit, the default role.
+            update(&mut app, Action::Char('n'));
+            assert_eq!(session(dir.path())["answers"]["PE-01"]["answer"], "no");
+            update(&mut app, Action::EditNote);
+            assert!(app.is_typing());
+            for c in "无消防验收".chars() {
+                update(&mut app, Action::FilterChar(c));
+            }
+            update(&mut app, Action::FilterDone);
+            assert_eq!(
+                session(dir.path())["answers"]["PE-01"]["note"],
+                "无消防验收"
+            );
+            // Confirming as the answering role is refused; as the other role it is saved.
+            update(&mut app, Action::Confirm);
+            assert!(session(dir.path())["answers"]["PE-01"]["confirmation"].is_null());
+            update(&mut app, Action::SwitchRole);
+            update(&mut app, Action::Confirm);
+            assert_eq!(
+                session(dir.path())["answers"]["PE-01"]["confirmation"]["person"],
+                "测试员"
+            );
+            update(&mut app, Action::Down);
+            update(&mut app, Action::Char('y'));
+            let text = render(&app);
+            insta::assert_snapshot!(format!("assess_answered_{code}"), text);
+        }
+    }
+
+    #[test]
+    fn the_answer_from_data_is_offered_and_taken() {
+        let (dir, mut app) = app(Lang::En, (120, 40));
+        start(&mut app);
+        // Walk to MS-05 (key products controllable), offered from the acceptance check.
+        while app.assess.as_ref().unwrap().current_item() != Some("MS-05") {
+            update(&mut app, Action::Down);
+        }
+        insta::assert_snapshot!("assess_offer_en", render(&app));
+        update(&mut app, Action::TakeDerived);
+        let s = session(dir.path());
+        assert_eq!(s["answers"]["MS-05"]["answer"], "no");
+        assert_eq!(
+            s["answers"]["MS-05"]["derived"]["source"],
+            "acceptance.key-products-controllable"
+        );
+    }
+
+    #[test]
+    fn risks_heat_map_register_and_treatment_editing() {
+        for (lang, code) in langs() {
+            for size in [(80, 24), (120, 40)] {
+                let (dir, mut app) = app(lang, size);
+                start(&mut app);
+                update(&mut app, Action::Char('n')); // PE-01 no
+                update(&mut app, Action::Down);
+                update(&mut app, Action::Char('p')); // PE-02 partly
+                update(&mut app, Action::Down);
+                update(&mut app, Action::Char('n')); // PE-03 no
+                update(&mut app, Action::GoToScreen(2));
+                update(&mut app, Action::CycleTreatment);
+                update(&mut app, Action::EditOwner);
+                for c in "李工".chars() {
+                    update(&mut app, Action::FilterChar(c));
+                }
+                update(&mut app, Action::FilterDone);
+                let s = session(dir.path());
+                assert_eq!(s["risks"]["PE-01"]["treatment"], "mitigate");
+                assert_eq!(s["risks"]["PE-01"]["owner"], "李工");
+                insta::assert_snapshot!(
+                    format!("risks_{code}_{}x{}", size.0, size.1),
+                    render(&app)
+                );
+            }
+        }
+        // Selecting a cell lists only its risks.
+        let (_dir, mut app) = app(Lang::En, (120, 40));
+        start(&mut app);
+        update(&mut app, Action::Char('n'));
+        update(&mut app, Action::Down);
+        update(&mut app, Action::Char('p'));
+        update(&mut app, Action::GoToScreen(2));
+        assert_eq!(app.assess.as_ref().unwrap().risk_items().len(), 2);
+        update(&mut app, Action::Open);
+        assert_eq!(app.assess.as_ref().unwrap().risk_items().len(), 1);
+        update(&mut app, Action::Back);
+        assert_eq!(app.assess.as_ref().unwrap().risk_items().len(), 2);
+    }
+}
