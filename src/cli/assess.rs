@@ -221,6 +221,22 @@ fn session_checklist(ws: &Workspace, session: &Session) -> anyhow::Result<Checkl
     }
 }
 
+/// A session and its checklist.
+fn open(
+    ws: &Workspace,
+    store: &Store,
+    id: &str,
+    lang: Lang,
+) -> anyhow::Result<(Session, Checklist)> {
+    let s = store.load(id).map_err(local(lang))?;
+    let cl = session_checklist(ws, &s)?;
+    Ok((s, cl))
+}
+
+fn ledger(ws: &Workspace, lang: Lang) -> anyhow::Result<Ledger> {
+    Ledger::open(ws).map_err(|e| anyhow::anyhow!(crate::i18n::ledger::error(lang, &e)))
+}
+
 fn resolve_checklist(ws: &Workspace, name: &str) -> anyhow::Result<(Checklist, String)> {
     let as_path = PathBuf::from(name);
     let path = if as_path.is_file() {
@@ -408,8 +424,7 @@ pub fn run(ctx: &Context, cmd: AssessCommand) -> anyhow::Result<Outcome> {
             writeln!(out, "{DIM}{}{DIM:#}", store.path(&session.id).display())?;
         }
         AssessCommand::List { format } => {
-            let ledger = Ledger::open(&ws)
-                .map_err(|e| anyhow::anyhow!(crate::i18n::ledger::error(lang, &e)))?;
+            let ledger = ledger(&ws, lang)?;
             let mut rows = Vec::new();
             for id in store.list() {
                 let s = store.load(&id).map_err(&err)?;
@@ -465,9 +480,8 @@ pub fn run(ctx: &Context, cmd: AssessCommand) -> anyhow::Result<Outcome> {
             evidence,
             as_of,
         } => {
-            let s = store.load(&session).map_err(&err)?;
+            let (s, cl) = open(&ws, &store, &session, lang)?;
             s.ensure_open().map_err(&err)?;
-            let cl = session_checklist(&ws, &s)?;
             let offer = cl
                 .item(&item)
                 .filter(|i| i.derive.is_some())
@@ -564,8 +578,7 @@ pub fn run(ctx: &Context, cmd: AssessCommand) -> anyhow::Result<Outcome> {
             actor,
             note,
         } => {
-            let s = store.load(&session).map_err(&err)?;
-            let cl = session_checklist(&ws, &s)?;
+            let (_, cl) = open(&ws, &store, &session, lang)?;
             let (_, done) = store
                 .update(&session, |s| {
                     let targets: Vec<String> = if items.iter().any(|i| i == "all") {
@@ -599,11 +612,8 @@ pub fn run(ctx: &Context, cmd: AssessCommand) -> anyhow::Result<Outcome> {
             as_of,
             format,
         } => {
-            let s = store.load(&session).map_err(&err)?;
-            let cl = session_checklist(&ws, &s)?;
-            let ledger = Ledger::open(&ws)
-                .map_err(|e| anyhow::anyhow!(crate::i18n::ledger::error(lang, &e)))?;
-            let state = signoff::state(&ledger, &cl, &s).map_err(&err)?;
+            let (s, cl) = open(&ws, &store, &session, lang)?;
+            let state = signoff::state(&ledger(&ws, lang)?, &cl, &s).map_err(&err)?;
             let offers = derived::offers(&ws, &cl, as_of.unwrap_or(today));
             status(&mut out, lang, &cl, &s, &state, &offers, format)?;
         }
@@ -612,8 +622,7 @@ pub fn run(ctx: &Context, cmd: AssessCommand) -> anyhow::Result<Outcome> {
             file,
             actor,
         } => {
-            let s = store.load(&session).map_err(&err)?;
-            let cl = session_checklist(&ws, &s)?;
+            let (_, cl) = open(&ws, &store, &session, lang)?;
             let rows = import::read(&ws.root, &file, &actor.role, &actor.person)?;
             let n = rows.len();
             store
@@ -645,10 +654,8 @@ pub fn run(ctx: &Context, cmd: AssessCommand) -> anyhow::Result<Outcome> {
             keys,
             format,
         } => {
-            let s = store.load(&session).map_err(&err)?;
-            let cl = session_checklist(&ws, &s)?;
-            let ledger = Ledger::open(&ws)
-                .map_err(|e| anyhow::anyhow!(crate::i18n::ledger::error(lang, &e)))?;
+            let (_, cl) = open(&ws, &store, &session, lang)?;
+            let ledger = ledger(&ws, lang)?;
             let keys = super::ledger::signing_keys(lang, &ledger, &keys)?;
             let state = signoff::sign(&ws, &cl, &store, &session, &keys).map_err(&err)?;
             if format == Format::Json {
@@ -681,11 +688,8 @@ pub fn run(ctx: &Context, cmd: AssessCommand) -> anyhow::Result<Outcome> {
             format,
             output,
         } => {
-            let s = store.load(&session).map_err(&err)?;
-            let cl = session_checklist(&ws, &s)?;
-            let ledger = Ledger::open(&ws)
-                .map_err(|e| anyhow::anyhow!(crate::i18n::ledger::error(lang, &e)))?;
-            let state = signoff::state(&ledger, &cl, &s).map_err(&err)?;
+            let (s, cl) = open(&ws, &store, &session, lang)?;
+            let state = signoff::state(&ledger(&ws, lang)?, &cl, &s).map_err(&err)?;
             let r = report::build(&ws, &cl, &s, state);
             let mut buf = Vec::new();
             match format {
@@ -920,8 +924,7 @@ fn risks(
     a: RisksArgs,
 ) -> anyhow::Result<Outcome> {
     let err = local(lang);
-    let s = store.load(&a.session).map_err(&err)?;
-    let cl = session_checklist(ws, &s)?;
+    let (s, cl) = open(ws, store, &a.session, lang)?;
     let s = match &a.item {
         None => s,
         Some(item) => {

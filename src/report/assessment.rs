@@ -74,6 +74,62 @@ fn stage_list(r: &Report) -> [&Stage; 3] {
     [&r.method.likelihood, &r.method.impact, &r.method.risk]
 }
 
+fn summary_heads(lang: Lang) -> [&'static str; 7] {
+    [
+        l(lang, "适用项", "Applicable"),
+        l(lang, "已答复", "Answered"),
+        l(lang, "符合", "Conforming"),
+        l(lang, "部分符合", "Partly"),
+        l(lang, "不符合", "Not conforming"),
+        l(lang, "不适用", "N/A"),
+        l(lang, "待确认", "Unconfirmed"),
+    ]
+}
+
+fn section_heads(lang: Lang) -> [&'static str; 4] {
+    [
+        l(lang, "部分", "Section"),
+        l(lang, "已答复/适用", "Answered/applicable"),
+        l(lang, "不符合/部分", "Failed/partly"),
+        l(lang, "待确认", "Unconfirmed"),
+    ]
+}
+
+fn register_heads(lang: Lang) -> [&'static str; 10] {
+    [
+        l(lang, "项", "Item"),
+        l(lang, "资产", "Asset"),
+        l(lang, "威胁", "Threat"),
+        l(lang, "资产/威胁/脆弱性", "A/T/V"),
+        l(lang, "可能性/影响", "L/I"),
+        l(lang, "风险", "Risk"),
+        l(lang, "处置", "Treatment"),
+        l(lang, "责任人/期限", "Owner/due"),
+        l(lang, "残余", "Residual"),
+        l(lang, "批准人", "Approver"),
+    ]
+}
+
+/// A Markdown table's header row and rule.
+fn md_head(o: &mut String, heads: &[&str]) -> std::fmt::Result {
+    writeln!(o, "| {} |", heads.join(" | "))?;
+    writeln!(o, "|{}", "---|".repeat(heads.len()))
+}
+
+/// An HTML table head; the columns in `numeric` are right-aligned numbers.
+fn html_head(o: &mut String, heads: &[&str], numeric: &[usize]) -> std::fmt::Result {
+    write!(o, "<thead><tr>")?;
+    for (i, h) in heads.iter().enumerate() {
+        let class = if numeric.contains(&i) {
+            " class=\"num\""
+        } else {
+            ""
+        };
+        write!(o, "<th{class}>{}</th>", E(h))?;
+    }
+    writeln!(o, "</tr></thead>")
+}
+
 fn sign_line(lang: Lang, r: &Report) -> String {
     r.signoff.describe(lang)
 }
@@ -229,17 +285,7 @@ fn write_markdown(o: &mut String, r: &Report, lang: Lang) -> std::fmt::Result {
 
     writeln!(o, "## {}\n", l(lang, "结果汇总", "Summary"))?;
     let s = &r.summary;
-    writeln!(
-        o,
-        "| {} | {} | {} | {} | {} | {} | {} |\n|---|---|---|---|---|---|---|",
-        l(lang, "适用项", "Applicable"),
-        l(lang, "已答复", "Answered"),
-        l(lang, "符合", "Conforming"),
-        l(lang, "部分符合", "Partly"),
-        l(lang, "不符合", "Not conforming"),
-        l(lang, "不适用", "N/A"),
-        l(lang, "待确认", "Unconfirmed")
-    )?;
+    md_head(o, &summary_heads(lang))?;
     writeln!(
         o,
         "| {} | {} | {} | {} | {} | {} | {} |\n",
@@ -251,14 +297,7 @@ fn write_markdown(o: &mut String, r: &Report, lang: Lang) -> std::fmt::Result {
         s.not_applicable,
         s.unconfirmed
     )?;
-    writeln!(
-        o,
-        "| {} | {} | {} | {} |\n|---|---|---|---|",
-        l(lang, "部分", "Section"),
-        l(lang, "已答复/适用", "Answered/applicable"),
-        l(lang, "不符合/部分", "Failed/partly"),
-        l(lang, "待确认", "Unconfirmed")
-    )?;
+    md_head(o, &section_heads(lang))?;
     for sec in &r.sections {
         let p = &sec.progress;
         writeln!(
@@ -302,8 +341,7 @@ fn write_markdown(o: &mut String, r: &Report, lang: Lang) -> std::fmt::Result {
     if r.register.is_empty() {
         writeln!(o, "{}\n", l(lang, "无风险。", "No risks."))?;
     } else {
-        writeln!(o, "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n|---|---|---|---|---|---|---|---|---|---|",
-            l(lang, "项", "Item"), l(lang, "资产", "Asset"), l(lang, "威胁", "Threat"), l(lang, "资产/威胁/脆弱性", "A/T/V"), l(lang, "可能性/影响", "L/I"), l(lang, "风险", "Risk"), l(lang, "处置", "Treatment"), l(lang, "责任人/期限", "Owner/due"), l(lang, "残余", "Residual"), l(lang, "批准人", "Approver"))?;
+        md_head(o, &register_heads(lang))?;
         for g in &r.register {
             writeln!(
                 o,
@@ -556,9 +594,16 @@ fn write_html(o: &mut String, r: &Report, lang: Lang) -> std::fmt::Result {
     writeln!(o, "</section>")?;
 
     let s = &r.summary;
-    writeln!(o, "<section class=\"keep\"><h2>{}</h2><table><thead><tr><th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th></tr></thead>", E(l(lang, "结果汇总", "Summary")), E(l(lang, "适用项", "Applicable")), E(l(lang, "已答复", "Answered")), E(l(lang, "符合", "Conforming")), E(l(lang, "部分符合", "Partly")), E(l(lang, "不符合", "Not conforming")), E(l(lang, "不适用", "N/A")), E(l(lang, "待确认", "Unconfirmed")))?;
+    writeln!(
+        o,
+        "<section class=\"keep\"><h2>{}</h2><table>",
+        E(l(lang, "结果汇总", "Summary"))
+    )?;
+    html_head(o, &summary_heads(lang), &[0, 1, 2, 3, 4, 5, 6])?;
     writeln!(o, "<tbody><tr><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr></tbody></table>", s.applicable, s.answered, s.conforming, s.partly, s.not_conforming, s.not_applicable, s.unconfirmed)?;
-    writeln!(o, "<table><thead><tr><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th></tr></thead><tbody>", E(l(lang, "部分", "Section")), E(l(lang, "已答复/适用", "Answered/applicable")), E(l(lang, "不符合/部分", "Failed/partly")), E(l(lang, "待确认", "Unconfirmed")))?;
+    writeln!(o, "<table>")?;
+    html_head(o, &section_heads(lang), &[1, 2, 3])?;
+    writeln!(o, "<tbody>")?;
     for sec in &r.sections {
         let p = &sec.progress;
         writeln!(o, "<tr><td>{}</td><td class=\"num\">{}/{}</td><td class=\"num\">{}/{}</td><td class=\"num\">{}</td></tr>", E(sec.name.get(lang)), p.answered, p.applicable, p.not_conforming, p.partly, p.unconfirmed)?;
@@ -602,8 +647,9 @@ fn write_html(o: &mut String, r: &Report, lang: Lang) -> std::fmt::Result {
     if r.register.is_empty() {
         writeln!(o, "<p>{}</p>", E(l(lang, "无风险。", "No risks.")))?;
     } else {
-        writeln!(o, "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th>{}</th><th>{}</th><th>{}</th><th class=\"num\">{}</th><th>{}</th></tr></thead><tbody>",
-            E(l(lang, "项", "Item")), E(l(lang, "资产", "Asset")), E(l(lang, "威胁", "Threat")), E(l(lang, "资产/威胁/脆弱性", "A/T/V")), E(l(lang, "可能性/影响", "L/I")), E(l(lang, "风险", "Risk")), E(l(lang, "处置", "Treatment")), E(l(lang, "责任人/期限", "Owner/due")), E(l(lang, "残余", "Residual")), E(l(lang, "批准人", "Approver")))?;
+        writeln!(o, "<table>")?;
+        html_head(o, &register_heads(lang), &[3, 4, 8])?;
+        writeln!(o, "<tbody>")?;
         for g in &r.register {
             writeln!(o, "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td class=\"num\">{}/{}/{}</td><td class=\"num\">{}/{}</td><td class=\"lv l{}\">{} {}</td><td>{}</td><td>{} {}</td><td class=\"num\">{}</td><td>{}</td></tr>",
                 E(&g.item), E(g.asset.get(lang)), E(g.threat.get(lang)), g.asset_value, g.threat_frequency, g.severity, g.likelihood, g.impact, g.level, g.level, E(g.level_name.get(lang)),

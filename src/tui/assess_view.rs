@@ -616,9 +616,8 @@ mod snapshots {
     use super::super::app::{update, Action, App, Loaded};
     use super::super::assess::AssessState;
     use super::super::keys::KeyMap;
+    use super::super::view::snapshots::render;
     use crate::i18n::Lang;
-    use ratatui::backend::TestBackend;
-    use ratatui::Terminal;
     use std::path::{Path, PathBuf};
 
     const AS_OF: &str = "2026-11-28";
@@ -654,29 +653,6 @@ mod snapshots {
         update(&mut app, Action::AssessLoaded(Box::new(state)));
         update(&mut app, Action::GoToScreen(1));
         (dir, app)
-    }
-
-    fn render(app: &App) -> String {
-        let mut terminal = Terminal::new(TestBackend::new(app.size.0, app.size.1)).unwrap();
-        terminal.draw(|f| super::super::view::draw(f, app)).unwrap();
-        let buffer = terminal.backend().buffer().clone();
-        let mut out = String::new();
-        for y in 0..buffer.area.height {
-            let mut line = String::new();
-            let mut skip = 0;
-            for x in 0..buffer.area.width {
-                if skip > 0 {
-                    skip -= 1;
-                    continue;
-                }
-                let symbol = buffer[(x, y)].symbol();
-                skip = unicode_width::UnicodeWidthStr::width(symbol).saturating_sub(1);
-                line.push_str(symbol);
-            }
-            out.push_str(line.trim_end());
-            out.push('\n');
-        }
-        out
     }
 
     fn langs() -> [(Lang, &'static str); 2] {

@@ -632,7 +632,7 @@ mod tests {
 }
 
 #[cfg(test)]
-mod snapshots {
+pub(super) mod snapshots {
     use super::super::app::{update, Action, App};
     use super::super::keys::KeyMap;
     use crate::i18n::Lang;
@@ -667,7 +667,8 @@ mod snapshots {
         app
     }
 
-    fn render(app: &App) -> String {
+    /// The screen as text, double-width characters counted once.
+    pub(in crate::tui) fn render(app: &App) -> String {
         let mut terminal = Terminal::new(TestBackend::new(app.size.0, app.size.1)).unwrap();
         terminal.draw(|f| super::draw(f, app)).unwrap();
         let buffer = terminal.backend().buffer().clone();
