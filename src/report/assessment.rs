@@ -752,3 +752,73 @@ fn write_html(o: &mut String, r: &Report, lang: Lang) -> std::fmt::Result {
     let _ = matches!(r.signoff, SignState::Open);
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::assessment::session::{Given, Session};
+    use crate::assessment::Checklist;
+    use std::path::Path;
+
+    /// A report on a workspace and an answer whose texts try to break out of Markdown and HTML.
+    fn hostile() -> Report {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("anbao.toml"),
+            "[project]\nname = \"<script>alert(1)</script> | 项目\"\ncode = \"X&Y\"\n\n\
+             [units.implementing]\nname = \"实施\"\n\n[units.construction]\nname = \"建设\"\n",
+        )
+        .unwrap();
+        let ws = crate::workspace::Workspace::open(dir.path()).unwrap();
+        let cl = Checklist::parse(
+            Path::new("minimal.toml"),
+            include_str!("../../tests/fixtures/assess/minimal.toml"),
+        )
+        .unwrap();
+        let mut s = Session::new(
+            &cl,
+            "m.toml".into(),
+            "s".into(),
+            3,
+            "a|b".into(),
+            "t".into(),
+        );
+        s.answer(
+            &cl,
+            Given {
+                item: "T-01".into(),
+                answer: "no".into(),
+                role: "construction".into(),
+                person: "<b>李</b>".into(),
+                note: "line one\nline | two <img src=x>".into(),
+                evidence: Vec::new(),
+                derived: None,
+            },
+            "t".into(),
+        )
+        .unwrap();
+        crate::assessment::report::build(&ws, &cl, &s, SignState::Open)
+    }
+
+    #[test]
+    fn html_escapes_every_text_from_the_workspace() {
+        for lang in [Lang::Zh, Lang::En] {
+            let html = html(&hostile(), lang);
+            assert!(
+                !html.contains("<script>") && !html.contains("<img") && !html.contains("<b>李")
+            );
+            assert!(html.contains("&lt;script&gt;") && html.contains("X&amp;Y"));
+            // The heat map has the risk of T-01 in its cell: L4, I4 → one count.
+            assert!(html.contains("<td class=\"r4\">1</td>"), "{html}");
+        }
+    }
+
+    #[test]
+    fn markdown_cells_stay_on_one_line_with_pipes_escaped() {
+        let md = markdown(&hostile(), Lang::En);
+        assert!(md.contains("line one line \\| two"), "{md}");
+        assert!(md.contains("| 4 | · | · | · | 1 | · |"), "{md}");
+        assert!(md.contains("| 实施 | awaiting | | |"), "{md}");
+        assert!(md.contains("- Sign-off: not signed"), "{md}");
+    }
+}
