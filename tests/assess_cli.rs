@@ -570,6 +570,51 @@ fn an_unfinished_session_cannot_be_signed_and_roles_are_enforced() {
         "assess", "status", "p", "--format", "json", "--as-of", AS_OF,
     ]);
     assert_eq!(status["progress"]["answered"], 1);
+    // The same answers from TOML, with evidence named relative to the file.
+    std::fs::write(env.path("scan.txt"), "scan").unwrap();
+    std::fs::write(
+        env.path("answers.toml"),
+        "[[answer]]\nitem = \"PA-10\"\nanswer = \"partly\"\nnote = \"one medium open\"\nevidence = [\"scan.txt\"]\n\n[[answer]]\nitem = \"PA-12\"\nanswer = \"yes\"\nperson = \"赵\"\n",
+    )
+    .unwrap();
+    env.ok(&[
+        "assess",
+        "import",
+        "p",
+        s(&env.path("answers.toml")),
+        "--role",
+        "construction",
+        "--person",
+        "李",
+    ]);
+    let status = env.json(&[
+        "assess", "status", "p", "--format", "json", "--as-of", AS_OF,
+    ]);
+    assert_eq!(status["progress"]["answered"], 3);
+    assert_eq!(status["progress"]["partly"], 1);
+    let file: Value =
+        serde_json::from_slice(&std::fs::read(env.path("assessments/p.json")).unwrap()).unwrap();
+    assert_eq!(file["answers"]["PA-10"]["evidence"][0]["path"], "scan.txt");
+    assert_eq!(file["answers"]["PA-12"]["person"], "赵");
+    std::fs::write(
+        env.path("bad.toml"),
+        "[[answer]]\nitem = \"PA-10\"\nanswer = \"yes\"\ncolour = 1\n",
+    )
+    .unwrap();
+    let err = env.fails(&[
+        "assess",
+        "import",
+        "p",
+        s(&env.path("bad.toml")),
+        "--role",
+        "construction",
+        "--person",
+        "李",
+    ]);
+    assert!(
+        err.contains("bad.toml:4:1") && err.contains("colour"),
+        "{err}"
+    );
 }
 
 #[test]
