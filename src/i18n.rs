@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+pub mod drill;
 pub mod ledger;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -6,6 +6,7 @@
 pub mod acceptance;
 pub mod assessment;
 pub mod calendar;
+pub mod drill;
 pub mod error;
 pub mod fsutil;
 pub mod i18n;

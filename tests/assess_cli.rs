@@ -570,6 +570,38 @@ fn an_unfinished_session_cannot_be_signed_and_roles_are_enforced() {
         "assess", "status", "p", "--format", "json", "--as-of", AS_OF,
     ]);
     assert_eq!(status["progress"]["answered"], 1);
+    // No drill on record: anbao offers "not conforming" for the drilled-plans item; once a
+    // drill.finished record is in the ledger it offers "conforming" and names the record.
+    let offer = |env: &Env| {
+        let status = env.json(&["assess", "status", "p", "--format", "json"]);
+        status["offered"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["item"] == "PA-21")
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(offer(&env)["offered"], "not-conforming");
+    env.ok(&[
+        "ledger",
+        "append",
+        "--kind",
+        "drill.finished",
+        "--body",
+        "{\"playbook\":\"ransomware\"}",
+        "--key",
+        s(&key),
+    ]);
+    let drilled = offer(&env);
+    assert_eq!(drilled["offered"], "conforming", "{drilled}");
+    assert!(
+        drilled["detail"]["en"]
+            .as_str()
+            .unwrap()
+            .contains("ledger record 0"),
+        "{drilled}"
+    );
     // The same answers from TOML, with evidence named relative to the file.
     std::fs::write(env.path("scan.txt"), "scan").unwrap();
     std::fs::write(

@@ -376,3 +376,37 @@ fn deleted_reordered_duplicated_truncated_and_swapped_keys_are_detected() {
         codes(&report)
     );
 }
+
+#[test]
+fn verify_reports_its_phases_in_order_and_a_state_per_line() {
+    let (ws, _home) = sample("intl", 6);
+    let l = ledger(ws.path());
+    let seen = std::sync::Mutex::new(Vec::new());
+    let report = l
+        .verify_with(&|p| seen.lock().unwrap().push(p.index()))
+        .unwrap();
+    let seen = seen.into_inner().unwrap();
+    assert_eq!(seen.first(), Some(&0));
+    assert_eq!(seen.last(), Some(&(anbao::ledger::Phase::COUNT - 1)));
+    assert!(seen.windows(2).all(|w| w[0] <= w[1]), "{seen:?}");
+    assert_eq!(
+        report.line_states(),
+        vec![anbao::ledger::LineState::Verified; 6]
+    );
+    assert_eq!(report.corrected_by(2), &[4]);
+    assert_eq!(report.signed_by(2), vec!["construction", "implementing"]);
+
+    // A changed record fails; the others stay verified.
+    let path = ledger_path(ws.path());
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replacen("\"i\":\"3\"", "\"i\":\"9\"", 1)).unwrap();
+    let states = l.verify().unwrap().line_states();
+    assert_eq!(states[3], anbao::ledger::LineState::Failed);
+    assert_eq!(
+        states
+            .iter()
+            .filter(|s| **s == anbao::ledger::LineState::Failed)
+            .count(),
+        1
+    );
+}

@@ -2,6 +2,7 @@
 //! plus the filing deadlines, into one [`Report`].
 
 pub mod deadlines;
+pub mod record;
 pub mod report;
 
 pub use report::Report;
@@ -31,34 +32,21 @@ pub struct Inputs {
 pub fn load_policy_inputs(
     workspace: Workspace,
     inventory: Inventory,
-    inventory_files: &[impl AsRef<Path>],
+    inventory_files: &[impl AsRef<Path> + Sync],
 ) -> Result<Inputs, InputError> {
-    let root = workspace.root.clone();
-    let cfg = &workspace.manifest.policy;
-    let mut files = Vec::new();
-    for f in inventory_files {
-        files.push(input_file(f.as_ref(), "inventory")?);
-    }
-    // Policy files are named relative to the workspace, in messages and in the report's rule
-    // references, so a report reads the same wherever the workspace sits.
-    let policy = Policy::parse(&cfg.file, &read_text(&root, &cfg.file)?)?;
-    files.push(input_file(&root.join(&cfg.file), "policy")?);
-    let mut catalog = Catalog::default();
-    for c in &cfg.catalogs {
-        catalog.add_text(c, &read_text(&root, c)?, &policy)?;
-        files.push(input_file(&root.join(c), "catalog")?);
-    }
-    let waivers = if root.join(&cfg.waivers).exists() {
-        files.push(input_file(&root.join(&cfg.waivers), "waivers")?);
-        policy::waiver::parse(&cfg.waivers, &read_text(&root, &cfg.waivers)?)?
-    } else {
-        Vec::new()
-    };
-    let calendar = Calendar::for_workspace(&root)?;
-    let calendar_path = root.join(crate::calendar::WORKSPACE_FILE);
-    if calendar_path.exists() {
-        files.push(input_file(&calendar_path, "calendar")?);
-    }
+    // Hashing large inventories takes as long as reading the whole policy, so the two overlap.
+    let (hashed, policy_files) = rayon::join(
+        || {
+            inventory_files
+                .iter()
+                .map(|f| input_file(f.as_ref(), "inventory"))
+                .collect::<Result<Vec<_>, _>>()
+        },
+        || load_policy_files(&workspace),
+    );
+    let mut files = hashed?;
+    let (policy, catalog, waivers, calendar, policy_inputs) = policy_files?;
+    files.extend(policy_inputs);
     Ok(Inputs {
         workspace,
         inventory,
@@ -68,6 +56,36 @@ pub fn load_policy_inputs(
         calendar,
         files,
     })
+}
+
+type PolicyFiles = (Policy, Catalog, Vec<Waiver>, Calendar, Vec<InputFile>);
+
+/// The workspace's policy, catalogs, waivers and calendar, with the digests of their files.
+fn load_policy_files(workspace: &Workspace) -> Result<PolicyFiles, InputError> {
+    let root = &workspace.root;
+    let cfg = &workspace.manifest.policy;
+    let mut files = Vec::new();
+    // Policy files are named relative to the workspace, in messages and in the report's rule
+    // references, so a report reads the same wherever the workspace sits.
+    let policy = Policy::parse(&cfg.file, &read_text(root, &cfg.file)?)?;
+    files.push(input_file(&root.join(&cfg.file), "policy")?);
+    let mut catalog = Catalog::default();
+    for c in &cfg.catalogs {
+        catalog.add_text(c, &read_text(root, c)?, &policy)?;
+        files.push(input_file(&root.join(c), "catalog")?);
+    }
+    let waivers = if root.join(&cfg.waivers).exists() {
+        files.push(input_file(&root.join(&cfg.waivers), "waivers")?);
+        policy::waiver::parse(&cfg.waivers, &read_text(root, &cfg.waivers)?)?
+    } else {
+        Vec::new()
+    };
+    let calendar = Calendar::for_workspace(root)?;
+    let calendar_path = root.join(crate::calendar::WORKSPACE_FILE);
+    if calendar_path.exists() {
+        files.push(input_file(&calendar_path, "calendar")?);
+    }
+    Ok((policy, catalog, waivers, calendar, files))
 }
 
 /// Runs the check as of `as_of`.
@@ -90,7 +108,7 @@ pub fn run(inputs: &Inputs, as_of: NaiveDate) -> Report {
         policy: &inputs.policy,
         catalog: &inputs.catalog,
         waivers: &inputs.waivers,
-        evaluation: &evaluation,
+        evaluation,
         deadlines,
         inputs: inputs.files.clone(),
     })

@@ -8,6 +8,7 @@ use crate::policy::evaluate::{Bilingual, Classification, Counts, Evaluation, Evi
 use crate::policy::{Catalog, Check, Code, Policy, Waiver};
 use crate::workspace::Manifest;
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use serde::Serialize;
 use std::path::PathBuf;
 
@@ -159,62 +160,63 @@ pub struct Parts<'a> {
     pub policy: &'a Policy,
     pub catalog: &'a Catalog,
     pub waivers: &'a [Waiver],
-    pub evaluation: &'a Evaluation,
+    /// Taken, not borrowed: its texts move into the report instead of being copied.
+    pub evaluation: Evaluation,
     pub deadlines: Vec<Deadline>,
     pub inputs: Vec<InputFile>,
 }
 
 pub fn build(p: Parts<'_>) -> Report {
     let inv = p.inventory;
-    let name_of = |id: usize| inv.components[id].display_id();
+    let mut evaluation = p.evaluation;
+    // Every name once: paths repeat the same few hundred products thousands of times.
+    let names: Vec<String> = inv.components.par_iter().map(|c| c.display_id()).collect();
     let category_id = |cat: Option<usize>| cat.map(|c| p.policy.categories[c].id.clone());
-    let findings: Vec<FindingRow> = p
-        .evaluation
-        .findings
-        .iter()
+    let eval_components = &evaluation.components;
+    let findings: Vec<FindingRow> = std::mem::take(&mut evaluation.findings)
+        .into_par_iter()
         .map(|f| FindingRow {
             code: f.code,
             level: f.level,
-            component: f.component.map(name_of),
+            component: f.component.map(|id| names[id].clone()),
             component_id: f.component,
             category: f
                 .component
-                .and_then(|id| category_id(p.evaluation.components[id].category)),
+                .and_then(|id| category_id(eval_components[id].category)),
             check: f.check,
-            message: f.message.clone(),
-            rule: f.rule.clone(),
+            message: f.message,
+            rule: f.rule,
             paths: f
                 .paths
                 .iter()
-                .map(|path| path.iter().map(|&i| name_of(i)).collect())
+                .map(|path| path.iter().map(|&i| names[i].clone()).collect())
                 .collect(),
-            waived_by: f.waived_by.clone(),
+            waived_by: f.waived_by,
         })
         .collect();
-    let components: Vec<ComponentRow> = p
-        .evaluation
+    let components: Vec<ComponentRow> = evaluation
         .components
-        .iter()
+        .par_iter_mut()
         .map(|r| {
             let c = &inv.components[r.id];
             ComponentRow {
                 id: r.id,
-                component: c.display_id(),
+                component: names[r.id].clone(),
                 name: c.full_name(),
                 version: c.version.clone(),
                 kind: c.kind.as_str().to_string(),
                 category: category_id(r.category),
-                classification: r.classification.clone(),
+                classification: r.classification.take(),
                 supplier: c.supplier.as_ref().map(|s| s.name.clone()),
                 manufacturer: c.manufacturer.as_ref().map(|s| s.name.clone()),
                 verdict: r.verdict,
-                evidence: r.evidence.clone(),
+                evidence: std::mem::take(&mut r.evidence),
                 findings: r.findings.clone(),
             }
         })
         .collect();
-    let categories = p
-        .evaluation
+    let evaluation = &evaluation;
+    let categories = evaluation
         .categories
         .iter()
         .map(|c| {
@@ -240,21 +242,21 @@ pub fn build(p: Parts<'_>) -> Report {
             approver: w.approver.clone(),
             expires: w.expires,
             rule: w.at.to_string(),
-            status: if p.evaluation.waivers_used.contains(&i) {
+            status: if evaluation.waivers_used.contains(&i) {
                 WaiverStatus::Used
-            } else if w.is_expired_on(p.evaluation.as_of) {
+            } else if w.is_expired_on(evaluation.as_of) {
                 WaiverStatus::Expired
             } else {
                 WaiverStatus::Unused
             },
         })
         .collect();
-    let verdict = project_verdict(p.policy, p.evaluation, &components, &findings);
+    let verdict = project_verdict(p.policy, evaluation, &components, &findings);
     let m = p.manifest;
     Report {
         schema: SCHEMA,
         generator: format!("anbao {}", env!("CARGO_PKG_VERSION")),
-        as_of: p.evaluation.as_of,
+        as_of: evaluation.as_of,
         project: ProjectInfo {
             name: m.project.name.clone(),
             name_en: m.project.name_en.clone(),

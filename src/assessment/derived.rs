@@ -10,7 +10,7 @@ use chrono::{Months, NaiveDate};
 use std::collections::BTreeMap;
 
 /// The ledger record kind a finished drill leaves.
-pub const DRILL_KIND: &str = "drill.finished";
+pub const DRILL_KIND: &str = crate::drill::record::FINISHED_KIND;
 
 /// The offers for every applicable item with a `derive` source, by item id. Sources that
 /// cannot be read (no inventory yet, a broken ledger) offer nothing rather than a guess.

@@ -1,11 +1,15 @@
 //! `anbao check`: the controllable-procurement verdict of the workspace, with its reasons,
 //! evidence and filing deadlines.
 
-use super::output::{fit, write_json, Table, BOLD, DIM, GREEN, RED, YELLOW};
+use super::ledger::{local, signing_keys, Format};
+use super::ledger_view::print_written;
+use super::output::{fit, Table, BOLD, DIM, GREEN, RED, YELLOW};
 use super::{progress, Context, Outcome};
 use crate::acceptance::{self, Report};
 use crate::i18n::{tr, Lang, Text};
 use crate::inventory::{self, Level};
+use crate::ledger::keys::SigningKey;
+use crate::ledger::Ledger;
 use crate::policy::Verdict;
 use crate::report::labels::{self, Word};
 use crate::report::{html, markdown, sarif};
@@ -31,6 +35,13 @@ pub struct CheckArgs {
     /// Also list every warning, not only the products that fail
     #[arg(long)]
     all: bool,
+    /// File the verdict in the signed ledger (records/ledger.jsonl) with the digests of the
+    /// inventory and policy files, and the JSON report as evidence
+    #[arg(long)]
+    record: bool,
+    /// Private key file(s) to sign the record with (default: ANBAO_KEY, then your key folder)
+    #[arg(long = "key", value_name = "FILE", requires = "record")]
+    keys: Vec<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -44,6 +55,12 @@ pub enum CheckFormat {
 
 pub fn run(ctx: &Context, args: CheckArgs) -> anyhow::Result<Outcome> {
     let ws = Workspace::locate(ctx.workspace.as_deref())?;
+    // Keys are found before the work, so a missing key costs no time and prints no report.
+    let signing = match args.record {
+        true => Some(ledger_and_keys(ctx.lang, &ws, &args.keys)?),
+        false => None,
+    };
+    let root = ws.root.clone();
     let files = ws.inventory_files()?;
     let inventory = progress::with_progress(tr(ctx.lang, Text::Reading), files.len(), |report| {
         inventory::load_with(&files, report)
@@ -55,11 +72,34 @@ pub fn run(ctx: &Context, args: CheckArgs) -> anyhow::Result<Outcome> {
     let report = acceptance::run(&inputs, as_of);
     let mut buf: Vec<u8> = Vec::new();
     match args.format {
-        CheckFormat::Json => write_json(&mut buf, report.schema, &report)?,
+        // The report names its own schema first, so it is serialised directly. Indented for a
+        // person at a terminal; compact into files and pipes, where a 50,000-component report
+        // is a third smaller and three times faster to write.
+        CheckFormat::Json => {
+            use std::io::IsTerminal;
+            if args.output.is_none() && std::io::stdout().is_terminal() {
+                serde_json::to_writer_pretty(&mut buf, &report)?;
+            } else {
+                serde_json::to_writer(&mut buf, &report)?;
+            }
+            buf.push(b'\n');
+        }
         CheckFormat::Table => write_text(&mut buf, ctx.lang, &report, args.all)?,
         CheckFormat::Markdown => buf = markdown::render(&report, ctx.lang).into_bytes(),
         CheckFormat::Html => buf = html::render(&report, ctx.lang).into_bytes(),
         CheckFormat::Sarif => buf = sarif::render(&report, ctx.lang).into_bytes(),
+    }
+    if let Some((ledger, keys)) = &signing {
+        let key_refs: Vec<&SigningKey> = keys.iter().collect();
+        let record =
+            acceptance::record::file(ledger, &report, &root, &key_refs).map_err(local(ctx.lang))?;
+        // Standard output carries the report; the note on the record goes to standard error.
+        print_written(
+            &mut anstream::stderr().lock(),
+            ctx.lang,
+            &record,
+            Format::Table,
+        )?;
     }
     match &args.output {
         Some(path) => crate::fsutil::write_atomic(path, &buf)
@@ -71,6 +111,17 @@ pub fn run(ctx: &Context, args: CheckArgs) -> anyhow::Result<Outcome> {
     } else {
         Outcome::Failed
     })
+}
+
+/// The workspace's ledger and the keys to sign with, or why they cannot be had.
+fn ledger_and_keys(
+    lang: Lang,
+    ws: &Workspace,
+    explicit: &[PathBuf],
+) -> anyhow::Result<(Ledger, Vec<SigningKey>)> {
+    let ledger = Ledger::open(ws).map_err(local(lang))?;
+    let keys = signing_keys(lang, &ledger, explicit)?;
+    Ok((ledger, keys))
 }
 
 fn verdict_style(v: Verdict) -> anstyle::Style {

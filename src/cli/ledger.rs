@@ -1,9 +1,7 @@
 //! `anbao ledger`: append, read, verify, checkpoint, prove, co-sign, export and repair the
 //! signed record ledger.
 
-use super::ledger_view::{
-    awaiting, footer, print_verify, print_written, run_verify_proof, show, status,
-};
+use super::ledger_view::{footer, print_verify, print_written, run_verify_proof, show, status};
 use super::output::{write_json, Table, BOLD};
 use super::{workspace, Context, Outcome};
 use crate::i18n::ledger::{self as t, Label};
@@ -167,7 +165,7 @@ pub struct AppendArgs {
     format: Format,
 }
 
-fn local(lang: Lang) -> impl Fn(LedgerError) -> anyhow::Error {
+pub(super) fn local(lang: Lang) -> impl Fn(LedgerError) -> anyhow::Error {
     move |e| anyhow::anyhow!(t::error(lang, &e))
 }
 
@@ -274,17 +272,13 @@ pub fn run(ctx: &Context, cmd: LedgerCommand) -> anyhow::Result<Outcome> {
                             time: &r.entry.time,
                             kind: &r.entry.kind,
                             unit: &r.entry.unit,
-                            signed_by: report
-                                .signed_units
-                                .get(&r.seq())
-                                .map(|s| s.iter().cloned().collect())
-                                .unwrap_or_default(),
-                            awaiting: awaiting(&report, r.seq()),
+                            signed_by: report.signed_by(r.seq()),
+                            awaiting: report.awaiting_units(r.seq()).to_vec(),
                             superseded_by: report
-                                .superseded_by
-                                .get(&r.seq())
-                                .map(|v| v.iter().map(u64::to_string).collect())
-                                .unwrap_or_default(),
+                                .corrected_by(r.seq())
+                                .iter()
+                                .map(u64::to_string)
+                                .collect(),
                             leaf_hash: r.leaf_hash.to_string(),
                         })
                         .collect(),

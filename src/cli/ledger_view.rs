@@ -8,60 +8,23 @@ use crate::i18n::ledger::{self as t, Label};
 use crate::i18n::Lang;
 use crate::ledger::keys::TrustStore;
 use crate::ledger::proof::{verify_proof, Proof};
-use crate::ledger::{Ledger, Record, Report};
+use crate::ledger::verify::signature_state;
+use crate::ledger::{Ledger, Record, Report, SignatureState};
 use anyhow::Context as _;
 use serde::Serialize;
 use std::io::Write;
 use std::path::Path;
 
-pub(super) fn awaiting(report: &Report, seq: u64) -> Vec<String> {
-    report
-        .awaiting
-        .iter()
-        .find(|a| a.seq == seq)
-        .map(|a| a.missing.clone())
-        .unwrap_or_default()
-}
-
 pub(super) fn status(lang: Lang, report: &Report, r: &Record) -> String {
     let mut parts = Vec::new();
-    let missing = awaiting(report, r.seq());
-    if missing.is_empty() {
-        let units: Vec<String> = report
-            .signed_units
-            .get(&r.seq())
-            .map(|s| s.iter().cloned().collect())
-            .unwrap_or_default();
+    if report.awaiting_units(r.seq()).is_empty() {
         parts.push(format!(
             "{} {}",
             t::label(lang, Label::Complete),
-            units.join("+")
-        ));
-    } else {
-        parts.push(format!(
-            "{} {}",
-            t::label(lang, Label::Awaiting),
-            missing.join("+")
+            report.signed_by(r.seq()).join("+")
         ));
     }
-    if let Some(by) = report.superseded_by.get(&r.seq()) {
-        let list: Vec<String> = by.iter().map(u64::to_string).collect();
-        parts.push(format!(
-            "{} {}",
-            t::label(lang, Label::Superseded),
-            list.join(",")
-        ));
-    }
-    if let Some(s) = &r.entry.supersedes {
-        parts.push(format!("{} {}", t::label(lang, Label::Supersedes), s.seq));
-    }
-    if let Some(Ok(c)) = r.cosign() {
-        parts.push(format!(
-            "{} {}",
-            t::label(lang, Label::CosignOf),
-            c.target.seq
-        ));
-    }
+    parts.extend(t::relations(lang, Some(report), r));
     parts.join("; ")
 }
 
@@ -140,13 +103,6 @@ pub(super) fn show(
     trust: &TrustStore,
     format: Format,
 ) -> anyhow::Result<()> {
-    let sig_ok = |s: &crate::ledger::record::Signature| -> Option<bool> {
-        let k = trust.get(&s.key)?;
-        Some(k.public.verify(
-            &crate::ledger::record::signing_input(r.entry_bytes()),
-            &s.sig,
-        ))
-    };
     let problems: Vec<_> = report
         .findings
         .iter()
@@ -166,17 +122,13 @@ pub(super) fn show(
             "anbao.ledger.show/1",
             &Body {
                 record: serde_json::from_str(&r.line)?,
-                signed_by: report
-                    .signed_units
-                    .get(&r.seq())
-                    .map(|s| s.iter().cloned().collect())
-                    .unwrap_or_default(),
-                awaiting: awaiting(report, r.seq()),
+                signed_by: report.signed_by(r.seq()),
+                awaiting: report.awaiting_units(r.seq()).to_vec(),
                 superseded_by: report
-                    .superseded_by
-                    .get(&r.seq())
-                    .map(|v| v.iter().map(u64::to_string).collect())
-                    .unwrap_or_default(),
+                    .corrected_by(r.seq())
+                    .iter()
+                    .map(u64::to_string)
+                    .collect(),
                 findings: problems,
             },
         );
@@ -192,10 +144,10 @@ pub(super) fn show(
     writeln!(out, "{BOLD}{}{BOLD:#}", l(Label::Signatures))?;
     for s in &r.signatures {
         let unit = trust.get(&s.key).map(|k| k.unit.as_str()).unwrap_or("?");
-        let (style, word) = match sig_ok(s) {
-            Some(true) => (GREEN, l(Label::Valid)),
-            Some(false) => (RED, l(Label::Invalid)),
-            None => (YELLOW, l(Label::Unknown)),
+        let (style, word) = match signature_state(trust, r, s) {
+            SignatureState::Valid => (GREEN, l(Label::Valid)),
+            SignatureState::Invalid => (RED, l(Label::Invalid)),
+            SignatureState::UnknownKey => (YELLOW, l(Label::Unknown)),
         };
         writeln!(out, "  {style}{word}{style:#} {} {unit} {}", s.alg, s.key)?;
     }

@@ -4,6 +4,8 @@
 
 mod assess;
 mod check;
+mod drill;
+mod drill_view;
 mod inventory;
 mod keys;
 mod ledger;
@@ -76,6 +78,9 @@ enum Command {
     /// Joint risk assessment: checklists, answers, risks, two-party sign-off / 联合风险评估
     #[command(subcommand)]
     Assess(assess::AssessCommand),
+    /// Emergency-plan drills: playbooks, plan, due, run, finish, reports / 应急演练
+    #[command(subcommand)]
+    Drill(drill::DrillCommand),
     /// Signing keys and the trust store keys/ / 签名密钥与信任库
     #[command(subcommand)]
     Keys(keys::KeysCommand),
@@ -144,6 +149,7 @@ pub fn run() -> ExitCode {
         Command::Ledger(cmd) => ledger::run(&ctx, cmd),
         Command::Keys(cmd) => keys::run(&ctx, cmd),
         Command::Assess(cmd) => assess::run(&ctx, cmd),
+        Command::Drill(cmd) => drill::run(&ctx, cmd),
         Command::Explain { code } => explain(&ctx, &code),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "anbao", &mut std::io::stdout());

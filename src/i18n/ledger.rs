@@ -2,7 +2,7 @@
 //! labels, and the errors users meet most (no key, torn ledger, open key file).
 
 use super::Lang;
-use crate::ledger::LedgerError;
+use crate::ledger::{LedgerError, Record, Report};
 use serde::Serialize;
 
 /// A message in both languages; findings carry one, renderers pick a language.
@@ -187,6 +187,39 @@ pub fn manifest_mismatch(path: &str, why: &str) -> Message {
         format!("导出包清单不符：{path} {why}"),
         format!("export manifest mismatch: {path} {why}"),
     )
+}
+
+/// How a record stands towards others, as short phrases in `lang`: the units it still awaits,
+/// the records that correct it, the one it corrects, the one it co-signs. Without a report
+/// (verification still running) only what the record itself says.
+pub fn relations(lang: Lang, report: Option<&Report>, r: &Record) -> Vec<String> {
+    let mut parts = Vec::new();
+    if let Some(report) = report {
+        let missing = report.awaiting_units(r.seq());
+        if !missing.is_empty() {
+            parts.push(format!(
+                "{} {}",
+                label(lang, Label::Awaiting),
+                missing.join("+")
+            ));
+        }
+        let by = report.corrected_by(r.seq());
+        if !by.is_empty() {
+            let list: Vec<String> = by.iter().map(u64::to_string).collect();
+            parts.push(format!(
+                "{} {}",
+                label(lang, Label::Superseded),
+                list.join(",")
+            ));
+        }
+    }
+    if let Some(s) = &r.entry.supersedes {
+        parts.push(format!("{} {}", label(lang, Label::Supersedes), s.seq));
+    }
+    if let Some(Ok(c)) = r.cosign() {
+        parts.push(format!("{} {}", label(lang, Label::CosignOf), c.target.seq));
+    }
+    parts
 }
 
 /// Labels of the ledger screens and tables.

@@ -36,7 +36,7 @@ pub use hash::{Digest, HashAlg};
 pub use record::{Record, RecordRef};
 pub use sig::SigAlg;
 pub use store::{Appender, DetachedSignature, NewRecord, RepairOutcome, Tail};
-pub use verify::{Code, Finding, Report};
+pub use verify::{Code, Finding, LineState, Phase, Report, SignatureState};
 
 use crate::workspace::{CryptoProfile, Workspace};
 use std::path::{Path, PathBuf};

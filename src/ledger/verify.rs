@@ -276,6 +276,126 @@ impl Report {
     pub fn is_clean(&self) -> bool {
         self.clean
     }
+
+    /// Units whose signatures record `seq` still lacks (empty when it is complete).
+    pub fn awaiting_units(&self, seq: u64) -> &[String] {
+        self.awaiting
+            .iter()
+            .find(|a| a.seq == seq)
+            .map_or(&[], |a| a.missing.as_slice())
+    }
+
+    /// Units that validly signed record `seq`, directly or by a later co-signature.
+    pub fn signed_by(&self, seq: u64) -> Vec<String> {
+        self.signed_units
+            .get(&seq)
+            .map(|s| s.iter().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// The records that correct record `seq`.
+    pub fn corrected_by(&self, seq: u64) -> &[u64] {
+        self.superseded_by.get(&seq).map_or(&[], Vec::as_slice)
+    }
+
+    /// The findings about the record on ledger line `index` (0-based), in report order.
+    pub fn findings_at(&self, index: usize) -> impl Iterator<Item = &Finding> {
+        self.findings
+            .iter()
+            .filter(move |f| f.line == Some(index + 1))
+    }
+
+    /// The state of every line of the ledger, in file order, in one pass over the findings.
+    pub fn line_states(&self) -> Vec<LineState> {
+        let mut states = vec![LineState::Verified; self.records as usize];
+        for f in &self.findings {
+            let Some(state) = f.line.and_then(|n| states.get_mut(n - 1)) else {
+                continue;
+            };
+            let found = if f.code.is_error() {
+                LineState::Failed
+            } else if f.code == Code::AwaitingSignature {
+                LineState::Awaiting
+            } else {
+                continue;
+            };
+            *state = (*state).max(found);
+        }
+        states
+    }
+}
+
+/// What verification concluded about one line of the ledger, worst last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum LineState {
+    /// Hash, signatures, references and evidence all hold.
+    Verified,
+    /// Sound, but units it requires have not signed yet.
+    Awaiting,
+    /// At least one error-level finding names this line.
+    Failed,
+}
+
+/// A step of verification, reported as it starts so a caller can show progress.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    Read,
+    Parse,
+    Hash,
+    /// Signatures checked so far, of all to check.
+    Signatures {
+        done: usize,
+        total: usize,
+    },
+    Checks,
+}
+
+impl Phase {
+    /// How many phases there are, for a progress bar.
+    pub const COUNT: usize = 5;
+
+    /// The position of this phase, from 0.
+    pub fn index(self) -> usize {
+        match self {
+            Phase::Read => 0,
+            Phase::Parse => 1,
+            Phase::Hash => 2,
+            Phase::Signatures { .. } => 3,
+            Phase::Checks => 4,
+        }
+    }
+
+    /// Overall progress through verification, from 0 to 1.
+    pub fn fraction(self) -> f64 {
+        let within = match self {
+            Phase::Signatures { done, total } if total > 0 => done as f64 / total as f64,
+            _ => 0.0,
+        };
+        (self.index() as f64 + within.min(1.0)) / Self::COUNT as f64
+    }
+}
+
+/// Whether one signature on a record holds against the trust store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignatureState {
+    Valid,
+    /// By a trusted key, but it does not verify (wrong algorithm or changed content).
+    Invalid,
+    /// By a key the trust store does not hold.
+    UnknownKey,
+}
+
+/// Checks one of `record`'s signatures, the same way `verify` does.
+pub fn signature_state(
+    trust: &TrustStore,
+    record: &record::Record,
+    s: &Signature,
+) -> SignatureState {
+    match check_sig(trust, s, record.entry_bytes()) {
+        SigCheck::Valid => SignatureState::Valid,
+        SigCheck::Unknown => SignatureState::UnknownKey,
+        SigCheck::Bad | SigCheck::NoTarget => SignatureState::Invalid,
+    }
 }
 
 /// The parts of a record verification needs; the body is dropped early to keep memory flat.
@@ -324,12 +444,19 @@ fn rel(root: &Path, p: &Path) -> String {
 impl Ledger {
     /// Verifies the ledger, its checkpoints, its evidence and its trust store.
     pub fn verify(&self) -> Result<Report> {
+        self.verify_with(&|_| {})
+    }
+
+    /// [`Ledger::verify`], telling `progress` as each phase starts (and, while signatures are
+    /// checked, how many are done). `progress` may be called from several threads.
+    pub fn verify_with(&self, progress: &(dyn Fn(Phase) + Sync)) -> Result<Report> {
+        progress(Phase::Read);
         let t = Instant::now();
         let bytes = self.read_bytes()?.unwrap_or_default();
         let trust = self.trust_store()?;
         let checkpoints = self.checkpoints()?;
         let read = t.elapsed();
-        let mut report = verify_bytes(self, &bytes, &trust, &checkpoints);
+        let mut report = verify_bytes_with(self, &bytes, &trust, &checkpoints, progress);
         report.timings.read = read;
         Ok(report)
     }
@@ -342,6 +469,20 @@ pub fn verify_bytes(
     bytes: &[u8],
     trust: &TrustStore,
     checkpoints: &[(PathBuf, std::result::Result<Checkpoint, String>)],
+) -> Report {
+    verify_bytes_with(ledger, bytes, trust, checkpoints, &|_| {})
+}
+
+/// How many signatures are checked between two progress reports.
+const SIGNATURE_PROGRESS_STEP: usize = 4096;
+
+/// [`verify_bytes`] reporting its phases to `progress`.
+pub fn verify_bytes_with(
+    ledger: &Ledger,
+    bytes: &[u8],
+    trust: &TrustStore,
+    checkpoints: &[(PathBuf, std::result::Result<Checkpoint, String>)],
+    progress: &(dyn Fn(Phase) + Sync),
 ) -> Report {
     let root = ledger.root();
     let mut findings: Vec<Finding> = Vec::new();
@@ -358,6 +499,7 @@ pub fn verify_bytes(
     }
 
     // Phase 1: parse every line (in parallel).
+    progress(Phase::Parse);
     let t = Instant::now();
     let (lines, tail) = split_lines(bytes);
     let n = lines.len();
@@ -378,6 +520,7 @@ pub fn verify_bytes(
     timings.parse = t.elapsed();
 
     // Phase 2: leaf hashes over the raw bytes and the Merkle tree of every algorithm needed.
+    progress(Phase::Hash);
     let t = Instant::now();
     let mut algs: BTreeSet<HashAlg> = BTreeSet::new();
     algs.insert(ledger.hash_alg());
@@ -465,9 +608,16 @@ pub fn verify_bytes(
         let v = views[i].as_ref().expect("jobs only for parsed lines");
         &lines[i][v.parts.entry.clone()]
     };
+    let total = jobs.len();
+    progress(Phase::Signatures { done: 0, total });
+    let checked = std::sync::atomic::AtomicUsize::new(0);
     let results: Vec<SigCheck> = jobs
         .par_iter()
         .map(|&(i, s)| {
+            let done = checked.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            if done % SIGNATURE_PROGRESS_STEP == 0 {
+                progress(Phase::Signatures { done, total });
+            }
             let v = views[i].as_ref().expect("parsed");
             match s {
                 Some(s) => check_sig(trust, &v.signatures[s], entry_of(i)),
@@ -485,6 +635,7 @@ pub fn verify_bytes(
     timings.signatures = t.elapsed();
 
     // Phase 4: sequence, signers and units, references, co-signatures, evidence, checkpoints.
+    progress(Phase::Checks);
     let t = Instant::now();
     let all_seqs: HashSet<u64> = ok_views.iter().map(|(_, v)| v.seq).collect();
     let mut seen: HashSet<u64> = HashSet::new();

@@ -96,9 +96,15 @@ impl Catalog {
             Location::LineCol { line, .. } => line,
             _ => 0,
         };
-        let glob = |s: Spanned<String>| -> Result<(String, GlobMatcher), InputError> {
+        // Catalogs repeat a few patterns across many entries (every model of a product line);
+        // each distinct pattern is compiled once and its matcher shared.
+        let mut compiled: std::collections::HashMap<String, GlobMatcher> = Default::default();
+        let mut glob = |s: Spanned<String>| -> Result<(String, GlobMatcher), InputError> {
             let span = s.span();
             let pattern = s.into_inner();
+            if let Some(m) = compiled.get(&pattern) {
+                return Ok((pattern, m.clone()));
+            }
             let m = globset::GlobBuilder::new(&pattern)
                 .case_insensitive(true)
                 .build()
@@ -110,6 +116,7 @@ impl Catalog {
                     )
                 })?
                 .compile_matcher();
+            compiled.insert(pattern.clone(), m.clone());
             Ok((pattern, m))
         };
         for spanned in file.product {
@@ -183,6 +190,7 @@ impl Catalog {
         .map(|p| p.name.as_str())
         .chain(component.publisher.as_deref());
         let mut seen = Vec::new();
+        let full_name = component.full_name();
         for vendor in vendors {
             let key = vendor_key(policy, vendor);
             if seen.contains(&key) {
@@ -198,8 +206,8 @@ impl Catalog {
                 if e.category.as_deref().is_some_and(|c| Some(c) != category) {
                     continue;
                 }
-                let named = e.product_glob.is_match(&component.name)
-                    || e.product_glob.is_match(component.full_name());
+                let named =
+                    e.product_glob.is_match(&component.name) || e.product_glob.is_match(&full_name);
                 if !named {
                     continue;
                 }

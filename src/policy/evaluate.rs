@@ -12,6 +12,7 @@ use chrono::NaiveDate;
 use globset::{GlobSet, GlobSetBuilder};
 use petgraph::visit::EdgeRef;
 use petgraph::Direction;
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::VecDeque;
 
@@ -157,6 +158,76 @@ pub struct Evaluation {
     pub meets_requirement: bool,
 }
 
+/// The evidence and findings of one component in its category (`None`: unclassified).
+fn judge(
+    inv: &Inventory,
+    policy: &Policy,
+    catalog: &Catalog,
+    as_of: NaiveDate,
+    id: ComponentId,
+    category: Option<usize>,
+) -> (Vec<Evidence>, Vec<PolicyFinding>) {
+    let c = &inv.components[id];
+    let mut evidence = Vec::new();
+    let mut found: Vec<PolicyFinding> = Vec::new();
+    match category {
+        None => {
+            if policy.unclassified_key_types.contains(&c.kind) {
+                found.push(finding(
+                    Code::UnclassifiedKeyComponent,
+                    policy.unclassified_level,
+                    id,
+                    None,
+                    Bilingual::new(
+                        format!("类型为 {} 的组件未被任何分类规则归类", c.kind.as_str()),
+                        format!(
+                            "a component of type {} matched no classification rule",
+                            c.kind.as_str()
+                        ),
+                    ),
+                    policy
+                        .unclassified_at
+                        .as_ref()
+                        .map_or_else(|| policy.file.display().to_string(), RuleRef::to_string),
+                ));
+            }
+        }
+        Some(cat) => {
+            let category = &policy.categories[cat];
+            for &(check, level) in &category.checks {
+                let ctx = CheckContext {
+                    policy,
+                    catalog,
+                    as_of,
+                    component: c,
+                    category: &category.id,
+                    at: &category.at,
+                };
+                match run_check(check, &ctx) {
+                    Ok(ok) => evidence.extend(ok),
+                    Err(problems) => {
+                        for (code, message, rule) in problems {
+                            let f = finding(code, level, id, Some(check), message, rule);
+                            // Two checks can see the same gap (supplier-known and
+                            // supplier-domestic both find no supplier named): say it once, at
+                            // the more severe of their levels.
+                            match found
+                                .iter_mut()
+                                .find(|g| g.code == code && g.check != Some(check))
+                            {
+                                Some(g) if g.level < level => *g = f,
+                                Some(_) => {}
+                                None => found.push(f),
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    (evidence, found)
+}
+
 /// Evaluates `inv` against the policy, catalog and waivers as of `as_of`.
 pub fn evaluate(
     inv: &Inventory,
@@ -167,78 +238,20 @@ pub fn evaluate(
 ) -> Evaluation {
     let classified = classify(inv, policy);
     let shortest = inv.shortest_path_parents();
+    // Components are judged independently, so in parallel; findings are numbered afterwards in
+    // component order, so the result does not depend on the number of threads.
+    let judged: Vec<(Vec<Evidence>, Vec<PolicyFinding>)> = classified
+        .par_iter()
+        .enumerate()
+        .map(|(id, (category, _))| judge(inv, policy, catalog, as_of, id, *category))
+        .collect();
     let mut findings: Vec<PolicyFinding> = Vec::new();
     let mut components = Vec::with_capacity(inv.len());
-    for (id, (category, classification)) in classified.into_iter().enumerate() {
-        let c = &inv.components[id];
-        let mut evidence = Vec::new();
-        let mut mine = Vec::new();
-        let mut push = |f: PolicyFinding, findings: &mut Vec<PolicyFinding>| {
-            mine.push(findings.len());
-            findings.push(f);
-        };
-        match category {
-            None => {
-                if policy.unclassified_key_types.contains(&c.kind) {
-                    push(
-                        finding(
-                            Code::UnclassifiedKeyComponent,
-                            policy.unclassified_level,
-                            id,
-                            None,
-                            Bilingual::new(
-                                format!("类型为 {} 的组件未被任何分类规则归类", c.kind.as_str()),
-                                format!(
-                                    "a component of type {} matched no classification rule",
-                                    c.kind.as_str()
-                                ),
-                            ),
-                            policy.unclassified_at.as_ref().map_or_else(
-                                || policy.file.display().to_string(),
-                                RuleRef::to_string,
-                            ),
-                        ),
-                        &mut findings,
-                    );
-                }
-            }
-            Some(cat) => {
-                let category = &policy.categories[cat];
-                let mut found: Vec<PolicyFinding> = Vec::new();
-                for &(check, level) in &category.checks {
-                    let ctx = CheckContext {
-                        policy,
-                        catalog,
-                        as_of,
-                        component: c,
-                        category: &category.id,
-                        at: &category.at,
-                    };
-                    match run_check(check, &ctx) {
-                        Ok(ok) => evidence.extend(ok),
-                        Err(problems) => {
-                            for (code, message, rule) in problems {
-                                let f = finding(code, level, id, Some(check), message, rule);
-                                // Two checks can see the same gap (supplier-known and
-                                // supplier-domestic both find no supplier named): say it once,
-                                // at the more severe of their levels.
-                                match found
-                                    .iter_mut()
-                                    .find(|g| g.code == code && g.check != Some(check))
-                                {
-                                    Some(g) if g.level < level => *g = f,
-                                    Some(_) => {}
-                                    None => found.push(f),
-                                }
-                            }
-                        }
-                    }
-                }
-                for f in found {
-                    push(f, &mut findings);
-                }
-            }
-        }
+    for (id, ((category, classification), (evidence, found))) in
+        classified.into_iter().zip(judged).enumerate()
+    {
+        let mine = (findings.len()..findings.len() + found.len()).collect();
+        findings.extend(found);
         components.push(ComponentResult {
             id,
             category,
@@ -260,8 +273,8 @@ pub fn evaluate(
 
     // Paths: the shortest for every finding; a few more for blocking failures, where the team
     // needs to see every way the product got in.
-    for f in &mut findings {
-        let Some(id) = f.component else { continue };
+    findings.par_iter_mut().for_each(|f| {
+        let Some(id) = f.component else { return };
         let blocking = components[id]
             .category
             .is_some_and(|cat| policy.categories[cat].blocking);
@@ -270,7 +283,7 @@ pub fn evaluate(
         } else if let Some(path) = path_from_parents(&shortest, &inv.roots, id) {
             f.paths = vec![path];
         }
-    }
+    });
 
     let mut categories: Vec<CategoryResult> = (0..policy.categories.len())
         .map(|category| CategoryResult {
@@ -524,21 +537,21 @@ fn parties(c: &Component) -> impl Iterator<Item = &Party> {
 /// Category and how it was decided, for every component.
 fn classify(inv: &Inventory, policy: &Policy) -> Vec<(Option<usize>, Option<Classification>)> {
     let classifier = Classifier::new(policy);
-    let mut scratch = Scratch::default();
+    // Each rule's position is formatted once, not once per component it classifies.
+    let positions: Vec<String> = policy.rules.iter().map(|r| r.at.to_string()).collect();
     let mut out: Vec<(Option<usize>, Option<Classification>)> = inv
         .components
-        .iter()
-        .map(|c| match classifier.first_match(policy, c, &mut scratch) {
-            Some(r) => {
-                let rule = &policy.rules[r];
-                (
-                    Some(rule.category),
+        .par_iter()
+        .map_init(Scratch::default, |scratch, c| {
+            match classifier.first_match(policy, c, scratch) {
+                Some(r) => (
+                    Some(policy.rules[r].category),
                     Some(Classification::Rule {
-                        rule: rule.at.to_string(),
+                        rule: positions[r].clone(),
                     }),
-                )
+                ),
+                None => (None, None),
             }
-            None => (None, None),
         })
         .collect();
     for o in &policy.overrides {
@@ -604,7 +617,6 @@ type Problems = Vec<(Code, Bilingual, String)>;
 /// Runs one check: the evidence found, or the findings that say why not.
 fn run_check(check: Check, ctx: &CheckContext<'_>) -> Result<Vec<Evidence>, Problems> {
     let c = ctx.component;
-    let rule = ctx.at.to_string();
     let ok = |text: Bilingual, source: Option<String>| {
         Ok(vec![Evidence {
             check,
@@ -613,7 +625,8 @@ fn run_check(check: Check, ctx: &CheckContext<'_>) -> Result<Vec<Evidence>, Prob
             source,
         }])
     };
-    let problem = |code: Code, text: Bilingual| Err(vec![(code, text, rule.clone())]);
+    // The rule's position is formatted only for a problem: most checks pass.
+    let problem = |code: Code, text: Bilingual| Err(vec![(code, text, ctx.at.to_string())]);
     match check {
         Check::Catalog => {
             let entries = ctx.catalog.matches(ctx.policy, c, Some(ctx.category));
@@ -849,7 +862,7 @@ fn run_check(check: Check, ctx: &CheckContext<'_>) -> Result<Vec<Evidence>, Prob
                 }
             }
         }
-        Check::LicenseAllowed => license_check(ctx, &ok_license(check), &rule),
+        Check::LicenseAllowed => license_check(ctx, &ok_license(check)),
         Check::SourceAvailable => {
             let refs = c.external_refs.iter().find(|r| {
                 matches!(
@@ -946,8 +959,8 @@ fn ok_license(check: Check) -> impl Fn(Bilingual) -> Vec<Evidence> {
 fn license_check(
     ctx: &CheckContext<'_>,
     ok: &dyn Fn(Bilingual) -> Vec<Evidence>,
-    rule: &str,
 ) -> Result<Vec<Evidence>, Problems> {
+    let rule = || ctx.at.to_string();
     use crate::inventory::LicenseRole;
     let c = ctx.component;
     let concluded: Vec<_> = c
@@ -964,7 +977,7 @@ fn license_check(
         return Err(vec![(
             Code::LicenseMissing,
             Bilingual::new("未声明许可证", "no licence is stated"),
-            rule.to_string(),
+            rule(),
         )]);
     }
     let mut problems = Vec::new();
@@ -979,7 +992,7 @@ fn license_check(
                         format!("许可证“{name}”不是 SPDX 标识"),
                         format!("licence '{name}' is not an SPDX identifier"),
                     ),
-                    rule.to_string(),
+                    rule(),
                 ));
                 continue;
             }
@@ -991,7 +1004,7 @@ fn license_check(
                     format!("许可证表达式“{text}”无效：{}", e.reason),
                     format!("licence expression '{text}' is invalid: {}", e.reason),
                 ),
-                rule.to_string(),
+                rule(),
             )),
             Ok(expr) => {
                 let allowed = expr.evaluate(|req| match &req.license {
@@ -1013,7 +1026,7 @@ fn license_check(
                             format!("许可证“{text}”不在允许范围内"),
                             format!("licence '{text}' is not allowed by the policy"),
                         ),
-                        rule.to_string(),
+                        rule(),
                     ));
                 }
             }

@@ -2,6 +2,7 @@
 //! the report; they compute nothing.
 
 pub mod assessment;
+pub mod drill;
 pub mod html;
 pub mod labels;
 pub mod markdown;

@@ -112,6 +112,8 @@ impl AcceptanceState {
         } else if self.selected >= self.offset + rows {
             self.offset = self.selected + 1 - rows;
         }
+        // A taller window shows more rows above rather than blank lines below.
+        self.offset = self.offset.min(self.visible.len().saturating_sub(rows));
     }
 
     fn move_by(&mut self, delta: isize, rows: usize) {
@@ -145,14 +147,8 @@ impl AcceptanceState {
     /// Applies a screen action; `rows` table rows fit on screen, the first at terminal row `top`.
     pub fn handle(&mut self, action: Action, rows: usize, top: u16) {
         if let Some(d) = &mut self.detail {
-            match action {
-                Action::Up => d.scroll = d.scroll.saturating_sub(1),
-                Action::Down => d.scroll = d.scroll.saturating_add(1),
-                Action::PageUp => d.scroll = d.scroll.saturating_sub(rows as u16),
-                Action::PageDown => d.scroll = d.scroll.saturating_add(rows as u16),
-                Action::Home => d.scroll = 0,
-                Action::Back | Action::Open => self.detail = None,
-                _ => {}
+            if super::app::scroll_detail(&mut d.scroll, &action, rows) {
+                self.detail = None;
             }
             return;
         }

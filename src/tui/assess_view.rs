@@ -123,36 +123,6 @@ pub fn hints(app: &App) -> Vec<Bindable> {
     }
 }
 
-/// The keys the help overlay lists on a screen: the global ones and the screen's own.
-pub fn help_keys(screen: Screen) -> Vec<Bindable> {
-    use Bindable::*;
-    let global = [Quit, Help, Language, NextScreen, PrevScreen];
-    let own: &[Bindable] = match screen {
-        Screen::Acceptance => &[
-            Up,
-            Down,
-            PageUp,
-            PageDown,
-            Home,
-            End,
-            Open,
-            Back,
-            Filter,
-            VerdictFilter,
-            CategoryFilter,
-            ClearFilters,
-        ],
-        Screen::Assessment => &[
-            Up, Down, PageUp, PageDown, Home, End, Open, Back, Confirm, Note, Evidence, Derived,
-            Role,
-        ],
-        Screen::Risks => &[
-            Up, Down, Home, End, Open, Back, Treatment, Owner, Due, Approver,
-        ],
-    };
-    global.into_iter().chain(own.iter().copied()).collect()
-}
-
 fn sign_text(lang: Lang, s: &SignState) -> String {
     s.describe(lang)
 }

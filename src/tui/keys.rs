@@ -38,10 +38,16 @@ pub enum Bindable {
     Owner,
     Approver,
     Due,
+    StepStart,
+    StepDone,
+    StepSkip,
+    StepFail,
+    Observe,
+    Checkpoints,
 }
 
 impl Bindable {
-    pub const ALL: [Bindable; 26] = [
+    pub const ALL: [Bindable; 32] = [
         Bindable::Quit,
         Bindable::Help,
         Bindable::Language,
@@ -68,6 +74,12 @@ impl Bindable {
         Bindable::Owner,
         Bindable::Approver,
         Bindable::Due,
+        Bindable::StepStart,
+        Bindable::StepDone,
+        Bindable::StepSkip,
+        Bindable::StepFail,
+        Bindable::Observe,
+        Bindable::Checkpoints,
     ];
 
     pub fn name(self) -> &'static str {
@@ -98,6 +110,12 @@ impl Bindable {
             Bindable::Owner => "owner",
             Bindable::Approver => "approver",
             Bindable::Due => "due",
+            Bindable::StepStart => "step-start",
+            Bindable::StepDone => "step-done",
+            Bindable::StepSkip => "step-skip",
+            Bindable::StepFail => "step-fail",
+            Bindable::Observe => "observe",
+            Bindable::Checkpoints => "checkpoints",
         }
     }
 
@@ -129,6 +147,12 @@ impl Bindable {
             Bindable::Owner => ("填写责任人", "set the owner"),
             Bindable::Approver => ("填写批准人", "set the approver"),
             Bindable::Due => ("填写期限", "set the due date"),
+            Bindable::StepStart => ("演练：开始当前步骤", "drill: start the step"),
+            Bindable::StepDone => ("演练：步骤完成", "drill: step done"),
+            Bindable::StepSkip => ("演练：跳过步骤", "drill: skip the step"),
+            Bindable::StepFail => ("演练：步骤失败", "drill: step failed"),
+            Bindable::Observe => ("演练：记录观察", "drill: note an observation"),
+            Bindable::Checkpoints => ("切换记录/检查点列表", "records / checkpoints list"),
         };
         match lang {
             Lang::Zh => zh,
@@ -158,11 +182,59 @@ impl Bindable {
             Bindable::Owner => ("责任人", "owner"),
             Bindable::Approver => ("批准人", "approver"),
             Bindable::Due => ("期限", "due"),
+            Bindable::StepStart => ("开始", "start"),
+            Bindable::StepDone => ("完成", "done"),
+            Bindable::StepSkip => ("跳过", "skip"),
+            Bindable::StepFail => ("失败", "fail"),
+            Bindable::Observe => ("观察", "note"),
+            Bindable::Checkpoints => ("检查点", "checkpoints"),
             other => return other.describe(lang),
         };
         match lang {
             Lang::Zh => zh,
             Lang::En => en,
+        }
+    }
+
+    /// Whether the key does something on `screen`; the help overlay lists only those.
+    pub fn on_screen(self, screen: super::app::Screen) -> bool {
+        use super::app::Screen;
+        let drill_run = matches!(
+            self,
+            Bindable::StepStart
+                | Bindable::StepDone
+                | Bindable::StepSkip
+                | Bindable::StepFail
+                | Bindable::Observe
+        );
+        let filters = matches!(
+            self,
+            Bindable::Filter
+                | Bindable::VerdictFilter
+                | Bindable::CategoryFilter
+                | Bindable::ClearFilters
+        );
+        let component_filters = matches!(self, Bindable::VerdictFilter | Bindable::CategoryFilter);
+        let records = matches!(self, Bindable::Checkpoints);
+        let answering = matches!(
+            self,
+            Bindable::Confirm
+                | Bindable::Note
+                | Bindable::Evidence
+                | Bindable::Role
+                | Bindable::Derived
+        );
+        let treating = matches!(
+            self,
+            Bindable::Treatment | Bindable::Owner | Bindable::Approver | Bindable::Due
+        );
+        let assessing = answering || treating;
+        match screen {
+            Screen::Drills => !filters && !records && !assessing,
+            Screen::Records => !drill_run && !component_filters && !assessing,
+            Screen::Assessment => !drill_run && !records && !filters && !treating,
+            Screen::Risks => !drill_run && !records && !filters && !answering,
+            Screen::Acceptance => !drill_run && !records && !assessing,
         }
     }
 
@@ -194,6 +266,12 @@ impl Bindable {
             Bindable::Owner => Action::EditOwner,
             Bindable::Approver => Action::EditApprover,
             Bindable::Due => Action::EditDue,
+            Bindable::StepStart => Action::StepStart,
+            Bindable::StepDone => Action::StepDone,
+            Bindable::StepSkip => Action::StepSkip,
+            Bindable::StepFail => Action::StepFail,
+            Bindable::Observe => Action::StartObservation,
+            Bindable::Checkpoints => Action::SwitchPane,
         }
     }
 }
@@ -305,7 +383,14 @@ impl Default for KeyMap {
         bindings.insert(Bindable::VerdictFilter, keys(&["v"]));
         bindings.insert(Bindable::CategoryFilter, keys(&["c"]));
         bindings.insert(Bindable::ClearFilters, keys(&["x"]));
-        // Assessment keys stay off y, p, n and -, the answer keys of the shipped checklists.
+        bindings.insert(Bindable::StepStart, keys(&["b"]));
+        bindings.insert(Bindable::StepDone, keys(&["d"]));
+        bindings.insert(Bindable::StepSkip, keys(&["s"]));
+        bindings.insert(Bindable::StepFail, keys(&["f"]));
+        bindings.insert(Bindable::Observe, keys(&["o"]));
+        bindings.insert(Bindable::Checkpoints, keys(&["C"]));
+        // Assessment keys stay off y, p, n and -, the answer keys of the shipped checklists;
+        // those shared with drill keys act on their own screens only (`on_screen`).
         bindings.insert(Bindable::Confirm, keys(&["o"]));
         bindings.insert(Bindable::Note, keys(&["a"]));
         bindings.insert(Bindable::Evidence, keys(&["e"]));
@@ -375,6 +460,27 @@ impl KeyMap {
 
     /// The action a key press means, given whether a text field has the focus.
     pub fn action_for_key(&self, ev: &KeyEvent, typing: bool) -> Option<Action> {
+        self.action_where(ev, typing, |_| true)
+    }
+
+    /// The action a key press means on `screen`: a key bound to several intents means the one
+    /// that acts there (`d` is "step done" on Drills and "take the answer from data" on
+    /// Assessment).
+    pub fn action_on(
+        &self,
+        ev: &KeyEvent,
+        typing: bool,
+        screen: super::app::Screen,
+    ) -> Option<Action> {
+        self.action_where(ev, typing, |b| b.on_screen(screen))
+    }
+
+    fn action_where(
+        &self,
+        ev: &KeyEvent,
+        typing: bool,
+        acts: impl Fn(Bindable) -> bool,
+    ) -> Option<Action> {
         if ev.code == KeyCode::Char('c') && ev.modifiers.contains(KeyModifiers::CONTROL) {
             return Some(Action::Quit);
         }
@@ -394,6 +500,7 @@ impl KeyMap {
         }
         Bindable::ALL
             .into_iter()
+            .filter(|b| acts(*b))
             .find(|b| self.keys(*b).iter().any(|k| k.matches(ev)))
             .map(Bindable::action)
             .or(match ev.code {

@@ -5,7 +5,11 @@ pub mod acceptance;
 pub mod app;
 pub mod assess;
 pub mod assess_view;
+pub mod drills;
+mod drills_view;
 pub mod keys;
+pub mod records;
+mod records_view;
 pub mod view;
 
 use crate::i18n::Lang;
@@ -70,7 +74,8 @@ fn event_loop(
         (size.width, size.height),
     );
     let (tx, rx) = mpsc::channel::<Message>();
-    spawn_loader(tx.clone(), opts.workspace, opts.as_of);
+    spawn_loader(tx.clone(), opts.workspace.clone(), opts.as_of);
+    spawn_ledger_reader(tx.clone(), opts.workspace);
     std::thread::spawn(move || {
         while let Ok(ev) = event::read() {
             if tx.send(Message::Input(ev)).is_err() {
@@ -82,6 +87,10 @@ fn event_loop(
         terminal.draw(|f| view::draw(f, &app))?;
         let message = match rx.recv_timeout(Duration::from_millis(250)) {
             Ok(m) => Some(m),
+            // A quiet moment: the drill clock moves on.
+            Err(mpsc::RecvTimeoutError::Timeout) if app.screen == app::Screen::Drills => Some(
+                Message::Action(Action::Tick(chrono::Local::now().fixed_offset())),
+            ),
             Err(mpsc::RecvTimeoutError::Timeout) => None,
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
         };
@@ -91,7 +100,13 @@ fn event_loop(
         let action = match message {
             Some(Message::Action(a)) => Some(a),
             Some(Message::Input(Event::Key(k))) if k.kind == event::KeyEventKind::Press => {
-                app.keymap.action_for_key(&k, app.is_typing())
+                app.keymap.action_on(&k, app.is_typing(), app.screen)
+            }
+            // A click on the top row picks a screen by its tab; elsewhere it is the screen's.
+            Some(Message::Input(Event::Mouse(m)))
+                if m.row == 0 && matches!(m.kind, event::MouseEventKind::Down(_)) =>
+            {
+                view::tab_at(m.column, app.lang).map(Action::GoToScreen)
             }
             Some(Message::Input(Event::Mouse(m))) => keys::action_for_mouse(&m),
             Some(Message::Input(Event::Resize(w, h))) => Some(Action::Resize(w, h)),
@@ -118,6 +133,22 @@ fn spawn_loader(tx: mpsc::Sender<Message>, workspace: Option<PathBuf>, as_of: Na
             let state = assess::AssessState::load(ws, as_of, report, person());
             let _ = tx.send(Message::Action(Action::AssessLoaded(Box::new(state))));
         }
+        let now = chrono::Local::now().fixed_offset();
+        let drills = drills::DrillsState::load(workspace, as_of, now).map_err(|e| format!("{e:#}"));
+        let _ = tx.send(Message::Action(Action::DrillsLoaded(Box::new(drills))));
+    });
+}
+
+/// How often the records screen looks for records filed elsewhere.
+const LEDGER_POLL: Duration = Duration::from_secs(2);
+
+/// Reads and verifies the ledger off the UI thread, reporting each step as an action, and
+/// again whenever the ledger changes, for as long as the UI runs.
+fn spawn_ledger_reader(tx: mpsc::Sender<Message>, workspace: Option<PathBuf>) {
+    std::thread::spawn(move || {
+        records::watch(workspace, LEDGER_POLL, &|action| {
+            tx.send(Message::Action(action)).is_ok()
+        });
     });
 }
 

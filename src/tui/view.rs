@@ -37,7 +37,20 @@ pub fn table_rows(size: (u16, u16)) -> usize {
     usize::from(size.1.saturating_sub(used)).max(1)
 }
 
-fn pick(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
+#[cfg(test)]
+thread_local! {
+    /// Table rows formatted on this thread, so tests can prove that drawing a long list
+    /// formats only the rows on screen.
+    pub(super) static FORMATTED_ROWS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Counts one formatted table row (in tests only; nothing in a release build).
+pub(super) fn count_formatted() {
+    #[cfg(test)]
+    FORMATTED_ROWS.with(|c| c.set(c.get() + 1));
+}
+
+pub(super) fn pick(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
     match lang {
         Lang::Zh => zh,
         Lang::En => en,
@@ -46,12 +59,12 @@ fn pick(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
 
 /// Styles that fall back to plain text without colour (NO_COLOR), and that read on dark and
 /// light backgrounds alike: only the standard accent colours, emphasis by modifiers.
-struct Theme {
-    color: bool,
+pub(super) struct Theme {
+    pub(super) color: bool,
 }
 
 impl Theme {
-    fn fg(&self, c: Color) -> Style {
+    pub(super) fn fg(&self, c: Color) -> Style {
         if self.color {
             Style::new().fg(c)
         } else {
@@ -59,7 +72,7 @@ impl Theme {
         }
     }
 
-    fn verdict(&self, v: Verdict) -> Style {
+    pub(super) fn verdict(&self, v: Verdict) -> Style {
         match v {
             Verdict::Pass => self.fg(Color::Green),
             Verdict::Warn => self.fg(Color::Yellow),
@@ -69,15 +82,15 @@ impl Theme {
         }
     }
 
-    fn bold(&self) -> Style {
+    pub(super) fn bold(&self) -> Style {
         Style::new().add_modifier(Modifier::BOLD)
     }
 
-    fn dim(&self) -> Style {
+    pub(super) fn dim(&self) -> Style {
         Style::new().add_modifier(Modifier::DIM)
     }
 
-    fn selected(&self) -> Style {
+    pub(super) fn selected(&self) -> Style {
         Style::new().add_modifier(Modifier::REVERSED)
     }
 }
@@ -92,7 +105,11 @@ pub fn draw(frame: &mut Frame, app: &App) {
     ])
     .areas(area);
     draw_tabs(frame, app, &theme, tabs);
+    // The drills screen has its own data and does not wait for the acceptance check.
     match &app.load {
+        _ if app.screen == Screen::Drills => super::drills_view::draw(frame, app, body),
+        // The ledger loads on its own, whatever happens to the inventory.
+        _ if app.screen == Screen::Records => super::records_view::draw(frame, app, &theme, body),
         LoadState::Loading { done, total, file } => {
             draw_loading(frame, app, body, *done, *total, file)
         }
@@ -115,6 +132,9 @@ pub fn draw(frame: &mut Frame, app: &App) {
             (Screen::Acceptance, None) => {}
             (Screen::Assessment, _) => super::assess_view::draw_assessment(frame, app, body),
             (Screen::Risks, _) => super::assess_view::draw_risks(frame, app, body),
+            // Drawn above, whatever the acceptance check's state.
+            (Screen::Drills, _) => {}
+            (Screen::Records, _) => {}
         },
     }
     draw_footer(frame, app, &theme, footer);
@@ -126,10 +146,30 @@ pub fn draw(frame: &mut Frame, app: &App) {
     }
 }
 
+const BRAND: &str = " 安保 anbao ";
+
+fn tab_label(i: usize, screen: Screen, lang: Lang) -> String {
+    format!(" {} {} ", i + 1, screen.title(lang))
+}
+
+/// The screen whose tab is drawn at `column` of the top row, for mouse clicks.
+pub fn tab_at(column: u16, lang: Lang) -> Option<usize> {
+    let width = |s: &str| unicode_width::UnicodeWidthStr::width(s);
+    let mut x = width(BRAND);
+    for (i, screen) in Screen::ALL.iter().enumerate() {
+        let w = width(&tab_label(i, *screen, lang));
+        if (x..x + w).contains(&usize::from(column)) {
+            return Some(i);
+        }
+        x += w;
+    }
+    None
+}
+
 fn draw_tabs(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
-    let mut spans = vec![Span::styled(" 安保 anbao ", theme.bold())];
+    let mut spans = vec![Span::styled(BRAND, theme.bold())];
     for (i, s) in Screen::ALL.iter().enumerate() {
-        let label = format!(" {} {} ", i + 1, s.title(app.lang));
+        let label = tab_label(i, *s, app.lang);
         let style = if *s == app.screen {
             theme.selected()
         } else {
@@ -165,22 +205,47 @@ fn draw_loading(frame: &mut Frame, app: &App, area: Rect, done: usize, total: us
     frame.render_widget(gauge, middle);
 }
 
+/// The footer of a detail view, on every screen that has one.
+pub(super) const DETAIL_HINTS: [Bindable; 5] = [
+    Bindable::Back,
+    Bindable::Up,
+    Bindable::Down,
+    Bindable::Help,
+    Bindable::Quit,
+];
+
 fn draw_footer(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let detail = app.acceptance.as_ref().is_some_and(|a| a.detail.is_some());
     let typing = app.is_typing();
     let assessing = matches!(app.screen, Screen::Assessment | Screen::Risks);
+    let running = app.drills_state().is_some_and(|d| d.run.is_some());
     let hints: Vec<Bindable> = if typing {
         Vec::new()
     } else if assessing {
         super::assess_view::hints(app)
-    } else if detail {
+    } else if app.screen == Screen::Drills && running {
         vec![
+            Bindable::StepStart,
+            Bindable::StepDone,
+            Bindable::StepSkip,
+            Bindable::StepFail,
+            Bindable::Observe,
             Bindable::Back,
+            Bindable::Help,
+        ]
+    } else if app.screen == Screen::Drills {
+        vec![
+            Bindable::Open,
             Bindable::Up,
             Bindable::Down,
+            Bindable::Language,
             Bindable::Help,
             Bindable::Quit,
         ]
+    } else if app.screen == Screen::Records {
+        super::records_view::footer_hints(app)
+    } else if detail {
+        DETAIL_HINTS.to_vec()
     } else {
         vec![
             Bindable::Open,
@@ -193,24 +258,24 @@ fn draw_footer(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         ]
     };
     let mut spans = Vec::new();
-    if typing && assessing {
-        spans.push(Span::styled(
-            pick(
-                app.lang,
+    if typing {
+        let (zh, en) = if app.screen == Screen::Drills {
+            (
+                " 输入观察记录 · Enter 保存 · Esc 取消",
+                " type the observation · Enter saves · Esc cancels",
+            )
+        } else if assessing {
+            (
                 " 输入文字 · Enter 保存 · Esc 取消",
                 " type · Enter saves · Esc cancels",
-            ),
-            theme.dim(),
-        ));
-    } else if typing {
-        spans.push(Span::styled(
-            pick(
-                app.lang,
+            )
+        } else {
+            (
                 " 输入筛选文字 · Enter 确定 · Esc 取消",
                 " type to filter · Enter done · Esc cancel",
-            ),
-            theme.dim(),
-        ));
+            )
+        };
+        spans.push(Span::styled(pick(app.lang, zh, en), theme.dim()));
     }
     for b in hints {
         if let Some(k) = app.keymap.keys(b).first() {
@@ -337,6 +402,7 @@ fn draw_table(frame: &mut Frame, app: &App, theme: &Theme, a: &AcceptanceState, 
         .skip(a.offset)
         .take(rows_fit)
         .map(|(pos, &i)| {
+            count_formatted();
             let c = &r.components[i];
             let style = if pos == a.selected {
                 theme.selected()
@@ -595,7 +661,10 @@ fn draw_help(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         ),
         Line::raw(""),
     ];
-    for b in super::assess_view::help_keys(app.screen) {
+    for b in Bindable::ALL
+        .into_iter()
+        .filter(|b| b.on_screen(app.screen))
+    {
         let keys: Vec<String> = app.keymap.keys(b).iter().map(|k| k.label()).collect();
         lines.push(Line::from(vec![
             Span::styled(format!("{:>14}  ", keys.join(" ")), theme.bold()),
@@ -606,11 +675,11 @@ fn draw_help(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         Span::styled(format!("{:>14}  ", "1-9"), theme.bold()),
         Span::raw(pick(l, "切换页签", "go to screen")),
     ]));
-    let block = Block::default().borders(Borders::ALL).title(pick(
-        l,
-        " 帮助 · ? 关闭 ",
-        " Help · ? to close ",
-    ));
+    let title = match l {
+        Lang::Zh => format!(" 帮助：{} · ? 关闭 ", app.screen.title(l)),
+        Lang::En => format!(" Help: {} · ? to close ", app.screen.title(l)),
+    };
+    let block = Block::default().borders(Borders::ALL).title(title);
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 
@@ -632,7 +701,7 @@ mod tests {
 }
 
 #[cfg(test)]
-pub(super) mod snapshots {
+pub(crate) mod snapshots {
     use super::super::app::{update, Action, App};
     use super::super::keys::KeyMap;
     use crate::i18n::Lang;
@@ -667,8 +736,7 @@ pub(super) mod snapshots {
         app
     }
 
-    /// The screen as text, double-width characters counted once.
-    pub(in crate::tui) fn render(app: &App) -> String {
+    pub(crate) fn render(app: &App) -> String {
         let mut terminal = Terminal::new(TestBackend::new(app.size.0, app.size.1)).unwrap();
         terminal.draw(|f| super::draw(f, app)).unwrap();
         let buffer = terminal.backend().buffer().clone();
@@ -691,7 +759,7 @@ pub(super) mod snapshots {
         out
     }
 
-    fn langs() -> [(Lang, &'static str); 2] {
+    pub(in crate::tui) fn langs() -> [(Lang, &'static str); 2] {
         [(Lang::Zh, "zh"), (Lang::En, "en")]
     }
 
@@ -799,6 +867,58 @@ pub(super) mod snapshots {
         assert_eq!(app.acceptance.as_ref().unwrap().selected, 2);
         update(&mut app, Action::Click(top + 2));
         assert!(app.acceptance.as_ref().unwrap().detail.is_some());
+    }
+
+    /// Rows formatted while drawing `app` once.
+    pub(in crate::tui) fn rows_formatted_by_a_draw(app: &App) -> usize {
+        super::FORMATTED_ROWS.with(|c| c.set(0));
+        render(app);
+        super::FORMATTED_ROWS.with(|c| c.get())
+    }
+
+    #[test]
+    fn a_table_of_50000_components_formats_only_the_rows_on_screen() {
+        let (mut report, inventory) = demo().clone();
+        let base = report.components.clone();
+        while report.components.len() < 50_000 {
+            let mut row = base[report.components.len() % base.len()].clone();
+            row.name = format!("{}-{}", row.name, report.components.len());
+            report.components.push(row);
+        }
+        let mut app = App::new(Lang::En, KeyMap::default(), false, (80, 24));
+        update(
+            &mut app,
+            Action::Loaded(Box::new(super::super::app::Loaded { report, inventory })),
+        );
+        let rows = super::table_rows(app.size);
+        assert_eq!(rows_formatted_by_a_draw(&app), rows);
+        // Deep in the table, after paging and jumping, still only the window.
+        for _ in 0..100 {
+            update(&mut app, Action::PageDown);
+        }
+        update(&mut app, Action::End);
+        let a = app.acceptance.as_ref().unwrap();
+        assert_eq!(a.selected, 49_999);
+        assert_eq!(rows_formatted_by_a_draw(&app), rows);
+        update(&mut app, Action::Resize(120, 40));
+        assert_eq!(rows_formatted_by_a_draw(&app), super::table_rows(app.size));
+    }
+
+    #[test]
+    fn a_click_on_a_tab_names_its_screen_in_both_languages() {
+        for (lang, _) in langs() {
+            let app = app(lang, (80, 24));
+            let top = render(&app).lines().next().unwrap().to_string();
+            for (i, screen) in super::Screen::ALL.iter().enumerate() {
+                // The column where the tab's title starts, counted in display columns.
+                let title = screen.title(lang);
+                let at = top.find(title).unwrap();
+                let column = unicode_width::UnicodeWidthStr::width(&top[..at]) as u16;
+                assert_eq!(super::tab_at(column, lang), Some(i), "{title}");
+            }
+            assert_eq!(super::tab_at(0, lang), None, "the brand is no tab");
+            assert_eq!(super::tab_at(79, lang), None);
+        }
     }
 
     #[test]

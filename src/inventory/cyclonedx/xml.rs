@@ -361,7 +361,8 @@ impl<'a> Events<'a> {
                 return self.check_attributes_strictly(e, offset);
             }
             seen[i] = key;
-            if attr.unescape_value().is_err() {
+            // A value without '&' has nothing to unescape, and the file is valid UTF-8.
+            if attr.value.contains(&b'&') && attr.unescape_value().is_err() {
                 return self.check_attributes_strictly(e, offset);
             }
         }
@@ -428,9 +429,7 @@ impl<'a> Events<'a> {
             let event = self.next()?;
             let inside = self.open.len() == depth;
             let piece = match event {
-                Ev::Text(t, offset) if inside => t
-                    .decode()
-                    .map_err(|e| self.error_at(offset, format!("invalid text: {e}")))?,
+                Ev::Text(t, offset) if inside => self.borrowed_text(&t, offset),
                 Ev::CData(t, offset) if inside => t
                     .decode()
                     .map_err(|e| self.error_at(offset, format!("invalid CDATA: {e}")))?,
@@ -447,6 +446,18 @@ impl<'a> Events<'a> {
             } else {
                 text.to_mut().push_str(&piece);
             }
+        }
+    }
+
+    /// A text event's content as the slice of the document it was read from: the document
+    /// was checked to be UTF-8 once, and slicing it again costs nothing, unlike decoding.
+    fn borrowed_text(&self, t: &BytesText<'a>, offset: usize) -> Cow<'a, str> {
+        let text: &'a str = self.text;
+        match text.get(offset..offset + t.len()) {
+            // The same bytes, not merely equal ones: the event borrows from the document.
+            Some(slice) if std::ptr::eq(slice.as_ptr(), t.as_ptr()) => Cow::Borrowed(slice),
+            // Not where it was expected (never with the reader's settings here): copy it.
+            _ => Cow::Owned(String::from_utf8_lossy(t).into_owned()),
         }
     }
 

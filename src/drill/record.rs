@@ -1,0 +1,263 @@
+//! Drills in the signed ledger: a finished drill becomes a `drill.finished` record with the
+//! hashes of its evidence, and improvement actions move through `drill.action` status records
+//! until closed. Other parts of anbao (risk assessment: "was this plan drilled in the last 12
+//! months?") read the drill history from here.
+
+use super::playbook::Playbook;
+use super::run::{timings, Run, Runs};
+use super::summary::Action;
+use crate::ledger::keys::SigningKey;
+use crate::ledger::{Ledger, LedgerError, NewRecord, Record};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+
+/// Kind of the record of a finished drill.
+pub const FINISHED_KIND: &str = "drill.finished";
+/// Kind of a status change of an improvement action.
+pub const ACTION_KIND: &str = "drill.action";
+
+/// The body of a `drill.finished` record: the summary report's facts in machine form.
+pub fn finished_body(run: &Run, playbook: &Playbook) -> Value {
+    let summary = run.summary.clone();
+    json!({
+        "run": run.id,
+        "playbook": run.playbook,
+        "playbook_sha256": run.playbook_sha256,
+        "title": playbook.title,
+        "form": playbook.form,
+        "content": playbook.content,
+        "category": playbook.category,
+        "subcategory": playbook.subcategory,
+        "grade": playbook.grade.as_str(),
+        "plan_year": run.plan_year.map(|y| y.to_string()),
+        "plan_item": run.plan_item,
+        "place": run.place,
+        "started": run.started.to_rfc3339(),
+        "finished": run.finished.map(|t| t.to_rfc3339()),
+        "participants": run.participants,
+        "steps": timings(run, playbook),
+        "observations": run.observations,
+        "evaluations": summary.as_ref().map(|s| &s.evaluations),
+        "problems": summary.as_ref().map(|s| &s.problems),
+        "lessons": summary.as_ref().map(|s| &s.lessons),
+        "actions": summary.as_ref().map(|s| &s.actions),
+    })
+}
+
+/// Appends the record of a finished run, with its evidence files and the run file itself, and
+/// returns it. Evidence changed since it was logged is refused. `requires` names units that
+/// must co-sign (e.g. the construction unit of a joint drill).
+pub fn append_finished(
+    ledger: &Ledger,
+    runs: &Runs,
+    run: &Run,
+    playbook: &Playbook,
+    keys: &[&SigningKey],
+    requires: &[&str],
+) -> anyhow::Result<Record> {
+    use sha2::{Digest as _, Sha256};
+    let mut files = Vec::new();
+    for ev in &run.evidence {
+        let bytes = std::fs::read(&ev.path)
+            .map_err(|e| anyhow::anyhow!("cannot read evidence '{}': {e}", ev.path.display()))?;
+        if hex::encode(Sha256::digest(&bytes)) != ev.sha256 {
+            anyhow::bail!(
+                "evidence '{}' changed after it was logged (SHA-256 was {})",
+                ev.path.display(),
+                ev.sha256
+            );
+        }
+        files.push(ev.path.clone());
+    }
+    files.push(runs.path_of(&run.id));
+    let body = finished_body(run, playbook);
+    Ok(ledger.append(
+        NewRecord::new(FINISHED_KIND, body)
+            .evidence(&files)
+            .requires(requires),
+        keys,
+    )?)
+}
+
+/// A drill the ledger records as finished.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FinishedDrill {
+    pub seq: u64,
+    pub run: String,
+    pub playbook: String,
+    pub plan_item: Option<String>,
+    /// The day the drill was held (its start).
+    pub date: NaiveDate,
+    pub actions: Vec<Action>,
+}
+
+#[derive(Deserialize)]
+struct FinishedFields {
+    run: String,
+    playbook: String,
+    #[serde(default)]
+    plan_item: Option<String>,
+    started: String,
+    #[serde(default)]
+    actions: Option<Vec<Action>>,
+}
+
+/// Every `drill.finished` record of the ledger, in ledger order. Records that are not readable
+/// as a drill are left out (`anbao ledger verify` reports broken lines).
+pub fn finished_drills(ledger: &Ledger) -> Result<Vec<FinishedDrill>, LedgerError> {
+    let (records, _) = ledger.records()?;
+    Ok(records
+        .into_iter()
+        .flatten()
+        .filter(|r| r.entry.kind == FINISHED_KIND)
+        .filter_map(|r| {
+            let f: FinishedFields = serde_json::from_value(r.entry.body.clone()).ok()?;
+            let date = chrono::DateTime::parse_from_rfc3339(&f.started)
+                .ok()?
+                .date_naive();
+            Some(FinishedDrill {
+                seq: r.seq(),
+                run: f.run,
+                playbook: f.playbook,
+                plan_item: f.plan_item,
+                date,
+                actions: f.actions.unwrap_or_default(),
+            })
+        })
+        .collect())
+}
+
+/// The date of the last finished drill of each playbook, from the signed ledger. This answers
+/// "was this emergency plan drilled in the last 12 months?".
+pub fn last_drilled(ledger: &Ledger) -> Result<BTreeMap<String, NaiveDate>, LedgerError> {
+    let mut last = BTreeMap::new();
+    for d in finished_drills(ledger)? {
+        let e = last.entry(d.playbook).or_insert(d.date);
+        if d.date > *e {
+            *e = d.date;
+        }
+    }
+    Ok(last)
+}
+
+/// The status of an improvement action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ActionStatus {
+    Open,
+    InProgress,
+    Closed,
+}
+
+impl ActionStatus {
+    pub fn parse(s: &str) -> Option<ActionStatus> {
+        match s {
+            "open" => Some(ActionStatus::Open),
+            "in-progress" => Some(ActionStatus::InProgress),
+            "closed" => Some(ActionStatus::Closed),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActionStatus::Open => "open",
+            ActionStatus::InProgress => "in-progress",
+            ActionStatus::Closed => "closed",
+        }
+    }
+}
+
+/// An improvement action and where it stands.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrackedAction {
+    /// `RUN#A1`.
+    pub id: String,
+    pub run: String,
+    pub playbook: String,
+    pub action: String,
+    pub owner: String,
+    pub due: NaiveDate,
+    pub status: ActionStatus,
+    /// Seq of the last status record, if any.
+    pub status_seq: Option<u64>,
+    pub note: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct ActionFields {
+    action: String,
+    status: ActionStatus,
+    #[serde(default)]
+    note: Option<String>,
+}
+
+/// Every improvement action of every finished drill with its latest status.
+pub fn actions(ledger: &Ledger) -> Result<Vec<TrackedAction>, LedgerError> {
+    let mut out: Vec<TrackedAction> = finished_drills(ledger)?
+        .into_iter()
+        .flat_map(|d| {
+            d.actions.into_iter().map(move |a| TrackedAction {
+                id: format!("{}#{}", d.run, a.id),
+                run: d.run.clone(),
+                playbook: d.playbook.clone(),
+                action: a.action,
+                owner: a.owner,
+                due: a.due,
+                status: ActionStatus::Open,
+                status_seq: None,
+                note: None,
+            })
+        })
+        .collect();
+    let (records, _) = ledger.records()?;
+    for r in records.into_iter().flatten() {
+        if r.entry.kind != ACTION_KIND {
+            continue;
+        }
+        let Ok(f) = serde_json::from_value::<ActionFields>(r.entry.body.clone()) else {
+            continue;
+        };
+        if let Some(a) = out.iter_mut().find(|a| a.id == f.action) {
+            a.status = f.status;
+            a.status_seq = Some(r.seq());
+            a.note = f.note;
+        }
+    }
+    Ok(out)
+}
+
+/// Records a new status of action `id` (`RUN#A1`).
+pub fn set_action_status(
+    ledger: &Ledger,
+    id: &str,
+    status: ActionStatus,
+    note: Option<&str>,
+    evidence: &[std::path::PathBuf],
+    keys: &[&SigningKey],
+) -> anyhow::Result<Record> {
+    let all = actions(ledger)?;
+    let Some(action) = all.iter().find(|a| a.id == id) else {
+        let known: Vec<&str> = all.iter().map(|a| a.id.as_str()).collect();
+        anyhow::bail!(
+            "no improvement action '{id}' in the ledger (known: {})",
+            if known.is_empty() {
+                "none".to_string()
+            } else {
+                known.join(", ")
+            }
+        );
+    };
+    if action.status == ActionStatus::Closed {
+        anyhow::bail!("improvement action '{id}' is already closed");
+    }
+    let body = json!({
+        "action": id,
+        "status": status,
+        "note": note,
+        "run": action.run,
+    });
+    Ok(ledger.append(NewRecord::new(ACTION_KIND, body).evidence(evidence), keys)?)
+}

@@ -1,0 +1,275 @@
+//! The drills screen's state: the year's plan as a calendar with what is due and overdue, and
+//! the drill-run mode, where one key marks the current step and every event is saved at once
+//! through the same core calls as `anbao drill log`.
+
+use super::app::Action;
+use crate::drill::plan::Plan;
+use crate::drill::record::{self, FinishedDrill, TrackedAction};
+use crate::drill::run::{Run, RunError, StepEvent, Time};
+use crate::drill::schedule::{self, DueReport, Occurrence};
+use crate::drill::{Drills, Playbook, Runs};
+use chrono::{Datelike, NaiveDate};
+use std::path::PathBuf;
+
+/// Why the last key did nothing: a refused event (shown in the current language) or a
+/// failure to save.
+#[derive(Debug)]
+pub enum Problem {
+    Refused(RunError),
+    Failed(String),
+}
+
+impl Problem {
+    pub fn text(&self, lang: crate::i18n::Lang) -> String {
+        match self {
+            Problem::Refused(e) => crate::i18n::drill::run_error(lang, e),
+            Problem::Failed(m) => m.clone(),
+        }
+    }
+}
+
+/// A drill being run on the screen.
+#[derive(Debug)]
+pub struct RunMode {
+    pub run: Run,
+    pub playbook: Playbook,
+    /// Position in the run's steps.
+    pub selected: usize,
+    /// The observation being typed, when one is.
+    pub typing: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct DrillsState {
+    pub root: PathBuf,
+    pub drills: Drills,
+    pub finished: Vec<FinishedDrill>,
+    pub actions: Vec<TrackedAction>,
+    pub as_of: NaiveDate,
+    /// The year's plan, if there is one.
+    pub year: i32,
+    pub occurrences: Vec<Occurrence>,
+    pub due: DueReport,
+    /// Runs not yet signed, which can be resumed.
+    pub open_runs: Vec<Run>,
+    /// Position in the plan's items.
+    pub selected: usize,
+    pub run: Option<RunMode>,
+    /// The last problem, shown until the next key.
+    pub message: Option<Problem>,
+    /// The time the running clock shows; advanced by ticks.
+    pub now: Time,
+}
+
+impl DrillsState {
+    /// Loads the drill data of the workspace: the same core calls as `anbao drill due`.
+    pub fn load(
+        workspace: Option<PathBuf>,
+        as_of: NaiveDate,
+        now: Time,
+    ) -> anyhow::Result<DrillsState> {
+        let ws = crate::workspace::Workspace::locate(workspace.as_deref())?;
+        let drills = Drills::load(&ws)?;
+        let ledger = crate::ledger::Ledger::open(&ws)?;
+        let finished = record::finished_drills(&ledger)?;
+        let actions = record::actions(&ledger)?;
+        let open_runs = Runs::new(&ws.root).open()?;
+        Ok(DrillsState::new(
+            ws.root, drills, finished, actions, open_runs, as_of, now,
+        ))
+    }
+
+    pub fn new(
+        root: PathBuf,
+        drills: Drills,
+        finished: Vec<FinishedDrill>,
+        actions: Vec<TrackedAction>,
+        open_runs: Vec<Run>,
+        as_of: NaiveDate,
+        now: Time,
+    ) -> DrillsState {
+        let year = as_of.year();
+        let occurrences = drills
+            .plan(year)
+            .map(|p| schedule::occurrences(p, &drills.calendar, &finished, as_of))
+            .unwrap_or_default();
+        let due = schedule::due(&drills.plans, &drills.calendar, &finished, &actions, as_of);
+        DrillsState {
+            root,
+            drills,
+            finished,
+            actions,
+            as_of,
+            year,
+            occurrences,
+            due,
+            open_runs,
+            selected: 0,
+            run: None,
+            message: None,
+            now,
+        }
+    }
+
+    pub fn plan(&self) -> Option<&Plan> {
+        self.drills.plan(self.year)
+    }
+
+    pub fn is_typing(&self) -> bool {
+        self.run.as_ref().is_some_and(|r| r.typing.is_some())
+    }
+
+    pub fn handle(&mut self, action: Action) {
+        self.message = None;
+        if self.run.is_some() {
+            self.handle_run(action);
+            return;
+        }
+        let items = self.plan().map_or(0, |p| p.items.len());
+        match action {
+            Action::Up => self.selected = self.selected.saturating_sub(1),
+            Action::Down if self.selected + 1 < items => self.selected += 1,
+            Action::Home => self.selected = 0,
+            Action::End => self.selected = items.saturating_sub(1),
+            Action::Open => self.open_selected(),
+            _ => {}
+        }
+    }
+
+    /// Resumes the open run of the selected item's playbook, or starts a new one now.
+    fn open_selected(&mut self) {
+        let Some(item) = self
+            .plan()
+            .and_then(|p| p.items.get(self.selected))
+            .cloned()
+        else {
+            return;
+        };
+        let Some(playbook) = self.drills.playbook(&item.playbook).cloned() else {
+            return;
+        };
+        let runs = Runs::new(&self.root);
+        let run = match self.open_runs.iter().find(|r| r.playbook == playbook.id) {
+            Some(r) => r.clone(),
+            None => {
+                let mut run = Run::new(
+                    &runs.new_id(&playbook.id, self.now),
+                    &playbook,
+                    "",
+                    self.now,
+                );
+                run.plan_year = Some(self.year);
+                run.plan_item = Some(item.id.clone());
+                if let Err(e) = runs.save(&run) {
+                    self.message = Some(Problem::Failed(format!("{e:#}")));
+                    return;
+                }
+                self.open_runs.push(run.clone());
+                run
+            }
+        };
+        let selected = run
+            .steps
+            .iter()
+            .position(|s| !s.status.is_final())
+            .unwrap_or(0);
+        self.run = Some(RunMode {
+            run,
+            playbook,
+            selected,
+            typing: None,
+        });
+    }
+
+    fn handle_run(&mut self, action: Action) {
+        let now = self.now;
+        let Some(mode) = self.run.as_mut() else {
+            return;
+        };
+        let steps = mode.run.steps.len();
+        if let Some(text) = mode.typing.as_mut() {
+            match action {
+                Action::FilterChar(c) => text.push(c),
+                Action::FilterBackspace => {
+                    text.pop();
+                }
+                Action::Back => mode.typing = None,
+                Action::FilterDone => {
+                    let text = mode.typing.take().unwrap_or_default();
+                    if !text.trim().is_empty() {
+                        let step = mode.run.steps.get(mode.selected).map(|s| s.id.clone());
+                        let mut next = mode.run.clone();
+                        let result = next.observe(&text, step.as_deref(), now);
+                        self.commit(next, result);
+                    }
+                }
+                _ => {}
+            }
+            return;
+        }
+        let event = match action {
+            Action::Up => {
+                mode.selected = mode.selected.saturating_sub(1);
+                None
+            }
+            Action::Down => {
+                if mode.selected + 1 < steps {
+                    mode.selected += 1;
+                }
+                None
+            }
+            Action::Back => {
+                self.run = None;
+                return;
+            }
+            Action::StepStart => Some(StepEvent::Start),
+            Action::StepDone => Some(StepEvent::Done),
+            Action::StepSkip => Some(StepEvent::Skip),
+            Action::StepFail => Some(StepEvent::Fail),
+            Action::StartObservation => {
+                mode.typing = Some(String::new());
+                None
+            }
+            _ => None,
+        };
+        let Some(event) = event else { return };
+        let Some(step) = mode.run.steps.get(mode.selected).map(|s| s.id.clone()) else {
+            return;
+        };
+        let mut next = mode.run.clone();
+        let result = next.step(&step, event, now, None);
+        let closed = event != StepEvent::Start;
+        if self.commit(next, result) && closed {
+            // On to the next open step, as the drill moves on.
+            if let Some(mode) = self.run.as_mut() {
+                if let Some(i) = mode.run.steps.iter().position(|s| !s.status.is_final()) {
+                    mode.selected = i;
+                }
+            }
+        }
+    }
+
+    /// Saves the changed run and takes it, or keeps the old one and shows why not. Returns
+    /// whether the change was kept.
+    fn commit(&mut self, next: Run, result: Result<(), RunError>) -> bool {
+        if let Err(e) = result {
+            self.message = Some(Problem::Refused(e));
+            return false;
+        }
+        match Runs::new(&self.root).save(&next) {
+            Ok(()) => {
+                if let Some(r) = self.open_runs.iter_mut().find(|r| r.id == next.id) {
+                    *r = next.clone();
+                }
+                if let Some(mode) = self.run.as_mut() {
+                    mode.run = next;
+                }
+                true
+            }
+            Err(e) => {
+                self.message = Some(Problem::Failed(format!("{e:#}")));
+                false
+            }
+        }
+    }
+}

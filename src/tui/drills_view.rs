@@ -1,0 +1,576 @@
+//! Drawing the drills screen: the year's plan as a calendar with due and overdue drills, and
+//! the drill-run mode with its running clock. Reads the state, changes nothing.
+
+use super::app::App;
+use super::drills::{DrillsState, RunMode};
+use crate::drill::run::{timings, StepStatus};
+use crate::drill::schedule::Status;
+use crate::i18n::drill::{self as d, K};
+use crate::i18n::Lang;
+use crate::report::drill::{months, Cell};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, Wrap};
+use ratatui::Frame;
+use unicode_width::UnicodeWidthStr;
+
+fn pick(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
+    }
+}
+
+fn fg(app: &App, c: Color) -> Style {
+    if app.color {
+        Style::new().fg(c)
+    } else {
+        Style::new()
+    }
+}
+
+fn status_style(app: &App, s: Status) -> Style {
+    match s {
+        Status::Overdue => fg(app, Color::Red).add_modifier(Modifier::BOLD),
+        Status::Due => fg(app, Color::Yellow).add_modifier(Modifier::BOLD),
+        Status::Done | Status::DoneLate => fg(app, Color::Green),
+        Status::Upcoming => Style::new().add_modifier(Modifier::DIM),
+    }
+}
+
+/// `s` padded with spaces to `width` display columns (Chinese characters count two).
+fn pad(s: &str, width: usize) -> String {
+    format!("{s}{}", " ".repeat(width.saturating_sub(s.width())))
+}
+
+/// Cuts `s` to `max` display columns without splitting a character.
+fn fit(s: &str, max: usize) -> String {
+    if s.width() <= max {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    for ch in s.chars() {
+        if out.width() + unicode_width::UnicodeWidthChar::width(ch).unwrap_or(0) + 1 > max {
+            break;
+        }
+        out.push(ch);
+    }
+    out.push('…');
+    out
+}
+
+pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
+    match &app.drills {
+        None => frame.render_widget(
+            Paragraph::new(pick(
+                app.lang,
+                "正在读取演练计划……",
+                "Reading the drill plan…",
+            )),
+            area,
+        ),
+        Some(Err(message)) => frame.render_widget(
+            Paragraph::new(vec![
+                Line::styled(
+                    pick(
+                        app.lang,
+                        "无法读取演练数据：",
+                        "Could not read the drill data:",
+                    ),
+                    fg(app, Color::Red).add_modifier(Modifier::BOLD),
+                ),
+                Line::raw(message.as_str()),
+            ])
+            .wrap(Wrap { trim: false }),
+            area,
+        ),
+        Some(Ok(state)) => match &state.run {
+            Some(mode) => draw_run(frame, app, state, mode, area),
+            None => draw_calendar(frame, app, state, area),
+        },
+    }
+    if let Some(Ok(DrillsState {
+        message: Some(m), ..
+    })) = &app.drills
+    {
+        let last = Rect {
+            y: area.bottom().saturating_sub(1),
+            height: 1,
+            ..area
+        };
+        frame.render_widget(
+            Line::styled(
+                fit(&m.text(app.lang), area.width as usize),
+                fg(app, Color::Red),
+            ),
+            last,
+        );
+    }
+}
+
+fn draw_calendar(frame: &mut Frame, app: &App, s: &DrillsState, area: Rect) {
+    let l = app.lang;
+    let Some(plan) = s.plan() else {
+        frame.render_widget(
+            Paragraph::new(format!("{}: {}", s.year, d::t(l, K::NoPlan)))
+                .wrap(Wrap { trim: false }),
+            area,
+        );
+        return;
+    };
+    let rows = plan.items.len() as u16;
+    let [head, grid, legend, due] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(rows + 1),
+        Constraint::Length(1),
+        Constraint::Fill(1),
+    ])
+    .areas(area);
+    frame.render_widget(
+        Line::from(vec![
+            Span::styled(
+                format!("{} {}", plan.year, d::t(l, K::AnnualPlan)),
+                Style::new().add_modifier(Modifier::BOLD),
+            ),
+            Span::raw(format!("  {} {}", d::t(l, K::AsOf), s.as_of)),
+        ]),
+        head,
+    );
+    // Names take what the twelve month columns leave.
+    let name_width = (area.width as usize)
+        .saturating_sub(12 * 4 + 2)
+        .clamp(10, 40);
+    let mut header = vec![ratatui::widgets::Cell::from(d::t(l, K::Item))];
+    header.extend((1..=12).map(|m| ratatui::widgets::Cell::from(format!("{m:>2}"))));
+    let body: Vec<Row> = plan
+        .items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let title = s
+                .drills
+                .playbook(&item.playbook)
+                .map_or(item.playbook.clone(), |p| p.title.get(l).to_string());
+            let mut cells = vec![ratatui::widgets::Cell::from(fit(&title, name_width))];
+            for c in months(item, &s.occurrences) {
+                let style = match c {
+                    Cell::Overdue => status_style(app, Status::Overdue),
+                    Cell::Due => status_style(app, Status::Due),
+                    Cell::Done => status_style(app, Status::Done),
+                    _ => Style::new(),
+                };
+                cells.push(ratatui::widgets::Cell::from(format!("{:>2}", c.sign())).style(style));
+            }
+            let row = Row::new(cells);
+            if i == s.selected {
+                row.style(Style::new().add_modifier(Modifier::REVERSED))
+            } else {
+                row
+            }
+        })
+        .collect();
+    let mut widths = vec![Constraint::Length(name_width as u16)];
+    widths.extend(std::iter::repeat_n(Constraint::Length(3), 12));
+    frame.render_widget(
+        Table::new(body, widths)
+            .header(Row::new(header).style(Style::new().add_modifier(Modifier::BOLD)))
+            .column_spacing(1),
+        grid,
+    );
+    frame.render_widget(
+        Line::styled(d::t(l, K::Legend), Style::new().add_modifier(Modifier::DIM)),
+        legend,
+    );
+    let mut lines = Vec::new();
+    for o in s.due.drills.iter().filter(|o| o.status.needs_attention()) {
+        lines.push(Line::from(vec![
+            Span::styled(pad(d::status(l, o.status), 8), status_style(app, o.status)),
+            Span::raw(format!(
+                " {} {} · {} {}",
+                o.item,
+                o.period.label,
+                d::t(l, K::DueBy),
+                o.deadline.deadline
+            )),
+        ]));
+    }
+    for n in s
+        .due
+        .next_plans
+        .iter()
+        .filter(|n| n.status.needs_attention())
+    {
+        lines.push(Line::from(vec![
+            Span::styled(pad(d::status(l, n.status), 8), status_style(app, n.status)),
+            Span::raw(format!(
+                " {} {} · {} {}",
+                n.year,
+                d::t(l, K::NextPlan),
+                d::t(l, K::DueBy),
+                n.deadline.deadline
+            )),
+        ]));
+    }
+    for a in s
+        .due
+        .actions
+        .iter()
+        .filter(|a| a.due_status.needs_attention())
+    {
+        lines.push(Line::from(vec![
+            Span::styled(
+                pad(d::status(l, a.due_status), 8),
+                status_style(app, a.due_status),
+            ),
+            Span::raw(format!(
+                " {} · {} · {}",
+                a.action.id, a.action.action, a.action.due
+            )),
+        ]));
+    }
+    for r in &s.open_runs {
+        lines.push(Line::from(vec![
+            Span::styled(pad(pick(l, "进行中", "open"), 8), fg(app, Color::Cyan)),
+            Span::raw(format!(" {}", r.id)),
+        ]));
+    }
+    if lines.is_empty() {
+        lines.push(Line::raw(d::t(l, K::Nothing)));
+    }
+    let title = pick(
+        l,
+        " 到期与逾期 · Enter 开始/继续演练 ",
+        " Due and overdue · Enter starts or resumes a drill ",
+    );
+    frame.render_widget(
+        Paragraph::new(lines).block(Block::default().borders(Borders::TOP).title(title)),
+        due,
+    );
+}
+
+/// `T+HH:MM:SS` from the start of the drill.
+fn clock(minutes_seconds: i64) -> String {
+    let s = minutes_seconds.max(0);
+    format!("T+{:02}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60)
+}
+
+fn draw_run(frame: &mut Frame, app: &App, s: &DrillsState, mode: &RunMode, area: Rect) {
+    let l = app.lang;
+    let run = &mode.run;
+    let pb = &mode.playbook;
+    let elapsed_s = (s.now - run.started).num_seconds();
+    let elapsed_min = elapsed_s / 60;
+    let [head, table, notes, input] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Fill(1),
+        Constraint::Length(4),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let report = pb
+        .report_clock()
+        .map(|m| format!(" · {} {m} {}", d::t(l, K::ReportClock), d::t(l, K::Minutes)))
+        .unwrap_or_default();
+    frame.render_widget(
+        Paragraph::new(vec![
+            Line::from(vec![
+                Span::styled(
+                    clock(elapsed_s),
+                    fg(app, Color::Cyan).add_modifier(Modifier::BOLD),
+                ),
+                Span::raw("  "),
+                Span::styled(
+                    fit(pb.title.get(l), area.width.saturating_sub(14) as usize),
+                    Style::new().add_modifier(Modifier::BOLD),
+                ),
+            ]),
+            Line::styled(
+                fit(
+                    &format!(
+                        "{} · {} {}{report}",
+                        run.id,
+                        d::t(l, K::Started),
+                        run.started.format("%Y-%m-%d %H:%M")
+                    ),
+                    area.width as usize,
+                ),
+                Style::new().add_modifier(Modifier::DIM),
+            ),
+        ]),
+        head,
+    );
+    let expected_width = (area.width as usize)
+        .saturating_sub(1 + 14 + 4 + 7 + 8 + 5)
+        .max(8);
+    let rows: Vec<Row> = timings(run, pb)
+        .into_iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let step = pb.step(&t.id);
+            let overrun = !t.status.is_final() && i64::from(t.target_minutes) < elapsed_min;
+            let sign = match t.status {
+                StepStatus::Pending if overrun => "!",
+                StepStatus::Pending => "·",
+                StepStatus::Started => "▶",
+                StepStatus::Done => "✓",
+                StepStatus::Skipped => "↷",
+                StepStatus::Failed => "✗",
+            };
+            let style = match t.status {
+                StepStatus::Done => fg(app, Color::Green),
+                StepStatus::Failed => fg(app, Color::Red),
+                StepStatus::Skipped => Style::new().add_modifier(Modifier::DIM),
+                _ if overrun => fg(app, Color::Red),
+                _ => Style::new(),
+            };
+            let actual = t
+                .actual_minutes
+                .map_or(String::new(), |a| match t.late_by_minutes {
+                    Some(late) if late > 0 => format!("{a} +{late}"),
+                    _ => a.to_string(),
+                });
+            let row = Row::new(vec![
+                ratatui::widgets::Cell::from(sign).style(style),
+                ratatui::widgets::Cell::from(fit(&t.id, 14)),
+                ratatui::widgets::Cell::from(format!("{:>4}", t.target_minutes)),
+                ratatui::widgets::Cell::from(actual).style(style),
+                ratatui::widgets::Cell::from(d::step_status(l, t.status)).style(style),
+                ratatui::widgets::Cell::from(fit(
+                    step.map_or("", |s| s.expected.get(l)),
+                    expected_width,
+                )),
+            ]);
+            if i == mode.selected {
+                row.style(Style::new().add_modifier(Modifier::REVERSED))
+            } else {
+                row
+            }
+        })
+        .collect();
+    let header = Row::new(vec![
+        "",
+        d::t(l, K::Step),
+        pick(l, "目标", "tgt"),
+        pick(l, "实际", "actual"),
+        d::t(l, K::Status),
+        d::t(l, K::Expected),
+    ])
+    .style(Style::new().add_modifier(Modifier::BOLD));
+    frame.render_widget(
+        Table::new(
+            rows,
+            [
+                Constraint::Length(1),
+                Constraint::Length(14),
+                Constraint::Length(4),
+                Constraint::Length(7),
+                Constraint::Length(8),
+                Constraint::Fill(1),
+            ],
+        )
+        .header(header)
+        .column_spacing(1),
+        table,
+    );
+    let mut lines: Vec<Line> = vec![Line::styled(
+        d::t(l, K::Observations),
+        Style::new().add_modifier(Modifier::BOLD),
+    )];
+    for o in run.observations.iter().rev().take(3) {
+        lines.push(Line::raw(fit(
+            &format!(
+                "{} {}{}",
+                o.time.format("%H:%M"),
+                o.step
+                    .as_deref()
+                    .map(|s| format!("[{s}] "))
+                    .unwrap_or_default(),
+                o.text
+            ),
+            area.width as usize,
+        )));
+    }
+    frame.render_widget(Paragraph::new(lines), notes);
+    if let Some(text) = &mode.typing {
+        frame.render_widget(
+            Line::from(vec![
+                Span::styled(
+                    pick(l, "观察：", "Note: "),
+                    Style::new().add_modifier(Modifier::BOLD),
+                ),
+                Span::raw(text.as_str()),
+                Span::styled("▏", Style::new().add_modifier(Modifier::SLOW_BLINK)),
+            ]),
+            input,
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::app::{update, Action, App, Screen};
+    use super::super::drills::DrillsState;
+    use super::super::keys::KeyMap;
+    use super::super::view::snapshots::render;
+    use crate::drill::run::{StepStatus, Time};
+    use crate::drill::{Drills, Runs};
+    use crate::i18n::Lang;
+    use std::path::Path;
+
+    fn at(s: &str) -> Time {
+        chrono::DateTime::parse_from_rfc3339(s).unwrap()
+    }
+
+    /// The demo workspace's drill files in a temporary folder, since runs are written.
+    fn workspace() -> tempfile::TempDir {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::copy(root.join("anbao.toml"), dir.path().join("anbao.toml")).unwrap();
+        for sub in ["checklists", "playbooks", "drills"] {
+            std::fs::create_dir_all(dir.path().join(sub)).unwrap();
+            for e in std::fs::read_dir(root.join(sub)).unwrap() {
+                let e = e.unwrap();
+                if e.file_type().unwrap().is_file() {
+                    std::fs::copy(e.path(), dir.path().join(sub).join(e.file_name())).unwrap();
+                }
+            }
+        }
+        dir
+    }
+
+    fn app(dir: &Path, lang: Lang, size: (u16, u16)) -> App {
+        let ws = crate::workspace::Workspace::open(dir).unwrap();
+        let drills = Drills::load(&ws).unwrap();
+        let state = DrillsState::new(
+            ws.root.clone(),
+            drills,
+            Vec::new(),
+            Vec::new(),
+            Vec::new(),
+            "2026-11-28".parse().unwrap(),
+            at("2026-11-28T09:00:00+08:00"),
+        );
+        let mut app = App::new(lang, KeyMap::default(), false, size);
+        let drills = Screen::ALL
+            .iter()
+            .position(|s| *s == Screen::Drills)
+            .unwrap();
+        update(&mut app, Action::GoToScreen(drills));
+        update(&mut app, Action::DrillsLoaded(Box::new(Ok(state))));
+        app
+    }
+
+    fn langs() -> [(Lang, &'static str); 2] {
+        [(Lang::Zh, "zh"), (Lang::En, "en")]
+    }
+
+    #[test]
+    fn the_year_calendar_marks_due_and_overdue_drills() {
+        let dir = workspace();
+        for (lang, code) in langs() {
+            for size in [(80, 24), (120, 40)] {
+                let app = app(dir.path(), lang, size);
+                insta::assert_snapshot!(
+                    format!("drills_calendar_{code}_{}x{}", size.0, size.1),
+                    render(&app)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn running_a_drill_marks_steps_with_one_key_and_saves_each_one() {
+        for (lang, code) in langs() {
+            for size in [(80, 24), (120, 40)] {
+                let dir = workspace();
+                let mut app = app(dir.path(), lang, size);
+                // The second item: the ransomware drill.
+                for a in [Action::Down, Action::Open] {
+                    update(&mut app, a);
+                }
+                let steps = [
+                    (Action::StepStart, "09:02"),
+                    (Action::StepDone, "09:07"),
+                    (Action::StepDone, "09:45"),
+                    (Action::StepSkip, "09:50"),
+                    (Action::StartObservation, "09:51"),
+                ];
+                for (a, t) in steps {
+                    update(
+                        &mut app,
+                        Action::Tick(at(&format!("2026-11-28T{t}:00+08:00"))),
+                    );
+                    update(&mut app, a);
+                }
+                for c in "报送模板缺失".chars() {
+                    update(&mut app, Action::FilterChar(c));
+                }
+                update(&mut app, Action::FilterDone);
+                update(&mut app, Action::Tick(at("2026-11-28T10:52:30+08:00")));
+                insta::assert_snapshot!(
+                    format!("drills_run_{code}_{}x{}", size.0, size.1),
+                    render(&app)
+                );
+
+                // Everything is on disk: a restart would find the same run.
+                let runs = Runs::new(dir.path()).open().unwrap();
+                assert_eq!(runs.len(), 1);
+                let run = &runs[0];
+                assert_eq!(run.id, "ransomware-gov-server-20261128");
+                assert_eq!(run.plan_item.as_deref(), Some("ransomware"));
+                let status: Vec<StepStatus> = run.steps.iter().map(|s| s.status).collect();
+                assert_eq!(
+                    &status[..4],
+                    [
+                        StepStatus::Done,
+                        StepStatus::Done,
+                        StepStatus::Skipped,
+                        StepStatus::Pending
+                    ]
+                );
+                assert_eq!(run.observations[0].text, "报送模板缺失");
+                assert_eq!(run.observations[0].step.as_deref(), Some("report-cac"));
+            }
+        }
+    }
+
+    #[test]
+    fn a_refused_event_is_shown_and_changes_nothing() {
+        let dir = workspace();
+        let mut app = app(dir.path(), Lang::En, (80, 24));
+        update(&mut app, Action::Open);
+        update(&mut app, Action::StepDone);
+        update(&mut app, Action::Up);
+        // The first step is done; marking it again is refused.
+        update(&mut app, Action::StepFail);
+        let state = app.drills_state().unwrap();
+        let refused = state.message.as_ref().unwrap();
+        assert!(
+            refused.text(Lang::En).contains("already done"),
+            "{refused:?}"
+        );
+        assert_eq!(refused.text(Lang::Zh), "步骤“alarm”已是完成状态");
+        assert_eq!(
+            state.run.as_ref().unwrap().run.steps[0].status,
+            StepStatus::Done
+        );
+        // Esc goes back to the calendar, and Enter resumes the same run.
+        update(&mut app, Action::Back);
+        assert!(app.drills_state().unwrap().run.is_none());
+        update(&mut app, Action::Open);
+        let run = &app.drills_state().unwrap().run.as_ref().unwrap().run;
+        assert_eq!(run.steps[0].status, StepStatus::Done);
+        assert_eq!(Runs::new(dir.path()).all().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn help_lists_the_keys_of_the_drills_screen() {
+        let dir = workspace();
+        let mut app = app(dir.path(), Lang::Zh, (80, 24));
+        update(&mut app, Action::ToggleHelp);
+        let screen = render(&app);
+        assert!(screen.contains("演练：步骤完成"), "{screen}");
+        assert!(!screen.contains("按结论筛选"), "{screen}");
+    }
+}
