@@ -4,6 +4,7 @@
 //! record ledger. The `cli` and `tui` modules are the only front ends and hold no domain logic.
 
 pub mod acceptance;
+pub mod assessment;
 pub mod calendar;
 pub mod drill;
 pub mod error;

@@ -234,7 +234,8 @@ fn mark_a_drill_step_in_a_real_terminal() {
         "30",
         &command,
     ]);
-    tmux(&["send-keys", "-t", &session, "2"]);
+    // Drills is screen 4 (after Acceptance, Assessment and Risks).
+    tmux(&["send-keys", "-t", &session, "4"]);
     wait_for(&session, "Annual emergency-drill plan");
     // The second item is the ransomware drill; Enter starts it.
     tmux(&["send-keys", "-t", &session, "j", "Enter"]);

@@ -2,6 +2,7 @@
 //!
 //! Exit codes: 0 clean, 1 a check or validation failed, 2 could not run.
 
+mod assess;
 mod check;
 mod drill;
 mod drill_view;
@@ -74,6 +75,9 @@ enum Command {
     /// The signed record ledger: append, verify, checkpoint, prove, export / 签名记录账本
     #[command(subcommand)]
     Ledger(ledger::LedgerCommand),
+    /// Joint risk assessment: checklists, answers, risks, two-party sign-off / 联合风险评估
+    #[command(subcommand)]
+    Assess(assess::AssessCommand),
     /// Emergency-plan drills: playbooks, plan, due, run, finish, reports / 应急演练
     #[command(subcommand)]
     Drill(drill::DrillCommand),
@@ -144,6 +148,7 @@ pub fn run() -> ExitCode {
         Command::Inventory(cmd) => inventory::run(&ctx, cmd),
         Command::Ledger(cmd) => ledger::run(&ctx, cmd),
         Command::Keys(cmd) => keys::run(&ctx, cmd),
+        Command::Assess(cmd) => assess::run(&ctx, cmd),
         Command::Drill(cmd) => drill::run(&ctx, cmd),
         Command::Explain { code } => explain(&ctx, &code),
         Command::Completions { shell } => {

@@ -1,6 +1,7 @@
 //! Presenting reports: shared labels, and one renderer per output format. Renderers only read
 //! the report; they compute nothing.
 
+pub mod assessment;
 pub mod drill;
 pub mod html;
 pub mod labels;

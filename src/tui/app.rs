@@ -1,6 +1,7 @@
 //! The TUI's state, the user intents it understands, and the one function that changes it.
 
 use super::acceptance::AcceptanceState;
+use super::assess::AssessState;
 use super::drills::DrillsState;
 use super::records::{LedgerData, RecordsScreen};
 use crate::acceptance::Report;
@@ -11,17 +12,30 @@ use crate::inventory::Inventory;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
     Acceptance,
+    Assessment,
+    Risks,
     Drills,
     Records,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 3] = [Screen::Acceptance, Screen::Drills, Screen::Records];
+    /// Tab order as issue 7 numbers the screens.
+    pub const ALL: [Screen; 5] = [
+        Screen::Acceptance,
+        Screen::Assessment,
+        Screen::Risks,
+        Screen::Drills,
+        Screen::Records,
+    ];
 
     pub fn title(self, lang: Lang) -> &'static str {
         match (self, lang) {
             (Screen::Acceptance, Lang::Zh) => "验收核验",
             (Screen::Acceptance, Lang::En) => "Acceptance",
+            (Screen::Assessment, Lang::Zh) => "联合评估",
+            (Screen::Assessment, Lang::En) => "Assessment",
+            (Screen::Risks, Lang::Zh) => "风险",
+            (Screen::Risks, Lang::En) => "Risks",
             (Screen::Drills, Lang::Zh) => "应急演练",
             (Screen::Drills, Lang::En) => "Drills",
             (Screen::Records, Lang::Zh) => "签名记录",
@@ -67,6 +81,19 @@ pub enum Action {
     },
     Loaded(Box<Loaded>),
     LoadFailed(String),
+    /// A plain character no binding claims (the checklist's answer keys).
+    Char(char),
+    Confirm,
+    EditNote,
+    EditEvidence,
+    SwitchRole,
+    TakeDerived,
+    CycleTreatment,
+    EditOwner,
+    EditApprover,
+    EditDue,
+    /// The assessment sessions and checklists, loaded after the check.
+    AssessLoaded(Box<AssessState>),
     /// Drill run: start, finish, skip or fail the selected step; type an observation.
     StepStart,
     StepDone,
@@ -116,6 +143,7 @@ pub struct App {
     pub screen: Screen,
     pub load: LoadState,
     pub acceptance: Option<AcceptanceState>,
+    pub assess: Option<AssessState>,
     /// The drills screen: its data once loaded, or why it could not be.
     pub drills: Option<Result<DrillsState, String>>,
     pub records: RecordsScreen,
@@ -137,6 +165,7 @@ impl App {
                 file: String::new(),
             },
             acceptance: None,
+            assess: None,
             drills: None,
             records: RecordsScreen::Reading,
             help_open: false,
@@ -153,6 +182,9 @@ impl App {
             Screen::Drills => self.drills_state().is_some_and(DrillsState::is_typing),
             Screen::Records => {
                 matches!(&self.records, RecordsScreen::Ready(r) if r.filter_editing)
+            }
+            Screen::Assessment | Screen::Risks => {
+                self.assess.as_ref().is_some_and(|a| a.field.is_some())
             }
             _ => self.acceptance.as_ref().is_some_and(|a| a.filter_editing),
         }
@@ -226,6 +258,7 @@ pub fn update(app: &mut App, action: Action) {
             app.load = LoadState::Ready;
         }
         Action::LoadFailed(message) => app.load = LoadState::Failed(message),
+        Action::AssessLoaded(state) => app.assess = Some(*state),
         Action::DrillsLoaded(loaded) => app.drills = Some(*loaded),
         Action::Tick(now) => {
             if let Some(Ok(d)) = &mut app.drills {
@@ -254,6 +287,16 @@ pub fn update(app: &mut App, action: Action) {
                 (Screen::Records, RecordsScreen::Ready(r)) => {
                     let view = super::records_view::list_rows(app.size);
                     r.handle(other, view, super::records_view::list_top(app.size));
+                }
+                (Screen::Assessment, _) => {
+                    if let Some(s) = app.assess.as_mut() {
+                        s.handle(other, app.lang, super::assess_view::item_rows(app.size));
+                    }
+                }
+                (Screen::Risks, _) => {
+                    if let Some(s) = app.assess.as_mut() {
+                        s.handle_risks(other, app.lang);
+                    }
                 }
                 // Drills took its actions above.
                 (Screen::Records | Screen::Drills, _) => {}

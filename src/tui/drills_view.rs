@@ -409,7 +409,7 @@ fn draw_run(frame: &mut Frame, app: &App, s: &DrillsState, mode: &RunMode, area:
 
 #[cfg(test)]
 mod tests {
-    use super::super::app::{update, Action, App};
+    use super::super::app::{update, Action, App, Screen};
     use super::super::drills::DrillsState;
     use super::super::keys::KeyMap;
     use super::super::view::snapshots::render;
@@ -452,7 +452,11 @@ mod tests {
             at("2026-11-28T09:00:00+08:00"),
         );
         let mut app = App::new(lang, KeyMap::default(), false, size);
-        update(&mut app, Action::GoToScreen(1));
+        let drills = Screen::ALL
+            .iter()
+            .position(|s| *s == Screen::Drills)
+            .unwrap();
+        update(&mut app, Action::GoToScreen(drills));
         update(&mut app, Action::DrillsLoaded(Box::new(Ok(state))));
         app
     }

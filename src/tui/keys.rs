@@ -29,6 +29,15 @@ pub enum Bindable {
     VerdictFilter,
     CategoryFilter,
     ClearFilters,
+    Confirm,
+    Note,
+    Evidence,
+    Role,
+    Derived,
+    Treatment,
+    Owner,
+    Approver,
+    Due,
     StepStart,
     StepDone,
     StepSkip,
@@ -38,7 +47,7 @@ pub enum Bindable {
 }
 
 impl Bindable {
-    pub const ALL: [Bindable; 23] = [
+    pub const ALL: [Bindable; 32] = [
         Bindable::Quit,
         Bindable::Help,
         Bindable::Language,
@@ -56,6 +65,15 @@ impl Bindable {
         Bindable::VerdictFilter,
         Bindable::CategoryFilter,
         Bindable::ClearFilters,
+        Bindable::Confirm,
+        Bindable::Note,
+        Bindable::Evidence,
+        Bindable::Role,
+        Bindable::Derived,
+        Bindable::Treatment,
+        Bindable::Owner,
+        Bindable::Approver,
+        Bindable::Due,
         Bindable::StepStart,
         Bindable::StepDone,
         Bindable::StepSkip,
@@ -83,6 +101,15 @@ impl Bindable {
             Bindable::VerdictFilter => "verdict-filter",
             Bindable::CategoryFilter => "category-filter",
             Bindable::ClearFilters => "clear-filters",
+            Bindable::Confirm => "confirm",
+            Bindable::Note => "note",
+            Bindable::Evidence => "evidence",
+            Bindable::Role => "role",
+            Bindable::Derived => "derived",
+            Bindable::Treatment => "treatment",
+            Bindable::Owner => "owner",
+            Bindable::Approver => "approver",
+            Bindable::Due => "due",
             Bindable::StepStart => "step-start",
             Bindable::StepDone => "step-done",
             Bindable::StepSkip => "step-skip",
@@ -111,6 +138,15 @@ impl Bindable {
             Bindable::VerdictFilter => ("按结论筛选", "filter by verdict"),
             Bindable::CategoryFilter => ("按类别筛选", "filter by category"),
             Bindable::ClearFilters => ("清除筛选", "clear filters"),
+            Bindable::Confirm => ("以本方身份确认答复", "confirm the answer as your role"),
+            Bindable::Note => ("填写说明", "write a note"),
+            Bindable::Evidence => ("附上证据文件", "attach an evidence file"),
+            Bindable::Role => ("切换本方角色", "switch your role"),
+            Bindable::Derived => ("采纳由数据得出的答复", "take the answer from data"),
+            Bindable::Treatment => ("切换处置方式", "cycle the treatment"),
+            Bindable::Owner => ("填写责任人", "set the owner"),
+            Bindable::Approver => ("填写批准人", "set the approver"),
+            Bindable::Due => ("填写期限", "set the due date"),
             Bindable::StepStart => ("演练：开始当前步骤", "drill: start the step"),
             Bindable::StepDone => ("演练：步骤完成", "drill: step done"),
             Bindable::StepSkip => ("演练：跳过步骤", "drill: skip the step"),
@@ -137,6 +173,15 @@ impl Bindable {
             Bindable::Down => ("下", "down"),
             Bindable::Help => ("帮助", "help"),
             Bindable::Quit => ("退出", "quit"),
+            Bindable::Confirm => ("确认", "confirm"),
+            Bindable::Note => ("说明", "note"),
+            Bindable::Evidence => ("证据", "evidence"),
+            Bindable::Role => ("角色", "role"),
+            Bindable::Derived => ("数据", "from data"),
+            Bindable::Treatment => ("处置", "treatment"),
+            Bindable::Owner => ("责任人", "owner"),
+            Bindable::Approver => ("批准人", "approver"),
+            Bindable::Due => ("期限", "due"),
             Bindable::StepStart => ("开始", "start"),
             Bindable::StepDone => ("完成", "done"),
             Bindable::StepSkip => ("跳过", "skip"),
@@ -171,10 +216,25 @@ impl Bindable {
         );
         let component_filters = matches!(self, Bindable::VerdictFilter | Bindable::CategoryFilter);
         let records = matches!(self, Bindable::Checkpoints);
+        let answering = matches!(
+            self,
+            Bindable::Confirm
+                | Bindable::Note
+                | Bindable::Evidence
+                | Bindable::Role
+                | Bindable::Derived
+        );
+        let treating = matches!(
+            self,
+            Bindable::Treatment | Bindable::Owner | Bindable::Approver | Bindable::Due
+        );
+        let assessing = answering || treating;
         match screen {
-            Screen::Drills => !filters && !records,
-            Screen::Records => !drill_run && !component_filters,
-            _ => !drill_run && !records,
+            Screen::Drills => !filters && !records && !assessing,
+            Screen::Records => !drill_run && !component_filters && !assessing,
+            Screen::Assessment => !drill_run && !records && !filters && !treating,
+            Screen::Risks => !drill_run && !records && !filters && !answering,
+            Screen::Acceptance => !drill_run && !records && !assessing,
         }
     }
 
@@ -197,6 +257,15 @@ impl Bindable {
             Bindable::VerdictFilter => Action::CycleVerdictFilter,
             Bindable::CategoryFilter => Action::CycleCategoryFilter,
             Bindable::ClearFilters => Action::ClearFilters,
+            Bindable::Confirm => Action::Confirm,
+            Bindable::Note => Action::EditNote,
+            Bindable::Evidence => Action::EditEvidence,
+            Bindable::Role => Action::SwitchRole,
+            Bindable::Derived => Action::TakeDerived,
+            Bindable::Treatment => Action::CycleTreatment,
+            Bindable::Owner => Action::EditOwner,
+            Bindable::Approver => Action::EditApprover,
+            Bindable::Due => Action::EditDue,
             Bindable::StepStart => Action::StepStart,
             Bindable::StepDone => Action::StepDone,
             Bindable::StepSkip => Action::StepSkip,
@@ -320,6 +389,17 @@ impl Default for KeyMap {
         bindings.insert(Bindable::StepFail, keys(&["f"]));
         bindings.insert(Bindable::Observe, keys(&["o"]));
         bindings.insert(Bindable::Checkpoints, keys(&["C"]));
+        // Assessment keys stay off y, p, n and -, the answer keys of the shipped checklists;
+        // those shared with drill keys act on their own screens only (`on_screen`).
+        bindings.insert(Bindable::Confirm, keys(&["o"]));
+        bindings.insert(Bindable::Note, keys(&["a"]));
+        bindings.insert(Bindable::Evidence, keys(&["e"]));
+        bindings.insert(Bindable::Role, keys(&["r"]));
+        bindings.insert(Bindable::Derived, keys(&["d"]));
+        bindings.insert(Bindable::Treatment, keys(&["t"]));
+        bindings.insert(Bindable::Owner, keys(&["w"]));
+        bindings.insert(Bindable::Approver, keys(&["b"]));
+        bindings.insert(Bindable::Due, keys(&["u"]));
         KeyMap { bindings }
     }
 }
@@ -380,6 +460,27 @@ impl KeyMap {
 
     /// The action a key press means, given whether a text field has the focus.
     pub fn action_for_key(&self, ev: &KeyEvent, typing: bool) -> Option<Action> {
+        self.action_where(ev, typing, |_| true)
+    }
+
+    /// The action a key press means on `screen`: a key bound to several intents means the one
+    /// that acts there (`d` is "step done" on Drills and "take the answer from data" on
+    /// Assessment).
+    pub fn action_on(
+        &self,
+        ev: &KeyEvent,
+        typing: bool,
+        screen: super::app::Screen,
+    ) -> Option<Action> {
+        self.action_where(ev, typing, |b| b.on_screen(screen))
+    }
+
+    fn action_where(
+        &self,
+        ev: &KeyEvent,
+        typing: bool,
+        acts: impl Fn(Bindable) -> bool,
+    ) -> Option<Action> {
         if ev.code == KeyCode::Char('c') && ev.modifiers.contains(KeyModifiers::CONTROL) {
             return Some(Action::Quit);
         }
@@ -399,8 +500,15 @@ impl KeyMap {
         }
         Bindable::ALL
             .into_iter()
+            .filter(|b| acts(*b))
             .find(|b| self.keys(*b).iter().any(|k| k.matches(ev)))
             .map(Bindable::action)
+            .or(match ev.code {
+                KeyCode::Char(c) if !ev.modifiers.contains(KeyModifiers::CONTROL) => {
+                    Some(Action::Char(c))
+                }
+                _ => None,
+            })
     }
 }
 
@@ -457,9 +565,11 @@ mod tests {
         let path = dir.path().join("keys.toml");
         std::fs::write(&path, "[keys]\nquit = [\"ctrl-q\"]\nhelp = [\"h\"]\n").unwrap();
         let m = KeyMap::load(Some(&path)).unwrap();
-        assert!(m
-            .action_for_key(&press(KeyCode::Char('q')), false)
-            .is_none());
+        // 'q' no longer quits; as an unbound character it goes to the screen.
+        assert!(matches!(
+            m.action_for_key(&press(KeyCode::Char('q')), false),
+            Some(Action::Char('q'))
+        ));
         let ctrl_q = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::CONTROL);
         assert!(matches!(
             m.action_for_key(&ctrl_q, false),

@@ -3,6 +3,8 @@
 
 pub mod acceptance;
 pub mod app;
+pub mod assess;
+pub mod assess_view;
 pub mod drills;
 mod drills_view;
 pub mod keys;
@@ -98,7 +100,7 @@ fn event_loop(
         let action = match message {
             Some(Message::Action(a)) => Some(a),
             Some(Message::Input(Event::Key(k))) if k.kind == event::KeyEventKind::Press => {
-                app.keymap.action_for_key(&k, app.is_typing())
+                app.keymap.action_on(&k, app.is_typing(), app.screen)
             }
             // A click on the top row picks a screen by its tab; elsewhere it is the screen's.
             Some(Message::Input(Event::Mouse(m)))
@@ -121,11 +123,16 @@ fn event_loop(
 fn spawn_loader(tx: mpsc::Sender<Message>, workspace: Option<PathBuf>, as_of: NaiveDate) {
     std::thread::spawn(move || {
         let result = load(&tx, workspace.clone(), as_of);
+        let report = result.as_ref().ok().map(|l| l.report.clone());
         let action = match result {
             Ok(loaded) => Action::Loaded(Box::new(loaded)),
             Err(e) => Action::LoadFailed(format!("{e:#}")),
         };
         let _ = tx.send(Message::Action(action));
+        if let Ok(ws) = crate::workspace::Workspace::locate(workspace.as_deref()) {
+            let state = assess::AssessState::load(ws, as_of, report, person());
+            let _ = tx.send(Message::Action(Action::AssessLoaded(Box::new(state))));
+        }
         let now = chrono::Local::now().fixed_offset();
         let drills = drills::DrillsState::load(workspace, as_of, now).map_err(|e| format!("{e:#}"));
         let _ = tx.send(Message::Action(Action::DrillsLoaded(Box::new(drills))));
@@ -143,6 +150,14 @@ fn spawn_ledger_reader(tx: mpsc::Sender<Message>, workspace: Option<PathBuf>) {
             tx.send(Message::Action(action)).is_ok()
         });
     });
+}
+
+/// Who answers in the TUI: `ANBAO_PERSON`, else the login name.
+fn person() -> String {
+    ["ANBAO_PERSON", "USER", "USERNAME"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|s| !s.trim().is_empty()))
+        .unwrap_or_else(|| "anbao".into())
 }
 
 /// The same core calls as `anbao check`.

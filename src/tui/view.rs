@@ -130,6 +130,8 @@ pub fn draw(frame: &mut Frame, app: &App) {
         LoadState::Ready => match (app.screen, &app.acceptance) {
             (Screen::Acceptance, Some(a)) => draw_acceptance(frame, app, &theme, a, body),
             (Screen::Acceptance, None) => {}
+            (Screen::Assessment, _) => super::assess_view::draw_assessment(frame, app, body),
+            (Screen::Risks, _) => super::assess_view::draw_risks(frame, app, body),
             // Drawn above, whatever the acceptance check's state.
             (Screen::Drills, _) => {}
             (Screen::Records, _) => {}
@@ -215,9 +217,12 @@ pub(super) const DETAIL_HINTS: [Bindable; 5] = [
 fn draw_footer(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let detail = app.acceptance.as_ref().is_some_and(|a| a.detail.is_some());
     let typing = app.is_typing();
+    let assessing = matches!(app.screen, Screen::Assessment | Screen::Risks);
     let running = app.drills_state().is_some_and(|d| d.run.is_some());
     let hints: Vec<Bindable> = if typing {
         Vec::new()
+    } else if assessing {
+        super::assess_view::hints(app)
     } else if app.screen == Screen::Drills && running {
         vec![
             Bindable::StepStart,
@@ -258,6 +263,11 @@ fn draw_footer(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             (
                 " 输入观察记录 · Enter 保存 · Esc 取消",
                 " type the observation · Enter saves · Esc cancels",
+            )
+        } else if assessing {
+            (
+                " 输入文字 · Enter 保存 · Esc 取消",
+                " type · Enter saves · Esc cancels",
             )
         } else {
             (
