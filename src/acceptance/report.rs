@@ -166,6 +166,30 @@ pub struct Parts<'a> {
     pub inputs: Vec<InputFile>,
 }
 
+impl Report {
+    /// A copy without the per-component rows and findings: the verdict, headers and deadlines,
+    /// for a reader that needs only those (copying a 50,000-component report takes long).
+    pub fn summary(&self) -> Report {
+        Report {
+            schema: self.schema,
+            generator: self.generator.clone(),
+            as_of: self.as_of,
+            project: self.project.clone(),
+            units: self.units.clone(),
+            policy: self.policy.clone(),
+            catalogs: self.catalogs.clone(),
+            verdict: self.verdict.clone(),
+            categories: self.categories.clone(),
+            components: Vec::new(),
+            findings: Vec::new(),
+            waivers: self.waivers.clone(),
+            deadlines: self.deadlines.clone(),
+            inputs: self.inputs.clone(),
+            inventory_findings: Vec::new(),
+        }
+    }
+}
+
 pub fn build(p: Parts<'_>) -> Report {
     let inv = p.inventory;
     let mut evaluation = p.evaluation;

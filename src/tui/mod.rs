@@ -123,7 +123,8 @@ fn event_loop(
 fn spawn_loader(tx: mpsc::Sender<Message>, workspace: Option<PathBuf>, as_of: NaiveDate) {
     std::thread::spawn(move || {
         let result = load(&tx, workspace.clone(), as_of);
-        let report = result.as_ref().ok().map(|l| l.report.clone());
+        // The assessment screen needs the verdict only; the full report goes to the table.
+        let report = result.as_ref().ok().map(|l| l.report.summary());
         let action = match result {
             Ok(loaded) => Action::Loaded(Box::new(loaded)),
             Err(e) => Action::LoadFailed(format!("{e:#}")),
