@@ -2,6 +2,7 @@
 //! plus the filing deadlines, into one [`Report`].
 
 pub mod deadlines;
+pub mod json;
 pub mod record;
 pub mod report;
 

@@ -80,7 +80,7 @@ pub fn run(ctx: &Context, args: CheckArgs) -> anyhow::Result<Outcome> {
             if args.output.is_none() && std::io::stdout().is_terminal() {
                 serde_json::to_writer_pretty(&mut buf, &report)?;
             } else {
-                serde_json::to_writer(&mut buf, &report)?;
+                acceptance::json::write_compact(&report, &mut buf)?;
             }
             buf.push(b'\n');
         }
@@ -106,11 +106,15 @@ pub fn run(ctx: &Context, args: CheckArgs) -> anyhow::Result<Outcome> {
             .with_context(|| format!("cannot write '{}'", path.display()))?,
         None => anstream::stdout().lock().write_all(&buf)?,
     }
-    Ok(if report.verdict.meets {
-        Outcome::Clean
-    } else {
-        Outcome::Failed
-    })
+    let outcome = match report.verdict.meets {
+        true => Outcome::Clean,
+        false => Outcome::Failed,
+    };
+    // The process ends right after this. At 50,000 components the inventory and the report are
+    // millions of small allocations that take a tenth of a second to free one by one, while the
+    // operating system reclaims them at exit in one step.
+    std::mem::forget((inputs, report, buf));
+    Ok(outcome)
 }
 
 /// The workspace's ledger and the keys to sign with, or why they cannot be had.
