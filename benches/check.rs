@@ -44,8 +44,7 @@ fn main() {
     let check = || {
         let ws = Workspace::open(dir.path()).unwrap();
         let files = ws.inventory_files().unwrap();
-        let inv = inventory::load(&files).unwrap();
-        let inputs = acceptance::load_policy_inputs(ws, inv, &files).unwrap();
+        let inputs = acceptance::load_inputs(ws, &files, || inventory::load(&files)).unwrap();
         let report = acceptance::run(&inputs, "2026-11-28".parse().unwrap());
         let mut json = Vec::new();
         acceptance::json::write_compact(&report, &mut json).unwrap();

@@ -3,8 +3,8 @@
 //!
 //! At 50,000 components those two arrays are almost all of the 60 MiB a report takes, and
 //! writing them one element after another was a quarter of the check's time. Each chunk of
-//! elements is written on its own core and the pieces are joined in order; the fields around
-//! them go through `serde_json` as usual, so escaping and number formats cannot differ.
+//! elements is written on its own core and the pieces are written out in order; the fields
+//! around them go through `serde_json` as usual, so escaping and number formats cannot differ.
 
 use super::deadlines::Deadline;
 use super::report::InputFile;
@@ -12,6 +12,7 @@ use super::report::{CatalogInfo, CategoryRow, PolicyInfo, ProjectInfo, ProjectVe
 use super::report::{Report, UnitsInfo, WaiverRow};
 use rayon::prelude::*;
 use serde::Serialize;
+use std::io::{self, Write};
 
 /// Elements per parallel piece: big enough that joining is cheap, small enough to spread well.
 const CHUNK: usize = 1024;
@@ -39,47 +40,61 @@ struct Tail<'a> {
     inventory_findings: &'a [crate::inventory::Finding],
 }
 
-/// Appends the compact JSON of `report` to `out`.
-pub fn write_compact(report: &Report, out: &mut Vec<u8>) -> serde_json::Result<()> {
-    let head = serde_json::to_vec(&Head {
-        schema: report.schema,
-        generator: &report.generator,
-        as_of: &report.as_of,
-        project: &report.project,
-        units: &report.units,
-        policy: &report.policy,
-        catalogs: &report.catalogs,
-        verdict: &report.verdict,
-        categories: &report.categories,
-    })?;
-    let tail = serde_json::to_vec(&Tail {
-        waivers: &report.waivers,
-        deadlines: &report.deadlines,
-        inputs: &report.inputs,
-        inventory_findings: &report.inventory_findings,
-    })?;
-    let (components, findings) =
-        rayon::join(|| pieces(&report.components), || pieces(&report.findings));
-    let (components, findings) = (components?, findings?);
-    let size = head.len()
-        + tail.len()
-        + 64
-        + components
-            .iter()
-            .chain(&findings)
-            .map(Vec::len)
-            .sum::<usize>()
-        + (components.len() + findings.len());
-    out.reserve(size);
-    // `head` is `{...}` and `tail` is `{...}`: the arrays go between the two, inside one object.
-    out.extend_from_slice(&head[..head.len() - 1]);
-    out.extend_from_slice(b",\"components\":");
-    join_array(out, &components);
-    out.extend_from_slice(b",\"findings\":");
-    join_array(out, &findings);
-    out.push(b',');
-    out.extend_from_slice(&tail[1..]);
-    Ok(())
+/// The compact JSON of a report, held as the pieces it was written in: joining them into one
+/// buffer would copy (and fault in) the whole report once more, so they go to the output as they
+/// are.
+pub struct Compact {
+    head: Vec<u8>,
+    components: Vec<Vec<u8>>,
+    findings: Vec<Vec<u8>>,
+    tail: Vec<u8>,
+}
+
+impl Compact {
+    pub fn new(report: &Report) -> serde_json::Result<Compact> {
+        let head = serde_json::to_vec(&Head {
+            schema: report.schema,
+            generator: &report.generator,
+            as_of: &report.as_of,
+            project: &report.project,
+            units: &report.units,
+            policy: &report.policy,
+            catalogs: &report.catalogs,
+            verdict: &report.verdict,
+            categories: &report.categories,
+        })?;
+        let tail = serde_json::to_vec(&Tail {
+            waivers: &report.waivers,
+            deadlines: &report.deadlines,
+            inputs: &report.inputs,
+            inventory_findings: &report.inventory_findings,
+        })?;
+        let (components, findings) =
+            rayon::join(|| pieces(&report.components), || pieces(&report.findings));
+        Ok(Compact {
+            head,
+            components: components?,
+            findings: findings?,
+            tail,
+        })
+    }
+
+    /// Writes the JSON text to `out`, in order.
+    pub fn write_to(&self, out: &mut (impl Write + ?Sized)) -> io::Result<()> {
+        // `head` is `{...}` and `tail` is `{...}`: the arrays go between the two, inside one object.
+        out.write_all(&self.head[..self.head.len() - 1])?;
+        out.write_all(b",\"components\":")?;
+        write_array(out, &self.components)?;
+        out.write_all(b",\"findings\":")?;
+        write_array(out, &self.findings)?;
+        out.write_all(b",")?;
+        out.write_all(&self.tail[1..])
+    }
+}
+
+/// Writes the compact JSON of `report` to `out`.
+pub fn write_compact(report: &Report, out: &mut (impl Write + ?Sized)) -> io::Result<()> {
+    Compact::new(report)?.write_to(out)
 }
 
 /// The elements of `items`, in chunks, each chunk's elements comma-separated.
@@ -87,7 +102,8 @@ fn pieces<T: Serialize + Sync>(items: &[T]) -> serde_json::Result<Vec<Vec<u8>>> 
     items
         .par_chunks(CHUNK)
         .map(|chunk| {
-            let mut piece = Vec::with_capacity(chunk.len() * 512);
+            // Reserved generously: untouched capacity costs no memory, regrowth costs copies.
+            let mut piece = Vec::with_capacity(chunk.len() * 2048);
             for (i, item) in chunk.iter().enumerate() {
                 if i > 0 {
                     piece.push(b',');
@@ -99,15 +115,15 @@ fn pieces<T: Serialize + Sync>(items: &[T]) -> serde_json::Result<Vec<Vec<u8>>> 
         .collect()
 }
 
-fn join_array(out: &mut Vec<u8>, pieces: &[Vec<u8>]) {
-    out.push(b'[');
+fn write_array(out: &mut (impl Write + ?Sized), pieces: &[Vec<u8>]) -> io::Result<()> {
+    out.write_all(b"[")?;
     for (i, piece) in pieces.iter().enumerate() {
         if i > 0 {
-            out.push(b',');
+            out.write_all(b",")?;
         }
-        out.extend_from_slice(piece);
+        out.write_all(piece)?;
     }
-    out.push(b']');
+    out.write_all(b"]")
 }
 
 #[cfg(test)]

@@ -35,16 +35,40 @@ pub fn load_policy_inputs(
     inventory: Inventory,
     inventory_files: &[impl AsRef<Path> + Sync],
 ) -> Result<Inputs, InputError> {
-    // Hashing large inventories takes as long as reading the whole policy, so the two overlap.
-    let (hashed, policy_files) = rayon::join(
-        || {
-            inventory_files
-                .iter()
-                .map(|f| input_file(f.as_ref(), "inventory"))
-                .collect::<Result<Vec<_>, _>>()
-        },
-        || load_policy_files(&workspace),
-    );
+    load_inputs(workspace, inventory_files, || Ok(inventory))
+}
+
+/// Loads the inventory with `load_inventory` on this thread while another reads the policy,
+/// catalogs and waivers and hashes every input file: parsing a large inventory is one thread's
+/// work, and the rest would otherwise wait for it. An inventory error is reported before a
+/// policy error, as when the two ran one after the other.
+pub fn load_inputs(
+    workspace: Workspace,
+    inventory_files: &[impl AsRef<Path> + Sync],
+    load_inventory: impl FnOnce() -> Result<Inventory, InputError>,
+) -> Result<Inputs, InputError> {
+    let (inventory, policy_files) = std::thread::scope(|scope| {
+        let policy = scope.spawn(|| {
+            // Hashing large inventories takes as long as reading the whole policy, so the two
+            // overlap as well.
+            rayon::join(
+                || {
+                    inventory_files
+                        .iter()
+                        .map(|f| input_file(f.as_ref(), "inventory"))
+                        .collect::<Result<Vec<_>, _>>()
+                },
+                || load_policy_files(&workspace),
+            )
+        });
+        let inventory = load_inventory();
+        let policy = policy
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (inventory, policy)
+    });
+    let inventory = inventory?;
+    let (hashed, policy_files) = policy_files;
     let mut files = hashed?;
     let (policy, catalog, waivers, calendar, policy_inputs) = policy_files?;
     files.extend(policy_inputs);

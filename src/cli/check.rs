@@ -62,15 +62,17 @@ pub fn run(ctx: &Context, args: CheckArgs) -> anyhow::Result<Outcome> {
     };
     let root = ws.root.clone();
     let files = ws.inventory_files()?;
-    let inventory = progress::with_progress(tr(ctx.lang, Text::Reading), files.len(), |report| {
-        inventory::load_with(&files, report)
+    let inputs = progress::with_progress(tr(ctx.lang, Text::Reading), files.len(), |report| {
+        acceptance::load_inputs(ws, &files, || inventory::load_with(&files, report))
     })?;
-    let inputs = acceptance::load_policy_inputs(ws, inventory, &files)?;
     let as_of = args
         .as_of
         .unwrap_or_else(|| chrono::Local::now().date_naive());
     let report = acceptance::run(&inputs, as_of);
+    // Compact JSON stays in the pieces it was written in (see `acceptance::json`); every other
+    // output is one buffer.
     let mut buf: Vec<u8> = Vec::new();
+    let mut compact = None;
     match args.format {
         // The report names its own schema first, so it is serialised directly. Indented for a
         // person at a terminal; compact into files and pipes, where a 50,000-component report
@@ -79,10 +81,10 @@ pub fn run(ctx: &Context, args: CheckArgs) -> anyhow::Result<Outcome> {
             use std::io::IsTerminal;
             if args.output.is_none() && std::io::stdout().is_terminal() {
                 serde_json::to_writer_pretty(&mut buf, &report)?;
+                buf.push(b'\n');
             } else {
-                acceptance::json::write_compact(&report, &mut buf)?;
+                compact = Some(acceptance::json::Compact::new(&report)?);
             }
-            buf.push(b'\n');
         }
         CheckFormat::Table => write_text(&mut buf, ctx.lang, &report, args.all)?,
         CheckFormat::Markdown => buf = markdown::render(&report, ctx.lang).into_bytes(),
@@ -101,10 +103,22 @@ pub fn run(ctx: &Context, args: CheckArgs) -> anyhow::Result<Outcome> {
             Format::Table,
         )?;
     }
+    let emit = |out: &mut dyn Write| -> std::io::Result<()> {
+        match &compact {
+            Some(json) => {
+                json.write_to(out)?;
+                out.write_all(b"\n")
+            }
+            None => out.write_all(&buf),
+        }
+    };
     match &args.output {
-        Some(path) => crate::fsutil::write_atomic(path, &buf)
+        Some(path) => crate::fsutil::write_atomic_with(path, |file| emit(file))
             .with_context(|| format!("cannot write '{}'", path.display()))?,
-        None => anstream::stdout().lock().write_all(&buf)?,
+        // Only the table has colours to drop when standard output is not a terminal; the other
+        // formats have no escape sequences, and scanning 60 MiB of JSON for them is not free.
+        None if args.format == CheckFormat::Table => emit(&mut anstream::stdout().lock())?,
+        None => emit(&mut std::io::stdout().lock())?,
     }
     let outcome = match report.verdict.meets {
         true => Outcome::Clean,
@@ -113,7 +127,7 @@ pub fn run(ctx: &Context, args: CheckArgs) -> anyhow::Result<Outcome> {
     // The process ends right after this. At 50,000 components the inventory and the report are
     // millions of small allocations that take a tenth of a second to free one by one, while the
     // operating system reclaims them at exit in one step.
-    std::mem::forget((inputs, report, buf));
+    std::mem::forget((inputs, report, buf, compact));
     Ok(outcome)
 }
 

@@ -74,8 +74,8 @@ impl Inventory {
     pub fn find(&self, query: &str) -> Vec<ComponentId> {
         let tiers: [&dyn Fn(&Component) -> bool; 4] = [
             &|c| c.purl.as_deref() == Some(query) || c.bom_ref.as_deref() == Some(query),
-            &|c| c.display_id() == query || c.key == query,
-            &|c| c.full_name() == query || c.name == query,
+            &|c| c.display_id_is(query) || c.key == query,
+            &|c| c.full_name_is(query) || c.name == query,
             &|c| c.name.eq_ignore_ascii_case(query),
         ];
         for tier in tiers {

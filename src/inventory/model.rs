@@ -407,6 +407,29 @@ impl Component {
         }
     }
 
+    /// Whether `text` is this component's [`full_name`](Self::full_name), without building it:
+    /// queries compare against every component of an inventory.
+    pub fn full_name_is(&self, text: &str) -> bool {
+        match &self.group {
+            Some(g) if !g.is_empty() => text
+                .strip_prefix(g.as_str())
+                .and_then(|rest| rest.strip_prefix('/'))
+                .is_some_and(|name| name == self.name),
+            _ => text == self.name,
+        }
+    }
+
+    /// Whether `text` is this component's [`display_id`](Self::display_id), without building it.
+    pub fn display_id_is(&self, text: &str) -> bool {
+        match &self.version {
+            Some(v) => text
+                .strip_suffix(v.as_str())
+                .and_then(|rest| rest.strip_suffix('@'))
+                .is_some_and(|full| self.full_name_is(full)),
+            None => self.full_name_is(text),
+        }
+    }
+
     pub fn property(&self, name: &str) -> Option<&str> {
         self.properties
             .iter()
@@ -516,6 +539,42 @@ mod tests {
             ComponentType::Other("gizmo".into())
         );
         assert!(!ComponentType::parse("gizmo").is_known());
+    }
+
+    #[test]
+    fn name_comparisons_agree_with_the_built_names() {
+        let queries = [
+            "",
+            "serde",
+            "serde@1.0",
+            "org.example/serde",
+            "org.example/serde@1.0",
+            "serde@",
+            "org.example/serde@",
+            "org.example@1.0",
+            "/serde",
+            "org.example/",
+            "@1.0",
+        ];
+        for group in [None, Some(""), Some("org.example")] {
+            for version in [None, Some(""), Some("1.0")] {
+                let mut c = Component::new("k", ComponentType::Library, "serde");
+                c.group = group.map(String::from);
+                c.version = version.map(String::from);
+                for q in queries {
+                    assert_eq!(
+                        c.full_name_is(q),
+                        c.full_name() == q,
+                        "{group:?} {version:?} {q}"
+                    );
+                    assert_eq!(
+                        c.display_id_is(q),
+                        c.display_id() == q,
+                        "{group:?} {version:?} {q}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

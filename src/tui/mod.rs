@@ -170,8 +170,9 @@ pub fn load_workspace(
     let ws = crate::workspace::Workspace::locate(workspace.as_deref())?;
     let files = ws.inventory_files()?;
     let total = files.len();
-    let inventory = crate::inventory::load_with(&files, &|i, p| progress(i, total, p))?;
-    let inputs = crate::acceptance::load_policy_inputs(ws, inventory, &files)?;
+    let inputs = crate::acceptance::load_inputs(ws, &files, || {
+        crate::inventory::load_with(&files, &|i, p| progress(i, total, p))
+    })?;
     let report = crate::acceptance::run(&inputs, as_of);
     Ok(Loaded {
         report,
