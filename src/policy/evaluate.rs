@@ -238,6 +238,7 @@ pub fn evaluate(
 ) -> Evaluation {
     let classified = classify(inv, policy);
     let shortest = inv.shortest_path_parents();
+    let distances = inv.root_distances();
     // Components are judged independently, so in parallel; findings are numbered afterwards in
     // component order, so the result does not depend on the number of threads.
     let judged: Vec<(Vec<Evidence>, Vec<PolicyFinding>)> = classified
@@ -245,7 +246,8 @@ pub fn evaluate(
         .enumerate()
         .map(|(id, (category, _))| judge(inv, policy, catalog, as_of, id, *category))
         .collect();
-    let mut findings: Vec<PolicyFinding> = Vec::new();
+    let found_total: usize = judged.iter().map(|(_, found)| found.len()).sum();
+    let mut findings: Vec<PolicyFinding> = Vec::with_capacity(found_total + waivers.len());
     let mut components = Vec::with_capacity(inv.len());
     for (id, ((category, classification), (evidence, found))) in
         classified.into_iter().zip(judged).enumerate()
@@ -279,7 +281,7 @@ pub fn evaluate(
             .category
             .is_some_and(|cat| policy.categories[cat].blocking);
         if blocking && f.level == Level::Deny {
-            f.paths = inv.inclusion_paths(id, 3).paths;
+            f.paths = inv.inclusion_paths_with(id, 3, &distances).paths;
         } else if let Some(path) = path_from_parents(&shortest, &inv.roots, id) {
             f.paths = vec![path];
         }
