@@ -103,7 +103,7 @@ fn pieces<T: Serialize + Sync>(items: &[T]) -> serde_json::Result<Vec<Vec<u8>>> 
         .par_chunks(CHUNK)
         .map(|chunk| {
             // Reserved generously: untouched capacity costs no memory, regrowth costs copies.
-            let mut piece = Vec::with_capacity(chunk.len() * 2048);
+            let mut piece = Vec::with_capacity(chunk.len() * 1024);
             for (i, item) in chunk.iter().enumerate() {
                 if i > 0 {
                     piece.push(b',');

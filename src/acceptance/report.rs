@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 pub const SCHEMA: &str = "anbao.check/1";
 
@@ -96,7 +97,7 @@ pub struct CategoryRow {
 pub struct ComponentRow {
     pub id: usize,
     /// `name@version`.
-    pub component: String,
+    pub component: Arc<str>,
     pub name: String,
     pub version: Option<String>,
     #[serde(rename = "type")]
@@ -116,13 +117,13 @@ pub struct FindingRow {
     pub code: Code,
     pub level: inventory::Level,
     /// `name@version` of the component, where the finding is about one.
-    pub component: Option<String>,
+    pub component: Option<Arc<str>>,
     pub component_id: Option<usize>,
     pub category: Option<String>,
     pub check: Option<Check>,
     pub message: Bilingual,
     pub rule: String,
-    pub paths: Vec<Vec<String>>,
+    pub paths: Vec<Vec<Arc<str>>>,
     pub waived_by: Option<String>,
 }
 
@@ -193,8 +194,12 @@ impl Report {
 pub fn build(p: Parts<'_>) -> Report {
     let inv = p.inventory;
     let mut evaluation = p.evaluation;
-    // Every name once: paths repeat the same few hundred products thousands of times.
-    let names: Vec<String> = inv.components.par_iter().map(|c| c.display_id()).collect();
+    // Every name once, shared: paths repeat the same few hundred products thousands of times.
+    let names: Vec<Arc<str>> = inv
+        .components
+        .par_iter()
+        .map(|c| Arc::from(c.display_id()))
+        .collect();
     let category_id = |cat: Option<usize>| cat.map(|c| p.policy.categories[c].id.clone());
     let eval_components = &evaluation.components;
     let findings: Vec<FindingRow> = std::mem::take(&mut evaluation.findings)

@@ -28,7 +28,7 @@ pub(crate) mod tests {
         let finding = |code, level, component: &str, waived: Option<&str>| FindingRow {
             code,
             level,
-            component: Some(component.to_string()),
+            component: Some(component.into()),
             component_id: Some(if component.starts_with("fw") { 0 } else { 1 }),
             category: Some("sec".into()),
             check: Some(Check::CertificateValid),
@@ -37,7 +37,7 @@ pub(crate) mod tests {
                 &format!("{component} is wrong <b>"),
             ),
             rule: "checklists/policy.toml:7".into(),
-            paths: vec![vec!["root@1".into(), component.to_string()]],
+            paths: vec![vec!["root@1".into(), component.into()]],
             waived_by: waived.map(str::to_string),
         };
         Report {

@@ -110,7 +110,7 @@ fn result(v: &View, f: &FindingRow) -> Value {
     // Viewers list results by message and location, and the location is the policy rule, so
     // the message must name the product itself.
     let text = match &f.component {
-        Some(c) if !message.contains(c.as_str()) => format!("{c}: {message}"),
+        Some(c) if !message.contains(&**c) => format!("{c}: {message}"),
         _ => message.to_string(),
     };
     let (file, line) = v.location(&f.rule);

@@ -8,6 +8,7 @@ use crate::policy::evaluate::{Classification, Evidence};
 use crate::policy::{Family, Verdict};
 use crate::report::labels::{self, Word};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// A report seen in one language, with its workspace folder for shortening file names.
 pub struct View<'a> {
@@ -145,7 +146,7 @@ impl<'a> View<'a> {
                     .components
                     .iter()
                     .find(|x| x.id == *from)
-                    .map_or("?", |x| x.component.as_str()),
+                    .map_or("?", |x| &*x.component),
             ),
         };
         Some(labels::classification(
@@ -184,8 +185,8 @@ impl<'a> View<'a> {
     }
 
     /// The distinct inclusion paths of a product, as its findings give them.
-    pub fn paths_of(&self, c: &ComponentRow) -> Vec<&'a [String]> {
-        let mut out: Vec<&[String]> = Vec::new();
+    pub fn paths_of(&self, c: &ComponentRow) -> Vec<&'a [Arc<str>]> {
+        let mut out: Vec<&[Arc<str>]> = Vec::new();
         for f in self.findings_of(c) {
             for p in &f.paths {
                 if !out.contains(&p.as_slice()) {

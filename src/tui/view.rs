@@ -490,7 +490,7 @@ fn draw_detail(frame: &mut Frame, app: &App, theme: &Theme, a: &AcceptanceState,
             format!("{} ", labels::verdict(l, c.verdict)),
             theme.verdict(c.verdict),
         ),
-        Span::styled(c.component.clone(), theme.bold()),
+        Span::styled(c.component.to_string(), theme.bold()),
     ]));
     let how = match &c.classification {
         Some(crate::policy::evaluate::Classification::Rule { rule }) => {
