@@ -74,6 +74,28 @@ impl<'a, const P: usize> Lane<'a, P> {
         }
     }
 
+    /// The next padded block of the message: straight from the message where 64 bytes of one
+    /// part are left (most blocks of a long message), else put together in `buf`.
+    fn next_block<'s>(&mut self, buf: &'s mut [u8; 64]) -> &'s [u8; 64]
+    where
+        'a: 's,
+    {
+        if self.part < P {
+            let part: &'a [u8] = self.parts[self.part];
+            if let Some(block) = part[self.offset..].first_chunk::<64>() {
+                self.offset += 64;
+                if self.offset == part.len() {
+                    self.part += 1;
+                    self.offset = 0;
+                }
+                self.block += 1;
+                return block;
+            }
+        }
+        self.fill(buf);
+        buf
+    }
+
     /// Writes the next padded block of the message into `buf`.
     fn fill(&mut self, buf: &mut [u8; 64]) {
         let mut n = 0;
@@ -115,24 +137,32 @@ type State = [[u32; 8]; 8];
 fn lanes<const P: usize>(
     inputs: &[[&[u8]; P]],
     out: &mut [[u8; 32]],
-    mut compress: impl FnMut(&mut State, &[[u8; 64]; 8]),
+    mut compress: impl FnMut(&mut State, &[&[u8; 64]; 8]),
 ) {
+    static IDLE: [u8; 64] = [0; 64];
     let mut state: State = [[0; 8]; 8];
-    let mut blocks = [[0u8; 64]; 8];
+    let mut bufs = [[0u8; 64]; 8];
     let mut slots: [Option<Lane<P>>; 8] = Default::default();
     let mut next = 0;
     loop {
+        // A lane with no message left compresses zeros into a state nobody reads.
+        let mut blocks = [&IDLE; 8];
         let mut active = 0;
-        for (l, lane) in slots.iter_mut().enumerate() {
-            if lane.is_none() && next < inputs.len() {
-                *lane = Some(Lane::new(next, &inputs[next]));
+        for (l, ((slot, buf), block)) in slots
+            .iter_mut()
+            .zip(bufs.iter_mut())
+            .zip(blocks.iter_mut())
+            .enumerate()
+        {
+            if slot.is_none() && next < inputs.len() {
+                *slot = Some(Lane::new(next, &inputs[next]));
                 next += 1;
                 for (w, iv) in IV.iter().enumerate() {
                     state[w][l] = *iv;
                 }
             }
-            if let Some(lane) = lane {
-                lane.fill(&mut blocks[l]);
+            if let Some(lane) = slot {
+                *block = lane.next_block(buf);
                 active += 1;
             }
         }
@@ -232,7 +262,7 @@ mod avx2 {
     /// # Safety
     /// The CPU must support AVX2.
     #[target_feature(enable = "avx2")]
-    pub(super) unsafe fn compress8(state: &mut State, blocks: &[[u8; 64]; 8]) {
+    pub(super) unsafe fn compress8(state: &mut State, blocks: &[&[u8; 64]; 8]) {
         // The words are big-endian: swap the bytes of each 32-bit word.
         let bswap = _mm256_setr_epi8(
             3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12, 3, 2, 1, 0, 7, 6, 5, 4, 11, 10,
