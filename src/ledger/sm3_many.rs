@@ -225,6 +225,9 @@ mod avx2 {
     }
 
     /// Rows of eight 32-bit words in, columns out: word i of lane l ends in lane l of row i.
+    ///
+    /// # Safety
+    /// The CPU must support AVX2.
     #[inline]
     #[target_feature(enable = "avx2")]
     unsafe fn transpose(r: [__m256i; 8]) -> [__m256i; 8] {
