@@ -45,6 +45,21 @@ impl HashAlg {
         }
         h.finish()
     }
+
+    /// The hash of each input (the concatenation of its parts) into `out`, as long as `inputs`.
+    /// SM3 hashes eight inputs at a time where the CPU has AVX2 (see [`super::sm3_many`]);
+    /// SHA-256, already fast with SHA-NI, takes them one by one.
+    pub fn hash_each<const P: usize>(self, inputs: &[[&[u8]; P]], out: &mut [[u8; 32]]) {
+        match self {
+            HashAlg::Sha256 => {
+                assert_eq!(inputs.len(), out.len(), "one digest per input");
+                for (parts, o) in inputs.iter().zip(out) {
+                    *o = self.hash(parts);
+                }
+            }
+            HashAlg::Sm3 => super::sm3_many::hash_many_into(inputs, out),
+        }
+    }
 }
 
 impl fmt::Display for HashAlg {

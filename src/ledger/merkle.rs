@@ -86,6 +86,76 @@ impl Frontier {
     }
 }
 
+/// The whole tree, level by level: `level(k)[i]` is the root of the perfect subtree over leaves
+/// `i·2^k .. (i+1)·2^k`. Where [`Frontier`] hashes one node after the other, a level's nodes
+/// are independent, so they are hashed in batches ([`HashAlg::hash_each`]: SM3 eight at a time)
+/// on all cores; the root of any prefix is then assembled from one subtree per set bit of its
+/// size, exactly as the frontier of that size would hold them.
+pub struct Levels {
+    alg: HashAlg,
+    /// `levels[0]` are the leaves; level k has ⌊n / 2^k⌋ nodes; the last has one (or none).
+    levels: Vec<Vec<Hash>>,
+}
+
+/// Nodes hashed per parallel task: enough to keep every SIMD lane busy and the task cheap.
+const LEVEL_CHUNK: usize = 1024;
+
+impl Levels {
+    pub fn build(alg: HashAlg, leaves: Vec<Hash>) -> Levels {
+        use rayon::prelude::*;
+        let mut levels = vec![leaves];
+        while let Some(below) = levels.last().filter(|l| l.len() >= 2) {
+            let mut nodes = vec![[0u8; 32]; below.len() / 2];
+            nodes
+                .par_chunks_mut(LEVEL_CHUNK)
+                .zip(below.par_chunks(2 * LEVEL_CHUNK))
+                .for_each(|(out, below)| {
+                    let inputs: Vec<[&[u8]; 3]> = below
+                        .chunks_exact(2)
+                        .map(|pair| [&[0x01][..], &pair[0][..], &pair[1][..]])
+                        .collect();
+                    alg.hash_each(&inputs, out);
+                });
+            levels.push(nodes);
+        }
+        Levels { alg, levels }
+    }
+
+    /// The number of leaves.
+    pub fn size(&self) -> u64 {
+        self.levels[0].len() as u64
+    }
+
+    /// The root of the whole tree.
+    pub fn root(&self) -> Hash {
+        self.root_at(self.size())
+            .expect("the whole tree is within itself")
+    }
+
+    /// MTH of the first `size` leaves, or None when the tree has fewer.
+    pub fn root_at(&self, size: u64) -> Option<Hash> {
+        if size > self.size() {
+            return None;
+        }
+        // The perfect subtrees, largest (leftmost) first, as a Frontier of this size holds them.
+        let mut subtrees = Vec::new();
+        let mut offset = 0u64;
+        for k in (0..self.levels.len()).rev() {
+            if size >> k & 1 == 1 {
+                subtrees.push(self.levels[k][(offset >> k) as usize]);
+                offset += 1 << k;
+            }
+        }
+        let Some(mut acc) = subtrees.pop() else {
+            return Some(empty_root(self.alg));
+        };
+        while let Some(left) = subtrees.pop() {
+            acc = node_hash(self.alg, &left, &acc);
+        }
+        Some(acc)
+    }
+}
+
 /// PATH(m, D[n]) of RFC 6962 §2.1.1: the audit path of leaf `index`.
 pub fn inclusion_proof(alg: HashAlg, leaves: &[Hash], index: usize) -> Vec<Hash> {
     assert!(index < leaves.len(), "leaf index within the tree");
@@ -428,6 +498,57 @@ mod tests {
             if m != n {
                 assert!(verify_consistency(A, m as u64, n as u64, &new, &new, &proof).is_err());
             }
+        }
+    }
+
+    /// The level-by-level tree gives the root of every prefix that `root` and a `Frontier`
+    /// give, in both algorithms (SM3 through the eight-lane batches), for every size to 70.
+    #[test]
+    fn levels_agree_with_root_and_frontier() {
+        for alg in HashAlg::ALL {
+            let leaves: Vec<Hash> = (0..70u32)
+                .map(|i| leaf_hash(alg, &i.to_be_bytes()))
+                .collect();
+            for n in 0..=leaves.len() {
+                let tree = Levels::build(alg, leaves[..n].to_vec());
+                assert_eq!(tree.size(), n as u64);
+                let mut frontier = Frontier::new(alg);
+                for m in 0..=n {
+                    if m > 0 {
+                        frontier.push(leaves[m - 1]);
+                    }
+                    let want = root(alg, &leaves[..m]);
+                    assert_eq!(frontier.root(), want, "{alg} frontier {m}");
+                    assert_eq!(tree.root_at(m as u64), Some(want), "{alg} {m} of {n}");
+                }
+                assert_eq!(tree.root(), root(alg, &leaves[..n]));
+                assert_eq!(tree.root_at(n as u64 + 1), None);
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+        /// Roots at random checkpoint sizes of larger trees (more than one parallel chunk).
+        #[test]
+        fn levels_roots_at_random_sizes(
+            n in 0usize..5000,
+            sizes in proptest::collection::btree_set(0usize..5001, 1..6),
+        ) {
+            let alg = HashAlg::Sm3;
+            let leaves: Vec<Hash> = (0..n as u32)
+                .map(|i| leaf_hash(alg, &i.to_le_bytes()))
+                .collect();
+            let tree = Levels::build(alg, leaves.clone());
+            let mut frontier = Frontier::new(alg);
+            for m in sizes {
+                while (frontier.size() as usize) < m.min(n) {
+                    frontier.push(leaves[frontier.size() as usize]);
+                }
+                let want = (m <= n).then(|| frontier.root());
+                proptest::prop_assert_eq!(tree.root_at(m as u64), want, "{} of {}", m, n);
+            }
+            proptest::prop_assert_eq!(tree.root(), root(alg, &leaves));
         }
     }
 

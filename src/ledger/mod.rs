@@ -28,6 +28,7 @@ pub mod merkle;
 pub mod proof;
 pub mod record;
 pub mod sig;
+pub mod sm3_many;
 mod store;
 pub mod verify;
 

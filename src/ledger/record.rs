@@ -188,11 +188,16 @@ pub fn split_line(line: &[u8]) -> Option<LineParts> {
 
 /// RFC 6962 leaf hash of a line, over the line without its leaf hash member.
 pub fn leaf_hash_of(alg: HashAlg, line: &[u8], parts: &LineParts) -> merkle::Hash {
-    let mut h = alg.hasher();
-    h.update(&[0x00]);
-    h.update(&line[..parts.cut.start]);
-    h.update(&line[parts.cut.end..]);
-    h.finish()
+    alg.hash(&leaf_input(line, Some(parts)))
+}
+
+/// What a line's leaf hash is taken over, in three parts: 0x00, then the line without its leaf
+/// hash member, or, for a line without the record layout (`parts` None), the whole line.
+pub fn leaf_input<'a>(line: &'a [u8], parts: Option<&LineParts>) -> [&'a [u8]; 3] {
+    match parts {
+        Some(p) => [&[0x00], &line[..p.cut.start], &line[p.cut.end..]],
+        None => [&[0x00], line, &[]],
+    }
 }
 
 /// Builds the line of a new record: canonical entry, signatures by every key, leaf hash.
