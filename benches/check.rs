@@ -48,10 +48,9 @@ fn main() {
         let inputs = acceptance::load_inputs(ws, &files, || inventory::load(&files)).unwrap();
         let report = acceptance::run(&inputs, "2026-11-28".parse().unwrap());
         // As `anbao check --format json > report.json` does it.
-        let json = acceptance::json::Compact::new(&report).unwrap();
-        json.write_to(&mut std::fs::File::create(&out).unwrap())
-            .unwrap();
-        black_box((inputs, report, json))
+        let mut file = std::fs::File::create(&out).unwrap();
+        acceptance::json::write_compact(&report, &mut file).unwrap();
+        black_box((inputs, report, file))
     };
     // One warm-up of each, then interleaved measurements.
     drop(load());
@@ -89,14 +88,14 @@ fn main() {
     let report = acceptance::run(&inputs, "2026-11-28".parse().unwrap());
     let t_run = t.elapsed();
     let t = Instant::now();
-    let json = acceptance::json::Compact::new(&report).unwrap();
-    json.write_to(&mut std::fs::File::create(&out).unwrap())
-        .unwrap();
+    let mut file = std::fs::File::create(&out).unwrap();
+    acceptance::json::write_compact(&report, &mut file).unwrap();
+    drop(file);
     let t_json = t.elapsed();
     let json_len = std::fs::metadata(&out).unwrap().len() as usize;
     let findings = evaluation.findings.len();
     let t = Instant::now();
-    drop((evaluation, json, report, inputs));
+    drop((evaluation, report, inputs));
     let t_drop = t.elapsed();
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
     println!(

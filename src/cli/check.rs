@@ -69,10 +69,10 @@ pub fn run(ctx: &Context, args: CheckArgs) -> anyhow::Result<Outcome> {
         .as_of
         .unwrap_or_else(|| chrono::Local::now().date_naive());
     let report = acceptance::run(&inputs, as_of);
-    // Compact JSON stays in the pieces it was written in (see `acceptance::json`); every other
-    // output is one buffer.
+    // Compact JSON is written straight to the output as it is serialised (see
+    // `acceptance::json`); every other output is one buffer.
     let mut buf: Vec<u8> = Vec::new();
-    let mut compact = None;
+    let mut compact = false;
     match args.format {
         // The report names its own schema first, so it is serialised directly. Indented for a
         // person at a terminal; compact into files and pipes, where a 50,000-component report
@@ -83,7 +83,7 @@ pub fn run(ctx: &Context, args: CheckArgs) -> anyhow::Result<Outcome> {
                 serde_json::to_writer_pretty(&mut buf, &report)?;
                 buf.push(b'\n');
             } else {
-                compact = Some(acceptance::json::Compact::new(&report)?);
+                compact = true;
             }
         }
         CheckFormat::Table => write_text(&mut buf, ctx.lang, &report, args.all)?,
@@ -104,12 +104,11 @@ pub fn run(ctx: &Context, args: CheckArgs) -> anyhow::Result<Outcome> {
         )?;
     }
     let emit = |out: &mut dyn Write| -> std::io::Result<()> {
-        match &compact {
-            Some(json) => {
-                json.write_to(out)?;
-                out.write_all(b"\n")
-            }
-            None => out.write_all(&buf),
+        if compact {
+            acceptance::json::write_compact(&report, out)?;
+            out.write_all(b"\n")
+        } else {
+            out.write_all(&buf)
         }
     };
     match &args.output {
@@ -127,7 +126,7 @@ pub fn run(ctx: &Context, args: CheckArgs) -> anyhow::Result<Outcome> {
     // The process ends right after this. At 50,000 components the inventory and the report are
     // millions of small allocations that take a tenth of a second to free one by one, while the
     // operating system reclaims them at exit in one step.
-    std::mem::forget((inputs, report, buf, compact));
+    std::mem::forget((inputs, report, buf));
     Ok(outcome)
 }
 
