@@ -74,7 +74,7 @@ pub fn body(report: &Report, root: &Path, alg: HashAlg) -> Result<Value, InputEr
                 report
                     .categories
                     .iter()
-                    .any(|cat| &cat.id == id && cat.blocking)
+                    .any(|cat| *cat.id == **id && cat.blocking)
             })
         })
         .map(|c| {

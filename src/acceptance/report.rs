@@ -101,8 +101,8 @@ pub struct ComponentRow {
     pub name: String,
     pub version: Option<String>,
     #[serde(rename = "type")]
-    pub kind: String,
-    pub category: Option<String>,
+    pub kind: inventory::ComponentType,
+    pub category: Option<Arc<str>>,
     pub classification: Option<Classification>,
     pub supplier: Option<String>,
     pub manufacturer: Option<String>,
@@ -119,12 +119,12 @@ pub struct FindingRow {
     /// `name@version` of the component, where the finding is about one.
     pub component: Option<Arc<str>>,
     pub component_id: Option<usize>,
-    pub category: Option<String>,
+    pub category: Option<Arc<str>>,
     pub check: Option<Check>,
     pub message: Bilingual,
-    pub rule: String,
+    pub rule: Arc<str>,
     pub paths: Vec<Vec<Arc<str>>>,
-    pub waived_by: Option<String>,
+    pub waived_by: Option<Arc<str>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -200,7 +200,13 @@ pub fn build(p: Parts<'_>) -> Report {
         .par_iter()
         .map(|c| Arc::from(c.display_id()))
         .collect();
-    let category_id = |cat: Option<usize>| cat.map(|c| p.policy.categories[c].id.clone());
+    let category_ids: Vec<Arc<str>> = p
+        .policy
+        .categories
+        .iter()
+        .map(|c| Arc::from(c.id.as_str()))
+        .collect();
+    let category_id = |cat: Option<usize>| cat.map(|c| category_ids[c].clone());
     let eval_components = &evaluation.components;
     let findings: Vec<FindingRow> = std::mem::take(&mut evaluation.findings)
         .into_par_iter()
@@ -233,14 +239,14 @@ pub fn build(p: Parts<'_>) -> Report {
                 component: names[r.id].clone(),
                 name: c.full_name(),
                 version: c.version.clone(),
-                kind: c.kind.as_str().to_string(),
+                kind: c.kind.clone(),
                 category: category_id(r.category),
                 classification: r.classification.take(),
                 supplier: c.supplier.as_ref().map(|s| s.name.clone()),
                 manufacturer: c.manufacturer.as_ref().map(|s| s.name.clone()),
                 verdict: r.verdict,
                 evidence: std::mem::take(&mut r.evidence),
-                findings: r.findings.clone(),
+                findings: std::mem::take(&mut r.findings),
             }
         })
         .collect();
@@ -358,7 +364,7 @@ fn project_verdict(
             insufficient += 1;
         }
         let mut codes: Vec<&str> = Vec::new();
-        for f in result.findings.iter().map(|&i| &findings[i]) {
+        for f in row.findings.iter().map(|&i| &findings[i]) {
             let code = f.code.as_str();
             if f.waived_by.is_none() && f.level == inventory::Level::Deny && !codes.contains(&code)
             {
@@ -377,15 +383,15 @@ fn project_verdict(
         } else {
             ("证据不足", "lacks evidence")
         };
-        reasons.push(Bilingual::new(
-            format!("{}（{cat_zh}）{v_zh}：{}", row.component, codes.join("、")),
-            format!("{} ({cat_en}) {v_en}: {}", row.component, codes.join(", ")),
+        reasons.push(Bilingual::format(
+            format_args!("{}（{cat_zh}）{v_zh}：{}", row.component, codes.join("、")),
+            format_args!("{} ({cat_en}) {v_en}: {}", row.component, codes.join(", ")),
         ));
     }
     let summary = if eval.meets_requirement {
         Bilingual::new(
-            "满足关键产品安全可控要求：所有关键产品均通过核验".to_string(),
-            "Meets the controllable-procurement requirement: every key product passes".to_string(),
+            "满足关键产品安全可控要求：所有关键产品均通过核验",
+            "Meets the controllable-procurement requirement: every key product passes",
         )
     } else {
         Bilingual::new(

@@ -53,7 +53,6 @@ struct EntryFile {
 pub struct Entry {
     pub vendor: String,
     pub product: String,
-    product_glob: GlobMatcher,
     pub models: Vec<String>,
     model_globs: Vec<GlobMatcher>,
     /// The policy category the approval is for, when it is restricted to one.
@@ -77,7 +76,18 @@ impl Entry {
 pub struct Catalog {
     pub headers: Vec<(PathBuf, CatalogHeader)>,
     pub entries: Vec<Entry>,
-    by_vendor: HashMap<String, Vec<usize>>,
+    by_vendor: HashMap<String, Vec<ProductLine>>,
+}
+
+/// A vendor's entries that share one product pattern (the models of a product line, or its
+/// successive certificates), so that a component's name is matched once per pattern rather
+/// than once per entry.
+#[derive(Debug, Clone)]
+struct ProductLine {
+    pattern: String,
+    matcher: GlobMatcher,
+    /// Indices into [`Catalog::entries`], ascending.
+    entries: Vec<usize>,
 }
 
 impl Catalog {
@@ -147,14 +157,21 @@ impl Catalog {
                 model_globs.push(g);
             }
             let index = self.entries.len();
-            self.by_vendor
+            let lines = self
+                .by_vendor
                 .entry(vendor_key(policy, &e.vendor))
-                .or_default()
-                .push(index);
+                .or_default();
+            match lines.iter_mut().find(|l| l.pattern == product) {
+                Some(line) => line.entries.push(index),
+                None => lines.push(ProductLine {
+                    pattern: product.clone(),
+                    matcher: product_glob,
+                    entries: vec![index],
+                }),
+            }
             self.entries.push(Entry {
                 vendor: e.vendor,
                 product,
-                product_glob,
                 models,
                 model_globs,
                 category: e.category,
@@ -162,24 +179,21 @@ impl Catalog {
                 valid_from: e.valid_from,
                 valid_until: e.valid_until,
                 source: e.source,
-                at: RuleRef {
-                    file: path.to_path_buf(),
-                    line: line(span.start),
-                },
+                at: RuleRef::new(path.to_path_buf(), line(span.start)),
             });
         }
         self.headers.push((path.to_path_buf(), file.catalog));
         Ok(())
     }
 
-    /// Entries that describe `component` (whatever their validity), given its category.
+    /// Entries that describe `component` (whatever their validity), given its category, in
+    /// catalog order.
     pub fn matches(
         &self,
         policy: &Policy,
         component: &Component,
         category: Option<&str>,
     ) -> Vec<&Entry> {
-        let mut out = Vec::new();
         let vendors = [
             &component.manufacturer,
             &component.supplier,
@@ -190,41 +204,37 @@ impl Catalog {
         .map(|p| p.name.as_str())
         .chain(component.publisher.as_deref());
         let mut seen = Vec::new();
-        let full_name = component.full_name();
+        let mut found: Vec<usize> = Vec::new();
+        let mut full_name = None;
         for vendor in vendors {
             let key = vendor_key(policy, vendor);
             if seen.contains(&key) {
                 continue;
             }
-            let Some(indices) = self.by_vendor.get(&key) else {
-                seen.push(key);
-                continue;
-            };
+            let lines = self.by_vendor.get(&key);
             seen.push(key);
-            for &i in indices {
-                let e = &self.entries[i];
-                if e.category.as_deref().is_some_and(|c| Some(c) != category) {
+            for line in lines.into_iter().flatten() {
+                let full_name = full_name.get_or_insert_with(|| component.full_name());
+                if !(line.matcher.is_match(&component.name) || line.matcher.is_match(&*full_name)) {
                     continue;
                 }
-                let named =
-                    e.product_glob.is_match(&component.name) || e.product_glob.is_match(&full_name);
-                if !named {
-                    continue;
-                }
-                let model_ok = e.model_globs.is_empty()
-                    || [
-                        component.hardware.model.as_deref(),
-                        component.version.as_deref(),
-                    ]
-                    .into_iter()
-                    .flatten()
-                    .any(|m| e.model_globs.iter().any(|g| g.is_match(m)));
-                if model_ok && !out.iter().any(|x: &&Entry| std::ptr::eq(*x, e)) {
-                    out.push(e);
-                }
+                found.extend(line.entries.iter().copied().filter(|&i| {
+                    let e = &self.entries[i];
+                    e.category.as_deref().is_none_or(|c| Some(c) == category)
+                        && (e.model_globs.is_empty()
+                            || [
+                                component.hardware.model.as_deref(),
+                                component.version.as_deref(),
+                            ]
+                            .into_iter()
+                            .flatten()
+                            .any(|m| e.model_globs.iter().any(|g| g.is_match(m))))
+                }));
             }
         }
-        out
+        // Each entry is in one line of one vendor, so only the order needs restoring.
+        found.sort_unstable();
+        found.into_iter().map(|i| &self.entries[i]).collect()
     }
 }
 
@@ -286,6 +296,41 @@ valid_until = 2026-12-31
         );
         c.version = Some("V7".into());
         assert!(cat.matches(&p, &c, Some("basic-software")).is_empty());
+    }
+
+    #[test]
+    fn entries_of_several_product_lines_come_back_in_catalog_order() {
+        let p = policy();
+        let mut cat = Catalog::default();
+        // Two product lines of one vendor, interleaved; an entry of each matches the component,
+        // and so does an entry of a second catalog file.
+        let entry = |product: &str, cert: &str| {
+            format!("[[product]]\nvendor = \"麒麟软件有限公司\"\nproduct = \"{product}\"\ncertificate = \"{cert}\"\nvalid_from = 2024-01-01\n")
+        };
+        let first = [
+            entry("银河麒麟*", "A"),
+            entry("*服务器*", "B"),
+            entry("银河麒麟*", "C"),
+            entry("其他产品", "D"),
+        ]
+        .concat();
+        let head = "[catalog]\ntitle = \"t\"\nillustrative = true\n";
+        cat.add_text(Path::new("a.toml"), &format!("{head}{first}"), &p)
+            .unwrap();
+        cat.add_text(
+            Path::new("b.toml"),
+            &format!("{head}{}", entry("*服务器*", "E")),
+            &p,
+        )
+        .unwrap();
+        let mut c = Component::new("k", ComponentType::OperatingSystem, "银河麒麟服务器");
+        c.supplier = Some(Box::new(Party::named("麒麟软件有限公司")));
+        let certificates: Vec<&str> = cat
+            .matches(&p, &c, None)
+            .iter()
+            .map(|e| e.certificate.as_str())
+            .collect();
+        assert_eq!(certificates, ["A", "B", "C", "E"]);
     }
 
     #[test]

@@ -8,6 +8,7 @@ use globset::Glob;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use toml::Spanned;
 
 #[derive(Debug, Deserialize)]
@@ -170,11 +171,25 @@ struct PartyFile {
 pub struct RuleRef {
     pub file: PathBuf,
     pub line: usize,
+    /// `file:line`, formatted once: a large check cites the same rule thousands of times.
+    text: Arc<str>,
+}
+
+impl RuleRef {
+    pub fn new(file: PathBuf, line: usize) -> RuleRef {
+        let text = format!("{}:{line}", file.display()).into();
+        RuleRef { file, line, text }
+    }
+
+    /// `file:line`, shared.
+    pub fn text(&self) -> Arc<str> {
+        Arc::clone(&self.text)
+    }
 }
 
 impl std::fmt::Display for RuleRef {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}", self.file.display(), self.line)
+        f.write_str(&self.text)
     }
 }
 
@@ -274,12 +289,12 @@ impl Policy {
 
     pub fn parse(path: &Path, text: &str) -> Result<Policy, InputError> {
         let file: PolicyFile = crate::workspace::parse_toml(path, text)?;
-        let at = |span: std::ops::Range<usize>| RuleRef {
-            file: path.to_path_buf(),
-            line: match Location::from_offset(text.as_bytes(), span.start) {
+        let at = |span: std::ops::Range<usize>| {
+            let line = match Location::from_offset(text.as_bytes(), span.start) {
                 Location::LineCol { line, .. } => line,
                 _ => 0,
-            },
+            };
+            RuleRef::new(path.to_path_buf(), line)
         };
         let error_at = |span: std::ops::Range<usize>, message: String| {
             InputError::new(

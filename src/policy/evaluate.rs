@@ -14,28 +14,97 @@ use petgraph::visit::EdgeRef;
 use petgraph::Direction;
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
+use std::fmt::{self, Write as _};
+use std::sync::Arc;
 
 /// A text in both languages; renderers pick one.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+///
+/// Both languages share one exact-sized allocation: a large report holds hundreds of thousands
+/// of these, and allocating (and faulting in) their memory was a large part of a check's time.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Bilingual {
-    pub zh: String,
-    pub en: String,
+    /// The Chinese text, then the English.
+    both: Box<str>,
+    /// Where the English begins.
+    split: usize,
 }
 
 impl Bilingual {
-    pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Bilingual {
+    pub fn new(zh: impl AsRef<str>, en: impl AsRef<str>) -> Bilingual {
+        let (zh, en) = (zh.as_ref(), en.as_ref());
+        let mut both = String::with_capacity(zh.len() + en.len());
+        both.push_str(zh);
+        both.push_str(en);
         Bilingual {
-            zh: zh.into(),
-            en: en.into(),
+            both: both.into_boxed_str(),
+            split: zh.len(),
         }
+    }
+
+    /// Formats both texts straight into the shared allocation, measured first so that it is
+    /// made once and to size (no intermediate strings, no regrowth).
+    pub fn format(zh: fmt::Arguments<'_>, en: fmt::Arguments<'_>) -> Bilingual {
+        if let (Some(zh), Some(en)) = (zh.as_str(), en.as_str()) {
+            return Bilingual::new(zh, en);
+        }
+        let mut measure = Measure(0);
+        // Writing to `Measure` or to a `String` only fails if a `Display` impl does.
+        let _ = measure.write_fmt(zh);
+        let split = measure.0;
+        let _ = measure.write_fmt(en);
+        let mut both = String::with_capacity(measure.0);
+        let _ = both.write_fmt(zh);
+        let _ = both.write_fmt(en);
+        Bilingual {
+            both: both.into_boxed_str(),
+            split,
+        }
+    }
+
+    pub fn zh(&self) -> &str {
+        &self.both[..self.split]
+    }
+
+    pub fn en(&self) -> &str {
+        &self.both[self.split..]
     }
 
     pub fn get(&self, lang: crate::i18n::Lang) -> &str {
         match lang {
-            crate::i18n::Lang::Zh => &self.zh,
-            crate::i18n::Lang::En => &self.en,
+            crate::i18n::Lang::Zh => self.zh(),
+            crate::i18n::Lang::En => self.en(),
         }
+    }
+}
+
+/// Counts the bytes a formatting would write.
+struct Measure(usize);
+
+impl fmt::Write for Measure {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.0 += s.len();
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Bilingual {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Bilingual")
+            .field("zh", &self.zh())
+            .field("en", &self.en())
+            .finish()
+    }
+}
+
+/// Serialised as `{"zh": ..., "en": ...}`.
+impl Serialize for Bilingual {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("Bilingual", 2)?;
+        s.serialize_field("zh", self.zh())?;
+        s.serialize_field("en", self.en())?;
+        s.end()
     }
 }
 
@@ -56,17 +125,17 @@ pub enum Verdict {
 #[serde(tag = "by", rename_all = "kebab-case")]
 pub enum Classification {
     Override {
-        rule: String,
+        rule: Arc<str>,
         reason: String,
     },
     Rule {
-        rule: String,
+        rule: Arc<str>,
     },
     /// Contained in (or a dependency of) a component of a category that passes its
     /// requirements down.
     Inherited {
         from: ComponentId,
-        rule: String,
+        rule: Arc<str>,
     },
 }
 
@@ -77,7 +146,7 @@ pub struct Evidence {
     pub family: super::Family,
     pub text: Bilingual,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub source: Option<String>,
+    pub source: Option<Arc<str>>,
 }
 
 /// One problem found by the policy.
@@ -91,13 +160,13 @@ pub struct PolicyFinding {
     pub check: Option<Check>,
     pub message: Bilingual,
     /// `file:line` of the rule, category, catalog entry or waiver that decided.
-    pub rule: String,
+    pub rule: Arc<str>,
     /// Inclusion paths from a product root (component ids, root first).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub paths: Vec<Vec<ComponentId>>,
     /// The waiver (`file:line`) that accepts this finding, if any applies.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub waived_by: Option<String>,
+    pub waived_by: Option<Arc<str>>,
 }
 
 /// The evaluation of one component.
@@ -163,12 +232,15 @@ fn judge(
     inv: &Inventory,
     policy: &Policy,
     catalog: &Catalog,
+    licences: &LicenceVerdicts<'_>,
     as_of: NaiveDate,
     id: ComponentId,
     category: Option<usize>,
 ) -> (Vec<Evidence>, Vec<PolicyFinding>) {
     let c = &inv.components[id];
-    let mut evidence = Vec::new();
+    // At most one piece of evidence per check: allocated once, to size.
+    let mut evidence =
+        Vec::with_capacity(category.map_or(0, |cat| policy.categories[cat].checks.len()));
     let mut found: Vec<PolicyFinding> = Vec::new();
     match category {
         None => {
@@ -178,9 +250,9 @@ fn judge(
                     policy.unclassified_level,
                     id,
                     None,
-                    Bilingual::new(
-                        format!("类型为 {} 的组件未被任何分类规则归类", c.kind.as_str()),
-                        format!(
+                    Bilingual::format(
+                        format_args!("类型为 {} 的组件未被任何分类规则归类", c.kind.as_str()),
+                        format_args!(
                             "a component of type {} matched no classification rule",
                             c.kind.as_str()
                         ),
@@ -188,7 +260,7 @@ fn judge(
                     policy
                         .unclassified_at
                         .as_ref()
-                        .map_or_else(|| policy.file.display().to_string(), RuleRef::to_string),
+                        .map_or_else(|| policy.file.display().to_string().into(), RuleRef::text),
                 ));
             }
         }
@@ -198,13 +270,14 @@ fn judge(
                 let ctx = CheckContext {
                     policy,
                     catalog,
+                    licences,
                     as_of,
                     component: c,
                     category: &category.id,
                     at: &category.at,
                 };
                 match run_check(check, &ctx) {
-                    Ok(ok) => evidence.extend(ok),
+                    Ok(ok) => evidence.push(ok),
                     Err(problems) => {
                         for (code, message, rule) in problems {
                             let f = finding(code, level, id, Some(check), message, rule);
@@ -237,6 +310,7 @@ pub fn evaluate(
     as_of: NaiveDate,
 ) -> Evaluation {
     let classified = classify(inv, policy);
+    let licences = LicenceVerdicts::new(inv, policy);
     let shortest = inv.shortest_path_parents();
     let distances = inv.root_distances();
     // Components are judged independently, so in parallel; findings are numbered afterwards in
@@ -244,7 +318,7 @@ pub fn evaluate(
     let judged: Vec<(Vec<Evidence>, Vec<PolicyFinding>)> = classified
         .par_iter()
         .enumerate()
-        .map(|(id, (category, _))| judge(inv, policy, catalog, as_of, id, *category))
+        .map(|(id, (category, _))| judge(inv, policy, catalog, &licences, as_of, id, *category))
         .collect();
     let found_total: usize = judged.iter().map(|(_, found)| found.len()).sum();
     let mut findings: Vec<PolicyFinding> = Vec::with_capacity(found_total + waivers.len());
@@ -348,7 +422,7 @@ fn finding(
     component: ComponentId,
     check: Option<Check>,
     message: Bilingual,
-    rule: String,
+    rule: Arc<str>,
 ) -> PolicyFinding {
     PolicyFinding {
         code,
@@ -539,8 +613,6 @@ fn parties(c: &Component) -> impl Iterator<Item = &Party> {
 /// Category and how it was decided, for every component.
 fn classify(inv: &Inventory, policy: &Policy) -> Vec<(Option<usize>, Option<Classification>)> {
     let classifier = Classifier::new(policy);
-    // Each rule's position is formatted once, not once per component it classifies.
-    let positions: Vec<String> = policy.rules.iter().map(|r| r.at.to_string()).collect();
     let mut out: Vec<(Option<usize>, Option<Classification>)> = inv
         .components
         .par_iter()
@@ -549,7 +621,7 @@ fn classify(inv: &Inventory, policy: &Policy) -> Vec<(Option<usize>, Option<Clas
                 Some(r) => (
                     Some(policy.rules[r].category),
                     Some(Classification::Rule {
-                        rule: positions[r].clone(),
+                        rule: policy.rules[r].at.text(),
                     }),
                 ),
                 None => (None, None),
@@ -561,7 +633,7 @@ fn classify(inv: &Inventory, policy: &Policy) -> Vec<(Option<usize>, Option<Clas
             out[id] = (
                 Some(o.category),
                 Some(Classification::Override {
-                    rule: o.at.to_string(),
+                    rule: o.at.text(),
                     reason: o.reason.clone(),
                 }),
             );
@@ -593,7 +665,7 @@ fn classify(inv: &Inventory, policy: &Policy) -> Vec<(Option<usize>, Option<Clas
             if matches!(out[child].1, Some(Classification::Inherited { .. })) {
                 continue;
             }
-            let rule = policy.categories[cat].at.to_string();
+            let rule = policy.categories[cat].at.text();
             out[child] = (
                 Some(cat),
                 Some(Classification::Inherited { from: parent, rule }),
@@ -608,27 +680,28 @@ fn classify(inv: &Inventory, policy: &Policy) -> Vec<(Option<usize>, Option<Clas
 struct CheckContext<'a> {
     policy: &'a Policy,
     catalog: &'a Catalog,
+    licences: &'a LicenceVerdicts<'a>,
     as_of: NaiveDate,
     component: &'a Component,
     category: &'a str,
     at: &'a RuleRef,
 }
 
-type Problems = Vec<(Code, Bilingual, String)>;
+type Problems = Vec<(Code, Bilingual, Arc<str>)>;
 
 /// Runs one check: the evidence found, or the findings that say why not.
-fn run_check(check: Check, ctx: &CheckContext<'_>) -> Result<Vec<Evidence>, Problems> {
+fn run_check(check: Check, ctx: &CheckContext<'_>) -> Result<Evidence, Problems> {
     let c = ctx.component;
-    let ok = |text: Bilingual, source: Option<String>| {
-        Ok(vec![Evidence {
+    let ok = |text: Bilingual, source: Option<Arc<str>>| {
+        Ok(Evidence {
             check,
             family: check.family(),
             text,
             source,
-        }])
+        })
     };
     // The rule's position is formatted only for a problem: most checks pass.
-    let problem = |code: Code, text: Bilingual| Err(vec![(code, text, ctx.at.to_string())]);
+    let problem = |code: Code, text: Bilingual| Err(vec![(code, text, ctx.at.text())]);
     match check {
         Check::Catalog => {
             let entries = ctx.catalog.matches(ctx.policy, c, Some(ctx.category));
@@ -637,17 +710,17 @@ fn run_check(check: Check, ctx: &CheckContext<'_>) -> Result<Vec<Evidence>, Prob
                     .valid_until
                     .map_or_else(|| "—".to_string(), |d| d.to_string());
                 return ok(
-                    Bilingual::new(
-                        format!(
+                    Bilingual::format(
+                        format_args!(
                             "合格产品目录：{} {}（{}，有效期至 {until}）",
                             e.vendor, e.product, e.certificate
                         ),
-                        format!(
+                        format_args!(
                             "approved-product catalog: {} {} ({}, valid until {until})",
                             e.vendor, e.product, e.certificate
                         ),
                     ),
-                    Some(e.at.to_string()),
+                    Some(e.at.text()),
                 );
             }
             if let Some(e) = entries.first() {
@@ -656,24 +729,24 @@ fn run_check(check: Check, ctx: &CheckContext<'_>) -> Result<Vec<Evidence>, Prob
                     .map_or_else(|| "—".to_string(), |d| d.to_string());
                 return Err(vec![(
                     Code::CatalogEntryNotValid,
-                    Bilingual::new(
-                        format!(
+                    Bilingual::format(
+                        format_args!(
                             "目录条目 {}（{}）有效期为 {} 至 {until}，核验日期 {} 不在其内",
                             e.product, e.certificate, e.valid_from, ctx.as_of
                         ),
-                        format!(
+                        format_args!(
                             "catalog entry {} ({}) is valid {} to {until}, not on {}",
                             e.product, e.certificate, e.valid_from, ctx.as_of
                         ),
                     ),
-                    e.at.to_string(),
+                    e.at.text(),
                 )]);
             }
             problem(
                 Code::NotInCatalog,
-                Bilingual::new(
-                    format!("{} 未列入合格产品目录", c.display_id()),
-                    format!("{} is not in the approved-product catalog", c.display_id()),
+                Bilingual::format(
+                    format_args!("{} 未列入合格产品目录", c.display_id()),
+                    format_args!("{} is not in the approved-product catalog", c.display_id()),
                 ),
             )
         }
@@ -699,9 +772,9 @@ fn run_check(check: Check, ctx: &CheckContext<'_>) -> Result<Vec<Evidence>, Prob
             {
                 return problem(
                     Code::ManufacturerForeign,
-                    Bilingual::new(
-                        format!("设备产地为 {origin}"),
-                        format!("the device's country of origin is {origin}"),
+                    Bilingual::format(
+                        format_args!("设备产地为 {origin}"),
+                        format_args!("the device's country of origin is {origin}"),
                     ),
                 );
             }
@@ -717,22 +790,22 @@ fn run_check(check: Check, ctx: &CheckContext<'_>) -> Result<Vec<Evidence>, Prob
             match country_of(ctx.policy, maker) {
                 None => problem(
                     Code::OriginUnknown,
-                    Bilingual::new(
-                        format!("制造商 {} 的所在国家或地区不明", maker.name),
-                        format!("the country of manufacturer {} is not known", maker.name),
+                    Bilingual::format(
+                        format_args!("制造商 {} 的所在国家或地区不明", maker.name),
+                        format_args!("the country of manufacturer {} is not known", maker.name),
                     ),
                 ),
-                Some((country, _)) if !ctx.policy.is_domestic(&country) => problem(
+                Some((country, _)) if !ctx.policy.is_domestic(country) => problem(
                     Code::ManufacturerForeign,
-                    Bilingual::new(
-                        format!("制造商 {} 位于 {country}", maker.name),
-                        format!("manufacturer {} is in {country}", maker.name),
+                    Bilingual::format(
+                        format_args!("制造商 {} 位于 {country}", maker.name),
+                        format_args!("manufacturer {} is in {country}", maker.name),
                     ),
                 ),
                 Some((country, source)) => ok(
-                    Bilingual::new(
-                        format!("制造商 {}（{country}）", maker.name),
-                        format!("manufacturer {} ({country})", maker.name),
+                    Bilingual::format(
+                        format_args!("制造商 {}（{country}）", maker.name),
+                        format_args!("manufacturer {} ({country})", maker.name),
                     ),
                     source,
                 ),
@@ -740,9 +813,9 @@ fn run_check(check: Check, ctx: &CheckContext<'_>) -> Result<Vec<Evidence>, Prob
         }
         Check::SupplierKnown => match c.supplier.as_ref().or(c.manufacturer.as_ref()) {
             Some(p) => ok(
-                Bilingual::new(
-                    format!("供应商：{}", p.name),
-                    format!("supplier: {}", p.name),
+                Bilingual::format(
+                    format_args!("供应商：{}", p.name),
+                    format_args!("supplier: {}", p.name),
                 ),
                 None,
             ),
@@ -769,8 +842,8 @@ fn run_check(check: Check, ctx: &CheckContext<'_>) -> Result<Vec<Evidence>, Prob
                 ),
                 Some(p) => Err(vec![(
                     Code::SupplierDenied,
-                    Bilingual::new(
-                        format!(
+                    Bilingual::format(
+                        format_args!(
                             "{} 在禁用名单中{}",
                             p.name,
                             p.note
@@ -778,7 +851,7 @@ fn run_check(check: Check, ctx: &CheckContext<'_>) -> Result<Vec<Evidence>, Prob
                                 .map(|n| format!("：{n}"))
                                 .unwrap_or_default()
                         ),
-                        format!(
+                        format_args!(
                             "{} is on the deny list{}",
                             p.name,
                             p.note
@@ -787,7 +860,7 @@ fn run_check(check: Check, ctx: &CheckContext<'_>) -> Result<Vec<Evidence>, Prob
                                 .unwrap_or_default()
                         ),
                     ),
-                    p.at.to_string(),
+                    p.at.text(),
                 )]),
             }
         }
@@ -801,22 +874,22 @@ fn run_check(check: Check, ctx: &CheckContext<'_>) -> Result<Vec<Evidence>, Prob
             match country_of(ctx.policy, supplier) {
                 None => problem(
                     Code::OriginUnknown,
-                    Bilingual::new(
-                        format!("供应商 {} 的所在国家或地区不明", supplier.name),
-                        format!("the country of supplier {} is not known", supplier.name),
+                    Bilingual::format(
+                        format_args!("供应商 {} 的所在国家或地区不明", supplier.name),
+                        format_args!("the country of supplier {} is not known", supplier.name),
                     ),
                 ),
-                Some((country, _)) if !ctx.policy.is_domestic(&country) => problem(
+                Some((country, _)) if !ctx.policy.is_domestic(country) => problem(
                     Code::SupplierForeign,
-                    Bilingual::new(
-                        format!("供应商 {} 位于 {country}", supplier.name),
-                        format!("supplier {} is in {country}", supplier.name),
+                    Bilingual::format(
+                        format_args!("供应商 {} 位于 {country}", supplier.name),
+                        format_args!("supplier {} is in {country}", supplier.name),
                     ),
                 ),
                 Some((country, source)) => ok(
-                    Bilingual::new(
-                        format!("供应商 {}（{country}）", supplier.name),
-                        format!("supplier {} ({country})", supplier.name),
+                    Bilingual::format(
+                        format_args!("供应商 {}（{country}）", supplier.name),
+                        format_args!("supplier {} ({country})", supplier.name),
                     ),
                     source,
                 ),
@@ -839,9 +912,9 @@ fn run_check(check: Check, ctx: &CheckContext<'_>) -> Result<Vec<Evidence>, Prob
                         .valid_until
                         .map_or_else(|| "—".to_string(), |d| d.to_string());
                     ok(
-                        Bilingual::new(
-                            format!("证书 {}，有效期至 {until}", cert.number),
-                            format!("certificate {}, valid until {until}", cert.number),
+                        Bilingual::format(
+                            format_args!("证书 {}，有效期至 {until}", cert.number),
+                            format_args!("certificate {}, valid until {until}", cert.number),
                         ),
                         None,
                     )
@@ -856,9 +929,9 @@ fn run_check(check: Check, ctx: &CheckContext<'_>) -> Result<Vec<Evidence>, Prob
                     let numbers: Vec<_> = certs.iter().map(|x| x.number.as_str()).collect();
                     problem(
                         Code::CertificateExpired,
-                        Bilingual::new(
-                            format!("证书 {} 已于 {last} 过期", numbers.join("、")),
-                            format!("certificate {} expired on {last}", numbers.join(", ")),
+                        Bilingual::format(
+                            format_args!("证书 {} 已于 {last} 过期", numbers.join("、")),
+                            format_args!("certificate {} expired on {last}", numbers.join(", ")),
                         ),
                     )
                 }
@@ -878,19 +951,19 @@ fn run_check(check: Check, ctx: &CheckContext<'_>) -> Result<Vec<Evidence>, Prob
                 .is_some_and(|p| !p.starts_with("pkg:generic/"));
             match (refs, registry) {
                 (Some(r), _) => ok(
-                    Bilingual::new(
-                        format!("源代码或发布地址：{}", r.url),
-                        format!("source or distribution: {}", r.url),
+                    Bilingual::format(
+                        format_args!("源代码或发布地址：{}", r.url),
+                        format_args!("source or distribution: {}", r.url),
                     ),
                     None,
                 ),
                 (None, true) => ok(
-                    Bilingual::new(
-                        format!(
+                    Bilingual::format(
+                        format_args!(
                             "可从公共软件仓库获取：{}",
                             c.purl.as_deref().unwrap_or_default()
                         ),
-                        format!(
+                        format_args!(
                             "available from a public package registry: {}",
                             c.purl.as_deref().unwrap_or_default()
                         ),
@@ -935,9 +1008,9 @@ fn run_check(check: Check, ctx: &CheckContext<'_>) -> Result<Vec<Evidence>, Prob
                 let en: Vec<_> = missing.iter().map(|m| m.1).collect();
                 problem(
                     Code::IdentityIncomplete,
-                    Bilingual::new(
-                        format!("缺少：{}", zh.join("、")),
-                        format!("missing: {}", en.join(", ")),
+                    Bilingual::format(
+                        format_args!("缺少：{}", zh.join("、")),
+                        format_args!("missing: {}", en.join(", ")),
                     ),
                 )
             }
@@ -945,14 +1018,12 @@ fn run_check(check: Check, ctx: &CheckContext<'_>) -> Result<Vec<Evidence>, Prob
     }
 }
 
-fn ok_license(check: Check) -> impl Fn(Bilingual) -> Vec<Evidence> {
-    move |text| {
-        vec![Evidence {
-            check,
-            family: check.family(),
-            text,
-            source: None,
-        }]
+fn ok_license(check: Check) -> impl Fn(Bilingual) -> Evidence {
+    move |text| Evidence {
+        check,
+        family: check.family(),
+        text,
+        source: None,
     }
 }
 
@@ -960,9 +1031,9 @@ fn ok_license(check: Check) -> impl Fn(Bilingual) -> Vec<Evidence> {
 /// licences win over declared ones, as the SBOM's author concluded them after analysis.
 fn license_check(
     ctx: &CheckContext<'_>,
-    ok: &dyn Fn(Bilingual) -> Vec<Evidence>,
-) -> Result<Vec<Evidence>, Problems> {
-    let rule = || ctx.at.to_string();
+    ok: &dyn Fn(Bilingual) -> Evidence,
+) -> Result<Evidence, Problems> {
+    let rule = || ctx.at.text();
     use crate::inventory::LicenseRole;
     let c = ctx.component;
     let concluded: Vec<_> = c
@@ -986,71 +1057,113 @@ fn license_check(
     let mut texts = Vec::new();
     for l in chosen {
         let text = match &l.value {
-            LicenseValue::Id(s) | LicenseValue::Expression(s) => s.clone(),
+            LicenseValue::Id(s) | LicenseValue::Expression(s) => s.as_str(),
             LicenseValue::Name(name) => {
                 problems.push((
                     Code::LicenseInvalid,
-                    Bilingual::new(
-                        format!("许可证“{name}”不是 SPDX 标识"),
-                        format!("licence '{name}' is not an SPDX identifier"),
+                    Bilingual::format(
+                        format_args!("许可证“{name}”不是 SPDX 标识"),
+                        format_args!("licence '{name}' is not an SPDX identifier"),
                     ),
                     rule(),
                 ));
                 continue;
             }
         };
-        match spdx::Expression::parse_mode(&text, spdx::ParseMode::LAX) {
-            Err(e) => problems.push((
+        let judged;
+        let verdict = match ctx.licences.0.get(text) {
+            Some(v) => v,
+            None => {
+                judged = LicenceVerdict::of(ctx.policy, text);
+                &judged
+            }
+        };
+        match verdict {
+            LicenceVerdict::Invalid(reason) => problems.push((
                 Code::LicenseInvalid,
-                Bilingual::new(
-                    format!("许可证表达式“{text}”无效：{}", e.reason),
-                    format!("licence expression '{text}' is invalid: {}", e.reason),
+                Bilingual::format(
+                    format_args!("许可证表达式“{text}”无效：{reason}"),
+                    format_args!("licence expression '{text}' is invalid: {reason}"),
                 ),
                 rule(),
             )),
-            Ok(expr) => {
-                let allowed = expr.evaluate(|req| match &req.license {
-                    spdx::LicenseItem::Spdx { id, .. } => {
-                        ctx.policy.allowed_licenses.iter().any(|a| a == id.name)
-                    }
-                    spdx::LicenseItem::Other(other) => ctx
-                        .policy
-                        .allowed_licenses
-                        .iter()
-                        .any(|a| a.strip_prefix("LicenseRef-") == Some(other.lic_ref.as_str())),
-                });
-                if allowed {
-                    texts.push(text);
-                } else {
-                    problems.push((
-                        Code::LicenseNotAllowed,
-                        Bilingual::new(
-                            format!("许可证“{text}”不在允许范围内"),
-                            format!("licence '{text}' is not allowed by the policy"),
-                        ),
-                        rule(),
-                    ));
-                }
-            }
+            LicenceVerdict::Allowed => texts.push(text),
+            LicenceVerdict::NotAllowed => problems.push((
+                Code::LicenseNotAllowed,
+                Bilingual::format(
+                    format_args!("许可证“{text}”不在允许范围内"),
+                    format_args!("licence '{text}' is not allowed by the policy"),
+                ),
+                rule(),
+            )),
         }
     }
     if problems.is_empty() {
-        Ok(ok(Bilingual::new(
-            format!("许可证 {} 符合策略", texts.join("; ")),
-            format!("licence {} is allowed", texts.join("; ")),
+        Ok(ok(Bilingual::format(
+            format_args!("许可证 {} 符合策略", texts.join("; ")),
+            format_args!("licence {} is allowed", texts.join("; ")),
         )))
     } else {
         Err(problems)
     }
 }
 
+/// Each distinct licence statement of an inventory judged once against the allow list: a large
+/// inventory repeats a few dozen expressions across tens of thousands of components, and
+/// parsing one is dearer than looking it up.
+struct LicenceVerdicts<'a>(HashMap<&'a str, LicenceVerdict, foldhash::fast::RandomState>);
+
+impl<'a> LicenceVerdicts<'a> {
+    fn new(inv: &'a Inventory, policy: &Policy) -> LicenceVerdicts<'a> {
+        let mut verdicts: HashMap<&str, LicenceVerdict, _> = HashMap::default();
+        for licence in inv.components.iter().flat_map(|c| &c.licenses) {
+            if let LicenseValue::Id(text) | LicenseValue::Expression(text) = &licence.value {
+                if !verdicts.contains_key(text.as_str()) {
+                    verdicts.insert(text, LicenceVerdict::of(policy, text));
+                }
+            }
+        }
+        LicenceVerdicts(verdicts)
+    }
+}
+
+/// What the allow list says of one licence expression.
+enum LicenceVerdict {
+    Allowed,
+    NotAllowed,
+    /// Not a valid SPDX expression, and why.
+    Invalid(String),
+}
+
+impl LicenceVerdict {
+    fn of(policy: &Policy, text: &str) -> LicenceVerdict {
+        let expr = match spdx::Expression::parse_mode(text, spdx::ParseMode::LAX) {
+            Ok(expr) => expr,
+            Err(e) => return LicenceVerdict::Invalid(e.reason.to_string()),
+        };
+        let allowed = expr.evaluate(|req| match &req.license {
+            spdx::LicenseItem::Spdx { id, .. } => {
+                policy.allowed_licenses.iter().any(|a| a == id.name)
+            }
+            spdx::LicenseItem::Other(other) => policy
+                .allowed_licenses
+                .iter()
+                .any(|a| a.strip_prefix("LicenseRef-") == Some(other.lic_ref.as_str())),
+        });
+        match allowed {
+            true => LicenceVerdict::Allowed,
+            false => LicenceVerdict::NotAllowed,
+        }
+    }
+}
+
 /// The country of a party: as the inventory states it, else from the policy's party list.
-fn country_of(policy: &Policy, p: &Party) -> Option<(String, Option<String>)> {
+fn country_of<'a>(policy: &'a Policy, p: &'a Party) -> Option<(&'a str, Option<Arc<str>>)> {
     if let Some(country) = p.country.as_deref().filter(|s| !s.trim().is_empty()) {
-        return Some((country.to_string(), None));
+        return Some((country, None));
     }
     let known = policy.party(&p.name)?;
-    Some((known.country.clone()?, Some(known.at.to_string())))
+    Some((known.country.as_deref()?, Some(known.at.text())))
 }
 
 /// Marks findings a waiver accepts, reports expired and unused waivers; returns the indices
@@ -1080,22 +1193,22 @@ fn apply_waivers(
                     level: Level::Warn,
                     component: f.component,
                     check: None,
-                    message: Bilingual::new(
-                        format!(
+                    message: Bilingual::format(
+                        format_args!(
                             "豁免（{}，批准人 {}）已于 {} 过期，不再适用",
                             w.code, w.approver, w.expires
                         ),
-                        format!(
+                        format_args!(
                             "the waiver of {} approved by {} expired on {} and no longer applies",
                             w.code, w.approver, w.expires
                         ),
                     ),
-                    rule: w.at.to_string(),
+                    rule: w.at.text(),
                     paths: Vec::new(),
                     waived_by: None,
                 });
             } else {
-                f.waived_by = Some(w.at.to_string());
+                f.waived_by = Some(w.at.text());
                 if !used.contains(&wi) {
                     used.push(wi);
                 }
@@ -1107,14 +1220,14 @@ fn apply_waivers(
                 level: Level::Warn,
                 component: None,
                 check: None,
-                message: Bilingual::new(
-                    format!("豁免（组件“{}”，{}）没有匹配任何问题", w.component, w.code),
-                    format!(
+                message: Bilingual::format(
+                    format_args!("豁免（组件“{}”，{}）没有匹配任何问题", w.component, w.code),
+                    format_args!(
                         "the waiver for '{}' ({}) matched no finding",
                         w.component, w.code
                     ),
                 ),
-                rule: w.at.to_string(),
+                rule: w.at.text(),
                 paths: Vec::new(),
                 waived_by: None,
             });
@@ -1127,6 +1240,30 @@ fn apply_waivers(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::Lang;
+
+    #[test]
+    fn bilingual_texts_keep_their_halves_apart() {
+        let name = "麒麟软件";
+        let formatted = Bilingual::format(
+            format_args!("供应商：{name}"),
+            format_args!("supplier: {name}"),
+        );
+        assert_eq!(
+            (formatted.zh(), formatted.en()),
+            ("供应商：麒麟软件", "supplier: 麒麟软件")
+        );
+        assert_eq!(
+            formatted,
+            Bilingual::new("供应商：麒麟软件", "supplier: 麒麟软件")
+        );
+        let plain = Bilingual::format(format_args!("无"), format_args!(""));
+        assert_eq!((plain.get(Lang::Zh), plain.get(Lang::En)), ("无", ""));
+        assert_eq!(
+            serde_json::to_string(&formatted).unwrap(),
+            r#"{"zh":"供应商：麒麟软件","en":"supplier: 麒麟软件"}"#
+        );
+    }
     use std::path::Path;
 
     const POLICY: &str = r#"[policy]
@@ -1210,7 +1347,7 @@ category_text = ["*安全设备*"]
             &app(r#""name":"","supplier":{"name":"示例","address":{"country":"CN"}},"#),
         );
         assert_eq!(codes(&e), [(Code::IdentityIncomplete, Level::Warn)]);
-        assert_eq!(e.findings[0].message.en, "missing: name");
+        assert_eq!(e.findings[0].message.en(), "missing: name");
     }
 
     #[test]
@@ -1226,7 +1363,7 @@ category_text = ["*安全设备*"]
             ]
         );
         assert_eq!(
-            e.findings[0].message.en,
+            e.findings[0].message.en(),
             "the device's country of origin is 美国"
         );
         assert_eq!(e.components[0].verdict, Verdict::Fail);
@@ -1237,7 +1374,7 @@ category_text = ["*安全设备*"]
     fn an_unclassified_key_component_points_at_the_key_types_line() {
         let e = run("d.csv", "设备名称,型号\n不明设备,X-1\n");
         assert_eq!(codes(&e), [(Code::UnclassifiedKeyComponent, Level::Deny)]);
-        assert_eq!(e.findings[0].rule, "p.toml:10");
+        assert_eq!(&*e.findings[0].rule, "p.toml:10");
         assert!(!e.meets_requirement);
     }
 }

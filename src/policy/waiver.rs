@@ -78,10 +78,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<Waiver>, InputError> {
             reason: w.reason,
             approver: w.approver,
             expires: w.expires,
-            at: RuleRef {
-                file: path.to_path_buf(),
-                line,
-            },
+            at: RuleRef::new(path.to_path_buf(), line),
         });
     }
     Ok(out)

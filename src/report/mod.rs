@@ -15,9 +15,10 @@ pub(crate) mod tests {
 
     use crate::acceptance::deadlines::{Deadline, Status};
     use crate::acceptance::report::*;
-    use crate::inventory::Level;
+    use crate::inventory::{ComponentType, Level};
     use crate::policy::evaluate::{Bilingual, Classification, Counts, Evidence};
     use crate::policy::{Check, Code, Family, Verdict};
+    use std::sync::Arc;
 
     fn b(zh: &str, en: &str) -> Bilingual {
         Bilingual::new(zh, en)
@@ -38,7 +39,7 @@ pub(crate) mod tests {
             ),
             rule: "checklists/policy.toml:7".into(),
             paths: vec![vec!["root@1".into(), component.into()]],
-            waived_by: waived.map(str::to_string),
+            waived_by: waived.map(Arc::from),
         };
         Report {
             schema: SCHEMA,
@@ -97,7 +98,7 @@ pub(crate) mod tests {
                     component: "fw@1".into(),
                     name: "fw".into(),
                     version: Some("1".into()),
-                    kind: "device".into(),
+                    kind: ComponentType::Device,
                     category: Some("sec".into()),
                     classification: Some(Classification::Rule {
                         rule: "checklists/policy.toml:3".into(),
@@ -118,7 +119,7 @@ pub(crate) mod tests {
                     component: "lib_a@2".into(),
                     name: "lib_a".into(),
                     version: Some("2".into()),
-                    kind: "library".into(),
+                    kind: ComponentType::Library,
                     category: Some("sec".into()),
                     classification: Some(Classification::Inherited {
                         from: 0,
