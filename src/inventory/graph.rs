@@ -76,10 +76,21 @@ impl Inventory {
     /// leads).
     pub fn root_distances(&self) -> Vec<u32> {
         let mut distance = vec![UNREACHED; self.components.len()];
+        self.breadth_first_from_roots(|parent, c| {
+            distance[c] = parent.map_or(0, |p| distance[p] + 1);
+        });
+        distance
+    }
+
+    /// Visits every component a root reaches, breadth first from all roots at once, each once,
+    /// with the component it was first reached from (`None` for a root).
+    fn breadth_first_from_roots(&self, mut reached: impl FnMut(Option<ComponentId>, ComponentId)) {
+        let mut seen = vec![false; self.components.len()];
         let mut queue = VecDeque::new();
         for &r in &self.roots {
-            if distance[r] == UNREACHED {
-                distance[r] = 0;
+            if !seen[r] {
+                seen[r] = true;
+                reached(None, r);
                 queue.push_back(r);
             }
         }
@@ -89,13 +100,13 @@ impl Inventory {
                 .neighbors_directed(NodeIndex::new(n), Direction::Outgoing)
             {
                 let c = child.index();
-                if distance[c] == UNREACHED {
-                    distance[c] = distance[n] + 1;
+                if !seen[c] {
+                    seen[c] = true;
+                    reached(Some(n), c);
                     queue.push_back(c);
                 }
             }
         }
-        distance
     }
 
     /// The search behind [`Inventory::inclusion_paths`], also saying whether it ran out of
@@ -238,29 +249,9 @@ impl Inventory {
     /// One shortest inclusion path to every component reachable from a root, as parent links:
     /// `parents[c]` is the component that includes `c` on a shortest path (roots have none).
     pub fn shortest_path_parents(&self) -> Vec<Option<ComponentId>> {
-        let mut parent = vec![None; self.components.len()];
-        let mut seen = vec![false; self.components.len()];
-        let mut queue = VecDeque::new();
-        for &r in &self.roots {
-            if !seen[r] {
-                seen[r] = true;
-                queue.push_back(r);
-            }
-        }
-        while let Some(n) = queue.pop_front() {
-            for child in self
-                .graph
-                .neighbors_directed(NodeIndex::new(n), Direction::Outgoing)
-            {
-                let c = child.index();
-                if !seen[c] {
-                    seen[c] = true;
-                    parent[c] = Some(n);
-                    queue.push_back(c);
-                }
-            }
-        }
-        parent
+        let mut parents = vec![None; self.components.len()];
+        self.breadth_first_from_roots(|parent, c| parents[c] = parent);
+        parents
     }
 
     /// Components no root reaches.
