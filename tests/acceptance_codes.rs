@@ -247,6 +247,21 @@ code_tests! {
         with: &["supplier-foreign"],
         ..deny("", FAIL)
     }.warned();
+    // Gaps in the inventories: whatever the components read look like, the evidence is
+    // insufficient and the project never meets the requirement on it.
+    no_components: "no-components" => gap();
+    no_key_products: "no-key-products" => gap();
+    expected_category_empty: "expected-category-empty" => gap();
+    inventory_file_not_read: "inventory-file-not-read" => gap();
+}
+
+/// A gap in the inventories: a finding about no component, at deny level; the components that
+/// were read all pass, and the check still exits 1.
+fn gap() -> Expect {
+    Expect {
+        component: None,
+        ..deny("", "pass")
+    }
 }
 
 impl Expect {
@@ -314,9 +329,11 @@ fn a_blocking_category_that_is_not_key_fails_the_project_without_being_called_ke
     );
     assert_eq!(cat["verdict"], "insufficient-evidence");
     let summary = &r["verdict"]["summary"];
+    // Nothing fails; a product lacks evidence: the verdict is insufficient evidence, not a pass.
+    assert_eq!(r["verdict"]["state"], "insufficient-evidence");
     assert_eq!(
         summary["en"],
-        "Does not meet the controllable-procurement requirement: 0 product(s) fail, 1 lack evidence"
+        "Insufficient evidence to show the controllable-procurement requirement is met: 1 product(s) lack evidence"
     );
     assert!(!summary["zh"].as_str().unwrap().contains("关键产品不通过"));
     assert_eq!(

@@ -72,12 +72,9 @@ pub fn offers_with(
 
 /// "Key products are controllable" from the acceptance check's project verdict.
 fn from_acceptance(ws: &Workspace, as_of: NaiveDate) -> Option<Derived> {
-    let files = ws.inventory_files().ok()?;
-    if files.is_empty() {
-        return None;
-    }
-    let inventory = crate::inventory::load(&files).ok()?;
-    let inputs = crate::acceptance::load_policy_inputs(ws.clone(), inventory, &files).ok()?;
+    let found = ws.inventories().ok()?;
+    let inventory = crate::inventory::load(&found.files).ok()?;
+    let inputs = crate::acceptance::load_policy_inputs(ws.clone(), inventory, &found).ok()?;
     Some(from_report(&crate::acceptance::run(&inputs, as_of)))
 }
 
