@@ -70,6 +70,9 @@ pub struct Project {
     /// True for demo data that does not describe a real project.
     #[serde(default)]
     pub illustrative: bool,
+    /// The IANA time zone drill times are logged and shown in (default Asia/Shanghai).
+    #[serde(default)]
+    pub timezone: crate::timezone::Zone,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

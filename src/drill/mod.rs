@@ -9,6 +9,7 @@
 //! ```
 
 pub mod classes;
+pub mod finish;
 pub mod plan;
 pub mod playbook;
 pub mod record;
@@ -17,6 +18,7 @@ pub mod run;
 pub mod schedule;
 pub mod summary;
 pub mod text;
+pub mod timeline;
 
 pub use plan::Plan;
 pub use playbook::Playbook;

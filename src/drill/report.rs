@@ -4,8 +4,9 @@
 use super::plan::Plan;
 use super::playbook::Playbook;
 use super::record::FinishedDrill;
-use super::run::{timings, Run, StepTiming};
+use super::run::Run;
 use super::schedule::{self, NextPlan, Occurrence};
+use super::timeline::{StepTiming, Timeline, TimelineFinding};
 use crate::calendar::Calendar;
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -69,7 +70,13 @@ pub struct RunReport {
     pub playbook: Playbook,
     /// The plan item's purpose, when the run belongs to a plan item.
     pub purpose: Option<super::text::LocalText>,
+    /// The zone every time of the report is shown in (`[project] timezone`).
+    pub timezone: crate::timezone::Zone,
     pub timings: Vec<StepTiming>,
+    /// Minutes from the start within which the incident must be reported, when it must be.
+    pub reporting_clock_minutes: Option<u32>,
+    /// A missed reporting clock first, then the steps done after their target.
+    pub findings: Vec<TimelineFinding>,
     /// Names of the manifest's units, for participants named by unit key.
     pub unit_names: std::collections::BTreeMap<String, super::text::LocalText>,
 }
@@ -90,6 +97,7 @@ impl RunReport {
         playbook: &Playbook,
         plans: &[Plan],
     ) -> RunReport {
+        let timeline = Timeline::of(run, playbook);
         let purpose = run.plan_item.as_ref().and_then(|item| {
             plans
                 .iter()
@@ -106,7 +114,10 @@ impl RunReport {
             run: run.clone(),
             playbook: playbook.clone(),
             purpose,
-            timings: timings(run, playbook),
+            timezone: ws.manifest.project.timezone,
+            timings: timeline.steps,
+            reporting_clock_minutes: timeline.reporting_clock_minutes,
+            findings: timeline.findings,
             unit_names: super::unit_keys(ws)
                 .into_iter()
                 .map(|k| {

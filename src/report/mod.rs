@@ -3,6 +3,7 @@
 
 pub mod assessment;
 pub mod drill;
+pub mod drill_summary;
 pub mod html;
 pub mod labels;
 pub mod markdown;

@@ -262,7 +262,7 @@ pub fn update(app: &mut App, action: Action) {
         Action::DrillsLoaded(loaded) => app.drills = Some(*loaded),
         Action::Tick(now) => {
             if let Some(Ok(d)) = &mut app.drills {
-                d.now = now;
+                d.now = d.zone.fixed(now);
             }
         }
         event @ (Action::LedgerRead(_)

@@ -57,8 +57,10 @@ pub struct DrillsState {
     pub run: Option<RunMode>,
     /// The last problem, shown until the next key.
     pub message: Option<Problem>,
-    /// The time the running clock shows; advanced by ticks.
+    /// The time the running clock shows; advanced by ticks, in the project's zone.
     pub now: Time,
+    /// The project's time zone: events are logged and times shown in it.
+    pub zone: crate::timezone::Zone,
 }
 
 impl DrillsState {
@@ -74,9 +76,18 @@ impl DrillsState {
         let finished = record::finished_drills(&ledger)?;
         let actions = record::actions(&ledger)?;
         let open_runs = Runs::new(&ws.root).open()?;
-        Ok(DrillsState::new(
-            ws.root, drills, finished, actions, open_runs, as_of, now,
-        ))
+        let zone = ws.manifest.project.timezone;
+        let mut state = DrillsState::new(
+            ws.root,
+            drills,
+            finished,
+            actions,
+            open_runs,
+            as_of,
+            zone.fixed(now),
+        );
+        state.zone = zone;
+        Ok(state)
     }
 
     pub fn new(
@@ -108,6 +119,7 @@ impl DrillsState {
             run: None,
             message: None,
             now,
+            zone: crate::timezone::Zone::default(),
         }
     }
 
