@@ -41,6 +41,8 @@ pub struct Open {
     pub session: Session,
     pub checklist: Checklist,
     pub offers: BTreeMap<String, Derived>,
+    /// Items with a `derive` source whose data does not decide them (yet), with why.
+    pub undecided: BTreeMap<String, crate::assessment::report::Both>,
     pub sign_state: signoff::SignState,
     pub lines: Vec<Line>,
 }
@@ -144,14 +146,27 @@ impl AssessState {
         if checklist.role(&self.role).is_none() {
             self.role = checklist.roles[0].id.clone();
         }
-        let offers =
-            derived::offers_with(&self.ws, &checklist, self.as_of, self.acceptance.as_ref());
+        let mut offers = BTreeMap::new();
+        let mut undecided = BTreeMap::new();
+        for (id, outcome) in
+            derived::outcomes(&self.ws, &checklist, self.as_of, self.acceptance.as_ref())
+        {
+            match outcome {
+                derived::Outcome::Offered(d) => {
+                    offers.insert(id, d);
+                }
+                derived::Outcome::Undecided(why) => {
+                    undecided.insert(id, why);
+                }
+            }
+        }
         let lines = lines_of(&checklist, &session);
         let sign_state = self.sign_state(&checklist, &session);
         self.open = Some(Open {
             session,
             checklist,
             offers,
+            undecided,
             sign_state,
             lines,
         });
@@ -382,11 +397,16 @@ impl AssessState {
         };
         let Some(open) = &self.open else { return };
         let Some(offer) = open.offers.get(&item).cloned() else {
+            let why = open.undecided.get(&item).map(|w| w.get(lang).to_string());
             return self.say(
                 true,
-                match lang {
-                    Lang::Zh => format!("第 {item} 项没有可从数据得出的答复"),
-                    Lang::En => format!("anbao has no answer from data for item {item}"),
+                match (lang, why) {
+                    (Lang::Zh, Some(why)) => format!("第 {item} 项无法由数据得出答复：{why}"),
+                    (Lang::En, Some(why)) => {
+                        format!("anbao offers no answer from data for item {item}: {why}")
+                    }
+                    (Lang::Zh, None) => format!("第 {item} 项没有可从数据得出的答复"),
+                    (Lang::En, None) => format!("anbao has no answer from data for item {item}"),
                 },
             );
         };

@@ -402,6 +402,16 @@ fn draw_item_detail(frame: &mut Frame, app: &App, s: &AssessState, area: Rect) {
             fg(app.color, Color::Cyan),
         ));
     }
+    if let Some(why) = open.undecided.get(id) {
+        lines.push(Line::styled(
+            format!(
+                "◇ {} {}",
+                pick(l, "数据尚不能得出答复：", "no answer from data:"),
+                why.get(l)
+            ),
+            dim(),
+        ));
+    }
     if !guidance.is_empty() {
         lines.push(Line::styled(guidance.as_str(), dim()));
     }
@@ -716,6 +726,14 @@ mod snapshots {
             s["answers"]["MS-05"]["derived"]["source"],
             "acceptance.key-products-controllable"
         );
+        // Where the data does not decide an item, the item says why and nothing is taken.
+        while app.assess.as_ref().unwrap().current_item() != Some("MS-08") {
+            update(&mut app, Action::Down);
+        }
+        let text = render(&app);
+        assert!(text.contains("no answer from data: not yet due"), "{text}");
+        update(&mut app, Action::TakeDerived);
+        assert!(session(dir.path())["answers"]["MS-08"].is_null());
     }
 
     #[test]
