@@ -13,6 +13,7 @@ pub mod plan;
 pub mod playbook;
 pub mod record;
 pub mod report;
+pub mod reporting;
 pub mod run;
 pub mod schedule;
 pub mod summary;

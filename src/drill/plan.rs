@@ -141,8 +141,9 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// Whether the plan holds at least one comprehensive drill, as GB/T 38645-2020 asks of
-    /// Party and government bodies each year.
+    /// Whether the plan holds at least one comprehensive drill, which the note to GB/T
+    /// 38645-2020 Annex A.1 recommends (建议) to every organisation each year: a
+    /// recommendation, reported as such, never as overdue.
     pub fn has_comprehensive(&self) -> bool {
         self.items
             .iter()
