@@ -70,6 +70,7 @@ pub fn plan(
         d::t(lang, K::Form),
         d::t(lang, K::Recurrence),
         d::t(lang, K::Units),
+        d::t(lang, K::Scope),
         d::t(lang, K::Budgeted),
     ]);
     for item in &r.plan.items {
@@ -88,6 +89,7 @@ pub fn plan(
                 .map(|u| crate::drill::unit_name(ws, u, lang))
                 .collect::<Vec<_>>()
                 .join(", "),
+            d::scope(lang, item.scope),
             d::t(lang, if item.budgeted { K::Yes } else { K::NoWord }).into(),
         ]);
     }

@@ -8,6 +8,7 @@
 //!                                                                 actions ─► ledger: drill.action
 //! ```
 
+pub mod annex;
 pub mod classes;
 pub mod plan;
 pub mod playbook;

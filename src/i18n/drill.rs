@@ -33,7 +33,6 @@ labels! {
     Budgeted => "是否列入预算", "Budgeted";
     Yes => "是", "yes";
     NoWord => "否", "no";
-    ProcessSteps => "方案评审→通知→环境准备→实施→总结报告→修订预案", "plan review → notice → environment → execution → summary report → plan update";
     Calendar => "演练日历", "Drill calendar";
     Recurrence => "频次", "Recurrence";
     Yearly => "每年一次", "once a year";
@@ -62,6 +61,8 @@ labels! {
     Nothing => "无", "none";
     CalendarUnknown => "临时推算：该年节假日安排未知，按周一至周五计工作日；安排公布后请补入 checklists/calendar-cn.toml（或 anbao calendar set）", "provisional: the official holidays of that year are not known, so Monday to Friday are counted; add the year to checklists/calendar-cn.toml (or anbao calendar set) once announced";
     Provisional => "（临时推算）", " (provisional)";
+    Scope => "范围", "Scope";
+    NotStated => "未注明", "not stated";
     NoComprehensive => "该年度计划没有综合演练（GB/T 38645-2020 附录 A.1 建议各单位每年至少一次）", "the plan holds no comprehensive drill (GB/T 38645-2020 Annex A.1 recommends one a year for every organisation)";
     NoPlan => "本年度没有演练计划", "there is no drill plan for this year";
     AsOf => "截至", "As of";
@@ -319,4 +320,30 @@ pub fn deadline(lang: Lang, dl: &crate::drill::schedule::Deadline) -> String {
     } else {
         dl.deadline.to_string()
     }
+}
+
+/// A plan item's scope, or that the plan does not state it.
+pub fn scope(lang: Lang, s: Option<crate::drill::annex::Scope>) -> String {
+    match s {
+        Some(s) => {
+            let (zh, en) = s.name();
+            match lang {
+                Lang::Zh => zh.to_string(),
+                Lang::En => en.to_string(),
+            }
+        }
+        None => t(lang, K::NotStated).to_string(),
+    }
+}
+
+/// A plan item's process, stage by stage.
+pub fn process(lang: Lang, stages: &[crate::drill::annex::Stage]) -> String {
+    stages
+        .iter()
+        .map(|s| match lang {
+            Lang::Zh => s.name().0,
+            Lang::En => s.name().1,
+        })
+        .collect::<Vec<_>>()
+        .join(" → ")
 }

@@ -157,6 +157,7 @@ fn write_plan_md(o: &mut String, r: &PlanReport, ws: &Workspace, lang: Lang) -> 
         K::Form,
         K::Time,
         K::Units,
+        K::Scope,
         K::Process,
         K::Budgeted,
     ];
@@ -171,7 +172,7 @@ fn write_plan_md(o: &mut String, r: &PlanReport, ws: &Workspace, lang: Lang) -> 
             .collect();
         writeln!(
             o,
-            "| {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             i + 1,
             md(&item_title(r, item, lang)),
             md(item.purpose.get(lang)),
@@ -186,7 +187,8 @@ fn write_plan_md(o: &mut String, r: &PlanReport, ws: &Workspace, lang: Lang) -> 
                 md(&times.join("; "))
             ),
             md(&units(ws, item, lang)),
-            d::t(lang, K::ProcessSteps),
+            d::scope(lang, item.scope),
+            d::process(lang, &item.process),
             d::t(lang, if item.budgeted { K::Yes } else { K::NoWord }),
         )?;
     }
@@ -317,6 +319,7 @@ fn write_plan_html(o: &mut String, r: &PlanReport, ws: &Workspace, lang: Lang) -
         K::Form,
         K::Time,
         K::Units,
+        K::Scope,
         K::Process,
         K::Budgeted,
     ] {
@@ -332,7 +335,7 @@ fn write_plan_html(o: &mut String, r: &PlanReport, ws: &Workspace, lang: Lang) -
             .collect();
         writeln!(
             o,
-            "<tr><td class=\"num\">{}</td><td>{}</td><td>{}</td><td>{} · {}</td><td>{}<br>{}</td><td>{}</td><td class=\"note\">{}</td><td>{}</td></tr>",
+            "<tr><td class=\"num\">{}</td><td>{}</td><td>{}</td><td>{} · {}</td><td>{}<br>{}</td><td>{}</td><td>{}</td><td class=\"note\">{}</td><td>{}</td></tr>",
             i + 1,
             E(&item_title(r, item, lang)),
             E(item.purpose.get(lang)),
@@ -341,7 +344,8 @@ fn write_plan_html(o: &mut String, r: &PlanReport, ws: &Workspace, lang: Lang) -
             d::recurrence(lang, item.recurrence),
             times.join("<br>"),
             E(&units(ws, item, lang)),
-            d::t(lang, K::ProcessSteps),
+            d::scope(lang, item.scope),
+            d::process(lang, &item.process),
             d::t(lang, if item.budgeted { K::Yes } else { K::NoWord }),
         )?;
     }
