@@ -740,7 +740,7 @@ fn status(
     let open_offers: Vec<(&String, &crate::assessment::session::Derived)> = offers
         .iter()
         .filter(|(id, _)| {
-            !s.answers.contains_key(*id) && cl.item(id).is_some_and(|i| s.applies(&cl, i))
+            !s.answers.contains_key(*id) && cl.item(id).is_some_and(|i| s.applies(cl, i))
         })
         .collect();
     if format == Format::Json {
