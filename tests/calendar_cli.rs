@@ -3,21 +3,11 @@
 //! to Friday and marked provisional in the table, Markdown, JSON and both languages; adding
 //! 2027 with `anbao calendar set` makes it final; a drill deadline in 2027 likewise.
 
-use assert_cmd::Command;
-use std::path::Path;
+mod common;
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
-}
+use assert_cmd::Command;
+use common::copy_dir;
+use std::path::Path;
 
 /// The demo workspace (tracked files only), with acceptance completed on 15 December 2026.
 fn workspace() -> tempfile::TempDir {

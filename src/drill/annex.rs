@@ -28,33 +28,23 @@ pub enum Stage {
     PlanUpdate,
 }
 
+keyword_enum!(Scope {
+    "organisation" => Scope::Organisation,
+    "industry" => Scope::Industry,
+    "cross-industry" => Scope::CrossIndustry,
+    "regional" => Scope::Regional,
+    "cross-regional" => Scope::CrossRegional,
+});
+keyword_enum!(Stage {
+    "plan-review" => Stage::PlanReview,
+    "notice" => Stage::Notice,
+    "environment" => Stage::Environment,
+    "execution" => Stage::Execution,
+    "report" => Stage::Report,
+    "plan-update" => Stage::PlanUpdate,
+});
+
 impl Scope {
-    pub const WORDS: &'static [&'static str] = &[
-        "organisation",
-        "industry",
-        "cross-industry",
-        "regional",
-        "cross-regional",
-    ];
-    const ALL: [Scope; 5] = [
-        Scope::Organisation,
-        Scope::Industry,
-        Scope::CrossIndustry,
-        Scope::Regional,
-        Scope::CrossRegional,
-    ];
-
-    pub fn parse(s: &str) -> Option<Scope> {
-        Self::WORDS
-            .iter()
-            .position(|w| *w == s)
-            .map(|i| Self::ALL[i])
-    }
-
-    pub fn as_str(self) -> &'static str {
-        Self::WORDS[self as usize]
-    }
-
     pub fn name(self) -> (&'static str, &'static str) {
         match self {
             Scope::Organisation => ("单位内部", "within the organisation"),
@@ -67,14 +57,6 @@ impl Scope {
 }
 
 impl Stage {
-    pub const WORDS: &'static [&'static str] = &[
-        "plan-review",
-        "notice",
-        "environment",
-        "execution",
-        "report",
-        "plan-update",
-    ];
     /// Every stage in order: the process a plan item follows unless it says otherwise.
     pub const ALL: [Stage; 6] = [
         Stage::PlanReview,
@@ -84,17 +66,6 @@ impl Stage {
         Stage::Report,
         Stage::PlanUpdate,
     ];
-
-    pub fn parse(s: &str) -> Option<Stage> {
-        Self::WORDS
-            .iter()
-            .position(|w| *w == s)
-            .map(|i| Self::ALL[i])
-    }
-
-    pub fn as_str(self) -> &'static str {
-        Self::WORDS[self as usize]
-    }
 
     pub fn name(self) -> (&'static str, &'static str) {
         match self {

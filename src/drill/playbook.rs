@@ -47,21 +47,6 @@ pub enum Team {
     Support,
 }
 
-macro_rules! keyword_enum {
-    ($ty:ty { $($word:literal => $value:expr),+ $(,)? }) => {
-        impl $ty {
-            pub const WORDS: &'static [&'static str] = &[$($word),+];
-            pub fn parse(s: &str) -> Option<$ty> {
-                match s { $($word => Some($value),)+ _ => None }
-            }
-            pub fn as_str(self) -> &'static str {
-                $(if self == $value { return $word; })+
-                unreachable!()
-            }
-        }
-    };
-}
-
 keyword_enum!(Form { "tabletop" => Form::Tabletop, "hands-on" => Form::HandsOn, "demonstration" => Form::Demonstration });
 keyword_enum!(Content { "comprehensive" => Content::Comprehensive, "special" => Content::Special });
 keyword_enum!(Team {

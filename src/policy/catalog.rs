@@ -94,6 +94,12 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// The last valid day as text, `—` when open-ended.
+    pub fn until_text(&self) -> String {
+        self.valid_until
+            .map_or_else(|| "—".to_string(), |d| d.to_string())
+    }
+
     pub fn is_valid_on(&self, day: NaiveDate) -> bool {
         self.valid_from <= day && self.valid_until.is_none_or(|until| day <= until)
     }

@@ -706,9 +706,7 @@ fn run_check(check: Check, ctx: &CheckContext<'_>) -> Result<Evidence, Problems>
         Check::Catalog => {
             let entries = ctx.catalog.matches(ctx.policy, c, Some(ctx.category));
             if let Some(e) = entries.iter().find(|e| e.is_valid_on(ctx.as_of)) {
-                let until = e
-                    .valid_until
-                    .map_or_else(|| "—".to_string(), |d| d.to_string());
+                let until = e.until_text();
                 return ok(
                     Bilingual::format(
                         format_args!(
@@ -724,9 +722,7 @@ fn run_check(check: Check, ctx: &CheckContext<'_>) -> Result<Evidence, Problems>
                 );
             }
             if let Some(e) = entries.first() {
-                let until = e
-                    .valid_until
-                    .map_or_else(|| "—".to_string(), |d| d.to_string());
+                let until = e.until_text();
                 return Err(vec![(
                     Code::CatalogEntryNotValid,
                     Bilingual::format(
@@ -759,9 +755,7 @@ fn run_check(check: Check, ctx: &CheckContext<'_>) -> Result<Evidence, Problems>
                 .filter(|e| e.kind == Some(SourceKind::SecureReliableEvaluation))
                 .collect();
             let describe = |e: &crate::policy::catalog::Entry| {
-                let until = e
-                    .valid_until
-                    .map_or_else(|| "—".to_string(), |d| d.to_string());
+                let until = e.until_text();
                 let grade = e.grade.as_deref().unwrap_or("—");
                 let announced = e
                     .announced
