@@ -333,6 +333,20 @@ fn filing(f: &Facts<'_>, source: &str, id: &str, (start_key, filed_key): (&str, 
     };
     let (title_zh, title_en) = (d.title.zh(), d.title.en());
     let due = d.due.map(|d| d.to_string()).unwrap_or_else(|| "—".into());
+    // A deadline counted across a year whose official holidays are not known may move either
+    // way once they are: in time or late is then no fact yet.
+    let counted = matches!(
+        d.status,
+        Status::Met { .. } | Status::Late { .. } | Status::Overdue { .. }
+    );
+    if d.provisional && counted {
+        let years: Vec<String> = d.provisional_years.iter().map(i32::to_string).collect();
+        let years = years.join(", ");
+        return undecided(
+            format!("备案期限 {due} 是暂定的：{years} 年的法定节假日尚不知道"),
+            format!("the filing deadline {due} is provisional: the official holidays of {years} are not known yet"),
+        );
+    }
     match &d.status {
         Status::Met { filed } => offered(
             source,
@@ -371,10 +385,6 @@ fn filing(f: &Facts<'_>, source: &str, id: &str, (start_key, filed_key): (&str, 
         Status::NotStarted => undecided(
             format!("anbao.toml 未记录 {start_key}，期限尚未开始计算"),
             format!("anbao.toml records no {start_key}, so the deadline has not started"),
-        ),
-        Status::Unknown { reason } => undecided(
-            format!("备案期限无法确定：{reason}"),
-            format!("the filing deadline cannot be told: {reason}"),
         ),
     }
 }
@@ -494,6 +504,12 @@ mod tests {
         // No acceptance yet: no clock, no answer.
         let (_d, ws) = workspace("");
         assert_eq!(offered(&derive(&ws, S, "2026-11-28")), None);
+        // A deadline counted into 2027, whose holidays are not known: late is no fact yet.
+        let (_d, ws) =
+            workspace("acceptance_completed = 2026-12-20\nacceptance_report_filed = 2027-03-01");
+        let o = derive(&ws, S, "2027-03-02");
+        assert_eq!(offered(&o), None);
+        assert!(text(&o).contains("provisional"), "{}", text(&o));
     }
 
     #[test]

@@ -69,6 +69,10 @@ pub enum AssessCommand {
         /// A signed session this one replaces; its answers are carried over
         #[arg(long, value_name = "SESSION")]
         supersedes: Option<String>,
+        /// Set a checklist condition, e.g. gov-cloud=no when the system is not on the
+        /// government cloud (default: the checklist's); repeatable
+        #[arg(long = "condition", value_name = "CONDITION=yes|no")]
+        conditions: Vec<String>,
     },
     /// List the sessions with their progress and sign-off state / 列出评估
     List {
@@ -360,8 +364,15 @@ pub fn run(ctx: &Context, cmd: AssessCommand) -> anyhow::Result<Outcome> {
             level,
             scope,
             supersedes,
+            conditions,
         } => {
             let (cl, rel) = resolve_checklist(&ws, &checklist)?;
+            let mut set = crate::assessment::condition::Values::new();
+            for c in &conditions {
+                let (id, v) = crate::assessment::condition::parse_setting(c, &cl.conditions)
+                    .map_err(anyhow::Error::msg)?;
+                set.insert(id, v);
+            }
             let level = level.unwrap_or(cl.protection_level);
             if !(1..=5).contains(&level) {
                 anyhow::bail!("--level must be 1 to 5, found {level}");
@@ -380,8 +391,12 @@ pub fn run(ctx: &Context, cmd: AssessCommand) -> anyhow::Result<Outcome> {
                 }
             };
             let mut session = Session::new(&cl, rel, id, level, scope, now());
+            session.conditions = set;
             if let Some(old_id) = supersedes {
                 let old = store.load(&old_id).map_err(&err)?;
+                if conditions.is_empty() {
+                    session.conditions = old.conditions.clone();
+                }
                 let Some(s) = &old.signoff else {
                     anyhow::bail!(
                         "{}",
@@ -737,9 +752,8 @@ fn status(
     let risks = s.risk_views(cl);
     let blockers = s.blockers(cl);
     // Offers matter only for items still open to an answer.
-    let open = |id: &String| {
-        !s.answers.contains_key(id) && cl.item(id).is_some_and(|i| i.applies(s.protection_level))
-    };
+    let open =
+        |id: &String| !s.answers.contains_key(id) && cl.item(id).is_some_and(|i| s.applies(cl, i));
     let open_offers: Vec<(&String, &crate::assessment::session::Derived)> = outcomes
         .iter()
         .filter(|(id, _)| open(id))
@@ -762,6 +776,7 @@ fn status(
         let not_offered: Vec<serde_json::Value> = undecided.iter().map(|(id, why)| serde_json::json!({"item": id, "source": cl.item(id).and_then(|i| i.derive.clone()), "reason": why})).collect();
         let body = serde_json::json!({
             "session": s.id, "checklist": s.checklist, "protection_level": s.protection_level, "scope": s.scope,
+            "conditions": cl.conditions.iter().map(|c| (c.id.clone(), s.condition(cl, &c.id))).collect::<std::collections::BTreeMap<_, _>>(),
             "progress": total, "sections": sections, "risks": risks, "heat_map": s.heat_map(cl),
             "offered": offered, "not_offered": not_offered, "blockers": blockers, "signoff": state,
         });

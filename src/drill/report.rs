@@ -77,6 +77,9 @@ pub struct RunReport {
     pub reporting_clock_minutes: Option<u32>,
     /// A missed reporting clock first, then the steps done after their target.
     pub findings: Vec<TimelineFinding>,
+    /// The reporting clock and how the drill met it (articles 4, 7 and 8 of the national
+    /// incident reporting measures).
+    pub reporting: super::reporting::DrillReporting,
     /// Names of the manifest's units, for participants named by unit key.
     pub unit_names: std::collections::BTreeMap<String, super::text::LocalText>,
 }
@@ -106,6 +109,20 @@ impl RunReport {
                 .find(|i| &i.id == item)
                 .map(|i| i.purpose.clone())
         });
+        let report_step = playbook.steps.iter().find(|s| s.report).map(|s| {
+            let actual = timeline
+                .steps
+                .iter()
+                .find(|t| t.id == s.id)
+                .and_then(|t| t.actual_minutes);
+            (s.id.as_str(), s.target_minutes, actual)
+        });
+        let reporting = super::reporting::DrillReporting::new(
+            playbook.reporting_clock(),
+            report_step,
+            run.finished
+                .map(|t| ws.manifest.project.timezone.fixed(t).date_naive()),
+        );
         RunReport {
             schema: "anbao.drill.summary/1",
             project: ws.manifest.project.name.clone(),
@@ -118,6 +135,7 @@ impl RunReport {
             timings: timeline.steps,
             reporting_clock_minutes: timeline.reporting_clock_minutes,
             findings: timeline.findings,
+            reporting,
             unit_names: super::unit_keys(ws)
                 .into_iter()
                 .map(|k| {

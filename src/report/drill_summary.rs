@@ -36,17 +36,6 @@ fn rating(lang: Lang, rating: Option<u8>) -> String {
     }
 }
 
-/// The reporting clock of the playbook, as a sentence, when it has one.
-fn clock_line(r: &RunReport, lang: Lang) -> Option<String> {
-    let clock = r.reporting_clock_minutes?;
-    Some(format!(
-        "{}: {clock} {} ({})",
-        d::t(lang, K::ReportingClock),
-        d::t(lang, K::Minutes),
-        r.playbook.operator.name().get(lang)
-    ))
-}
-
 /// One drill's summary report in Markdown.
 pub fn summary_markdown(r: &RunReport, lang: Lang) -> String {
     let mut o = String::new();
@@ -161,9 +150,6 @@ fn write_summary_md(o: &mut String, r: &RunReport, lang: Lang) -> std::fmt::Resu
             d::step_status(lang, t.status)
         )?;
     }
-    if let Some(line) = clock_line(r, lang) {
-        writeln!(o, "\n{}", md(&line))?;
-    }
     if !r.findings.is_empty() {
         writeln!(o, "\n### {}\n", d::t(lang, K::TimelineFindings))?;
         for f in &r.findings {
@@ -185,6 +171,7 @@ fn write_summary_md(o: &mut String, r: &RunReport, lang: Lang) -> std::fmt::Resu
             )?;
         }
     }
+    super::drill_reporting::markdown(o, &r.reporting, lang)?;
     if let Some(s) = &run.summary {
         writeln!(o, "\n### {}\n", d::t(lang, K::Evaluation))?;
         if !s.evaluators.is_empty() {
@@ -392,14 +379,6 @@ fn write_summary_html(o: &mut String, r: &RunReport, lang: Lang) -> std::fmt::Re
         )?;
     }
     writeln!(o, "</tbody></table>")?;
-    if let Some(line) = clock_line(r, lang) {
-        writeln!(
-            o,
-            "<p class=\"note\">{} · {}</p>",
-            E(&line),
-            r.timezone.name()
-        )?;
-    }
     if !r.findings.is_empty() {
         writeln!(o, "<h3>{}</h3><ul>", d::t(lang, K::TimelineFindings))?;
         for f in &r.findings {
@@ -429,6 +408,7 @@ fn write_summary_html(o: &mut String, r: &RunReport, lang: Lang) -> std::fmt::Re
         writeln!(o, "</ul>")?;
     }
     writeln!(o, "</section>")?;
+    super::drill_reporting::html(o, &r.reporting, lang)?;
     if let Some(s) = &run.summary {
         writeln!(o, "<section><h2>{}</h2>", d::t(lang, K::Evaluation))?;
         if !s.evaluators.is_empty() {

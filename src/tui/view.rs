@@ -939,7 +939,11 @@ pub(crate) mod snapshots {
         std::fs::create_dir(dir.path().join("inventories")).unwrap();
         let checklists = dir.path().join("checklists");
         std::fs::create_dir(&checklists).unwrap();
-        for name in ["controllable-policy.toml", "approved-products.toml", "waivers.toml"] {
+        for name in [
+            "controllable-policy.toml",
+            "approved-products.toml",
+            "waivers.toml",
+        ] {
             std::fs::copy(root.join("checklists").join(name), checklists.join(name)).unwrap();
         }
         let loaded = super::super::load_workspace(
