@@ -264,6 +264,15 @@ fn the_timeline_shows_what_happened_in_the_project_time_zone() {
     assert_eq!(body["finished"], format!("{}:00+08:00", wall(280)));
     assert_eq!(body["timezone"], "Asia/Shanghai");
     assert_eq!(body["findings"][0]["code"], "reporting-clock-missed");
+    assert_eq!(body["reporting_clock_minutes"], clock());
+    assert_eq!(
+        body["reporting_clock"]["hours"].as_i64().unwrap() * 60,
+        clock()
+    );
+    assert!(body["reporting_clock"]["basis"]
+        .as_str()
+        .unwrap()
+        .contains("第四条"));
     assert!(body["steps"][1]["actual_minutes"].is_null());
 
     // The summary report: times in the project's zone, nothing for the skipped step, the
