@@ -626,9 +626,12 @@ fn validate_cmd(ctx: &Context, input: &Input) -> anyhow::Result<Outcome> {
         .iter()
         .map(|f| validate::validate_file(f))
         .collect::<Result<Vec<_>, _>>()?;
-    let failed = results
-        .iter()
-        .any(|v| !v.is_valid() || v.findings.iter().any(Finding::breaks_spec));
+    let failed = results.iter().any(|v| !v.is_valid());
+    let outcome = if failed {
+        Outcome::Failed
+    } else {
+        Outcome::Clean
+    };
     let mut out = anstream::stdout().lock();
     if input.format == OutputFormat::Json {
         #[derive(Serialize)]
@@ -638,45 +641,44 @@ fn validate_cmd(ctx: &Context, input: &Input) -> anyhow::Result<Outcome> {
         }
         write_json(
             &mut out,
-            "anbao.inventory.validate/1",
+            "anbao.inventory.validate/2",
             &ValidateOut {
                 valid: !failed,
                 files: &results,
             },
         )?;
-        return Ok(if failed {
-            Outcome::Failed
-        } else {
-            Outcome::Clean
-        });
+        return Ok(outcome);
     }
     let l = ctx.lang;
     for v in &results {
-        let ok = v.is_valid() && !v.findings.iter().any(Finding::breaks_spec);
-        let (style, word) = if ok {
+        let (style, word) = if v.is_valid() {
             (GREEN, tr(l, Text::Valid))
         } else {
             (RED, tr(l, Text::Invalid))
         };
-        let how = if v.strict {
-            tr(l, Text::StrictChecked)
-        } else {
-            tr(l, Text::StructuralOnly)
-        };
+        let file = v.file.display();
         writeln!(
             out,
-            "{style}{word}{style:#}  {} ({} {}; {DIM}{how}{DIM:#})",
-            v.file.display(),
-            v.format,
-            v.spec_version
+            "{style}{word}{style:#}  {file} ({} {})",
+            v.format, v.spec_version
+        )?;
+        writeln!(
+            out,
+            "  {DIM}{}: {}{DIM:#}",
+            tr(l, Text::Checked),
+            v.checked.get(l)
         )?;
         for x in &v.violations {
             writeln!(
                 out,
-                "  {RED}error{RED:#} {}: {}",
-                if x.path.is_empty() { "/" } else { &x.path },
-                x.message
+                "  {RED}error{RED:#} {file}:{}: {} {DIM}[{}]{DIM:#}",
+                if x.location.is_empty() { "/" } else { &x.location },
+                x.message.get(l),
+                x.rule
             )?;
+        }
+        if let Some(why) = &v.unreadable {
+            writeln!(out, "  {RED}{}{RED:#}: {why}", tr(l, Text::Unreadable))?;
         }
         for f in &v.findings {
             let style = if f.breaks_spec() { RED } else { YELLOW };
@@ -694,9 +696,5 @@ fn validate_cmd(ctx: &Context, input: &Input) -> anyhow::Result<Outcome> {
             )?;
         }
     }
-    Ok(if failed {
-        Outcome::Failed
-    } else {
-        Outcome::Clean
-    })
+    Ok(outcome)
 }

@@ -10,6 +10,7 @@ mod hardware;
 pub mod json;
 mod merge;
 mod model;
+pub mod schema;
 mod spdx3;
 mod spdx_json;
 mod spdx_tag;
@@ -33,6 +34,12 @@ pub const MAX_FILE_SIZE: u64 = 512 * 1024 * 1024;
 
 /// Reads and parses one inventory file, whatever its format.
 pub fn parse_file(path: &Path) -> Result<Document, InputError> {
+    parse(path, Cow::Owned(read_file(path)?))
+}
+
+/// Reads a whole inventory file, refusing directories and files over [`MAX_FILE_SIZE`]. Every
+/// inventory command reads its files here.
+pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, InputError> {
     let meta = std::fs::metadata(path)
         .map_err(|e| InputError::whole_file(path, format!("cannot read: {e}")))?;
     if meta.is_dir() {
@@ -51,9 +58,7 @@ pub fn parse_file(path: &Path) -> Result<Document, InputError> {
             ),
         ));
     }
-    let bytes = std::fs::read(path)
-        .map_err(|e| InputError::whole_file(path, format!("cannot read: {e}")))?;
-    parse(path, Cow::Owned(bytes))
+    std::fs::read(path).map_err(|e| InputError::whole_file(path, format!("cannot read: {e}")))
 }
 
 /// Parses the bytes of one inventory file; `path` is only used to name it.
