@@ -657,11 +657,13 @@ fn validate_cmd(ctx: &Context, input: &Input) -> anyhow::Result<Outcome> {
             (RED, tr(l, Text::Invalid))
         };
         let file = v.file.display();
-        writeln!(
-            out,
-            "{style}{word}{style:#}  {file} ({} {})",
-            v.format, v.spec_version
-        )?;
+        // Hardware lists name their format as their version; say it once.
+        let what = if v.spec_version.replace('-', " ") == v.format.as_str().to_lowercase() {
+            v.format.to_string()
+        } else {
+            format!("{} {}", v.format, v.spec_version)
+        };
+        writeln!(out, "{style}{word}{style:#}  {file} ({what})")?;
         writeln!(
             out,
             "  {DIM}{}: {}{DIM:#}",

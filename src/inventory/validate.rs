@@ -52,6 +52,10 @@ pub fn validate_file(path: &Path) -> Result<Validation, InputError> {
             (Some(schema), violations, words)
         }
         Verdict::NoSchema(why) => (None, Vec::new(), why),
+        Verdict::NoSuchVersion(violation) => {
+            let words = Bilingual::new("文档指明的版本", "the version the document states");
+            (None, vec![violation], words)
+        }
     };
     let checked = Bilingual::format(
         format_args!(

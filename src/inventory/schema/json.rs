@@ -99,7 +99,7 @@ pub(super) fn validate(format: Format, bytes: &[u8]) -> Result<Outcome, String> 
         .map_err(|e| format!("not JSON: {e}"))?;
     let version = stated_version(format, &instance);
     let Some(entry) = schema_for(format, &version) else {
-        let verdict = Verdict::NoSchema(super::unknown_version(format, &version));
+        let verdict = super::unknown_version(format, &version, "/specVersion".into());
         return Ok(Outcome { version, verdict });
     };
     let validator = entry
@@ -125,7 +125,7 @@ fn violations(validator: &Validator, instance: &Value, file: &str) -> Vec<Violat
         .map(|e| violation(&e, file))
         .collect();
     // The validator reports in schema order; a reader fixes a file top to bottom.
-    out.sort_by(|a, b| a.location.cmp(&b.location));
+    out.sort_by(|a, b| super::document_order(&a.location, &b.location));
     out
 }
 

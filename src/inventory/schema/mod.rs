@@ -44,6 +44,9 @@ pub enum Verdict {
     },
     /// The format or version has no official schema anbao ships; says why.
     NoSchema(Bilingual),
+    /// The document states a version its format never had (`specVersion` "12"): no schema
+    /// applies, and that alone makes it invalid.
+    NoSuchVersion(Violation),
 }
 
 /// What schema validation said about one document, and the spec version it read there.
@@ -91,11 +94,47 @@ pub fn validate(format: Format, bytes: &[u8]) -> Result<Outcome, String> {
     }
 }
 
-fn unknown_version(format: Format, version: &str) -> Bilingual {
-    Bilingual::format(
+/// Orders two places (JSON pointers or `line:column`) as they come in the document: array
+/// indexes and line numbers compare as numbers, so `/components/9` comes before
+/// `/components/10`.
+fn document_order(a: &str, b: &str) -> std::cmp::Ordering {
+    let parts = |s: &str| -> Vec<(u64, String)> {
+        s.split(['/', ':'])
+            .map(|p| match p.parse::<u64>() {
+                Ok(n) => (n, String::new()),
+                Err(_) => (u64::MAX, p.to_string()),
+            })
+            .collect()
+    };
+    parts(a).cmp(&parts(b))
+}
+
+/// CycloneDX versions that exist but that anbao ships no schema for (nor reads).
+const OLD_CYCLONEDX: [&str; 2] = ["1.0", "1.1"];
+
+/// The verdict on a document whose version has no shipped schema: for CycloneDX, a version
+/// that never existed is a violation at `location`; any other is simply not checked.
+fn unknown_version(format: Format, version: &str, location: String) -> Verdict {
+    let cyclonedx = matches!(format, Format::CycloneDxJson | Format::CycloneDxXml);
+    if cyclonedx && !OLD_CYCLONEDX.contains(&version) {
+        let (rule, what) = match format {
+            Format::CycloneDxXml => ("xmlns", "namespace"),
+            _ => ("specVersion", "specVersion"),
+        };
+        let known = crate::inventory::cyclonedx::SUPPORTED_VERSIONS.join(", ");
+        return Verdict::NoSuchVersion(Violation {
+            location,
+            rule: rule.to_string(),
+            message: Bilingual::format(
+                format_args!("{what} 指明的 CycloneDX 版本 '{version}' 不存在；官方模式有 {known}"),
+                format_args!("the {what} names CycloneDX version '{version}', which does not exist; official schemas exist for {known}"),
+            ),
+        });
+    }
+    Verdict::NoSchema(Bilingual::format(
         format_args!("{format} {version} 没有随附的官方模式"),
         format_args!("no official schema is shipped for {format} {version}"),
-    )
+    ))
 }
 
 #[cfg(test)]
@@ -108,6 +147,7 @@ mod tests {
         match outcome.verdict {
             Verdict::Checked { violations, .. } => violations,
             Verdict::NoSchema(why) => panic!("no schema: {}", why.en()),
+            Verdict::NoSuchVersion(v) => panic!("no such version: {}", v.message.en()),
         }
     }
 
@@ -121,6 +161,13 @@ mod tests {
             let xml = format!(r#"<bom xmlns="http://cyclonedx.org/schema/bom/{v}" version="1"/>"#);
             assert_eq!(violations(Format::CycloneDxXml, v, &xml), [], "{v} XML");
         }
+    }
+
+    #[test]
+    fn places_are_ordered_as_in_the_document() {
+        let mut places = ["/components/10", "/components/9/name", "/a", "12:3", "9:40"];
+        places.sort_by(|a, b| document_order(a, b));
+        assert_eq!(places, ["/a", "/components/9/name", "/components/10", "9:40", "12:3"]);
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //! entities), and are parsed with network access off.
 
 use super::{message, Outcome, SchemaRef, Verdict, Violation};
+use crate::error::Location;
 use crate::inventory::{detect, Format};
 use libxml::bindings;
 use libxml::error::StructuredError;
@@ -90,7 +91,9 @@ pub(super) fn validate(bytes: &[u8]) -> Result<Outcome, String> {
         .map_err(|e| format!("not XML: {e:?}"))?;
     let version = stated_version(&document);
     let Some(entry) = XSDS.iter().find(|e| e.version == version) else {
-        let verdict = Verdict::NoSchema(super::unknown_version(Format::CycloneDxXml, &version));
+        let root = root_offset(bytes);
+        let location = Location::from_offset(bytes, root).to_string();
+        let verdict = super::unknown_version(Format::CycloneDxXml, &version, location);
         return Ok(Outcome { version, verdict });
     };
     let text = String::from_utf8_lossy(bytes);
@@ -102,13 +105,14 @@ pub(super) fn validate(bytes: &[u8]) -> Result<Outcome, String> {
         let context = compiled
             .get_mut(entry.version)
             .expect("compiled just above");
-        let violations = match context.validate_document(&document) {
+        let mut violations: Vec<Violation> = match context.validate_document(&document) {
             Ok(()) => Vec::new(),
             Err(errors) => errors
                 .iter()
                 .map(|e| violation(e, &text))
                 .collect::<Result<_, _>>()?,
         };
+        violations.sort_by(|a, b| super::document_order(&a.location, &b.location));
         Ok(Outcome {
             version,
             verdict: Verdict::Checked {
@@ -180,6 +184,20 @@ fn element_column(text: &str, line: usize, detail: &str) -> Option<usize> {
         search = at + 1;
     }
     None
+}
+
+/// Where the root element starts: the first tag that is not a declaration, processing
+/// instruction or comment.
+fn root_offset(bytes: &[u8]) -> usize {
+    let mut at = 0;
+    while let Some(found) = memchr::memchr(b'<', &bytes[at..]) {
+        let start = at + found;
+        match bytes.get(start + 1) {
+            Some(b'?' | b'!') => at = start + 1,
+            _ => return start,
+        }
+    }
+    0
 }
 
 /// Makes libxml2 load external resources only from the embedded SPDX schema.
