@@ -1,8 +1,9 @@
 //! Merging parsed documents into one [`Inventory`] with one dependency graph.
 //!
-//! The same component seen in two files becomes one node: matched by purl, then by bom-ref, then
-//! by name, version and supplier. Where the two descriptions disagree a `component-conflict`
-//! finding says so; fields only one of them has are kept.
+//! The same component seen in two files becomes one node: matched by purl, then by bom-ref (as
+//! long as name, purl and version agree), then by name, version and supplier. Every field on
+//! which two descriptions disagree is a `component-conflict` finding naming both values and
+//! both files; fields only one of them has are kept, and licences are merged by value.
 
 use super::{
     Code, Component, ComponentType, Document, DocumentMeta, EdgeKind, Finding, Format, HardwareInfo,
@@ -106,6 +107,9 @@ struct Merger {
     /// different components, so a component with a purl is matched by name only to these.
     by_name_bare: HashMap<String, Vec<ComponentId>, RandomState>,
     edges: Vec<(ComponentId, ComponentId, EdgeKind)>,
+    /// Which of a component's origins gave it a field, where that was not the first: so a
+    /// conflict names the file the value came from.
+    given_by: HashMap<(ComponentId, Field), usize, RandomState>,
     /// Products the documents name, in the order met.
     roots: Vec<ComponentId>,
     /// Top-level items of documents that name no product.
@@ -275,12 +279,19 @@ impl Merger {
             })
             .or_else(|| {
                 let r = component.bom_ref.as_deref()?;
-                // The first component indexed under this bom-ref, as long as it has this name.
+                // The first component indexed under this bom-ref, as long as it is the same
+                // thing: a bom-ref is local to its file, and two files may give one to
+                // different components. Whose purls or versions differ are different.
                 self.by_ref
                     .find(self.by_ref.hash(r), |id| {
                         self.components[id].bom_ref.as_deref() == Some(r)
                     })
-                    .filter(|&id| self.components[id].name == component.name)
+                    .filter(|&id| {
+                        let known = &self.components[id];
+                        known.name == component.name
+                            && !both_differ(&known.purl, &component.purl)
+                            && !both_differ(&known.version, &component.version)
+                    })
             })
             .or_else(|| {
                 let supplier = component.supplier.as_ref().map(|s| s.name.as_str());
@@ -304,28 +315,46 @@ impl Merger {
             return Interned::New(slot);
         };
         if self.origins[id].iter().any(|o| o.source != source) || self.origins[id].is_empty() {
-            if let Some(diff) = conflict(&self.components[id], &component) {
+            for diff in conflicts(&self.components[id], &component) {
+                let earlier = self.origin_of(id, diff.field);
                 self.findings.push(
                     Finding::new(
                         Code::ComponentConflict,
                         path,
                         component.location.clone(),
                         format!(
-                            "also described in '{}' at {}, but {diff}",
-                            self.sources[self.origins[id][0].source].path.display(),
-                            self.origins[id][0].location
+                            "{} differs: '{}' here, '{}' in '{}' at {}",
+                            diff.field.name(),
+                            diff.theirs,
+                            diff.ours,
+                            self.sources[earlier.source].path.display(),
+                            earlier.location
                         ),
                     )
                     .about(self.components[id].display_id()),
                 );
             }
         }
-        fill_missing(&mut self.components[id], component);
+        let filled = fill_missing(&mut self.components[id], component);
         self.index(id, None);
-        if !self.origins[id].contains(&origin) {
-            self.origins[id].push(origin);
+        let at = match self.origins[id].iter().position(|o| *o == origin) {
+            Some(at) => at,
+            None => {
+                self.origins[id].push(origin);
+                self.origins[id].len() - 1
+            }
+        };
+        for field in filled {
+            self.given_by.insert((id, field), at);
         }
         Interned::Merged(id)
+    }
+
+    /// The description that gave component `id` its value of `field`: the one recorded when a
+    /// later description filled it in, else the first.
+    fn origin_of(&self, id: ComponentId, field: Field) -> &Origin {
+        let at = self.given_by.get(&(id, field)).copied().unwrap_or(0);
+        &self.origins[id][at]
     }
 
     /// Indexes component `id` under its purl, bom-ref and name key where nothing holds those yet.
@@ -433,72 +462,164 @@ impl Merger {
     }
 }
 
-/// What differs between two descriptions of the same component, in words, if anything.
-fn conflict(a: &Component, b: &Component) -> Option<String> {
-    let mut diffs = Vec::new();
-    let mut differ = |what: &str, x: Option<&str>, y: Option<&str>| {
+/// A field two descriptions of one component can disagree on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Field {
+    Name,
+    Group,
+    Version,
+    Type,
+    Description,
+    Supplier,
+    Manufacturer,
+    Licences,
+    Hash,
+}
+
+impl Field {
+    fn name(self) -> &'static str {
+        match self {
+            Field::Name => "name",
+            Field::Group => "group",
+            Field::Version => "version",
+            Field::Type => "type",
+            Field::Description => "description",
+            Field::Supplier => "supplier",
+            Field::Manufacturer => "manufacturer",
+            Field::Licences => "licences",
+            Field::Hash => "hash",
+        }
+    }
+}
+
+/// One field on which two descriptions disagree: ours (the merged one) and theirs (the new).
+struct Disagreement {
+    field: Field,
+    ours: String,
+    theirs: String,
+}
+
+/// Whether both have a value and the values differ.
+fn both_differ(a: &Option<String>, b: &Option<String>) -> bool {
+    matches!((a, b), (Some(a), Some(b)) if a != b)
+}
+
+/// Every field on which `a` and `b` disagree. A field only one of them states is no
+/// disagreement, nor is a type anbao inferred.
+fn conflicts(a: &Component, b: &Component) -> Vec<Disagreement> {
+    let mut out = Vec::new();
+    let mut differ = |field: Field, x: Option<&str>, y: Option<&str>, same: fn(&str, &str) -> bool| {
         if let (Some(x), Some(y)) = (x, y) {
-            if x != y {
-                diffs.push(format!("{what} '{x}' differs from '{y}'"));
+            if !same(x, y) {
+                out.push(Disagreement {
+                    field,
+                    ours: x.to_string(),
+                    theirs: y.to_string(),
+                });
             }
         }
     };
-    differ("version", a.version.as_deref(), b.version.as_deref());
-    differ(
-        "supplier",
-        a.supplier.as_ref().map(|p| p.name.as_str()),
-        b.supplier.as_ref().map(|p| p.name.as_str()),
-    );
-    differ(
-        "manufacturer",
-        a.manufacturer.as_ref().map(|p| p.name.as_str()),
-        b.manufacturer.as_ref().map(|p| p.name.as_str()),
-    );
-    if a.kind != ComponentType::Unspecified && b.kind != ComponentType::Unspecified {
-        differ("type", Some(a.kind.as_str()), Some(b.kind.as_str()));
+    let exact: fn(&str, &str) -> bool = |x, y| x == y;
+    differ(Field::Name, Some(&a.name), Some(&b.name), exact);
+    differ(Field::Group, a.group.as_deref(), b.group.as_deref(), exact);
+    differ(Field::Version, a.version.as_deref(), b.version.as_deref(), exact);
+    fn stated(c: &Component) -> Option<&str> {
+        (c.kind != ComponentType::Unspecified && !c.kind_inferred).then(|| c.kind.as_str())
     }
+    differ(Field::Type, stated(a), stated(b), exact);
+    // XML reads line breaks in a description as spaces (xs:normalizedString), JSON keeps
+    // them: the same text laid out differently is no disagreement.
+    differ(
+        Field::Description,
+        a.description.as_deref(),
+        b.description.as_deref(),
+        |x, y| x.split_whitespace().eq(y.split_whitespace()),
+    );
+    let party = |p: &Option<Box<super::Party>>| p.as_ref().map(|p| p.name.clone());
+    differ(Field::Supplier, party(&a.supplier).as_deref(), party(&b.supplier).as_deref(), exact);
+    differ(
+        Field::Manufacturer,
+        party(&a.manufacturer).as_deref(),
+        party(&b.manufacturer).as_deref(),
+        exact,
+    );
+    let licences = |c: &Component| {
+        let mut texts: Vec<&str> = c.licenses.iter().map(|l| l.value.text()).collect();
+        texts.sort_unstable();
+        texts.dedup();
+        (!texts.is_empty()).then(|| texts.join(", "))
+    };
+    differ(Field::Licences, licences(a).as_deref(), licences(b).as_deref(), exact);
     for ha in &a.hashes {
         if let Some(hb) = b.hashes.iter().find(|h| h.alg == ha.alg) {
             if !ha.value.eq_ignore_ascii_case(&hb.value) {
-                diffs.push(format!("{} hash differs", ha.alg));
+                out.push(Disagreement {
+                    field: Field::Hash,
+                    ours: format!("{} {}", ha.alg, ha.value),
+                    theirs: format!("{} {}", hb.alg, hb.value),
+                });
             }
         }
     }
-    (!diffs.is_empty()).then(|| diffs.join("; "))
+    out
 }
 
-/// Keeps what `into` has and takes from `from` whatever `into` lacks.
-fn fill_missing(into: &mut Component, from: Component) {
-    fn take<T>(slot: &mut Option<T>, value: Option<T>) {
-        if slot.is_none() {
+/// Keeps what `into` has and takes from `from` whatever `into` lacks; returns the fields it
+/// took. Licences are merged by value: one stated twice keeps its strongest role (declared
+/// or concluded over unstated), and both roles where both are stated.
+fn fill_missing(into: &mut Component, from: Component) -> Vec<Field> {
+    let mut filled = Vec::new();
+    fn take<T>(slot: &mut Option<T>, value: Option<T>) -> bool {
+        let fills = slot.is_none() && value.is_some();
+        if fills {
             *slot = value;
         }
+        fills
     }
     take(&mut into.bom_ref, from.bom_ref);
-    take(&mut into.group, from.group);
-    take(&mut into.version, from.version);
-    take(&mut into.description, from.description);
+    if take(&mut into.group, from.group) {
+        filled.push(Field::Group);
+    }
+    if take(&mut into.version, from.version) {
+        filled.push(Field::Version);
+    }
+    if take(&mut into.description, from.description) {
+        filled.push(Field::Description);
+    }
     take(&mut into.purl, from.purl);
     take(&mut into.cpe, from.cpe);
     take(&mut into.swid, from.swid);
-    take(&mut into.supplier, from.supplier);
-    take(&mut into.manufacturer, from.manufacturer);
+    if take(&mut into.supplier, from.supplier) {
+        filled.push(Field::Supplier);
+    }
+    if take(&mut into.manufacturer, from.manufacturer) {
+        filled.push(Field::Manufacturer);
+    }
     take(&mut into.originator, from.originator);
     take(&mut into.publisher, from.publisher);
     take(&mut into.scope, from.scope);
     take(&mut into.source_kind, from.source_kind);
-    if into.kind == ComponentType::Unspecified {
+    // How much a type says: none, anbao's default for the format, or the file's own word.
+    let weight = |kind: &ComponentType, inferred: bool| match (kind, inferred) {
+        (ComponentType::Unspecified, _) => 0,
+        (_, true) => 1,
+        (_, false) => 2,
+    };
+    if weight(&from.kind, from.kind_inferred) > weight(&into.kind, into.kind_inferred) {
         into.kind = from.kind;
+        into.kind_inferred = from.kind_inferred;
+        filled.push(Field::Type);
     }
     for h in from.hashes {
         if !into.hashes.iter().any(|x| x.alg == h.alg) {
             into.hashes.push(h);
         }
     }
+    if into.licenses.is_empty() && !from.licenses.is_empty() {
+        filled.push(Field::Licences);
+    }
     for l in from.licenses {
-        if !into.licenses.contains(&l) {
-            into.licenses.push(l);
-        }
+        merge_licence(&mut into.licenses, l);
     }
     for a in from.authors {
         if !into.authors.contains(&a) {
@@ -515,11 +636,33 @@ fn fill_missing(into: &mut Component, from: Component) {
             into.properties.push(p);
         }
     }
-    if from.hardware.is_empty() {
+    if !from.hardware.is_empty() {
+        fill_hardware(&mut into.hardware, &from.hardware);
+    }
+    filled
+}
+
+/// Adds `licence` to `list` unless it is there by value: an unstated role there gives way
+/// to a stated one, an unstated one here adds nothing, and declared and concluded both stay.
+fn merge_licence(list: &mut Vec<super::License>, licence: super::License) {
+    let text = licence.value.text();
+    let same: Vec<usize> = (0..list.len())
+        .filter(|&i| list[i].value.text() == text)
+        .collect();
+    if same.iter().any(|&i| list[i].role == licence.role) {
         return;
     }
-    let new: &HardwareInfo = &from.hardware;
-    let hw: &mut HardwareInfo = &mut into.hardware;
+    if !licence.role.is_stated() && !same.is_empty() {
+        return;
+    }
+    if let Some(&i) = same.iter().find(|&&i| !list[i].role.is_stated()) {
+        list[i].role = licence.role;
+        return;
+    }
+    list.push(licence);
+}
+
+fn fill_hardware(hw: &mut HardwareInfo, new: &HardwareInfo) {
     let copy = |slot: &mut Option<String>, value: &Option<String>| {
         if slot.is_none() {
             slot.clone_from(value);
@@ -621,7 +764,7 @@ impl KeyIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::inventory::{Certificate, Edge};
+    use crate::inventory::{Certificate, Edge, License, LicenseRole, LicenseValue};
 
     fn device(key: &str, name: &str) -> Component {
         let mut c = Component::new(key, ComponentType::Device, name);
@@ -683,6 +826,158 @@ mod tests {
         let inv = Inventory::from_documents(vec![doc]);
         // The two purls stay two components; the bare description joins the first of them.
         assert_eq!(inv.len(), 2);
+    }
+
+    fn library(key: &str, name: &str, version: &str) -> Component {
+        let mut c = Component::new(key, ComponentType::Library, name);
+        c.version = Some(version.into());
+        c.purl = Some(format!("pkg:npm/{name}@{version}"));
+        c
+    }
+
+    fn doc(path: &str, components: Vec<Component>) -> Document {
+        let mut d = Document::new(path, Format::CycloneDxJson);
+        d.components = components;
+        d
+    }
+
+    fn conflicts_of(inv: &Inventory) -> Vec<&str> {
+        inv.findings
+            .iter()
+            .filter(|f| f.code == Code::ComponentConflict)
+            .map(|f| f.message.as_str())
+            .collect()
+    }
+
+    fn licence(role: LicenseRole, id: &str) -> License {
+        License {
+            role,
+            value: LicenseValue::Id(id.into()),
+        }
+    }
+
+    #[test]
+    fn a_licence_stated_by_14_and_16_files_is_one_licence_with_the_stronger_role() {
+        let mut old = library("a", "x", "1.0.0");
+        old.licenses = vec![licence(LicenseRole::Unstated, "MIT")];
+        let mut new = library("a", "x", "1.0.0");
+        new.licenses = vec![
+            licence(LicenseRole::Declared, "MIT"),
+            licence(LicenseRole::Concluded, "MIT"),
+        ];
+        for order in [[old.clone(), new.clone()], [new, old]] {
+            let [first, second] = order;
+            let inv = Inventory::from_documents(vec![
+                doc("a.json", vec![first]),
+                doc("b.json", vec![second]),
+            ]);
+            assert_eq!(
+                inv.components[0].licenses,
+                [
+                    licence(LicenseRole::Declared, "MIT"),
+                    licence(LicenseRole::Concluded, "MIT")
+                ]
+            );
+            assert_eq!(conflicts_of(&inv), Vec::<&str>::new());
+        }
+    }
+
+    #[test]
+    fn every_differing_field_is_reported_with_both_values_and_both_files() {
+        let mut a = library("a", "x", "1.0.0");
+        a.licenses = vec![licence(LicenseRole::Declared, "MIT")];
+        a.group = Some("org.one".into());
+        a.description = Some("first  words".into());
+        let mut b = library("b", "x-renamed", "1.0.0");
+        b.purl = a.purl.clone();
+        b.licenses = vec![licence(LicenseRole::Declared, "Apache-2.0")];
+        b.group = Some("org.two".into());
+        b.description = Some("other words".into());
+        let inv = Inventory::from_documents(vec![doc("a.json", vec![a]), doc("b.xml", vec![b])]);
+        assert_eq!(inv.len(), 1, "one purl, one component");
+        assert_eq!(
+            conflicts_of(&inv),
+            [
+                "name differs: 'x-renamed' here, 'x' in 'a.json' at ",
+                "group differs: 'org.two' here, 'org.one' in 'a.json' at ",
+                "description differs: 'other words' here, 'first  words' in 'a.json' at ",
+                "licences differs: 'Apache-2.0' here, 'MIT' in 'a.json' at ",
+            ]
+        );
+        assert!(inv.findings.iter().all(|f| f.file == Path::new("b.xml")));
+    }
+
+    #[test]
+    fn a_conflict_names_the_file_the_value_came_from() {
+        let mut bare = library("a", "x", "1.0.0");
+        bare.description = None;
+        let mut described = library("b", "x", "1.0.0");
+        described.description = Some("a parser".into());
+        described.location = "/components/7".into();
+        let mut other = library("c", "x", "1.0.0");
+        other.description = Some("a printer".into());
+        let inv = Inventory::from_documents(vec![
+            doc("a.json", vec![bare]),
+            doc("b.json", vec![described]),
+            doc("c.json", vec![other]),
+        ]);
+        assert_eq!(
+            conflicts_of(&inv),
+            ["description differs: 'a printer' here, 'a parser' in 'b.json' at /components/7"]
+        );
+    }
+
+    #[test]
+    fn the_same_bom_ref_with_other_purls_or_versions_is_another_component() {
+        let a = library("ref-1", "x", "1.0.0");
+        let mut b = library("ref-1", "x", "2.0.0");
+        b.purl = None;
+        let mut c = library("ref-1", "x", "1.0.0");
+        c.purl = Some("pkg:maven/org.x/x@1.0.0".into());
+        let mut docs = Vec::new();
+        for (path, mut component) in [("a.json", a), ("b.json", b), ("c.json", c)] {
+            component.bom_ref = Some("ref-1".into());
+            docs.push(doc(path, vec![component]));
+        }
+        let inv = Inventory::from_documents(docs);
+        let versions: Vec<_> = inv
+            .components
+            .iter()
+            .map(|c| (c.version.as_deref().unwrap(), c.purl.as_deref()))
+            .collect();
+        assert_eq!(
+            versions,
+            [
+                ("1.0.0", Some("pkg:npm/x@1.0.0")),
+                ("2.0.0", None),
+                ("1.0.0", Some("pkg:maven/org.x/x@1.0.0"))
+            ]
+        );
+        assert_eq!(conflicts_of(&inv), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn a_format_that_does_not_state_the_type_does_not_disagree_about_it() {
+        let mut locked = library("x 1.0.0", "x", "1.0.0");
+        locked.kind_inferred = true;
+        let mut lock = Document::new("Cargo.lock", Format::CargoLock);
+        lock.components = vec![locked];
+        let mut app = library("x", "x", "1.0.0");
+        app.kind = ComponentType::Application;
+        let inv = Inventory::from_documents(vec![lock, doc("sbom.json", vec![app])]);
+        assert_eq!(conflicts_of(&inv), Vec::<&str>::new());
+        assert_eq!(inv.components[0].kind, ComponentType::Application);
+        assert!(!inv.components[0].kind_inferred);
+        // Two stated types still disagree.
+        let mut lib = library("x", "x", "1.0.0");
+        lib.kind = ComponentType::Framework;
+        let mut app = library("x", "x", "1.0.0");
+        app.kind = ComponentType::Application;
+        let inv = Inventory::from_documents(vec![doc("a.json", vec![lib]), doc("b.json", vec![app])]);
+        assert_eq!(
+            conflicts_of(&inv),
+            ["type differs: 'application' here, 'framework' in 'a.json' at "]
+        );
     }
 
     #[test]

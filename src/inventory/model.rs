@@ -192,6 +192,22 @@ pub enum LicenseValue {
     Expression(String),
 }
 
+impl LicenseValue {
+    /// The licence as written, whichever kind it is.
+    pub fn text(&self) -> &str {
+        match self {
+            LicenseValue::Id(s) | LicenseValue::Name(s) | LicenseValue::Expression(s) => s,
+        }
+    }
+}
+
+impl LicenseRole {
+    /// Whether the source says who made the statement (declared or concluded).
+    pub fn is_stated(self) -> bool {
+        self != LicenseRole::Unstated
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct License {
     pub role: LicenseRole,
@@ -311,6 +327,10 @@ pub struct Component {
     pub bom_ref: Option<String>,
     #[serde(rename = "type")]
     pub kind: ComponentType,
+    /// The type is anbao's default for the format, not stated by the file (a Cargo.lock
+    /// package is a library): such a type never disagrees with a stated one.
+    #[serde(rename = "type_inferred", skip_serializing_if = "is_false")]
+    pub kind_inferred: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
     pub name: String,
@@ -360,6 +380,10 @@ pub struct Component {
     pub location: String,
 }
 
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
 impl Component {
     /// A component with only a key, a type and a name; parsers fill in the rest.
     pub fn new(key: impl Into<String>, kind: ComponentType, name: impl Into<String>) -> Component {
@@ -367,6 +391,7 @@ impl Component {
             key: key.into(),
             bom_ref: None,
             kind,
+            kind_inferred: false,
             group: None,
             name: name.into(),
             version: None,

@@ -885,6 +885,32 @@ mod tests {
     }
 
     #[test]
+    fn text_keeps_the_whitespace_its_schema_type_keeps() {
+        let doc = parse_str(
+            "<bom xmlns=\"http://cyclonedx.org/schema/bom/1.6\"><components>\
+             <component type=\"library\"><name> spaced  name </name>\
+             <description>  two\n  lines  </description>\
+             <purl>\n  pkg:npm/x@1\n</purl>\
+             <properties><property name=\"p\"> v </property></properties>\
+             </component></components></bom>",
+        )
+        .unwrap();
+        let c = &doc.components[0];
+        // xs:normalizedString: line breaks read as spaces, nothing trimmed, as JSON keeps it.
+        assert_eq!(c.name, " spaced  name ");
+        assert_eq!(c.description.as_deref(), Some("  two   lines  "));
+        assert_eq!(c.properties, [("p".to_string(), " v ".to_string())]);
+        // xs:anyURI collapses.
+        assert_eq!(c.purl.as_deref(), Some("pkg:npm/x@1"));
+        let json = crate::inventory::cyclonedx::json::parse(
+            Path::new("t.json"),
+            br#"{"bomFormat":"CycloneDX","specVersion":"1.6","components":[{"type":"library","name":" spaced  name "}]}"#.as_slice(),
+        )
+        .unwrap();
+        assert_eq!(json.components[0].name, c.name);
+    }
+
+    #[test]
     fn doctype_and_entities_are_refused() {
         let laughs = r#"<?xml version="1.0"?>
 <!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>

@@ -450,6 +450,8 @@ impl Draft {
             .as_deref()
             .map_or(ComponentType::Device, kind_from_category);
         let mut c = Component::new(self.id.clone().unwrap_or(fallback_key), kind, name);
+        // Without a category, `device` is anbao's assumption, not the list's.
+        c.kind_inferred = self.category.is_none();
         c.bom_ref = self.id;
         c.version = self.model.clone().or_else(|| self.firmware.clone());
         c.description = self.notes;
