@@ -271,9 +271,16 @@ fn show_one(out: &mut impl Write, l: Lang, inv: &Inventory, id: ComponentId) -> 
         writeln!(out, "  {DIM}{}:{DIM:#} {value}", L(l, label))
     };
     let party = |p: &Option<Box<inventory::Party>>| {
-        p.as_ref().map_or(String::new(), |p| match &p.country {
-            Some(country) => format!("{} ({country})", p.name),
-            None => p.name.clone(),
+        p.as_ref().map_or(String::new(), |p| {
+            let mut shown = p.name.clone();
+            if let Some(country) = &p.country {
+                shown.push_str(&format!(" ({country})"));
+            }
+            // What the file wrote, where the name was resolved from an id.
+            if let Some(w) = &p.resolved_from {
+                shown.push_str(&format!(" ← {} {}", w.scheme.as_str(), w.written));
+            }
+            shown
         })
     };
     field(Text::Type, c.kind.as_str().to_string())?;
@@ -312,6 +319,27 @@ fn show_one(out: &mut impl Write, l: Lang, inv: &Inventory, id: ComponentId) -> 
             .unwrap_or_default(),
     )?;
     let hw = &c.hardware;
+    field(
+        Text::HardwareClass,
+        hw.class.as_ref().map_or(String::new(), |k| {
+            if k.stated.eq_ignore_ascii_case(&k.class) {
+                k.class.clone()
+            } else {
+                format!("{} ← {}", k.class, k.stated)
+            }
+        }),
+    )?;
+    field(
+        Text::BusIds,
+        hw.bus_ids.as_ref().map_or(String::new(), |ids| {
+            let id = match &ids.device_id {
+                Some(d) => format!("{}:{d}", ids.vendor_id),
+                None => ids.vendor_id.clone(),
+            };
+            let names: Vec<&str> = [ids.vendor, ids.device].into_iter().flatten().collect();
+            format!("{} {id} {}", ids.bus.to_uppercase(), names.join(" / "))
+        }),
+    )?;
     field(Text::Model, hw.model.clone().unwrap_or_default())?;
     field(Text::Firmware, hw.firmware.clone().unwrap_or_default())?;
     field(Text::SerialNumbers, hw.serial_numbers.join(", "))?;

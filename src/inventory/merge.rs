@@ -674,6 +674,12 @@ fn fill_hardware(hw: &mut HardwareInfo, new: &HardwareInfo) {
     if hw.quantity.is_none() {
         hw.quantity = new.quantity;
     }
+    if hw.class.is_none() {
+        hw.class.clone_from(&new.class);
+    }
+    if hw.bus_ids.is_none() {
+        hw.bus_ids.clone_from(&new.bus_ids);
+    }
     for serial in &new.serial_numbers {
         if !hw.serial_numbers.contains(serial) {
             hw.serial_numbers.push(serial.clone());

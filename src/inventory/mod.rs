@@ -4,6 +4,7 @@
 mod cargo_lock;
 mod cyclonedx;
 pub mod detect;
+pub mod device;
 mod finding;
 pub mod graph;
 mod hardware;
@@ -70,6 +71,12 @@ pub fn parse_bytes(path: &Path, bytes: &[u8]) -> Result<Document, InputError> {
 /// CycloneDX does so before it builds the edges, the largest part of a large document, which
 /// keeps the peak of a load lower.
 fn parse(path: &Path, bytes: Cow<'_, [u8]>) -> Result<Document, InputError> {
+    let mut doc = parse_format(path, bytes)?;
+    device::resolve(&mut doc);
+    Ok(doc)
+}
+
+fn parse_format(path: &Path, bytes: Cow<'_, [u8]>) -> Result<Document, InputError> {
     match detect::detect(path, &bytes)? {
         Format::CycloneDxJson => cyclonedx::json::parse(path, bytes),
         Format::CycloneDxXml => cyclonedx::xml::parse(path, bytes),

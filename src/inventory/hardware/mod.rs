@@ -486,6 +486,7 @@ impl Draft {
             quantity: self.quantity,
             country_of_origin: self.origin,
             certificates,
+            ..HardwareInfo::default()
         }
         .into();
         c.location = self.location;
