@@ -274,7 +274,10 @@ enum Bus {
 /// virtio devices carry PCI vendor ids), the modalias, or the class.
 fn bus_of(c: &Component) -> Option<Bus> {
     let said = |name: &str| c.property(name).map(str::to_ascii_lowercase);
-    if let Some(info) = said("cdx:hbom:busInfo").or_else(|| said("cdx:hbom:modalias")) {
+    let info = said("cdx:hbom:busInfo")
+        .or_else(|| said("cdx:hbom:modalias"))
+        .or_else(|| said("bus"));
+    if let Some(info) = info {
         if info.starts_with("pci") || info.starts_with("virtio") {
             return Some(Bus::Pci);
         }
@@ -439,8 +442,13 @@ mod tests {
         let m = made_by(device(&usb), "046d").manufacturer.unwrap();
         assert_eq!(m.name, "Logitech, Inc.");
         assert_eq!(m.resolved_from.unwrap().scheme, VendorScheme::UsbVendorId);
-        let m = made_by(device(&[]), "Intel Corp. [8086]").manufacturer.unwrap();
-        assert_eq!(m.name, "Intel Corporation", "8086 is Intel's in both databases");
+        let pci = [("bus", "pci@0000:00:00.0")];
+        let m = made_by(device(&pci), "Intel Corporation [8086]").manufacturer.unwrap();
+        assert_eq!(m.name, "Intel Corporation");
+        assert_eq!(m.resolved_from.unwrap().written, "Intel Corporation [8086]");
+        // 8086 names Intel in both databases, spelt differently: without a bus, not read.
+        let m = made_by(device(&[]), "8086").manufacturer.unwrap();
+        assert!(m.resolved_from.is_none());
         // A real name is left alone.
         let m = made_by(device(&usb), "华为").manufacturer.unwrap();
         assert!(m.resolved_from.is_none());
