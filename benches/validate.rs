@@ -58,7 +58,11 @@ fn bench(name: &str, format: Format, path: &Path, iterations: usize) {
         let w = seconds(|| drop(black_box(validate::validate_file(path).unwrap())));
         let s = seconds(|| drop(black_box(schema::validate(format, &bytes).unwrap())));
         let v = if format == Format::CycloneDxJson {
-            seconds(|| drop(black_box(serde_json::from_slice::<serde_json::Value>(&bytes).unwrap())))
+            seconds(|| {
+                drop(black_box(
+                    serde_json::from_slice::<serde_json::Value>(&bytes).unwrap(),
+                ))
+            })
         } else {
             0.0
         };

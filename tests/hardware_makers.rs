@@ -51,28 +51,67 @@ fn cdxgen_hbom_resolves_cpuid_and_pci_makers_and_classes() {
         described("cdxgen-hbom_linux-vm_1.7.json"),
         [
             row("Debian GNU/Linux", None, Some("Linux"), None),
-            row("Intel(R) Xeon(R) Processor", Some("processor"), Some("Intel Corporation"), Some("GenuineIntel")),
+            row(
+                "Intel(R) Xeon(R) Processor",
+                Some("processor"),
+                Some("Intel Corporation"),
+                Some("GenuineIntel")
+            ),
             row("System Memory", Some("memory"), None, None),
             row("Motherboard", Some("board"), None, None),
             row("vda", Some("storage"), red_hat, Some("0x1af4")),
-            row("Virtio 1.0 network device", Some("network-interface"), red_hat, None),
+            row(
+                "Virtio 1.0 network device",
+                Some("network-interface"),
+                red_hat,
+                None
+            ),
             row("ifb0", Some("network-interface"), None, None),
             row("ifb1", Some("network-interface"), None, None),
-            row("Intel Corporation", Some("bridge"), Some("Intel Corporation"), None),
-            row("Virtio 1.0 memory balloon", Some("pci-device"), red_hat, None),
-            row("Virtio 1.0 block device", Some("storage-controller"), red_hat, None),
-            row("Virtio 1.0 network device", Some("network-interface"), red_hat, None),
+            row(
+                "Intel Corporation",
+                Some("bridge"),
+                Some("Intel Corporation"),
+                None
+            ),
+            row(
+                "Virtio 1.0 memory balloon",
+                Some("pci-device"),
+                red_hat,
+                None
+            ),
+            row(
+                "Virtio 1.0 block device",
+                Some("storage-controller"),
+                red_hat,
+                None
+            ),
+            row(
+                "Virtio 1.0 network device",
+                Some("network-interface"),
+                red_hat,
+                None
+            ),
             row("Virtio 1.0 socket", Some("pci-device"), red_hat, None),
             row("Virtio 1.0 RNG", Some("pci-device"), red_hat, None),
         ]
     );
     let inv = inventory::load(&[real("cdxgen-hbom_linux-vm_1.7.json")]).unwrap();
     let cpu = &inv.components[inv.find("Intel(R) Xeon(R) Processor")[0]];
-    let written = cpu.manufacturer.as_ref().unwrap().resolved_from.as_ref().unwrap();
+    let written = cpu
+        .manufacturer
+        .as_ref()
+        .unwrap()
+        .resolved_from
+        .as_ref()
+        .unwrap();
     assert_eq!(written.scheme, VendorScheme::CpuidVendor);
     let block = &inv.components[inv.find("Virtio 1.0 block device")[0]];
     let ids = block.hardware.bus_ids.as_ref().unwrap();
-    assert_eq!((ids.bus, ids.vendor_id.as_str(), ids.device_id.as_deref()), ("pci", "1af4", Some("1042")));
+    assert_eq!(
+        (ids.bus, ids.vendor_id.as_str(), ids.device_id.as_deref()),
+        ("pci", "1af4", Some("1042"))
+    );
     assert_eq!(ids.device, Some("Virtio 1.0 block device"));
     assert_eq!(
         block.hardware.class.as_ref().unwrap().stated,
@@ -86,13 +125,48 @@ fn an_lshw_export_as_a_hardware_csv_resolves_its_bracketed_vendor_ids() {
     assert_eq!(
         described("lshw_linux-vm.csv"),
         [
-            row("Intel(R) Xeon(R) Processor", Some("processor"), Some("Intel Corp."), None),
-            row("Intel Corporation [8086:D57]", Some("bridge"), Some("Intel Corporation"), Some("Intel Corporation [8086]")),
-            row("Virtio 1.0 memory balloon [1AF4:1045]", None, red_hat, Some("Red Hat, Inc. [1AF4]")),
-            row("Virtio 1.0 block device [1AF4:1042]", Some("storage"), red_hat, Some("Red Hat, Inc. [1AF4]")),
-            row("Virtio 1.0 network device [1AF4:1041]", Some("network-interface"), red_hat, Some("Red Hat, Inc. [1AF4]")),
-            row("Virtio 1.0 socket [1AF4:1053]", None, red_hat, Some("Red Hat, Inc. [1AF4]")),
-            row("Virtio 1.0 RNG [1AF4:1044]", None, red_hat, Some("Red Hat, Inc. [1AF4]")),
+            row(
+                "Intel(R) Xeon(R) Processor",
+                Some("processor"),
+                Some("Intel Corp."),
+                None
+            ),
+            row(
+                "Intel Corporation [8086:D57]",
+                Some("bridge"),
+                Some("Intel Corporation"),
+                Some("Intel Corporation [8086]")
+            ),
+            row(
+                "Virtio 1.0 memory balloon [1AF4:1045]",
+                None,
+                red_hat,
+                Some("Red Hat, Inc. [1AF4]")
+            ),
+            row(
+                "Virtio 1.0 block device [1AF4:1042]",
+                Some("storage"),
+                red_hat,
+                Some("Red Hat, Inc. [1AF4]")
+            ),
+            row(
+                "Virtio 1.0 network device [1AF4:1041]",
+                Some("network-interface"),
+                red_hat,
+                Some("Red Hat, Inc. [1AF4]")
+            ),
+            row(
+                "Virtio 1.0 socket [1AF4:1053]",
+                None,
+                red_hat,
+                Some("Red Hat, Inc. [1AF4]")
+            ),
+            row(
+                "Virtio 1.0 RNG [1AF4:1044]",
+                None,
+                red_hat,
+                Some("Red Hat, Inc. [1AF4]")
+            ),
             row("PnP device PNP0501", Some("modem"), None, None),
             row("PnP device PNP0303", Some("input-device"), None, None),
         ]
@@ -112,10 +186,22 @@ fn the_shipped_policy_rules_on_processors_by_class() {
     }
     let inventories = dir.path().join("inventories");
     std::fs::create_dir(&inventories).unwrap();
-    std::fs::copy(real("cdxgen-hbom_linux-vm_1.7.json"), inventories.join("hbom.json")).unwrap();
+    std::fs::copy(
+        real("cdxgen-hbom_linux-vm_1.7.json"),
+        inventories.join("hbom.json"),
+    )
+    .unwrap();
     let out = assert_cmd::Command::cargo_bin("anbao")
         .unwrap()
-        .args(["-C", dir.path().to_str().unwrap(), "check", "--format", "json", "--as-of", "2026-12-01"])
+        .args([
+            "-C",
+            dir.path().to_str().unwrap(),
+            "check",
+            "--format",
+            "json",
+            "--as-of",
+            "2026-12-01",
+        ])
         .output()
         .unwrap();
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();

@@ -29,13 +29,8 @@ fn anbao(args: &[&str]) -> (i32, String, String) {
 
 /// The JSON report on one file and the exit code.
 fn validate(rel: &str) -> (i32, Value) {
-    let (code, stdout, stderr) = anbao(&[
-        "inventory",
-        "validate",
-        "--format",
-        "json",
-        &fixture(rel),
-    ]);
+    let (code, stdout, stderr) =
+        anbao(&["inventory", "validate", "--format", "json", &fixture(rel)]);
     assert!(code == 0 || code == 1, "{rel}: exit {code}: {stderr}");
     let report: Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(report["schema"], "anbao.inventory.validate/2");
@@ -75,7 +70,10 @@ fn a_property_the_14_schema_forbids_is_a_violation_naming_the_rule() {
         v[0]["rule"],
         "additionalProperties @ bom-1.4.schema.json#/definitions/component"
     );
-    assert!(v[0]["message"]["en"].as_str().unwrap().contains("'licence'"));
+    assert!(v[0]["message"]["en"]
+        .as_str()
+        .unwrap()
+        .contains("'licence'"));
     assert!(v[0]["message"]["zh"].as_str().unwrap().contains("不允许"));
 }
 
@@ -119,7 +117,10 @@ fn spdx_examples_are_valid_and_broken_copies_are_not() {
     ] {
         let (code, file) = validate(rel);
         assert_eq!(violations(&file), Vec::<&Value>::new(), "{rel}");
-        assert!(file["schema"]["file"].as_str().unwrap().starts_with("schemas/spdx/"));
+        assert!(file["schema"]["file"]
+            .as_str()
+            .unwrap()
+            .starts_with("schemas/spdx/"));
         assert_eq!(code, 0, "{rel}: {file}");
     }
     let (code, file) = validate("validate/spdx-2.3-missing-spdxid.spdx.json");
@@ -183,6 +184,9 @@ fn a_hardware_list_says_what_was_checked() {
         &fixture("hardware/chinese-utf8.csv"),
     ]);
     assert_eq!(code, 0, "{stdout}");
-    assert!(stdout.contains("a hardware CSV has no official schema"), "{stdout}");
+    assert!(
+        stdout.contains("a hardware CSV has no official schema"),
+        "{stdout}"
+    );
     assert!(!stdout.contains("CycloneDX"), "{stdout}");
 }

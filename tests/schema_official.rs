@@ -33,7 +33,10 @@ fn every_official_example_is_valid_and_every_negative_file_invalid() {
                 if !v.violations.is_empty() || v.unreadable.is_some() {
                     wrong.push(format!(
                         "{name}: expected valid, got {:?} {:?}",
-                        v.violations.iter().map(|x| (&x.location, &x.rule)).collect::<Vec<_>>(),
+                        v.violations
+                            .iter()
+                            .map(|x| (&x.location, &x.rule))
+                            .collect::<Vec<_>>(),
                         v.unreadable
                     ));
                 }
@@ -47,6 +50,15 @@ fn every_official_example_is_valid_and_every_negative_file_invalid() {
             Err(e) => wrong.push(format!("{name}: could not be validated: {e}")),
         }
     }
-    assert!(valid > 400 && invalid > 250, "{valid} valid, {invalid} invalid");
-    assert!(wrong.is_empty(), "{} of {} files:\n{}", wrong.len(), files.len(), wrong.join("\n"));
+    assert!(
+        valid > 400 && invalid > 250,
+        "{valid} valid, {invalid} invalid"
+    );
+    assert!(
+        wrong.is_empty(),
+        "{} of {} files:\n{}",
+        wrong.len(),
+        files.len(),
+        wrong.join("\n")
+    );
 }

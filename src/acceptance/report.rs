@@ -126,8 +126,12 @@ impl ComponentRow {
         let name = self.manufacturer.as_deref()?;
         Some(match &self.manufacturer_written {
             Some(w) => match lang {
-                crate::i18n::Lang::Zh => format!("{name}（原文 {} {}）", w.scheme.as_str(), w.written),
-                crate::i18n::Lang::En => format!("{name} (written {} {})", w.scheme.as_str(), w.written),
+                crate::i18n::Lang::Zh => {
+                    format!("{name}（原文 {} {}）", w.scheme.as_str(), w.written)
+                }
+                crate::i18n::Lang::En => {
+                    format!("{name} (written {} {})", w.scheme.as_str(), w.written)
+                }
             },
             None => name.to_string(),
         })

@@ -702,7 +702,11 @@ fn validate_cmd(ctx: &Context, input: &Input) -> anyhow::Result<Outcome> {
             writeln!(
                 out,
                 "  {RED}error{RED:#} {file}:{}: {} {DIM}[{}]{DIM:#}",
-                if x.location.is_empty() { "/" } else { &x.location },
+                if x.location.is_empty() {
+                    "/"
+                } else {
+                    &x.location
+                },
                 x.message.get(l),
                 x.rule
             )?;

@@ -59,10 +59,28 @@ const ARM_IMPLEMENTERS: &[(u8, &str)] = &[
 const CLASSES: &[(&str, &[&str])] = &[
     ("processor", &["cpu", "处理器", "中央处理器"]),
     ("memory", &["ram", "内存", "内存条"]),
-    ("storage", &["disk", "硬盘", "磁盘", "固态硬盘", "ssd", "hdd", "存储", "存储设备"]),
-    ("storage-controller", &["raid", "raid卡", "存储控制器", "hba"]),
+    (
+        "storage",
+        &[
+            "disk",
+            "硬盘",
+            "磁盘",
+            "固态硬盘",
+            "ssd",
+            "hdd",
+            "存储",
+            "存储设备",
+        ],
+    ),
+    (
+        "storage-controller",
+        &["raid", "raid卡", "存储控制器", "hba"],
+    ),
     ("storage-volume", &["volume", "卷"]),
-    ("network-interface", &["network", "nic", "网卡", "网络适配器", "network-adapter"]),
+    (
+        "network-interface",
+        &["network", "nic", "网卡", "网络适配器", "network-adapter"],
+    ),
     ("wireless-adapter", &["wireless", "无线网卡"]),
     ("display", &["显示器", "monitor"]),
     ("display-adapter", &["gpu", "显卡", "graphics"]),
@@ -162,8 +180,7 @@ pub struct BusIds {
 /// Resolves the makers and classes of every component of `doc`.
 pub fn resolve(doc: &mut Document) {
     for c in &mut doc.components {
-        if c.properties.is_empty() && c.manufacturer.is_none() && c.kind != ComponentType::Device
-        {
+        if c.properties.is_empty() && c.manufacturer.is_none() && c.kind != ComponentType::Device {
             continue;
         }
         resolve_component(c);
@@ -240,7 +257,10 @@ fn maker(written: &str, bus: Option<Bus>, processor: bool) -> Option<(&'static s
         Some((_, id)) => id,
         None => trimmed,
     };
-    let hex = id.strip_prefix("0x").or(id.strip_prefix("0X")).unwrap_or(id);
+    let hex = id
+        .strip_prefix("0x")
+        .or(id.strip_prefix("0X"))
+        .unwrap_or(id);
     if processor && hex.len() == 2 {
         let code = u8::from_str_radix(hex, 16).ok()?;
         let (_, name) = ARM_IMPLEMENTERS.iter().find(|(c, _)| *c == code)?;
@@ -434,7 +454,10 @@ mod tests {
 
     #[test]
     fn pci_and_usb_vendor_ids_are_read_on_their_bus() {
-        let virtio = [("cdx:hbom:busInfo", "virtio@1"), ("cdx:hbom:hardwareClass", "storage")];
+        let virtio = [
+            ("cdx:hbom:busInfo", "virtio@1"),
+            ("cdx:hbom:hardwareClass", "storage"),
+        ];
         let m = made_by(device(&virtio), "0x1af4").manufacturer.unwrap();
         assert_eq!(m.name, "Red Hat, Inc.");
         assert_eq!(m.resolved_from.unwrap().scheme, VendorScheme::PciVendorId);
@@ -443,7 +466,9 @@ mod tests {
         assert_eq!(m.name, "Logitech, Inc.");
         assert_eq!(m.resolved_from.unwrap().scheme, VendorScheme::UsbVendorId);
         let pci = [("bus", "pci@0000:00:00.0")];
-        let m = made_by(device(&pci), "Intel Corporation [8086]").manufacturer.unwrap();
+        let m = made_by(device(&pci), "Intel Corporation [8086]")
+            .manufacturer
+            .unwrap();
         assert_eq!(m.name, "Intel Corporation");
         assert_eq!(m.resolved_from.unwrap().written, "Intel Corporation [8086]");
         // 8086 names Intel in both databases, spelt differently: without a bus, not read.
@@ -479,7 +504,10 @@ mod tests {
         resolve_component(&mut c);
         let class = c.hardware.class.clone().unwrap();
         assert_eq!(class.class, "network-interface");
-        assert_eq!(class.stated, "pci-device (PCI class 0200: Ethernet controller)");
+        assert_eq!(
+            class.stated,
+            "pci-device (PCI class 0200: Ethernet controller)"
+        );
         let ids = c.hardware.bus_ids.clone().unwrap();
         assert_eq!((ids.bus, ids.vendor_id.as_str()), ("pci", "1af4"));
         assert_eq!(ids.vendor, Some("Red Hat, Inc."));

@@ -111,14 +111,24 @@ mod tests {
         assert_eq!(v.violations.len(), 1, "{:?}", v.violations);
         let x = &v.violations[0];
         assert_eq!(x.location, "/components/0");
-        assert!(x.rule.starts_with("required @ bom-1.6.schema.json#"), "{}", x.rule);
+        assert!(
+            x.rule.starts_with("required @ bom-1.6.schema.json#"),
+            "{}",
+            x.rule
+        );
         assert!(x.message.en().contains("\"name\""), "{}", x.message.en());
-        assert!(x.message.zh().contains("缺少必需的属性"), "{}", x.message.zh());
+        assert!(
+            x.message.zh().contains("缺少必需的属性"),
+            "{}",
+            x.message.zh()
+        );
     }
 
     #[test]
     fn a_file_anbao_cannot_read_is_invalid_when_its_schema_says_why() {
-        let f = temp(br#"{"bomFormat":"CycloneDX","specVersion":"1.5","version":1,"components":"none"}"#);
+        let f = temp(
+            br#"{"bomFormat":"CycloneDX","specVersion":"1.5","version":1,"components":"none"}"#,
+        );
         let v = validate_file(f.path()).unwrap();
         assert!(v.unreadable.is_some());
         assert_eq!(v.violations[0].location, "/components");

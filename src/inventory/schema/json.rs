@@ -95,8 +95,8 @@ fn stated_version(format: Format, document: &Value) -> String {
 /// Validates `bytes` (a JSON document, with or without a UTF-8 byte-order mark) against the
 /// schema of the version it states.
 pub(super) fn validate(format: Format, bytes: &[u8]) -> Result<Outcome, String> {
-    let instance: Value = serde_json::from_slice(detect::strip_bom(bytes))
-        .map_err(|e| format!("not JSON: {e}"))?;
+    let instance: Value =
+        serde_json::from_slice(detect::strip_bom(bytes)).map_err(|e| format!("not JSON: {e}"))?;
     let version = stated_version(format, &instance);
     let Some(entry) = schema_for(format, &version) else {
         let verdict = super::unknown_version(format, &version, "/specVersion".into());

@@ -249,7 +249,10 @@ pub(super) fn xsd(rule: Option<&str>, detail: &str) -> Bilingual {
         "cvc-wildcard" => "此处出现的元素不在模式允许的范围内",
         _ => "不符合模式",
     };
-    Bilingual::format(format_args!("{summary}：{detail}"), format_args!("{detail}"))
+    Bilingual::format(
+        format_args!("{summary}：{detail}"),
+        format_args!("{detail}"),
+    )
 }
 
 /// `{http://cyclonedx.org/schema/bom/1.6}component` reads as `component`: every name in a

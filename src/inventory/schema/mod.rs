@@ -167,7 +167,10 @@ mod tests {
     fn places_are_ordered_as_in_the_document() {
         let mut pointers = ["/components/10", "/components/9/name", "/components"];
         pointers.sort_by(|a, b| document_order(a, b));
-        assert_eq!(pointers, ["/components", "/components/9/name", "/components/10"]);
+        assert_eq!(
+            pointers,
+            ["/components", "/components/9/name", "/components/10"]
+        );
         let mut places = ["12:3", "9:40", "9:5"];
         places.sort_by(|a, b| document_order(a, b));
         assert_eq!(places, ["9:5", "9:40", "12:3"]);
