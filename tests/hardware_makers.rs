@@ -11,8 +11,11 @@ fn real(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// (name, class, manufacturer, what was written where it was resolved) of every component.
-fn described(file: &str) -> Vec<(String, Option<String>, Option<String>, Option<String>)> {
+/// Name, class, manufacturer, and what was written where the manufacturer was resolved.
+type Described = (String, Option<String>, Option<String>, Option<String>);
+
+/// How every component of `file` is described.
+fn described(file: &str) -> Vec<Described> {
     let inv = inventory::load(&[real(file)]).unwrap();
     inv.components
         .iter()
@@ -30,12 +33,7 @@ fn described(file: &str) -> Vec<(String, Option<String>, Option<String>, Option<
         .collect()
 }
 
-fn row(
-    name: &str,
-    class: Option<&str>,
-    maker: Option<&str>,
-    written: Option<&str>,
-) -> (String, Option<String>, Option<String>, Option<String>) {
+fn row(name: &str, class: Option<&str>, maker: Option<&str>, written: Option<&str>) -> Described {
     (
         name.into(),
         class.map(Into::into),
