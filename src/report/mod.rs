@@ -106,6 +106,8 @@ pub(crate) mod tests {
                     }),
                     supplier: Some("S <Ltd>".into()),
                     manufacturer: None,
+                    manufacturer_written: None,
+                    hardware_class: None,
                     verdict: Verdict::Fail,
                     evidence: vec![Evidence {
                         check: Check::SupplierKnown,
@@ -128,6 +130,8 @@ pub(crate) mod tests {
                     }),
                     supplier: None,
                     manufacturer: None,
+                    manufacturer_written: None,
+                    hardware_class: None,
                     verdict: Verdict::Warn,
                     evidence: vec![],
                     findings: vec![2],
