@@ -114,16 +114,7 @@ fn a_key_readable_by_others_is_refused_and_keys_stay_out_of_the_workspace() {
     let key = env.key("implementing");
     let before = std::fs::read(env.ledger()).unwrap();
     std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
-    let (code, _, err) = env.run(&[
-        "ledger",
-        "append",
-        "--kind",
-        "note",
-        "--body",
-        "{}",
-        "--key",
-        s(&key),
-    ]);
+    let (code, _, err) = env.try_note(&key, "{}");
     assert_eq!(code, 2);
     assert!(
         err.contains("readable by group or others") && err.contains("chmod 600"),
@@ -219,16 +210,7 @@ fn a_changed_byte_fails_verify_naming_the_first_bad_record() {
     let env = Env::new("intl");
     let key = env.key("implementing");
     for i in 0..3 {
-        env.ok(&[
-            "ledger",
-            "append",
-            "--kind",
-            "note",
-            "--body",
-            &format!(r#"{{"i": "{i}"}}"#),
-            "--key",
-            s(&key),
-        ]);
+        env.note(&key, &format!(r#"{{"i": "{i}"}}"#));
     }
     let mut bytes = std::fs::read(env.ledger()).unwrap();
     let second = bytes.iter().position(|&b| b == b'\n').unwrap() + 1;
@@ -263,30 +245,12 @@ fn checkpoints_proofs_and_exports_verify_without_the_workspace() {
     let env = Env::new("intl");
     let key = env.key("implementing");
     for i in 0..5 {
-        env.ok(&[
-            "ledger",
-            "append",
-            "--kind",
-            "note",
-            "--body",
-            &format!(r#"{{"i": "{i}"}}"#),
-            "--key",
-            s(&key),
-        ]);
+        env.note(&key, &format!(r#"{{"i": "{i}"}}"#));
     }
     let out = env.ok(&["ledger", "checkpoint", "--key", s(&key)]);
     assert!(out.contains("anbao/TEST-001/sha256\n6\n"), "{out}");
     assert!(out.contains("\u{2014} implementing/ed25519:"), "{out}");
-    env.ok(&[
-        "ledger",
-        "append",
-        "--kind",
-        "note",
-        "--body",
-        "{}",
-        "--key",
-        s(&key),
-    ]);
+    env.note(&key, "{}");
     env.ok(&["ledger", "checkpoint", "--key", s(&key)]);
     let old_cp = std::fs::read_dir(env.ws.path().join("records/checkpoints"))
         .unwrap()
@@ -370,30 +334,12 @@ fn checkpoints_proofs_and_exports_verify_without_the_workspace() {
 fn a_torn_line_blocks_appends_until_repair_quarantines_it() {
     let env = Env::new("intl");
     let key = env.key("implementing");
-    env.ok(&[
-        "ledger",
-        "append",
-        "--kind",
-        "note",
-        "--body",
-        "{}",
-        "--key",
-        s(&key),
-    ]);
+    env.note(&key, "{}");
     let good = std::fs::read(env.ledger()).unwrap();
     let mut torn = good.clone();
     torn.extend_from_slice(br#"{"entry":{"body":{},"evid"#);
     std::fs::write(env.ledger(), &torn).unwrap();
-    let (code, _, err) = env.run(&[
-        "ledger",
-        "append",
-        "--kind",
-        "note",
-        "--body",
-        "{}",
-        "--key",
-        s(&key),
-    ]);
+    let (code, _, err) = env.try_note(&key, "{}");
     assert_eq!(code, 2);
     assert!(
         err.contains("torn line") && err.contains("anbao ledger repair"),
@@ -412,16 +358,7 @@ fn a_torn_line_blocks_appends_until_repair_quarantines_it() {
         .unwrap()
         .path();
     assert_eq!(std::fs::read(q).unwrap(), br#"{"entry":{"body":{},"evid"#);
-    env.ok(&[
-        "ledger",
-        "append",
-        "--kind",
-        "note",
-        "--body",
-        "{}",
-        "--key",
-        s(&key),
-    ]);
+    env.note(&key, "{}");
     env.ok(&["ledger", "verify"]);
     assert!(env.ok(&["ledger", "repair"]).contains("nothing to repair"));
     let v = env.json(&["ledger", "repair", "--format", "json"]);

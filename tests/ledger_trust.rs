@@ -96,17 +96,24 @@ impl Filed {
     }
 }
 
-/// A project of three notes with a checkpoint filed with the authority.
-fn legit() -> (Cli, Filed) {
+/// A project of three notes, the first saying whether the project `meets` the requirement,
+/// and a checkpoint; returns it and the key that signed it.
+fn three_notes(meets: &str) -> (Cli, PathBuf) {
     let env = Cli::new("intl");
-    let imp = env.key("implementing");
+    let key = env.key("implementing");
     for body in [
-        r#"{"meets": "true"}"#,
-        r#"{"drill": "1"}"#,
-        r#"{"risks": "2"}"#,
+        format!(r#"{{"meets": "{meets}"}}"#),
+        r#"{"drill": "1"}"#.into(),
+        r#"{"risks": "2"}"#.into(),
     ] {
-        env.note(&imp, body);
+        env.note(&key, &body);
     }
+    (env, key)
+}
+
+/// The real project, and what it filed with the authority.
+fn legit() -> (Cli, Filed) {
+    let (env, imp) = three_notes("true");
     let cp: Value = env.json(&["ledger", "checkpoint", "--key", s(&imp), "--format", "json"]);
     let filed = Filed {
         dir: tempfile::tempdir().unwrap(),
@@ -129,15 +136,7 @@ fn legit() -> (Cli, Filed) {
 /// The same project made again by someone holding none of its keys: a key of their own, the
 /// same records with one body changed, a checkpoint of their own.
 fn forged() -> Cli {
-    let env = Cli::new("intl");
-    let key = env.key("implementing");
-    for body in [
-        r#"{"meets": "false"}"#,
-        r#"{"drill": "1"}"#,
-        r#"{"risks": "2"}"#,
-    ] {
-        env.note(&key, body);
-    }
+    let (env, key) = three_notes("false");
     env.ok(&["ledger", "checkpoint", "--key", s(&key)]);
     env
 }

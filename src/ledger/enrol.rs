@@ -574,3 +574,158 @@ impl KeyHistory {
         store
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(unit: &str, seed: u8) -> SigningKey {
+        let secret =
+            super::super::sig::SecretKey::from_bytes(SigAlg::Ed25519, &[seed; 32]).unwrap();
+        SigningKey {
+            path: PathBuf::new(),
+            unit: unit.into(),
+            key_id: secret.public().key_id(),
+            secret,
+        }
+    }
+
+    fn enrol(k: &SigningKey) -> KeyOp {
+        let d = KeyDescriptor::new(&k.public(), &k.unit, None);
+        KeyOp::Enrol {
+            proof: proof_of_possession(k, &d).unwrap(),
+            key: d,
+            public: k.public(),
+        }
+    }
+
+    fn rotate(old: &SigningKey, new: &SigningKey) -> KeyOp {
+        let d = KeyDescriptor::new(&new.public(), &new.unit, None);
+        KeyOp::Rotate {
+            proof: proof_of_possession(new, &d).unwrap(),
+            key: d,
+            public: new.public(),
+            replaces: old.key_id.clone(),
+        }
+    }
+
+    fn revoke(k: &SigningKey) -> KeyOp {
+        KeyOp::Revoke {
+            key_id: k.key_id.clone(),
+            reason: "lost".into(),
+        }
+    }
+
+    #[test]
+    fn the_founding_key_signs_its_own_record_and_then_enrols_the_other_units() {
+        let (imp, con, sup) = (
+            key("implementing", 1),
+            key("construction", 2),
+            key("supervision", 3),
+        );
+        let mut h = KeyHistory::default();
+        assert_eq!(h.authority("implementing"), Authority::Founding);
+        // Founding needs the new key's own signature as signer.
+        assert!(h
+            .apply(0, &enrol(&imp), &con.key_id, &[&con.key_id])
+            .is_err());
+        h.apply(0, &enrol(&imp), &imp.key_id, &[&imp.key_id])
+            .unwrap();
+        assert_eq!(h.founding_unit(), Some("implementing"));
+        assert!(h.founding_key().is_some_and(|k| k.key_id == imp.key_id));
+        // A unit's first key: the founding unit authorises, not the new key alone.
+        let err = h
+            .apply(1, &enrol(&con), &con.key_id, &[&con.key_id])
+            .unwrap_err();
+        assert!(err.contains("founding unit"), "{err}");
+        h.apply(1, &enrol(&con), &imp.key_id, &[&imp.key_id])
+            .unwrap();
+        // A second construction key needs a construction key; the founding unit will not do.
+        let con2 = key("construction", 4);
+        assert!(h
+            .apply(2, &enrol(&con2), &imp.key_id, &[&imp.key_id])
+            .is_err());
+        h.apply(2, &enrol(&con2), &con.key_id, &[&con.key_id])
+            .unwrap();
+        // Nothing is enrolled twice; a non-founding unit cannot enrol a third unit.
+        assert!(h
+            .apply(3, &enrol(&con), &imp.key_id, &[&imp.key_id])
+            .is_err());
+        assert!(h
+            .apply(3, &enrol(&sup), &con.key_id, &[&con.key_id])
+            .is_err());
+    }
+
+    #[test]
+    fn rotation_and_revocation_end_a_key_from_their_record_on() {
+        let (imp, con) = (key("implementing", 1), key("construction", 2));
+        let mut h = KeyHistory::default();
+        h.apply(0, &enrol(&imp), &imp.key_id, &[&imp.key_id])
+            .unwrap();
+        h.apply(1, &enrol(&con), &imp.key_id, &[&imp.key_id])
+            .unwrap();
+        let con2 = key("construction", 5);
+        // Only the replaced key authorises its rotation.
+        assert!(h
+            .apply(2, &rotate(&con, &con2), &imp.key_id, &[&imp.key_id])
+            .is_err());
+        h.apply(2, &rotate(&con, &con2), &con.key_id, &[&con.key_id])
+            .unwrap();
+        assert_eq!(h.standing(&con.key_id, At::Record(2)), Standing::Active);
+        assert!(matches!(
+            h.standing(&con.key_id, At::Record(3)),
+            Standing::Ended { seq: 2, .. }
+        ));
+        assert_eq!(h.standing(&con2.key_id, At::Record(3)), Standing::Active);
+        assert_eq!(
+            h.standing(&con2.key_id, At::Record(1)),
+            Standing::NotYet { enrolled: 2 }
+        );
+        // The founding unit may revoke another unit's key; a revoked key stays revoked.
+        h.apply(3, &revoke(&con2), &imp.key_id, &[&imp.key_id])
+            .unwrap();
+        assert!(h
+            .apply(4, &revoke(&con2), &imp.key_id, &[&imp.key_id])
+            .is_err());
+        assert!(h.current("construction").is_empty());
+        // With no current key left, the unit's next key is a first key again.
+        assert!(matches!(
+            h.authority("construction"),
+            Authority::FoundingUnit { .. }
+        ));
+        // Checkpoints: a tree of n records counts keys enrolled among them and not ended.
+        assert!(h.signers_at(2).get(&con.key_id).is_some());
+        assert!(h.signers_at(3).get(&con.key_id).is_none());
+        assert!(h.signers_at(1).get(&con.key_id).is_none());
+    }
+
+    #[test]
+    fn records_before_the_founding_record_are_legacy() {
+        let imp = key("implementing", 1);
+        let mut h = KeyHistory::default();
+        h.apply(5, &enrol(&imp), &imp.key_id, &[&imp.key_id])
+            .unwrap();
+        assert_eq!(h.standing(&imp.key_id, At::Record(2)), Standing::Legacy);
+        assert_eq!(h.standing(&imp.key_id, At::TreeSize(5)), Standing::Legacy);
+        assert_eq!(h.standing(&imp.key_id, At::TreeSize(6)), Standing::Active);
+        assert_eq!(h.standing("ed25519:00", At::Record(2)), Standing::Unknown);
+    }
+
+    #[test]
+    fn key_bodies_are_checked_in_full() {
+        let imp = key("implementing", 1);
+        let op = enrol(&imp);
+        assert!(KeyOp::parse(ENROL_KIND, &op.body()).unwrap().is_ok());
+        assert!(KeyOp::parse("note", &op.body()).is_none());
+        // A proof made for another unit does not carry over.
+        let mut body = op.body();
+        body["key"]["unit"] = "construction".into();
+        let err = KeyOp::parse(ENROL_KIND, &body).unwrap().unwrap_err();
+        assert!(err.contains("proof"), "{err}");
+        let mut body = op.body();
+        body["extra"] = "x".into();
+        assert!(KeyOp::parse(ENROL_KIND, &body).unwrap().is_err());
+        let blank = serde_json::json!({"key_id": imp.key_id, "reason": " "});
+        assert!(KeyOp::parse(REVOKE_KIND, &blank).unwrap().is_err());
+    }
+}

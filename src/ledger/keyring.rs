@@ -14,36 +14,57 @@ use std::path::{Path, PathBuf};
 /// Replays the key records of a ledger's bytes. Records that do not parse, do not verify or
 /// may not do what they say are skipped (verification reports them); they grant nothing.
 pub fn replay(bytes: &[u8]) -> KeyHistory {
-    static KEY_KIND: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
-        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"\"kind\":\"key."));
     let mut history = KeyHistory::default();
-    let (lines, _) = split_lines(bytes);
-    for line in lines {
-        if KEY_KIND.find(line).is_none() {
-            continue;
-        }
-        let Ok(r) = record::parse(line) else { continue };
-        let Some(Ok(op)) = KeyOp::parse(&r.entry.kind, &r.entry.body) else {
-            continue;
-        };
-        let input = record::signing_input(r.entry_bytes());
-        let new_key = op.new_key();
-        let valid: Vec<&str> = r
-            .signatures
-            .iter()
-            .filter(|s| {
-                let public = match (history.get(&s.key), new_key) {
-                    (Some(k), _) => Some(&k.public),
-                    (None, Some((d, p))) if d.key_id == s.key => Some(p),
-                    _ => None,
-                };
-                public.is_some_and(|p| p.alg() == s.alg && p.verify(&input, &s.sig))
-            })
-            .map(|s| s.key.as_str())
-            .collect();
-        let _ = history.apply(r.entry.seq, &op, &r.entry.signer, &valid);
+    for line in split_lines(bytes).0 {
+        replay_line(&mut history, line);
     }
     history
+}
+
+/// [`replay`] over a reader, one complete line at a time, so that an append to a large ledger
+/// holds one line in memory, not the ledger.
+pub fn replay_from(mut reader: impl std::io::BufRead) -> std::io::Result<KeyHistory> {
+    let mut history = KeyHistory::default();
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        if reader.read_until(b'\n', &mut line)? == 0 {
+            return Ok(history);
+        }
+        // A torn last line is no record.
+        if let Some(complete) = line.strip_suffix(b"\n") {
+            replay_line(&mut history, complete);
+        }
+    }
+}
+
+/// Applies one ledger line when it is a key record whose signatures verify.
+fn replay_line(history: &mut KeyHistory, line: &[u8]) {
+    static KEY_KIND: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"\"kind\":\"key."));
+    if KEY_KIND.find(line).is_none() {
+        return;
+    }
+    let Ok(r) = record::parse(line) else { return };
+    let Some(Ok(op)) = KeyOp::parse(&r.entry.kind, &r.entry.body) else {
+        return;
+    };
+    let input = record::signing_input(r.entry_bytes());
+    let new_key = op.new_key();
+    let valid: Vec<&str> = r
+        .signatures
+        .iter()
+        .filter(|s| {
+            let public = match (history.get(&s.key), new_key) {
+                (Some(k), _) => Some(&k.public),
+                (None, Some((d, p))) if d.key_id == s.key => Some(p),
+                _ => None,
+            };
+            public.is_some_and(|p| p.alg() == s.alg && p.verify(&input, &s.sig))
+        })
+        .map(|s| s.key.as_str())
+        .collect();
+    let _ = history.apply(r.entry.seq, &op, &r.entry.signer, &valid);
 }
 
 /// Why `key` may not sign for its unit after the last record of `history`, if it may not.
@@ -109,7 +130,15 @@ pub enum EnrolOutcome {
 impl Ledger {
     /// The key history as the ledger records it now.
     pub fn key_history(&self) -> Result<KeyHistory> {
-        Ok(replay(&self.read_bytes()?.unwrap_or_default()))
+        let path = self.path();
+        let file = match std::fs::File::open(&path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(KeyHistory::default()),
+            Err(e) => return Err(LedgerError::io("open", &path, e)),
+        };
+        // Shared, as for every read: no half-written append is seen.
+        fs4::FileExt::lock_shared(&file).map_err(|e| LedgerError::io("lock", &path, e))?;
+        replay_from(std::io::BufReader::new(&file)).map_err(|e| LedgerError::io("read", &path, e))
     }
 
     /// Every key the ledger enrols (current or not), as a trust store for checking signatures.

@@ -665,4 +665,87 @@ mod tests {
         let other = tempfile::tempdir().unwrap();
         assert!(ensure_outside(&other.path().join("a.key"), ws.path()).is_ok());
     }
+
+    #[test]
+    fn private_keys_are_recognised_in_every_form_and_public_files_are_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("k.key");
+        let mut key = SigningKey::generate(SigAlg::Ed25519, "implementing").unwrap();
+        key.save(&path, "2026-01-01T00:00:00+08:00").unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(private_key_form(text.as_bytes()), Some("anbao TOML"));
+        let bare: String = text
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .map(|l| format!("{l}\r\n"))
+            .collect();
+        assert!(private_key_form(bare.as_bytes()).is_some());
+        let table: toml::Table = toml::from_str(&text).unwrap();
+        let json = serde_json::to_vec(&table).unwrap();
+        assert_eq!(private_key_form(&json), Some("anbao JSON"));
+        let yaml = text.replace(" = ", ": ");
+        assert_eq!(private_key_form(yaml.as_bytes()), Some("anbao key text"));
+        assert_eq!(
+            private_key_form(b"-----BEGIN EC PRIVATE KEY-----\nAA==\n"),
+            Some("PEM")
+        );
+        // Public material and prose that only names the format pass.
+        let public = public_key_file(
+            &key.public(),
+            "implementing",
+            None,
+            "2026-01-01T00:00:00+08:00",
+        );
+        assert_eq!(
+            private_key_form(&serde_json::to_vec(&public).unwrap()),
+            None
+        );
+        assert_eq!(
+            private_key_form(b"the format anbao-private-key/1 keeps a secret"),
+            None
+        );
+        assert_eq!(
+            private_key_form(&vec![b'a'; PRIVATE_KEY_SCAN_LIMIT + 1]),
+            None
+        );
+    }
+
+    #[test]
+    fn a_key_file_with_a_bad_time_or_proof_is_no_key() {
+        let key = SigningKey::generate(SigAlg::Ed25519, "implementing").unwrap();
+        let d = super::super::enrol::KeyDescriptor::new(&key.public(), "implementing", None);
+        let proof = super::super::enrol::proof_of_possession(&key, &d).unwrap();
+        let good = public_key_file(
+            &key.public(),
+            "implementing",
+            None,
+            "2026-01-01T00:00:00+08:00",
+        )
+        .with_proof(&proof);
+        assert!(parse_public_key_file(&serde_json::to_vec(&good).unwrap()).is_ok());
+        let mut late = good.clone();
+        late.created = "yesterday".into();
+        assert!(parse_public_key_file(&serde_json::to_vec(&late).unwrap()).is_err());
+        let mut other = good.clone();
+        other.unit = "construction".into();
+        let err = parse_public_key_file(&serde_json::to_vec(&other).unwrap()).unwrap_err();
+        assert!(err.contains("proof"), "{err}");
+    }
+
+    #[test]
+    fn signing_keys_inside_any_workspace_are_refused() {
+        let ws = tempfile::tempdir().unwrap();
+        let other = tempfile::tempdir().unwrap();
+        std::fs::write(other.path().join("anbao.toml"), "").unwrap();
+        std::fs::create_dir(other.path().join("sub")).unwrap();
+        let inside = other.path().join("sub/k.key");
+        std::fs::write(&inside, "").unwrap();
+        assert!(matches!(
+            ensure_not_in_workspace(&inside, ws.path()),
+            Err(LedgerError::KeyInsideWorkspace { .. })
+        ));
+        let free = tempfile::tempdir().unwrap();
+        assert!(ensure_not_in_workspace(&free.path().join("k.key"), ws.path()).is_ok());
+        assert!(ensure_not_in_workspace(Path::new(""), ws.path()).is_ok());
+    }
 }

@@ -212,15 +212,18 @@ impl Ledger {
             _ => 0,
         };
         // Who may sign is decided by the key records written so far (read under the lock).
-        let mut bytes = Vec::new();
-        file.seek(SeekFrom::Start(0))
-            .and_then(|_| file.read_to_end(&mut bytes))
+        let history = file
+            .seek(SeekFrom::Start(0))
+            .and_then(|_| super::keyring::replay_from(std::io::BufReader::new(&file)))
             .map_err(|e| LedgerError::io("read", &path, e))?;
-        let history = super::keyring::replay(&bytes);
+        let len = file
+            .metadata()
+            .map_err(|e| LedgerError::io("read", &path, e))?
+            .len();
         Ok(Appender {
             ledger: self,
             file,
-            len: bytes.len() as u64,
+            len,
             next_seq,
             history,
         })

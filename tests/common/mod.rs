@@ -150,16 +150,20 @@ impl Cli {
 
     /// Appends a `note` record with `body`, signed with `key`.
     pub fn note(&self, key: &Path, body: &str) -> String {
-        self.ok(&[
-            "ledger",
-            "append",
-            "--kind",
-            "note",
-            "--body",
-            body,
-            "--key",
-            s(key),
-        ])
+        let (code, out, err) = self.try_note(key, body);
+        assert_eq!(code, 0, "note {body}\nstdout: {out}\nstderr: {err}");
+        out
+    }
+
+    /// Tries to append a `note` record: exit code, stdout, stderr.
+    pub fn try_note(&self, key: &Path, body: &str) -> (i32, String, String) {
+        self.try_note_in("en", key, body)
+    }
+
+    /// [`Cli::try_note`] with messages in `lang`.
+    pub fn try_note_in(&self, lang: &str, key: &Path, body: &str) -> (i32, String, String) {
+        let args = ["ledger", "append", "--kind", "note", "--body", body];
+        self.run_in(lang, &[&args[..], &["--key", s(key)]].concat())
     }
 
     pub fn ledger(&self) -> PathBuf {
