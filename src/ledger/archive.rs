@@ -431,3 +431,45 @@ pub fn verify_archive(archive: &Path, anchors: &Anchors) -> Result<Report> {
     }
     Ok(report)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    /// A zip of one entry whose sizes were lowered after writing, in the local header and the
+    /// central directory: it must not unpack to more than it declares.
+    #[test]
+    fn an_entry_yielding_more_than_it_declares_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.zip");
+        let mut w = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+        w.start_file("top/evidence.bin", zip::write::SimpleFileOptions::default())
+            .unwrap();
+        w.write_all(&[7u8; 100_000]).unwrap();
+        w.finish().unwrap();
+        let mut bytes = std::fs::read(&path).unwrap();
+        let declared = 100_000u32.to_le_bytes();
+        let mut patched = 0;
+        for i in 0..bytes.len() - 4 {
+            if bytes[i..i + 4] == declared {
+                bytes[i..i + 4].copy_from_slice(&10u32.to_le_bytes());
+                patched += 1;
+            }
+        }
+        assert_eq!(patched, 2, "local header and central directory");
+        std::fs::write(&path, &bytes).unwrap();
+        let declared = survey(&path, Kind::Zip).unwrap();
+        assert_eq!(declared[0].size, 10);
+        let into = tempfile::tempdir().unwrap();
+        assert!(unpack(&path, Kind::Zip, &declared, into.path()).is_err());
+    }
+
+    #[test]
+    fn only_safe_relative_paths_unpack() {
+        assert!(safe_relative("top/records/ledger.jsonl").is_some());
+        for bad in ["/etc/passwd", "../x", "top/../../x", "", "./"] {
+            assert!(safe_relative(bad).is_none(), "{bad}");
+        }
+    }
+}
