@@ -384,15 +384,16 @@ fn a_whole_assessment_is_signed_by_both_units_and_verifies() {
     assert_eq!(code, 0, "{out}{err}");
     let list = env.json(&["ledger", "list", "--format", "json"]);
     let records = list["records"].as_array().unwrap();
-    assert_eq!(records[0]["kind"], "assessment.signoff");
+    // Records 0 and 1 enrol the two units' keys.
+    assert_eq!(records[2]["kind"], "assessment.signoff");
     assert_eq!(
-        records[0]["signed_by"],
+        records[2]["signed_by"],
         serde_json::json!(["construction", "implementing"])
     );
-    assert_eq!(records[0]["awaiting"], serde_json::json!([]));
-    assert_eq!(records[1]["kind"], "cosign");
+    assert_eq!(records[2]["awaiting"], serde_json::json!([]));
+    assert_eq!(records[3]["kind"], "cosign");
     // The record pins the checklist definition and the evidence by hash.
-    let show = env.json(&["ledger", "show", "0", "--format", "json"]);
+    let show = env.json(&["ledger", "show", "2", "--format", "json"]);
     let text = show.to_string();
     let cl = Checklist::load(&env.path("checklists/level3-joint-assessment.toml")).unwrap();
     assert!(
@@ -493,8 +494,8 @@ fn a_whole_assessment_is_signed_by_both_units_and_verifies() {
     assert_eq!(both["signoff"]["state"], "signed", "{both}");
     let (code, out, err) = env.run(&["ledger", "verify"]);
     assert_eq!(code, 0, "{out}{err}");
-    let show = env.json(&["ledger", "show", "2", "--format", "json"]);
-    assert_eq!(show["record"]["entry"]["supersedes"]["seq"], "0");
+    let show = env.json(&["ledger", "show", "4", "--format", "json"]);
+    assert_eq!(show["record"]["entry"]["supersedes"]["seq"], "2");
     assert_eq!(
         show["record"]["entry"]["body"]["supersedes_session"],
         "demo"
@@ -570,8 +571,9 @@ fn an_unfinished_session_cannot_be_signed_and_roles_are_enforced() {
         "assess", "status", "p", "--format", "json", "--as-of", AS_OF,
     ]);
     assert_eq!(status["progress"]["answered"], 1);
-    // No drill on record, in a ledger with no history yet: it cannot show the last 12 months,
-    // so nothing is offered for the drilled-plans item, and the status says why.
+    // No drill on record, in a ledger begun today (with the key's enrolment): it cannot show
+    // the last 12 months, so nothing is offered for the drilled-plans item, and the status
+    // says why.
     let outcome = |env: &Env| derived(env, "p", "PA-21", None);
     let (offered, not_offered) = outcome(&env);
     assert!(offered.is_none(), "{offered:?}");
@@ -580,7 +582,7 @@ fn an_unfinished_session_cannot_be_signed_and_roles_are_enforced() {
         why["reason"]["en"]
             .as_str()
             .unwrap()
-            .contains("no record yet"),
+            .contains("less than 12 months ago"),
         "{why}"
     );
     // A record of kind drill.finished that shows no drill held proves nothing ...
@@ -618,7 +620,7 @@ fn an_unfinished_session_cannot_be_signed_and_roles_are_enforced() {
         drilled["detail"]["en"]
             .as_str()
             .unwrap()
-            .contains("ledger record 1"),
+            .contains("ledger record 2"),
         "{drilled}"
     );
     // The same answers from TOML, with evidence named relative to the file.
