@@ -115,10 +115,9 @@ impl Calendar {
     /// The workspace's own calendar if it has one, else the built-in one.
     pub fn for_workspace(root: &Path) -> Result<Calendar, InputError> {
         let path = root.join(WORKSPACE_FILE);
-        match std::fs::read_to_string(&path) {
-            Ok(text) => Calendar::parse(&path, &text),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Calendar::builtin()),
-            Err(e) => Err(InputError::whole_file(&path, format!("cannot read: {e}"))),
+        match crate::fsutil::read_text_if_present(&path, crate::fsutil::CONFIG_LIMIT)? {
+            Some(text) => Calendar::parse(&path, &text),
+            None => Ok(Calendar::builtin()),
         }
     }
 

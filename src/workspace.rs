@@ -194,8 +194,7 @@ impl Workspace {
     /// Opens the workspace whose manifest is `root/anbao.toml`.
     pub fn open(root: &Path) -> Result<Workspace, InputError> {
         let path = root.join(MANIFEST);
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| InputError::whole_file(&path, format!("cannot read: {e}")))?;
+        let text = crate::fsutil::read_text(&path, crate::fsutil::CONFIG_LIMIT)?;
         let manifest = parse_toml::<Manifest>(&path, &text)?;
         Ok(Workspace {
             root: root.to_path_buf(),
@@ -218,13 +217,16 @@ impl Workspace {
                     .collect();
                 found.sort();
                 files.extend(found);
-            } else if path.is_file() {
-                files.push(path);
             } else {
-                return Err(InputError::whole_file(
-                    &self.root.join(MANIFEST),
-                    format!("inventory path '{}' does not exist", rel.display()),
-                ));
+                // A file named here is read, pipes included; anything else is called what it is.
+                let kind = crate::fsutil::FileKind::of(&path);
+                if !kind.is_readable_file() {
+                    return Err(InputError::whole_file(
+                        &self.root.join(MANIFEST),
+                        format!("inventory path '{}' {kind}", rel.display()),
+                    ));
+                }
+                files.push(path);
             }
         }
         Ok(files)

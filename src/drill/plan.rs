@@ -355,10 +355,9 @@ pub fn load(
     units: &[&str],
 ) -> Result<Option<Plan>, InputError> {
     let path = root.join(file_name(year));
-    match std::fs::read_to_string(&path) {
-        Ok(text) => parse(&path, &text, playbooks, units).map(Some),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(InputError::whole_file(&path, format!("cannot read: {e}"))),
+    match crate::fsutil::read_text_if_present(&path, crate::fsutil::CONFIG_LIMIT)? {
+        Some(text) => parse(&path, &text, playbooks, units).map(Some),
+        None => Ok(None),
     }
 }
 

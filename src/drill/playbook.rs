@@ -500,8 +500,7 @@ pub fn parse(path: &Path, text: &str, classes: &Classes) -> Result<Playbook, Inp
 
 /// Reads one playbook file.
 pub fn load(path: &Path, classes: &Classes) -> Result<Playbook, InputError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| InputError::whole_file(path, format!("cannot read: {e}")))?;
+    let text = crate::fsutil::read_text(path, crate::fsutil::CONFIG_LIMIT)?;
     parse(path, &text, classes)
 }
 

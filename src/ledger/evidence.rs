@@ -29,24 +29,17 @@ pub fn store(root: &Path, alg: HashAlg, src: &Path) -> Result<EvidenceRef> {
     }
     let dir = root.join("evidence").join(alg.name());
     std::fs::create_dir_all(&dir).map_err(|e| LedgerError::io("create", &dir, e))?;
-    let mut input = std::fs::File::open(src).map_err(|e| LedgerError::io("read", src, e))?;
+    // Through the bounded reader: a device is refused unopened, and a pipe that never ends
+    // stops at the limit instead of filling the disk.
+    let input = crate::fsutil::Input::open(src, crate::fsutil::DOCUMENT_LIMIT)?;
     let mut tmp =
-        tempfile::NamedTempFile::new_in(&dir).map_err(|e| LedgerError::io("write", &dir, e))?;
+        crate::fsutil::temp_file_in(&dir).map_err(|e| LedgerError::io("write", &dir, e))?;
     let mut hasher = alg.hasher();
-    let mut size = 0u64;
-    let mut buf = vec![0u8; 1 << 16];
-    loop {
-        let n = input
-            .read(&mut buf)
-            .map_err(|e| LedgerError::io("read", src, e))?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buf[..n]);
-        tmp.write_all(&buf[..n])
-            .map_err(|e| LedgerError::io("write", tmp.path(), e))?;
-        size += n as u64;
-    }
+    let size = input.for_each_chunk(|chunk| {
+        hasher.update(chunk);
+        tmp.write_all(chunk)
+            .map_err(|e| LedgerError::io("write", tmp.path(), e))
+    })?;
     let digest = Digest::new(alg, hasher.finish());
     let target = path_of(root, &digest);
     if target.exists() {
@@ -58,9 +51,7 @@ pub fn store(root: &Path, alg: HashAlg, src: &Path) -> Result<EvidenceRef> {
             .map_err(|e| LedgerError::io("write", &target, e))?;
         tmp.persist(&target)
             .map_err(|e| LedgerError::io("write", &target, e.error))?;
-        if let Ok(d) = std::fs::File::open(&dir) {
-            let _ = d.sync_all();
-        }
+        crate::fsutil::sync_dir(&dir);
     }
     Ok(EvidenceRef {
         hash: digest,

@@ -10,7 +10,7 @@ use super::Ledger;
 use crate::i18n::ledger as m;
 use crate::workspace::{Workspace, MANIFEST};
 use serde::{Deserialize, Serialize};
-use std::io::{Read, Write};
+use std::io::{Read, Seek, Write};
 use std::path::{Component, Path, PathBuf};
 
 pub const EXPORT_SCHEMA: &str = "anbao.ledger.export/1";
@@ -81,8 +81,36 @@ fn files_under(root: &Path, rel: &str, out: &mut Vec<String>) -> Result<()> {
 }
 
 impl Ledger {
-    /// Writes the evidence package to `out` (atomically) and returns its manifest.
+    /// Writes the evidence package to the output file `out` (by the rule every output file
+    /// follows: a regular file is replaced atomically, a device or a FIFO written into) and
+    /// returns its manifest.
     pub fn export(&self, out: &Path, format: ArchiveFormat) -> Result<ExportManifest> {
+        let mut exported = None;
+        let written = crate::fsutil::write_output(out, |sink| {
+            let result = self.export_to(sink, format, out);
+            let failed = result.is_err();
+            exported = Some(result);
+            match failed {
+                true => Err(std::io::Error::other("the export failed")),
+                false => Ok(()),
+            }
+        });
+        match (exported, written) {
+            (Some(Err(e)), _) => Err(e),
+            (_, Err(e)) => Err(LedgerError::io("write", out, e)),
+            (Some(Ok(manifest)), Ok(())) => Ok(manifest),
+            (None, Ok(())) => unreachable!("write_output calls the writer when it succeeds"),
+        }
+    }
+
+    /// Writes the evidence package to `sink`, called `out` in messages (a zip is put together
+    /// in an unnamed temporary file first, as zip needs to seek), and returns its manifest.
+    pub fn export_to(
+        &self,
+        sink: &mut dyn Write,
+        format: ArchiveFormat,
+        out: &Path,
+    ) -> Result<ExportManifest> {
         let report = self.verify()?;
         let root = self.root();
         let mut paths = vec![MANIFEST.to_string(), super::LEDGER_FILE.to_string()];
@@ -91,8 +119,7 @@ impl Ledger {
         files_under(root, super::KEYS_DIR, &mut keys)?;
         for k in keys {
             // Only public key files; anything else in keys/ (a stray private key) stays home.
-            let bytes = std::fs::read(root.join(&k))
-                .map_err(|e| LedgerError::io("read", root.join(&k), e))?;
+            let bytes = crate::fsutil::read(&root.join(&k), crate::fsutil::CONFIG_LIMIT)?;
             if k.ends_with(".json") && parse_public_key_file(&bytes).is_ok() {
                 paths.push(k);
             }
@@ -101,8 +128,7 @@ impl Ledger {
         let alg = self.hash_alg();
         let mut files = Vec::new();
         for p in &paths {
-            let bytes = std::fs::read(root.join(p))
-                .map_err(|e| LedgerError::io("read", root.join(p), e))?;
+            let bytes = crate::fsutil::read(&root.join(p), crate::fsutil::DOCUMENT_LIMIT)?;
             files.push(ManifestFile {
                 path: p.clone(),
                 size: bytes.len().to_string(),
@@ -133,25 +159,18 @@ impl Ledger {
                 .unwrap_or("export"),
             chrono::Local::now().format("%Y%m%d")
         );
-        let dir = match out.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        let mut tmp =
-            tempfile::NamedTempFile::new_in(&dir).map_err(|e| LedgerError::io("write", out, e))?;
         let write = |w: &mut dyn FnMut(&str, &[u8]) -> std::io::Result<()>| -> Result<()> {
             w(&format!("{top}/{MANIFEST_FILE}"), &manifest_bytes)
                 .map_err(|e| LedgerError::io("write", out, e))?;
             for p in &paths {
-                let bytes = std::fs::read(root.join(p))
-                    .map_err(|e| LedgerError::io("read", root.join(p), e))?;
+                let bytes = crate::fsutil::read(&root.join(p), crate::fsutil::DOCUMENT_LIMIT)?;
                 w(&format!("{top}/{p}"), &bytes).map_err(|e| LedgerError::io("write", out, e))?;
             }
             Ok(())
         };
         match format {
             ArchiveFormat::Tar => {
-                let mut builder = tar::Builder::new(tmp.as_file_mut());
+                let mut builder = tar::Builder::new(sink);
                 write(&mut |name, bytes| {
                     let mut header = tar::Header::new_gnu();
                     header.set_size(bytes.len() as u64);
@@ -165,7 +184,8 @@ impl Ledger {
                     .map_err(|e| LedgerError::io("write", out, e))?;
             }
             ArchiveFormat::Zip => {
-                let mut zip = zip::ZipWriter::new(tmp.as_file_mut());
+                let mut tmp = tempfile::tempfile().map_err(|e| LedgerError::io("write", out, e))?;
+                let mut zip = zip::ZipWriter::new(&mut tmp);
                 let options = zip::write::SimpleFileOptions::default()
                     .compression_method(zip::CompressionMethod::Deflated)
                     .unix_permissions(0o644);
@@ -176,15 +196,34 @@ impl Ledger {
                 })?;
                 zip.finish()
                     .map_err(|e| LedgerError::io("write", out, std::io::Error::other(e)))?;
+                tmp.seek(std::io::SeekFrom::Start(0))
+                    .and_then(|_| std::io::copy(&mut tmp, sink))
+                    .map_err(|e| LedgerError::io("write", out, e))?;
             }
         }
-        tmp.as_file()
-            .sync_all()
-            .map_err(|e| LedgerError::io("write", out, e))?;
-        tmp.persist(out)
-            .map_err(|e| LedgerError::io("write", out, e.error))?;
         Ok(manifest)
     }
+}
+
+/// One file of an archive, at most [`crate::fsutil::DOCUMENT_LIMIT`] of it unpacked: a small
+/// archive that would unpack to gigabytes is refused.
+fn read_entry(entry: &mut impl Read, archive: &Path, name: &str) -> Result<Vec<u8>> {
+    let limit = crate::fsutil::DOCUMENT_LIMIT;
+    let mut bytes = Vec::new();
+    entry
+        .take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| LedgerError::io("read", archive, e))?;
+    if bytes.len() as u64 > limit {
+        return Err(LedgerError::Input(crate::error::InputError::whole_file(
+            archive,
+            format!(
+                "'{name}' unpacks to more than the {} limit for one file",
+                crate::fsutil::size_text(limit)
+            ),
+        )));
+    }
+    Ok(bytes)
 }
 
 /// A relative archive path without `..`, root or prefix parts: nothing escapes the folder.
@@ -210,7 +249,8 @@ fn unpack(archive: &Path, into: &Path) -> Result<()> {
         }
         std::fs::write(&path, bytes).map_err(|e| LedgerError::io("write", &path, e))
     };
-    let file = std::fs::File::open(archive).map_err(|e| LedgerError::io("read", archive, e))?;
+    // Through the bounded reader, as every input: a device or an endless pipe is refused.
+    let file = std::io::Cursor::new(crate::fsutil::read(archive, crate::fsutil::DOCUMENT_LIMIT)?);
     if ArchiveFormat::from_path(archive) == ArchiveFormat::Zip {
         let mut zip = zip::ZipArchive::new(file).map_err(|e| {
             LedgerError::Input(crate::error::InputError::whole_file(archive, e.to_string()))
@@ -223,11 +263,7 @@ fn unpack(archive: &Path, into: &Path) -> Result<()> {
                 continue;
             }
             let name = entry.name().to_string();
-            let mut bytes = Vec::new();
-            entry
-                .read_to_end(&mut bytes)
-                .map_err(|e| LedgerError::io("read", archive, e))?;
-            put(&name, &bytes)?;
+            put(&name, &read_entry(&mut entry, archive, &name)?)?;
         }
     } else {
         let mut tar = tar::Archive::new(file);
@@ -250,11 +286,7 @@ fn unpack(archive: &Path, into: &Path) -> Result<()> {
                 .map_err(|e| LedgerError::io("read", archive, e))?
                 .to_string_lossy()
                 .into_owned();
-            let mut bytes = Vec::new();
-            entry
-                .read_to_end(&mut bytes)
-                .map_err(|e| LedgerError::io("read", archive, e))?;
-            put(&name, &bytes)?;
+            put(&name, &read_entry(&mut entry, archive, &name)?)?;
         }
     }
     Ok(())

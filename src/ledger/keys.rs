@@ -151,7 +151,7 @@ impl SigningKey {
         }
         #[cfg(not(unix))]
         let _ = meta;
-        let text = std::fs::read_to_string(path).map_err(|e| LedgerError::io("read", path, e))?;
+        let text = crate::fsutil::read_text(path, crate::fsutil::CONFIG_LIMIT)?;
         let file: PrivateKeyFile =
             toml::from_str(&text).map_err(|e| bad(e.message().to_string()))?;
         if file.format != PRIVATE_FORMAT {
@@ -372,7 +372,7 @@ impl TrustStore {
             .collect();
         paths.sort();
         for path in paths {
-            let bytes = std::fs::read(&path).map_err(|e| LedgerError::io("read", &path, e))?;
+            let bytes = crate::fsutil::read(&path, crate::fsutil::CONFIG_LIMIT)?;
             match parse_public_key_file(&bytes) {
                 Ok(key) => {
                     if store.keys.contains_key(&key.key_id) {

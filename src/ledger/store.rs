@@ -6,7 +6,7 @@ use super::error::{LedgerError, Result};
 use super::evidence;
 use super::keys::{valid_unit, SigningKey, TrustStore};
 use super::record::{
-    self, Cosign, Entry, Record, RecordRef, Signature, COSIGN_KIND, FORMAT_VERSION,
+    self, Cosign, Entry, EvidenceRef, Record, RecordRef, Signature, COSIGN_KIND, FORMAT_VERSION,
 };
 use super::{now_rfc3339, Ledger};
 use serde::{Deserialize, Serialize};
@@ -32,6 +32,8 @@ pub struct NewRecord {
     pub kind: String,
     pub body: Value,
     pub evidence: Vec<PathBuf>,
+    /// Evidence already in the store: [`Ledger::append`] copies it there before it locks.
+    stored: Vec<EvidenceRef>,
     /// Units that must also sign (the signing keys' units are always required).
     pub requires: Vec<String>,
     pub supersedes: Option<u64>,
@@ -45,10 +47,20 @@ impl NewRecord {
             kind: kind.to_string(),
             body,
             evidence: Vec::new(),
+            stored: Vec::new(),
             requires: Vec::new(),
             supersedes: None,
             time: None,
         }
+    }
+
+    /// Reads, hashes and copies the evidence files into the store.
+    fn store_evidence(mut self, ledger: &Ledger) -> Result<NewRecord> {
+        for path in std::mem::take(&mut self.evidence) {
+            self.stored
+                .push(evidence::store(ledger.root(), ledger.hash_alg(), &path)?);
+        }
+        Ok(self)
     }
 
     pub fn evidence(mut self, files: &[PathBuf]) -> NewRecord {
@@ -222,7 +234,20 @@ impl Ledger {
     }
 
     /// Appends one record signed by `keys` (the first is the acting unit's) and syncs it.
-    pub fn append(&self, new: NewRecord, keys: &[&SigningKey]) -> Result<Record> {
+    pub fn append(&self, mut new: NewRecord, keys: &[&SigningKey]) -> Result<Record> {
+        if !new.evidence.is_empty() {
+            // Evidence is read and copied before the lock is taken, so a large or slow file
+            // never keeps other writers waiting; what would refuse the record is checked first,
+            // so a refused record leaves nothing in the store.
+            let trust = self.trust_store()?;
+            for key in keys {
+                check_key(self, &trust, key)?;
+            }
+            if !record::valid_kind(&new.kind) {
+                return Err(LedgerError::BadKind { kind: new.kind });
+            }
+            new = new.store_evidence(self)?;
+        }
         let mut appender = self.appender()?;
         let record = appender.append(new, keys)?;
         appender.commit()?;
@@ -486,6 +511,8 @@ impl Appender<'_> {
         if !record::valid_kind(&new.kind) {
             return Err(LedgerError::BadKind { kind: new.kind });
         }
+        // Files not stored yet (an appender used directly) are stored now, under the lock.
+        let new = new.store_evidence(ledger)?;
         let body = canonical::normalize_nfc(new.body).map_err(LedgerError::BadBody)?;
         if !body.is_object() {
             return Err(LedgerError::BadBody("must be a JSON object".into()));
@@ -511,11 +538,7 @@ impl Appender<'_> {
             Some(seq) => Some(ledger.record_locked(seq, false)?.reference()),
         };
         let alg = ledger.hash_alg();
-        let evidence = new
-            .evidence
-            .iter()
-            .map(|p| evidence::store(ledger.root(), alg, p))
-            .collect::<Result<Vec<_>>>()?;
+        let evidence = new.stored;
         let time = match new.time {
             Some(t) => {
                 chrono::DateTime::parse_from_rfc3339(&t)
