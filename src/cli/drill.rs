@@ -7,7 +7,7 @@ use super::output::write_json;
 use super::{workspace, Context, Outcome};
 use crate::drill::record::{self, ActionStatus};
 use crate::drill::report::{PlanReport, RunReport};
-use crate::drill::run::{Participant, Run, StepEvent, Time};
+use crate::drill::run::{EvidenceFile, Participant, Run, RunError, StepEvent, Time};
 use crate::drill::{schedule, summary, Drills, Runs};
 use crate::i18n::drill::{self as d, Msg};
 use crate::i18n::Lang;
@@ -17,7 +17,7 @@ use anyhow::{bail, Context as _};
 use chrono::{Datelike, NaiveDate};
 use clap::{Args, Subcommand, ValueEnum};
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -180,7 +180,8 @@ pub struct ReportArgs {
     as_of: Option<NaiveDate>,
     #[arg(long, value_enum, default_value = "markdown")]
     format: ReportFormat,
-    /// Write to this file instead of standard output (written whole, or not at all)
+    /// Write to this file instead of standard output (replaced whole, or not at all; a device
+    /// or a FIFO is written into; `-` is standard output)
     #[arg(long, short = 'o', value_name = "FILE")]
     output: Option<PathBuf>,
 }
@@ -245,6 +246,17 @@ fn parse_participant(lang: Lang, text: &str) -> anyhow::Result<Participant> {
     }
 }
 
+/// Applies `change` to the run on disk under its lock; a refused event becomes the message.
+fn update_run(
+    lang: Lang,
+    runs: &Runs,
+    id: &str,
+    change: impl FnOnce(&mut Run) -> Result<(), RunError>,
+) -> anyhow::Result<Run> {
+    runs.update(id, change)?
+        .map_err(|e| anyhow::anyhow!(d::run_error(lang, &e)))
+}
+
 /// The run named, or the one open run.
 fn pick_run(lang: Lang, runs: &Runs, id: Option<&str>) -> anyhow::Result<Run> {
     if let Some(id) = id {
@@ -275,7 +287,7 @@ pub fn run(ctx: &Context, cmd: DrillCommand) -> anyhow::Result<Outcome> {
     let drills = Drills::load(&ws)?;
     let runs = Runs::new(&ws.root);
     let ledger = Ledger::open(&ws).map_err(local(lang))?;
-    let mut out = anstream::stdout().lock();
+    let mut out = super::terminal::stdout();
     match cmd {
         DrillCommand::Playbooks { format } => {
             if format == Format::Json {
@@ -405,11 +417,11 @@ pub fn run(ctx: &Context, cmd: DrillCommand) -> anyhow::Result<Outcome> {
                 run.add_participant(parse_participant(lang, p)?, playbook)
                     .map_err(|e| anyhow::anyhow!(d::run_error(lang, &e)))?;
             }
-            runs.save(&run)?;
+            runs.create(&run)?;
             view::run_written(&mut out, lang, &run, playbook, at, args.format)?;
         }
         DrillCommand::Log(args) => {
-            let mut run = pick_run(lang, &runs, args.run.as_deref())?;
+            let run = pick_run(lang, &runs, args.run.as_deref())?;
             let playbook = drills.playbook(&run.playbook).with_context(|| {
                 format!(
                     "the run's playbook '{}' is no longer in playbooks/",
@@ -417,28 +429,34 @@ pub fn run(ctx: &Context, cmd: DrillCommand) -> anyhow::Result<Outcome> {
                 )
             })?;
             let at = parse_time(lang, args.at.as_deref())?;
-            let step_event = |e| match e {
+            let step_event = match args.event {
                 EventKind::Start => Some(StepEvent::Start),
                 EventKind::Done => Some(StepEvent::Done),
                 EventKind::Skip => Some(StepEvent::Skip),
                 EventKind::Fail => Some(StepEvent::Fail),
                 _ => None,
             };
-            let refused = match args.event {
-                e if step_event(e).is_some() => run.step(
-                    &args.target,
-                    step_event(e).expect("a step event"),
-                    at,
-                    args.note.clone(),
-                ),
-                EventKind::Observe => run.observe(&args.target, args.step.as_deref(), at),
-                EventKind::Evidence => {
-                    run.attach(std::path::Path::new(&args.target), args.note.clone(), at)
-                }
-                _ => run.add_participant(parse_participant(lang, &args.target)?, playbook),
+            // Whatever must be read (a participant, an evidence file) is read before the run
+            // is locked; the event is then applied to the run as it is on disk.
+            let participant = match args.event {
+                EventKind::Join => Some(parse_participant(lang, &args.target)?),
+                _ => None,
             };
-            refused.map_err(|e| anyhow::anyhow!(d::run_error(lang, &e)))?;
-            runs.save(&run)?;
+            let evidence = match args.event {
+                EventKind::Evidence => Some(
+                    EvidenceFile::read(Path::new(&args.target), args.note.clone(), at)
+                        .map_err(|e| anyhow::anyhow!(d::run_error(lang, &e)))?,
+                ),
+                _ => None,
+            };
+            let run = update_run(lang, &runs, &run.id, |run| {
+                match (step_event, participant, evidence) {
+                    (Some(event), ..) => run.step(&args.target, event, at, args.note.clone()),
+                    (_, Some(p), _) => run.add_participant(p, playbook),
+                    (_, _, Some(ev)) => run.attach(ev),
+                    _ => run.observe(&args.target, args.step.as_deref(), at),
+                }
+            })?;
             view::run_written(&mut out, lang, &run, playbook, at, args.format)?;
         }
         DrillCommand::Show { run, format } => {
@@ -460,7 +478,7 @@ pub fn run(ctx: &Context, cmd: DrillCommand) -> anyhow::Result<Outcome> {
             )?;
         }
         DrillCommand::Finish(args) => {
-            let mut run = pick_run(lang, &runs, args.run.as_deref())?;
+            let run = pick_run(lang, &runs, args.run.as_deref())?;
             let playbook = drills.playbook(&run.playbook).with_context(|| {
                 format!(
                     "the run's playbook '{}' is no longer in playbooks/",
@@ -481,16 +499,17 @@ pub fn run(ctx: &Context, cmd: DrillCommand) -> anyhow::Result<Outcome> {
                 .into_iter()
                 .find(|d| d.run == run.id)
             {
-                run.record_seq = Some(done.seq.to_string());
-                runs.save(&run)?;
+                let run = update_run(lang, &runs, &run.id, |run| {
+                    run.record_seq = Some(done.seq.to_string());
+                    Ok(())
+                })?;
                 view::finished(&mut out, lang, &run, done.seq, args.format)?;
                 return Ok(Outcome::Clean);
             }
             let path = args
                 .summary
                 .expect("clap requires --summary without --template");
-            let text = std::fs::read_to_string(&path)
-                .with_context(|| format!("cannot read '{}'", path.display()))?;
+            let text = crate::fsutil::read_text(&path, crate::fsutil::CONFIG_LIMIT)?;
             let s = summary::parse(&path, &text, playbook)?;
             let at = parse_time(lang, args.at.as_deref())?;
             if at < run.started {
@@ -498,16 +517,20 @@ pub fn run(ctx: &Context, cmd: DrillCommand) -> anyhow::Result<Outcome> {
             }
             let keys = keys_for(ctx, &ledger, &args.keys)?;
             let key_refs: Vec<&SigningKey> = keys.iter().collect();
-            run.finished = Some(at);
-            run.summary = Some(s);
             // The run is saved finished before the append, so the ledger's copy of the run
             // file is the finished one; a crash between the two is picked up above.
-            runs.save(&run)?;
+            let run = update_run(lang, &runs, &run.id, |run| {
+                run.finished = Some(at);
+                run.summary = Some(s);
+                Ok(())
+            })?;
             let requires: Vec<&str> = args.requires.iter().map(String::as_str).collect();
             let rec =
                 record::append_finished(&ledger, &runs, &run, playbook, &key_refs, &requires)?;
-            run.record_seq = Some(rec.seq().to_string());
-            runs.save(&run)?;
+            let run = update_run(lang, &runs, &run.id, |run| {
+                run.record_seq = Some(rec.seq().to_string());
+                Ok(())
+            })?;
             view::finished(&mut out, lang, &run, rec.seq(), args.format)?;
         }
         DrillCommand::Report(args) => {
@@ -536,11 +559,7 @@ pub fn run(ctx: &Context, cmd: DrillCommand) -> anyhow::Result<Outcome> {
                     ReportFormat::Html => crate::report::drill::plan_html(&report, &ws, lang),
                 }
             };
-            match &args.output {
-                Some(path) => crate::fsutil::write_atomic(path, text.as_bytes())
-                    .with_context(|| format!("cannot write '{}'", path.display()))?,
-                None => out.write_all(text.as_bytes())?,
-            }
+            super::output::emit(args.output.as_deref(), |w| w.write_all(text.as_bytes()))?;
         }
         DrillCommand::Actions(args) => {
             if let Some(id) = &args.set {

@@ -2,6 +2,7 @@
 
 use super::drill::Format;
 use super::output::{write_json, Table, BOLD, DIM, GREEN, RED, YELLOW};
+use super::terminal::Style;
 use crate::drill::record::TrackedAction;
 use crate::drill::report::PlanReport;
 use crate::drill::run::{timings, Run, Time};
@@ -10,7 +11,6 @@ use crate::drill::{Drills, Playbook};
 use crate::i18n::drill::{self as d, K};
 use crate::i18n::Lang;
 use crate::workspace::Workspace;
-use anstyle::Style;
 use chrono::NaiveDate;
 use std::io::Write;
 

@@ -81,7 +81,7 @@ pub fn run(ctx: &Context, cmd: KeysCommand) -> anyhow::Result<Outcome> {
     let err = |e: LedgerError| anyhow::anyhow!(t::error(lang, &e));
     let ws = workspace(ctx)?;
     let ledger = Ledger::open(&ws).map_err(err)?;
-    let mut out = anstream::stdout().lock();
+    let mut out = super::terminal::stdout();
     match cmd {
         KeysCommand::New {
             unit,
@@ -238,7 +238,7 @@ pub fn run(ctx: &Context, cmd: KeysCommand) -> anyhow::Result<Outcome> {
             }
         }
         KeysCommand::Trust { file } => {
-            let bytes = std::fs::read(&file).map_err(|e| err(LedgerError::io("read", &file, e)))?;
+            let bytes = crate::fsutil::read(&file, crate::fsutil::CONFIG_LIMIT)?;
             let public = match keys::parse_public_key_file(&bytes) {
                 Ok(k) => public_key_file(&k.public, &k.unit, k.unit_name.as_deref(), &k.created),
                 Err(_) => {

@@ -78,7 +78,8 @@ pub enum LedgerCommand {
         /// The checkpoint to prove against (default: the latest)
         #[arg(long, value_name = "FILE")]
         checkpoint: Option<PathBuf>,
-        /// Write the proof to this file instead of standard output
+        /// Write the proof to this file instead of standard output (replaced whole; a device or
+        /// a FIFO is written into; `-` is standard output)
         #[arg(long, short = 'o', value_name = "FILE")]
         output: Option<PathBuf>,
     },
@@ -210,7 +211,7 @@ pub fn run(ctx: &Context, cmd: LedgerCommand) -> anyhow::Result<Outcome> {
     }
     let ws = workspace(ctx)?;
     let ledger = Ledger::open(&ws).map_err(&err)?;
-    let mut out = anstream::stdout().lock();
+    let mut out = super::terminal::stdout();
     match cmd {
         LedgerCommand::Append(args) => {
             let text = match (&args.body, &args.body_file) {
@@ -221,8 +222,7 @@ pub fn run(ctx: &Context, cmd: LedgerCommand) -> anyhow::Result<Outcome> {
                         .context("cannot read standard input")?;
                     s
                 }
-                (None, Some(p)) => std::fs::read_to_string(p)
-                    .with_context(|| format!("cannot read '{}'", p.display()))?,
+                (None, Some(p)) => crate::fsutil::read_text(p, crate::fsutil::CONFIG_LIMIT)?,
                 (None, None) => unreachable!("clap requires a body"),
             };
             let body = crate::ledger::canonical::parse_strict(text.as_bytes()).map_err(|e| {
@@ -387,11 +387,7 @@ pub fn run(ctx: &Context, cmd: LedgerCommand) -> anyhow::Result<Outcome> {
                 (None, None) => unreachable!("clap requires one"),
             };
             bytes.push(b'\n');
-            match output {
-                Some(p) => crate::fsutil::write_atomic(&p, &bytes)
-                    .with_context(|| format!("cannot write '{}'", p.display()))?,
-                None => out.write_all(&bytes)?,
-            }
+            super::output::emit(output.as_deref(), |w| w.write_all(&bytes))?;
         }
         LedgerCommand::VerifyProof {
             proof,
@@ -423,11 +419,19 @@ pub fn run(ctx: &Context, cmd: LedgerCommand) -> anyhow::Result<Outcome> {
                     let d = ledger.sign_detached(seq, &keys[0]).map_err(&err)?;
                     let mut bytes = serde_json::to_vec_pretty(&d)?;
                     bytes.push(b'\n');
-                    crate::fsutil::write_atomic(&path, &bytes)
-                        .with_context(|| format!("cannot write '{}'", path.display()))?;
+                    super::output::emit(Some(&path), |w| w.write_all(&bytes))?;
+                    // With the signature on standard output, the note goes to standard error.
+                    let mut stderr;
+                    let note: &mut dyn Write = match super::output::is_stdout(&path) {
+                        true => {
+                            stderr = super::terminal::stderr();
+                            &mut stderr
+                        }
+                        false => &mut out,
+                    };
                     match lang {
-                        Lang::Zh => writeln!(out, "已签署第 {seq} 号记录，分离签名写入 {}；请交记录保管方用 `anbao ledger cosign` 登记", path.display())?,
-                        Lang::En => writeln!(out, "signed record {seq}; the detached signature is in {}; have it filed with `anbao ledger cosign`", path.display())?,
+                        Lang::Zh => writeln!(note, "已签署第 {seq} 号记录，分离签名写入 {}；请交记录保管方用 `anbao ledger cosign` 登记", path.display())?,
+                        Lang::En => writeln!(note, "signed record {seq}; the detached signature is in {}; have it filed with `anbao ledger cosign`", path.display())?,
                     }
                 }
                 None => {
@@ -437,8 +441,7 @@ pub fn run(ctx: &Context, cmd: LedgerCommand) -> anyhow::Result<Outcome> {
             }
         }
         LedgerCommand::Cosign { file, keys, format } => {
-            let bytes = std::fs::read(&file)
-                .with_context(|| format!("cannot read '{}'", file.display()))?;
+            let bytes = crate::fsutil::read(&file, crate::fsutil::CONFIG_LIMIT)?;
             let d: DetachedSignature = crate::ledger::canonical::parse_strict(&bytes)
                 .and_then(|v| serde_json::from_value(v).map_err(|e| e.to_string()))
                 .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
@@ -459,9 +462,21 @@ pub fn run(ctx: &Context, cmd: LedgerCommand) -> anyhow::Result<Outcome> {
                     chrono::Local::now().format("%Y%m%d")
                 ))
             });
-            let manifest = ledger
-                .export(&path, ArchiveFormat::from_path(&path))
-                .map_err(&err)?;
+            // With the archive on standard output (`-o -`, a tar), the summary goes to standard
+            // error.
+            let mut stderr;
+            let (manifest, mut out): (_, &mut dyn Write) = if super::output::is_stdout(&path) {
+                let manifest = ledger
+                    .export_to(&mut std::io::stdout().lock(), ArchiveFormat::Tar, &path)
+                    .map_err(&err)?;
+                stderr = super::terminal::stderr();
+                (manifest, &mut stderr)
+            } else {
+                let manifest = ledger
+                    .export(&path, ArchiveFormat::from_path(&path))
+                    .map_err(&err)?;
+                (manifest, &mut out)
+            };
             if format == Format::Json {
                 #[derive(Serialize)]
                 struct Body<'a> {

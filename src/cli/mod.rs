@@ -12,6 +12,7 @@ mod ledger;
 mod ledger_view;
 mod output;
 mod progress;
+mod terminal;
 
 use crate::i18n::{tr, Lang, Text};
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
@@ -162,10 +163,8 @@ pub fn run() -> ExitCode {
         Ok(Outcome::Failed) => ExitCode::from(1),
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            let mut err = anstream::stderr();
-            let style = anstyle::Style::new()
-                .bold()
-                .fg_color(Some(anstyle::AnsiColor::Red.into()));
+            let mut err = terminal::stderr();
+            let style = output::ERROR;
             let _ = write!(err, "{style}{}{style:#}: {e}", tr(lang, Text::Error));
             for cause in e.chain().skip(1) {
                 let _ = write!(err, ": {cause}");
@@ -245,7 +244,7 @@ fn explain(ctx: &Context, code: &str) -> anyhow::Result<Outcome> {
             .collect();
         anyhow::bail!("unknown code '{code}'; known codes: {}", known.join(", "));
     };
-    let mut out = anstream::stdout().lock();
+    let mut out = terminal::stdout();
     writeln!(out, "{code} ({level})")?;
     writeln!(out, "{text}")?;
     Ok(Outcome::Clean)

@@ -127,7 +127,7 @@ fn item_title(r: &PlanReport, item: &Item, lang: Lang) -> String {
 pub fn plan_markdown(r: &PlanReport, ws: &Workspace, lang: Lang) -> String {
     let mut o = String::new();
     let _ = write_plan_md(&mut o, r, ws, lang);
-    o
+    crate::inert::inert_document(o)
 }
 
 fn write_plan_md(o: &mut String, r: &PlanReport, ws: &Workspace, lang: Lang) -> std::fmt::Result {
@@ -295,7 +295,7 @@ fn html_cover(
 pub fn plan_html(r: &PlanReport, ws: &Workspace, lang: Lang) -> String {
     let mut o = String::new();
     let _ = write_plan_html(&mut o, r, ws, lang);
-    o
+    crate::inert::inert_document(o)
 }
 
 fn write_plan_html(o: &mut String, r: &PlanReport, ws: &Workspace, lang: Lang) -> std::fmt::Result {
@@ -437,7 +437,7 @@ fn minutes(lang: Lang, late: Option<i64>) -> String {
 pub fn summary_markdown(r: &RunReport, lang: Lang) -> String {
     let mut o = String::new();
     let _ = write_summary_md(&mut o, r, lang);
-    o
+    crate::inert::inert_document(o)
 }
 
 fn write_summary_md(o: &mut String, r: &RunReport, lang: Lang) -> std::fmt::Result {
@@ -655,7 +655,7 @@ fn write_summary_md(o: &mut String, r: &RunReport, lang: Lang) -> std::fmt::Resu
 pub fn summary_html(r: &RunReport, lang: Lang) -> String {
     let mut o = String::new();
     let _ = write_summary_html(&mut o, r, lang);
-    o
+    crate::inert::inert_document(o)
 }
 
 fn write_summary_html(o: &mut String, r: &RunReport, lang: Lang) -> std::fmt::Result {
