@@ -198,7 +198,7 @@ mod tests {
         let name = format!("{}", anstyle::Style::new().bold());
         {
             let mut w = Inert::new(&mut out);
-            write!(w, "{BOLD}名称{BOLD:#} {RED}{name}fail{RED:#}\n").unwrap();
+            writeln!(w, "{BOLD}名称{BOLD:#} {RED}{name}fail{RED:#}").unwrap();
         }
         let text = String::from_utf8(out).unwrap();
         assert_eq!(

@@ -539,8 +539,8 @@ mod tests {
 
     #[test]
     fn the_shipped_playbooks_load() {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let all = load_all(root, &Classes::builtin()).unwrap();
+        let demo = crate::demo::demo_copy();
+        let all = load_all(demo.path(), &Classes::builtin()).unwrap();
         assert!(all.len() >= 6, "{} playbooks", all.len());
         for p in &all {
             assert!(p.cites.iter().any(|c| c.contains("38645")), "{}", p.id);

@@ -733,9 +733,9 @@ pub(crate) mod snapshots {
         static DEMO: OnceLock<(crate::acceptance::Report, crate::inventory::Inventory)> =
             OnceLock::new();
         DEMO.get_or_init(|| {
-            let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+            let demo = crate::demo::demo_copy();
             let loaded = super::super::load_workspace(
-                Some(root),
+                Some(demo.path().to_path_buf()),
                 "2026-11-28".parse().unwrap(),
                 &|_, _, _| {},
             )

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod demo;
+pub mod tmux;
 
 use anbao::ledger::keys::{public_key_file, trust, SigningKey};
 use anbao::ledger::{Ledger, SigAlg};
