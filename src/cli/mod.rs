@@ -258,11 +258,22 @@ fn man(out: Option<PathBuf>) -> anyhow::Result<Outcome> {
         Some(dir) => {
             std::fs::create_dir_all(&dir)
                 .with_context(|| format!("cannot create '{}'", dir.display()))?;
-            clap_mangen::generate_to(cmd, &dir)
-                .with_context(|| format!("cannot write man pages to '{}'", dir.display()))?;
+            let mut cmd = cmd.disable_help_subcommand(true);
+            cmd.build();
+            write_man_pages(cmd, &dir)?;
         }
     }
     Ok(Outcome::Clean)
+}
+
+/// A page for the command and each of its subcommands, as clap_mangen names them, each
+/// written by the rule every output file follows ([`crate::fsutil::write_output`]).
+fn write_man_pages(cmd: clap::Command, dir: &std::path::Path) -> anyhow::Result<()> {
+    for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+        write_man_pages(sub.clone(), dir)?;
+    }
+    let man = clap_mangen::Man::new(cmd);
+    output::emit(Some(&dir.join(man.get_filename())), |w| man.render(w))
 }
 
 #[cfg(test)]
