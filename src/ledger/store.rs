@@ -235,7 +235,8 @@ impl Ledger {
 
     /// Appends one record signed by `keys` (the first is the acting unit's) and syncs it.
     pub fn append(&self, mut new: NewRecord, keys: &[&SigningKey]) -> Result<Record> {
-        if !new.evidence.is_empty() {
+        // Without a key the appender refuses the record before it touches any evidence.
+        if !new.evidence.is_empty() && !keys.is_empty() {
             // Evidence is read and copied before the lock is taken, so a large or slow file
             // never keeps other writers waiting; what would refuse the record is checked first,
             // so a refused record leaves nothing in the store.
