@@ -371,3 +371,93 @@ fn components_nested_absurdly_deep_get_a_message_with_the_limit() {
         );
     }
 }
+
+#[test]
+fn a_ledger_that_is_not_a_regular_file_is_refused_for_what_it_is() {
+    let env = Anbao::demo();
+    let key = env.key("implementing");
+    let ledger = env.path("records/ledger.jsonl");
+    std::fs::create_dir_all(ledger.parent().unwrap()).unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let target = elsewhere.path().join("planted.jsonl");
+    let append = [
+        "ledger",
+        "append",
+        "--kind",
+        "note",
+        "--body",
+        "{}",
+        "--key",
+        s(&key),
+    ];
+    for (plant, says) in [
+        ("fifo", "FIFO"),
+        ("zero", "character device"),
+        ("dangling", "does not exist"),
+    ] {
+        match plant {
+            "fifo" => mkfifo(&ledger),
+            "zero" => std::os::unix::fs::symlink("/dev/zero", &ledger).unwrap(),
+            _ => std::os::unix::fs::symlink(&target, &ledger).unwrap(),
+        }
+        for args in [&["ledger", "verify"][..], &["ledger", "list"], &append] {
+            let (code, err, took) = confined(&env, args, Duration::from_secs(20));
+            assert_eq!(code, Some(2), "{plant} {args:?} after {took:?}: {err}");
+            assert!(
+                err.contains("ledger.jsonl") && err.contains(says),
+                "{plant}: {err}"
+            );
+        }
+        assert!(
+            !target.exists(),
+            "no ledger was created where the link points"
+        );
+        std::fs::remove_file(&ledger).unwrap();
+    }
+}
+
+#[test]
+fn evidence_replaced_by_a_device_or_a_larger_file_is_reported_without_reading_it_all() {
+    let env = Anbao::demo();
+    let key = env.key("implementing");
+    let dir = tempfile::tempdir().unwrap();
+    let photo = dir.path().join("photo.jpg");
+    let other = dir.path().join("other.jpg");
+    std::fs::write(&photo, b"a photo").unwrap();
+    std::fs::write(&other, b"a second photo").unwrap();
+    for file in [&photo, &other] {
+        env.ok(&[
+            "ledger",
+            "append",
+            "--kind",
+            "note",
+            "--body",
+            "{}",
+            "--evidence",
+            s(file),
+            "--key",
+            s(&key),
+        ]);
+    }
+    let stored = walk(&env.path("evidence"));
+    assert_eq!(stored.len(), 2);
+    let sizes: Vec<u64> = stored
+        .iter()
+        .map(|p| std::fs::metadata(p).unwrap().len())
+        .collect();
+    let (short, long) = if sizes[0] < sizes[1] { (0, 1) } else { (1, 0) };
+    std::fs::remove_file(&stored[short]).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", &stored[short]).unwrap();
+    // Sparse: a verifier that trusted neither the record's size nor a limit would read it all.
+    std::fs::File::options()
+        .write(true)
+        .open(&stored[long])
+        .unwrap()
+        .set_len(40 << 30)
+        .unwrap();
+    let (code, err, took) = confined(&env, &["ledger", "verify"], Duration::from_secs(30));
+    assert_eq!(code, Some(1), "after {took:?}: {err}");
+    let (_, out, _) = env.run(&["ledger", "verify"]);
+    assert!(out.contains("character device"), "{out}");
+    assert!(out.contains("42949672960 bytes, not 14"), "{out}");
+}

@@ -3,7 +3,7 @@
 use super::error::{LedgerError, Result};
 use super::hash::{Digest, HashAlg};
 use super::record::{valid_evidence_name, EvidenceRef};
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Where the evidence with this digest lives under the workspace `root`.
@@ -64,28 +64,55 @@ pub fn store(root: &Path, alg: HashAlg, src: &Path) -> Result<EvidenceRef> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Problem {
     Missing,
-    Mismatch { actual: String },
+    Mismatch {
+        actual: String,
+    },
+    /// Something other than a regular file stands in the store (a device, a FIFO, a folder, a
+    /// link loop): it is not read, so it can neither hang nor exhaust the verifier.
+    NotAFile {
+        what: String,
+    },
 }
 
-/// Re-hashes a stored evidence file.
+/// Re-hashes a stored evidence file, reading no more of it than the record says it holds
+/// (and one byte to see that it ends there).
 pub fn check(root: &Path, ev: &EvidenceRef) -> std::result::Result<(), Problem> {
+    use crate::fsutil::{Input, Problem as Read};
     let path = path_of(root, &ev.hash);
-    let Ok(mut f) = std::fs::File::open(&path) else {
-        return Err(Problem::Missing);
+    let input = match Input::open(&path, ev.size) {
+        Ok(input) => input,
+        Err(e) => {
+            return Err(match e.problem {
+                Read::NotAFile(
+                    crate::fsutil::FileKind::Missing | crate::fsutil::FileKind::DanglingLink { .. },
+                ) => Problem::Missing,
+                Read::TooLarge { size, .. } => Problem::Mismatch {
+                    actual: larger(ev.size, size),
+                },
+                other => Problem::NotAFile {
+                    what: other.to_string(),
+                },
+            })
+        }
     };
     let mut hasher = ev.hash.alg.hasher();
-    let mut buf = vec![0u8; 1 << 16];
-    let mut size = 0u64;
-    loop {
-        match f.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => {
-                hasher.update(&buf[..n]);
-                size += n as u64;
-            }
-            Err(_) => return Err(Problem::Missing),
+    let read = input.for_each_chunk(|chunk| {
+        hasher.update(chunk);
+        Ok::<_, crate::fsutil::ReadError>(())
+    });
+    let size = match read {
+        Ok(size) => size,
+        Err(e) => {
+            return Err(match e.problem {
+                Read::TooLarge { size, .. } => Problem::Mismatch {
+                    actual: larger(ev.size, size),
+                },
+                other => Problem::NotAFile {
+                    what: other.to_string(),
+                },
+            })
         }
-    }
+    };
     let actual = Digest::new(ev.hash.alg, hasher.finish());
     if actual != ev.hash || size != ev.size {
         return Err(Problem::Mismatch {
@@ -93,6 +120,14 @@ pub fn check(root: &Path, ev: &EvidenceRef) -> std::result::Result<(), Problem> 
         });
     }
     Ok(())
+}
+
+/// What a stored file larger than its record says is, in place of its hash.
+fn larger(recorded: u64, size: Option<u64>) -> String {
+    match size {
+        Some(size) => format!("{size} bytes, not {recorded}"),
+        None => format!("more than {recorded} bytes"),
+    }
 }
 
 #[cfg(test)]

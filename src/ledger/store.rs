@@ -9,6 +9,8 @@ use super::record::{
     self, Cosign, Entry, EvidenceRef, Record, RecordRef, Signature, COSIGN_KIND, FORMAT_VERSION,
 };
 use super::{now_rfc3339, Ledger};
+use crate::error::InputError;
+use crate::fsutil::FileKind;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::fs::{File, OpenOptions};
@@ -170,15 +172,44 @@ fn inspect_tail(file: &mut File, path: &Path) -> Result<(Tail, Option<Vec<u8>>)>
     }
 }
 
+/// Opens the ledger file, which must be a regular file; `None` when there is none and
+/// `options` do not create one. Anything else at its place is refused for what it is before
+/// it is opened: a FIFO would block the open, a device would never end, and a link to nothing
+/// would have the ledger created wherever it points.
+fn open_ledger_file(path: &Path, options: &OpenOptions) -> Result<Option<File>> {
+    let refuse = |kind: FileKind| {
+        LedgerError::Input(InputError::whole_file(
+            path,
+            format!("{kind}, not a ledger file"),
+        ))
+    };
+    match FileKind::of(path) {
+        FileKind::Regular { .. } => {}
+        FileKind::Missing => {}
+        kind => return Err(refuse(kind)),
+    }
+    let file = match options.open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(LedgerError::io("open", path, e)),
+    };
+    // What was opened decides, should the path have changed since it was looked at.
+    let meta = file
+        .metadata()
+        .map_err(|e| LedgerError::io("open", path, e))?;
+    match FileKind::from_metadata(&meta) {
+        FileKind::Regular { .. } => Ok(Some(file)),
+        kind => Err(refuse(kind)),
+    }
+}
+
 impl Ledger {
     /// How the ledger file ends; a torn last line is reported here, on open, before anything
     /// is appended to it.
     pub fn tail(&self) -> Result<Tail> {
         let path = self.path();
-        let mut file = match File::open(&path) {
-            Ok(f) => f,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Tail::Empty),
-            Err(e) => return Err(LedgerError::io("open", &path, e)),
+        let Some(mut file) = open_ledger_file(&path, OpenOptions::new().read(true))? else {
+            return Ok(Tail::Empty);
         };
         fs4::FileExt::lock_shared(&file).map_err(|e| lock_error(&path, e))?;
         Ok(inspect_tail(&mut file, &path)?.0)
@@ -190,12 +221,11 @@ impl Ledger {
         let path = self.path();
         let dir = path.parent().expect("the ledger lives in records/");
         std::fs::create_dir_all(dir).map_err(|e| LedgerError::io("create", dir, e))?;
-        let mut file = OpenOptions::new()
-            .read(true)
-            .append(true)
-            .create(true)
-            .open(&path)
-            .map_err(|e| LedgerError::io("open", &path, e))?;
+        let mut file = open_ledger_file(
+            &path,
+            OpenOptions::new().read(true).append(true).create(true),
+        )?
+        .expect("a ledger opened with create is there");
         fs4::FileExt::lock(&file).map_err(|e| lock_error(&path, e))?;
         let (tail, last) = inspect_tail(&mut file, &path)?;
         let next_seq = match (tail, last) {
@@ -265,10 +295,8 @@ impl Ledger {
     /// exclusive lock (taking a shared one on a second handle would wait for ourselves).
     fn read_bytes_locked(&self, lock: bool) -> Result<Option<Vec<u8>>> {
         let path = self.path();
-        let mut file = match File::open(&path) {
-            Ok(f) => f,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(LedgerError::io("open", &path, e)),
+        let Some(mut file) = open_ledger_file(&path, OpenOptions::new().read(true))? else {
+            return Ok(None);
         };
         if lock {
             fs4::FileExt::lock_shared(&file).map_err(|e| lock_error(&path, e))?;
@@ -320,12 +348,9 @@ impl Ledger {
     /// file before the ledger is cut, so nothing is ever lost.
     pub fn repair(&self) -> Result<RepairOutcome> {
         let path = self.path();
-        let mut file = match OpenOptions::new().read(true).write(true).open(&path) {
-            Ok(f) => f,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Ok(RepairOutcome { quarantined: None })
-            }
-            Err(e) => return Err(LedgerError::io("open", &path, e)),
+        let Some(mut file) = open_ledger_file(&path, OpenOptions::new().read(true).write(true))?
+        else {
+            return Ok(RepairOutcome { quarantined: None });
         };
         fs4::FileExt::lock(&file).map_err(|e| lock_error(&path, e))?;
         let (tail, _) = inspect_tail(&mut file, &path)?;

@@ -830,6 +830,10 @@ pub fn verify_bytes_with(
                 Code::EvidenceMismatch,
                 m::evidence_mismatch(&ev.name, &ev.hash.to_string(), &actual),
             ),
+            Err(evidence::Problem::NotAFile { what }) => Finding::new(
+                Code::EvidenceMismatch,
+                m::evidence_not_a_file(&ev.name, &ev.hash.to_string(), &what),
+            ),
         };
         findings.push(
             f.at_line(*i, Some(*seq))
