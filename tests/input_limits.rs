@@ -21,6 +21,16 @@ fn s(p: &Path) -> &str {
 
 /// Exit code (`None` when it had to be killed), stderr and how long it took.
 fn confined(env: &Anbao, args: &[&str], limit: Duration) -> (Option<i32>, String, Duration) {
+    confined_reading(env, args, Stdio::inherit(), limit)
+}
+
+/// [`confined`], with standard input from `stdin`.
+fn confined_reading(
+    env: &Anbao,
+    args: &[&str],
+    stdin: Stdio,
+    limit: Duration,
+) -> (Option<i32>, String, Duration) {
     let mut cmd = Command::new("sh");
     cmd.arg("-c")
         .arg("ulimit -v 2097152; ulimit -f 4194304; exec \"$0\" \"$@\"")
@@ -33,12 +43,19 @@ fn confined(env: &Anbao, args: &[&str], limit: Duration) -> (Option<i32>, String
             None => cmd.env_remove(k),
         };
     }
-    let start = Instant::now();
-    let mut child = cmd
+    let child = cmd
+        .stdin(stdin)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    finish(child, limit)
+}
+
+/// Waits for `child` at most `limit`, then kills it: its exit code (`None` when killed),
+/// stderr and how long it took.
+fn finish(mut child: std::process::Child, limit: Duration) -> (Option<i32>, String, Duration) {
+    let start = Instant::now();
     let code = loop {
         if let Some(status) = child.try_wait().unwrap() {
             break status.code();
@@ -460,4 +477,27 @@ fn evidence_replaced_by_a_device_or_a_larger_file_is_reported_without_reading_it
     let (_, out, _) = env.run(&["ledger", "verify"]);
     assert!(out.contains("character device"), "{out}");
     assert!(out.contains("42949672960 bytes, not 14"), "{out}");
+}
+
+#[test]
+fn a_record_body_from_endless_standard_input_stops_at_the_limit() {
+    let env = Anbao::demo();
+    let key = env.key("implementing");
+    let args = [
+        "ledger",
+        "append",
+        "--kind",
+        "note",
+        "--body-file",
+        "-",
+        "--key",
+        s(&key),
+    ];
+    let zero = Stdio::from(std::fs::File::open("/dev/zero").unwrap());
+    let (code, err, took) = confined_reading(&env, &args, zero, Duration::from_secs(20));
+    assert_eq!(code, Some(2), "after {took:?}: {err}");
+    assert!(
+        err.contains("standard input") && err.contains("16 MiB"),
+        "{err}"
+    );
 }

@@ -9,7 +9,6 @@ use crate::i18n::Lang;
 use crate::ledger::export::{verify_archive, ArchiveFormat};
 use crate::ledger::keys::{find_signing_keys, SigningKey, TrustStore};
 use crate::ledger::{DetachedSignature, Ledger, LedgerError, NewRecord, Record};
-use anyhow::Context as _;
 use clap::{Args, Subcommand, ValueEnum};
 use serde::Serialize;
 use std::io::Write;
@@ -217,10 +216,7 @@ pub fn run(ctx: &Context, cmd: LedgerCommand) -> anyhow::Result<Outcome> {
             let text = match (&args.body, &args.body_file) {
                 (Some(b), _) => b.clone(),
                 (None, Some(p)) if p.as_os_str() == "-" => {
-                    let mut s = String::new();
-                    std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
-                        .context("cannot read standard input")?;
-                    s
+                    crate::fsutil::Input::stdin(crate::fsutil::CONFIG_LIMIT).read_text()?
                 }
                 (None, Some(p)) => crate::fsutil::read_text(p, crate::fsutil::CONFIG_LIMIT)?,
                 (None, None) => unreachable!("clap requires a body"),
@@ -326,8 +322,7 @@ pub fn run(ctx: &Context, cmd: LedgerCommand) -> anyhow::Result<Outcome> {
             let keys = signing_keys(lang, &ledger, &keys)?;
             let refs: Vec<&SigningKey> = keys.iter().collect();
             let (path, cp) = ledger.checkpoint(&refs).map_err(&err)?;
-            let note = std::fs::read_to_string(&path)
-                .with_context(|| format!("cannot read '{}'", path.display()))?;
+            let note = crate::fsutil::read_text(&path, crate::fsutil::CONFIG_LIMIT)?;
             if format == Format::Json {
                 #[derive(Serialize)]
                 struct Body {

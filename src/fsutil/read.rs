@@ -123,10 +123,11 @@ pub fn size_text(bytes: u64) -> String {
     }
 }
 
-/// An input opened for reading: a regular file or a pipe, at most `limit` bytes of it.
+/// An input opened for reading: a regular file, a pipe or standard input, at most `limit`
+/// bytes of it.
 pub struct Input {
     path: PathBuf,
-    file: std::fs::File,
+    file: Box<dyn Read>,
     /// The size the file reported, for a regular file.
     len: Option<u64>,
     limit: u64,
@@ -162,10 +163,21 @@ impl Input {
         };
         Ok(Input {
             path: path.to_path_buf(),
-            file,
+            file: Box::new(file),
             len,
             limit,
         })
+    }
+
+    /// Standard input (`-` on a command line), whatever it is (a pipe, a file, a terminal
+    /// someone types into), at most `limit` bytes of it; messages call it "standard input".
+    pub fn stdin(limit: u64) -> Input {
+        Input {
+            path: PathBuf::from("standard input"),
+            file: Box::new(std::io::stdin()),
+            len: None,
+            limit,
+        }
     }
 
     pub fn path(&self) -> &Path {

@@ -472,7 +472,7 @@ pub fn trust(dir: &Path, file: &PublicKeyFile) -> Result<PathBuf> {
     let mut text =
         serde_json::to_string_pretty(file).map_err(|e| LedgerError::Other(e.to_string()))?;
     text.push('\n');
-    if let Ok(existing) = std::fs::read(&path) {
+    if let Ok(existing) = crate::fsutil::read(&path, crate::fsutil::CONFIG_LIMIT) {
         if existing == text.as_bytes() {
             return Ok(path);
         }
