@@ -255,3 +255,29 @@ fn error_messages_quoting_input_are_inert() {
     let err = String::from_utf8(output.stderr).unwrap();
     assert_inert("error", &err, true);
 }
+
+#[test]
+fn the_calendar_and_what_it_writes_are_inert() {
+    let env = Anbao::demo();
+    let hostile = "notice\u{1b}]0;retitled\u{7}\u{1b}[2J\u{1b}]8;;https://evil.example/\u{1b}\\";
+    let set = out(
+        &env,
+        &[
+            "--color",
+            "always",
+            "calendar",
+            "set",
+            "2031",
+            "--source",
+            hostile,
+            "--holiday",
+            "节\u{9b}2J=2031-01-01",
+        ],
+    );
+    assert_inert("calendar set", &set, true);
+    for format in ["table", "json"] {
+        let list = out(&env, &["--color", "always", "calendar", "--format", format]);
+        assert_inert(&format!("calendar --format {format}"), &list, true);
+        assert!(list.contains("2031") && list.contains("retitled"), "{list}");
+    }
+}

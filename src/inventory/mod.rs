@@ -4,12 +4,14 @@
 mod cargo_lock;
 mod cyclonedx;
 pub mod detect;
+pub mod device;
 mod finding;
 pub mod graph;
 mod hardware;
 pub mod json;
 mod merge;
 mod model;
+pub mod schema;
 mod spdx3;
 mod spdx_json;
 mod spdx_tag;
@@ -31,8 +33,13 @@ use std::path::Path;
 /// device, a socket or a link loop is refused for what it is, and more than
 /// [`crate::fsutil::DOCUMENT_LIMIT`] is never read.
 pub fn parse_file(path: &Path) -> Result<Document, InputError> {
-    let bytes = crate::fsutil::read(path, crate::fsutil::DOCUMENT_LIMIT)?;
-    parse(path, Cow::Owned(bytes))
+    parse(path, Cow::Owned(read_file(path)?))
+}
+
+/// Reads a whole inventory file through the bounded reader. Every inventory command reads its
+/// files here.
+pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, InputError> {
+    Ok(crate::fsutil::read(path, crate::fsutil::DOCUMENT_LIMIT)?)
 }
 
 /// Parses the bytes of one inventory file; `path` is only used to name it.
@@ -44,6 +51,12 @@ pub fn parse_bytes(path: &Path, bytes: &[u8]) -> Result<Document, InputError> {
 /// CycloneDX does so before it builds the edges, the largest part of a large document, which
 /// keeps the peak of a load lower.
 fn parse(path: &Path, bytes: Cow<'_, [u8]>) -> Result<Document, InputError> {
+    let mut doc = parse_format(path, bytes)?;
+    device::resolve(&mut doc);
+    Ok(doc)
+}
+
+fn parse_format(path: &Path, bytes: Cow<'_, [u8]>) -> Result<Document, InputError> {
     match detect::detect(path, &bytes)? {
         Format::CycloneDxJson => cyclonedx::json::parse(path, bytes),
         Format::CycloneDxXml => cyclonedx::xml::parse(path, bytes),
