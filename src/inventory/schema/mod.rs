@@ -144,7 +144,7 @@ mod tests {
     use super::*;
 
     fn violations(format: Format, version: &str, text: &str) -> Vec<Violation> {
-        let outcome = validate(format, text.as_bytes()).unwrap();
+        let outcome = validate(Path::new("example"), format, text.as_bytes()).unwrap();
         assert_eq!(outcome.version, version);
         match outcome.verdict {
             Verdict::Checked { violations, .. } => violations,
@@ -180,13 +180,17 @@ mod tests {
 
     #[test]
     fn formats_without_a_schema_say_what_was_checked() {
-        let Verdict::NoSchema(why) = validate(Format::HardwareCsv, b"a,b").unwrap().verdict else {
+        let Verdict::NoSchema(why) =
+            validate(Path::new("example.csv"), Format::HardwareCsv, b"a,b")
+                .unwrap()
+                .verdict
+        else {
             panic!("a hardware CSV has no schema");
         };
         assert!(why.en().contains("columns"), "{}", why.en());
         assert!(why.zh().contains("表头"), "{}", why.zh());
         let old = br#"{"bomFormat":"CycloneDX","specVersion":"1.1"}"#;
-        let outcome = validate(Format::CycloneDxJson, old).unwrap();
+        let outcome = validate(Path::new("old.cdx.json"), Format::CycloneDxJson, old).unwrap();
         assert_eq!(outcome.version, "1.1");
         assert!(matches!(outcome.verdict, Verdict::NoSchema(_)));
     }
