@@ -225,6 +225,16 @@ impl Input {
         Ok(bytes)
     }
 
+    /// The first `n` bytes, fewer when the file is shorter: a look at what a file is.
+    pub fn head(mut self, n: u64) -> Result<Vec<u8>, ReadError> {
+        let mut bytes = Vec::new();
+        (&mut self.file)
+            .take(n.min(self.limit))
+            .read_to_end(&mut bytes)
+            .map_err(|e| self.error(Problem::Io(e)))?;
+        Ok(bytes)
+    }
+
     /// The whole file as UTF-8 text.
     pub fn read_text(self) -> Result<String, ReadError> {
         let path = self.path.clone();

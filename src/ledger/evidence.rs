@@ -2,6 +2,7 @@
 
 use super::error::{LedgerError, Result};
 use super::hash::{Digest, HashAlg};
+use super::keys::{private_key_form, PRIVATE_KEY_SCAN_LIMIT};
 use super::record::{valid_evidence_name, EvidenceRef};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -35,11 +36,22 @@ pub fn store(root: &Path, alg: HashAlg, src: &Path) -> Result<EvidenceRef> {
     let mut tmp =
         crate::fsutil::temp_file_in(&dir).map_err(|e| LedgerError::io("write", &dir, e))?;
     let mut hasher = alg.hasher();
+    // The start of the file, kept while it could still be a private key file: it is looked at
+    // in the one pass that copies it, since a pipe cannot be read twice.
+    let mut head = Vec::new();
     let size = input.for_each_chunk(|chunk| {
         hasher.update(chunk);
+        keep_head(&mut head, chunk);
         tmp.write_all(chunk)
             .map_err(|e| LedgerError::io("write", tmp.path(), e))
     })?;
+    if let Some(form) = private_key_form(&head) {
+        // A private key is never filed as evidence: it would travel with every export.
+        return Err(LedgerError::PrivateKeyFile {
+            path: src.into(),
+            form: form.into(),
+        });
+    }
     let digest = Digest::new(alg, hasher.finish());
     let target = path_of(root, &digest);
     if target.exists() {
@@ -60,6 +72,13 @@ pub fn store(root: &Path, alg: HashAlg, src: &Path) -> Result<EvidenceRef> {
     })
 }
 
+/// Adds `chunk` to `head` while `head` is short enough to be a private key file.
+fn keep_head(head: &mut Vec<u8>, chunk: &[u8]) {
+    if head.len() <= PRIVATE_KEY_SCAN_LIMIT {
+        head.extend_from_slice(chunk);
+    }
+}
+
 /// What is wrong with a stored evidence file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Problem {
@@ -72,6 +91,8 @@ pub enum Problem {
     NotAFile {
         what: String,
     },
+    /// It hashes right, but it is a private key (in the form named).
+    PrivateKey(&'static str),
 }
 
 /// Re-hashes a stored evidence file, reading no more of it than the record says it holds
@@ -96,8 +117,11 @@ pub fn check(root: &Path, ev: &EvidenceRef) -> std::result::Result<(), Problem> 
         }
     };
     let mut hasher = ev.hash.alg.hasher();
+    // The start of the file, kept while it could still be a private key file.
+    let mut head = Vec::new();
     let read = input.for_each_chunk(|chunk| {
         hasher.update(chunk);
+        keep_head(&mut head, chunk);
         Ok::<_, crate::fsutil::ReadError>(())
     });
     let size = match read {
@@ -119,7 +143,10 @@ pub fn check(root: &Path, ev: &EvidenceRef) -> std::result::Result<(), Problem> 
             actual: actual.to_string(),
         });
     }
-    Ok(())
+    match private_key_form(&head) {
+        Some(form) => Err(Problem::PrivateKey(form)),
+        None => Ok(()),
+    }
 }
 
 /// What a stored file larger than its record says is, in place of its hash.

@@ -2,9 +2,11 @@
 //! repair into a quarantine file; co-signatures as new records.
 
 use super::canonical;
+use super::enrol::{KeyHistory, KeyOp};
 use super::error::{LedgerError, Result};
 use super::evidence;
-use super::keys::{valid_unit, SigningKey, TrustStore};
+use super::keyring::check_signer;
+use super::keys::{valid_unit, SigningKey};
 use super::record::{
     self, Cosign, Entry, EvidenceRef, Record, RecordRef, Signature, COSIGN_KIND, FORMAT_VERSION,
 };
@@ -109,7 +111,8 @@ pub struct Appender<'a> {
     file: File,
     len: u64,
     next_seq: u64,
-    trust: TrustStore,
+    /// Which key speaks for which unit, up to the last record written.
+    history: KeyHistory,
 }
 
 fn lock_error(path: &Path, e: std::io::Error) -> LedgerError {
@@ -176,7 +179,7 @@ fn inspect_tail(file: &mut File, path: &Path) -> Result<(Tail, Option<Vec<u8>>)>
 /// `options` do not create one. Anything else at its place is refused for what it is before
 /// it is opened: a FIFO would block the open, a device would never end, and a link to nothing
 /// would have the ledger created wherever it points.
-fn open_ledger_file(path: &Path, options: &OpenOptions) -> Result<Option<File>> {
+pub(super) fn open_ledger_file(path: &Path, options: &OpenOptions) -> Result<Option<File>> {
     let refuse = |kind: FileKind| {
         LedgerError::Input(InputError::whole_file(
             path,
@@ -250,6 +253,11 @@ impl Ledger {
             }
             _ => 0,
         };
+        // Who may sign is decided by the key records written so far (read under the lock).
+        let history = file
+            .seek(SeekFrom::Start(0))
+            .and_then(|_| super::keyring::replay_from(std::io::BufReader::new(&file)))
+            .map_err(|e| LedgerError::io("read", &path, e))?;
         let len = file
             .metadata()
             .map_err(|e| LedgerError::io("read", &path, e))?
@@ -259,7 +267,7 @@ impl Ledger {
             file,
             len,
             next_seq,
-            trust: self.trust_store()?,
+            history,
         })
     }
 
@@ -270,9 +278,14 @@ impl Ledger {
             // Evidence is read and copied before the lock is taken, so a large or slow file
             // never keeps other writers waiting; what would refuse the record is checked first,
             // so a refused record leaves nothing in the store.
-            let trust = self.trust_store()?;
-            for key in keys {
-                check_key(self, &trust, key)?;
+            // (A key record's signers are checked by the appender, against the key it
+            // enrols.)
+            if KeyOp::parse(&new.kind, &new.body).is_none() {
+                let history = self.key_history()?;
+                for key in keys {
+                    self.check_key_file(key, true)?;
+                    check_signer(&history, key, None)?;
+                }
             }
             if !record::valid_kind(&new.kind) {
                 return Err(LedgerError::BadKind { kind: new.kind });
@@ -398,8 +411,7 @@ impl Ledger {
     /// Signs record `seq` with `key` without touching the ledger.
     pub fn sign_detached(&self, seq: u64, key: &SigningKey) -> Result<DetachedSignature> {
         let target = self.record(seq)?;
-        let trust = self.trust_store()?;
-        check_key(self, &trust, key)?;
+        self.check_signing_key(key)?;
         let sig = key.sign(&record::signing_input(target.entry_bytes()))?;
         Ok(DetachedSignature {
             format: DETACHED_FORMAT.into(),
@@ -436,12 +448,16 @@ impl Ledger {
                 reason: "the signature was made for another version of this record".into(),
             });
         }
-        let trusted = appender.trust.get(&d.signature.key).ok_or_else(|| {
-            LedgerError::Other(format!(
-                "the detached signature's key '{}' is not in the trust store 'keys/'",
-                d.signature.key
-            ))
-        })?;
+        let trusted = appender
+            .history
+            .get(&d.signature.key)
+            .filter(|k| k.ended.is_none())
+            .ok_or_else(|| {
+                LedgerError::Other(format!(
+                    "the detached signature's key '{}' is not a current key of this ledger (see `anbao keys list`)",
+                    d.signature.key
+                ))
+            })?;
         if trusted.unit != d.unit
             || trusted.public.alg() != d.signature.alg
             || !trusted.public.verify(
@@ -462,26 +478,6 @@ impl Ledger {
         let record = appender.append(NewRecord::new(COSIGN_KIND, body), keys)?;
         appender.commit()?;
         Ok(record)
-    }
-}
-
-/// A key may sign in this workspace when its algorithm is the profile's and the trust store
-/// holds it for the same unit.
-fn check_key(ledger: &Ledger, trust: &TrustStore, key: &SigningKey) -> Result<()> {
-    if key.alg() != ledger.sig_alg() {
-        return Err(LedgerError::WrongAlgorithm {
-            key_id: key.key_id.clone(),
-            alg: key.alg().name().into(),
-            profile: format!("{:?}", ledger.profile()).to_lowercase(),
-            wanted: ledger.sig_alg().name().into(),
-        });
-    }
-    match trust.get(&key.key_id) {
-        Some(t) if t.unit == key.unit => Ok(()),
-        _ => Err(LedgerError::Untrusted {
-            key_id: key.key_id.clone(),
-            path: key.path.clone(),
-        }),
     }
 }
 
@@ -531,9 +527,6 @@ impl Appender<'_> {
                 dir: super::keys::default_key_dir(),
             });
         };
-        for key in keys {
-            check_key(ledger, &self.trust, key)?;
-        }
         if !record::valid_kind(&new.kind) {
             return Err(LedgerError::BadKind { kind: new.kind });
         }
@@ -544,6 +537,26 @@ impl Appender<'_> {
             return Err(LedgerError::BadBody("must be a JSON object".into()));
         }
         canonical::check_value(&body).map_err(|e| LedgerError::BadBody(format!("at {e}")))?;
+        // A key record must be one the key history accepts, signed as it needs.
+        let key_op = match KeyOp::parse(&new.kind, &body) {
+            None => None,
+            Some(op) => Some(op.map_err(LedgerError::KeyRecord)?),
+        };
+        let enrolling = key_op
+            .as_ref()
+            .and_then(|op| op.new_key())
+            .map(|(k, _)| k.key_id.clone());
+        for key in keys {
+            ledger.check_key_file(key, key_op.is_none())?;
+            check_signer(&self.history, key, enrolling.as_deref())?;
+        }
+        let mut history = self.history.clone();
+        if let Some(op) = &key_op {
+            let signers: Vec<&str> = keys.iter().map(|k| k.key_id.as_str()).collect();
+            history
+                .apply(self.next_seq, op, &first.key_id, &signers)
+                .map_err(LedgerError::KeyRecord)?;
+        }
         let mut requires = vec![first.unit.clone()];
         for unit in keys.iter().map(|k| &k.unit).chain(new.requires.iter()) {
             if !valid_unit(unit) {
@@ -566,11 +579,8 @@ impl Appender<'_> {
         let alg = ledger.hash_alg();
         let evidence = new.stored;
         let time = match new.time {
-            Some(t) => {
-                chrono::DateTime::parse_from_rfc3339(&t)
-                    .map_err(|_| LedgerError::Other(format!("'{t}' is not an RFC 3339 time")))?;
-                t
-            }
+            Some(t) if super::valid_time(&t) => t,
+            Some(t) => return Err(LedgerError::Other(format!("'{t}' is not an RFC 3339 time"))),
             None => now_rfc3339(),
         };
         let entry = Entry {
@@ -597,6 +607,7 @@ impl Appender<'_> {
         }
         self.len += bytes.len() as u64;
         self.next_seq += 1;
+        self.history = history;
         Ok(record)
     }
 
