@@ -43,7 +43,7 @@ fn env(name: &str, default: usize) -> usize {
 
 fn bench(name: &str, format: Format, path: &Path, iterations: usize) {
     let bytes = std::fs::read(path).expect("read the generated SBOM");
-    let outcome = schema::validate(format, &bytes).expect("validate");
+    let outcome = schema::validate(path, format, &bytes).expect("validate");
     let violations = match &outcome.verdict {
         schema::Verdict::Checked { violations, .. } => violations.len(),
         _ => panic!("{name}: no schema applied"),
@@ -56,7 +56,7 @@ fn bench(name: &str, format: Format, path: &Path, iterations: usize) {
     for i in 0..=iterations {
         let l = seconds(|| drop(black_box(inventory::load(&[path]).unwrap())));
         let w = seconds(|| drop(black_box(validate::validate_file(path).unwrap())));
-        let s = seconds(|| drop(black_box(schema::validate(format, &bytes).unwrap())));
+        let s = seconds(|| drop(black_box(schema::validate(path, format, &bytes).unwrap())));
         let v = if format == Format::CycloneDxJson {
             seconds(|| {
                 drop(black_box(

@@ -234,8 +234,8 @@ impl Calendar {
     pub fn for_workspace(root: &Path) -> Result<Calendar, InputError> {
         let mut cal = Calendar::builtin();
         let path = root.join(WORKSPACE_FILE);
-        match std::fs::read_to_string(&path) {
-            Ok(text) => {
+        match crate::fsutil::read_text_if_present(&path, crate::fsutil::CONFIG_LIMIT)? {
+            Some(text) => {
                 let file: CalendarFile = crate::workspace::parse_toml(&path, &text)?;
                 add_years(
                     &mut cal,
@@ -245,8 +245,7 @@ impl Calendar {
                 )?;
                 Ok(cal)
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(cal),
-            Err(e) => Err(InputError::whole_file(&path, format!("cannot read: {e}"))),
+            None => Ok(cal),
         }
     }
 
@@ -354,10 +353,9 @@ impl Calendar {
 /// years of that file are kept. Returns the file written.
 pub fn write_workspace_year(root: &Path, year: &YearFileInput) -> Result<PathBuf, InputError> {
     let path = root.join(WORKSPACE_FILE);
-    let mut file = match std::fs::read_to_string(&path) {
-        Ok(text) => crate::workspace::parse_toml::<CalendarFile>(&path, &text)?,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => CalendarFile { year: Vec::new() },
-        Err(e) => return Err(InputError::whole_file(&path, format!("cannot read: {e}"))),
+    let mut file = match crate::fsutil::read_text_if_present(&path, crate::fsutil::CONFIG_LIMIT)? {
+        Some(text) => crate::workspace::parse_toml::<CalendarFile>(&path, &text)?,
+        None => CalendarFile { year: Vec::new() },
     };
     let new = YearFile {
         year: year.year,

@@ -95,6 +95,9 @@ impl fmt::Display for Location {
     }
 }
 
+/// The most characters of one error message.
+const MAX_MESSAGE: usize = 1000;
+
 /// Input that could not be read or understood. Displays as one line:
 /// `FILE:PLACE: MESSAGE`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,12 +112,25 @@ impl InputError {
         InputError {
             file: file.to_path_buf(),
             location,
-            message: one_line(&message.into()),
+            // However much of the input a parser quoted, the message stays readable.
+            message: excerpt(&one_line(&message.into()), MAX_MESSAGE).into_owned(),
         }
     }
 
     pub fn whole_file(file: &Path, message: impl Into<String>) -> Self {
         InputError::new(file, Location::File, message)
+    }
+}
+
+/// At most `max` characters of `text` to quote in a message, with how much was left out: an
+/// error about a header of a million columns quotes its start, not ten megabytes.
+pub fn excerpt(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(max) {
+        None => text.into(),
+        Some((cut, _)) => {
+            let left = text[cut..].chars().count();
+            format!("{}… ({left} more characters)", &text[..cut]).into()
+        }
     }
 }
 
@@ -173,6 +189,12 @@ mod tests {
                 "offset {i}"
             );
         }
+    }
+
+    #[test]
+    fn excerpts_are_bounded_and_say_what_is_left_out() {
+        assert_eq!(excerpt("设备名称,型号", 10), "设备名称,型号");
+        assert_eq!(excerpt("设备名称,型号", 4), "设备名称… (3 more characters)");
     }
 
     #[test]

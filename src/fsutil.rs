@@ -1,8 +1,28 @@
-//! File writes that never leave a half-written file: temp file in the same folder, fsync,
-//! rename over the target, fsync the folder.
+//! The file system at anbao's edges: what kind of file a path names, one bounded reader for
+//! every input, one rule for every output file, and state files replaced atomically (temp file
+//! in the same folder, fsync, rename over the target, fsync the folder).
+
+mod kind;
+mod output;
+mod read;
+
+pub use kind::FileKind;
+pub use output::write_output;
+pub use read::{
+    read, read_text, read_text_if_present, size_text, Input, Problem, ReadError, CONFIG_LIMIT,
+    DOCUMENT_LIMIT,
+};
 
 use std::io::Write;
 use std::path::Path;
+use std::time::Duration;
+
+/// How every temporary file anbao writes beside the file it will replace begins.
+pub const TEMP_PREFIX: &str = ".tmp-anbao-";
+
+/// A temporary file untouched for this long, that no writer holds locked, was left behind by a
+/// writer that was killed.
+const STALE_AFTER: Duration = Duration::from_secs(60);
 
 /// Replaces `path` with `bytes` atomically: readers see the old file or the new one, never a
 /// mixture, and a crash leaves the old file intact.
@@ -19,7 +39,7 @@ pub fn write_atomic_with(
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    let mut tmp = temp_file_in(dir)?;
     // The temp file is private (0600); the result keeps the permissions of the file it
     // replaces, or gets the usual 0644 of a new document.
     #[cfg(unix)]
@@ -34,11 +54,58 @@ pub fn write_atomic_with(
     write(tmp.as_file_mut())?;
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
-    // The rename is durable only once the folder itself is synced.
+    sync_dir(dir);
+    Ok(())
+}
+
+/// A new temporary file in `dir`, locked for as long as it is open so that no other writer
+/// takes it for a leftover; the leftovers of killed writers there are removed first.
+pub fn temp_file_in(dir: &Path) -> std::io::Result<tempfile::NamedTempFile> {
+    remove_stale_temp_files(dir);
+    let tmp = tempfile::Builder::new()
+        .prefix(TEMP_PREFIX)
+        .tempfile_in(dir)?;
+    // A fresh file nobody else has opened: the lock cannot be refused, and where locks are
+    // not supported the age rule alone keeps a live temp file safe.
+    let _ = fs4::FileExt::try_lock(tmp.as_file());
+    Ok(tmp)
+}
+
+/// Removes anbao's temporary files in `dir` that were left behind by killed writers: old
+/// enough and not locked by a live writer. Other programs' temporary files are not touched.
+fn remove_stale_temp_files(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if !entry.file_name().to_string_lossy().starts_with(TEMP_PREFIX) {
+            continue;
+        }
+        let path = entry.path();
+        let stale = entry
+            .metadata()
+            .ok()
+            .filter(|m| m.is_file())
+            .and_then(|m| m.modified().ok())
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age >= STALE_AFTER);
+        if !stale {
+            continue;
+        }
+        let Ok(file) = std::fs::File::open(&path) else {
+            continue;
+        };
+        if fs4::FileExt::try_lock(&file).is_ok() {
+            let _ = std::fs::remove_file(&path);
+        }
+    }
+}
+
+/// Makes a rename in `dir` durable.
+pub fn sync_dir(dir: &Path) {
     if let Ok(d) = std::fs::File::open(dir) {
         let _ = d.sync_all();
     }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -57,5 +124,34 @@ mod tests {
             1,
             "no temp file is left"
         );
+    }
+
+    #[test]
+    fn leftovers_of_killed_writers_go_and_live_temp_files_stay() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let old = std::time::SystemTime::now() - 2 * STALE_AFTER;
+        let age = |p: &Path| {
+            std::fs::File::options()
+                .write(true)
+                .open(p)
+                .unwrap()
+                .set_modified(old)
+                .unwrap();
+        };
+        let left = d.join(format!("{TEMP_PREFIX}left"));
+        let fresh = d.join(format!("{TEMP_PREFIX}fresh"));
+        let foreign = d.join(".tmpAb12Cd");
+        for p in [&left, &fresh, &foreign] {
+            std::fs::write(p, "half").unwrap();
+        }
+        age(&left);
+        age(&foreign);
+        // A writer that is slow but alive holds its lock, however old its file looks.
+        let live = temp_file_in(d).unwrap();
+        age(live.path());
+        write_atomic(&d.join("state.json"), b"{}").unwrap();
+        assert!(!left.exists());
+        assert!(fresh.exists() && foreign.exists() && live.path().exists());
     }
 }

@@ -10,6 +10,7 @@ pub mod drill;
 pub mod error;
 pub mod fsutil;
 pub mod i18n;
+pub mod inert;
 pub mod inventory;
 pub mod ledger;
 pub mod policy;
@@ -17,6 +18,11 @@ pub mod report;
 pub mod timezone;
 pub mod tui;
 pub mod workspace;
+
+/// The demo workspace's tracked files in a temporary folder, for tests (shared with `tests/`).
+#[cfg(test)]
+#[path = "../tests/common/demo.rs"]
+pub(crate) mod demo;
 
 #[doc(hidden)]
 pub mod cli;

@@ -241,8 +241,7 @@ impl Workspace {
     /// Opens the workspace whose manifest is `root/anbao.toml`.
     pub fn open(root: &Path) -> Result<Workspace, InputError> {
         let path = root.join(MANIFEST);
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| InputError::whole_file(&path, format!("cannot read: {e}")))?;
+        let text = crate::fsutil::read_text(&path, crate::fsutil::CONFIG_LIMIT)?;
         let manifest = parse_toml::<Manifest>(&path, &text)?;
         Ok(Workspace {
             root: root.to_path_buf(),

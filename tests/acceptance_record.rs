@@ -2,6 +2,8 @@
 //! goes into the signed ledger with the digests of its inputs and the JSON report as evidence,
 //! in both crypto profiles; without a key nothing is checked, printed or written.
 
+mod common;
+
 use assert_cmd::Command;
 use serde_json::Value;
 use sha2::Digest as _;
@@ -9,30 +11,14 @@ use std::path::{Path, PathBuf};
 
 const AS_OF: &str = "2026-11-28";
 
-/// A copy of the demo workspace (manifest, inventories, checklists) with the given profile.
+/// A copy of the demo workspace's tracked files with the given profile.
 fn demo_copy(profile: &str) -> tempfile::TempDir {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let dir = tempfile::tempdir().unwrap();
-    let manifest = std::fs::read_to_string(root.join("anbao.toml")).unwrap();
+    let dir = common::demo::demo_copy();
+    let manifest = std::fs::read_to_string(dir.path().join("anbao.toml")).unwrap();
     let manifest = manifest.replace("profile = \"intl\"", &format!("profile = \"{profile}\""));
     assert!(manifest.contains(&format!("profile = \"{profile}\"")));
     std::fs::write(dir.path().join("anbao.toml"), manifest).unwrap();
-    for sub in ["inventories", "checklists"] {
-        copy_dir(&root.join(sub), &dir.path().join(sub));
-    }
     dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        if e.path().is_dir() {
-            copy_dir(&e.path(), &to.join(e.file_name()));
-        } else {
-            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-        }
-    }
 }
 
 fn anbao(ws: &Path) -> Command {

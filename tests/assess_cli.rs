@@ -3,6 +3,8 @@
 //! verified by `anbao ledger verify`, superseding, reports in both languages (the HTML one
 //! rendered by headless Chromium where installed), and resuming after killed processes.
 
+mod common;
+
 use anbao::assessment::Checklist;
 use assert_cmd::Command;
 use serde_json::Value;
@@ -18,14 +20,8 @@ const AS_OF: &str = "2026-11-28";
 impl Env {
     /// A copy of the demo workspace (the repository root) and an empty home for keys.
     fn demo() -> Env {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let ws = tempfile::tempdir().unwrap();
-        std::fs::copy(root.join("anbao.toml"), ws.path().join("anbao.toml")).unwrap();
-        for dir in ["checklists", "inventories"] {
-            copy_dir(&root.join(dir), &ws.path().join(dir));
-        }
         Env {
-            ws,
+            ws: common::demo::demo_copy(),
             home: tempfile::tempdir().unwrap(),
         }
     }
@@ -91,18 +87,6 @@ impl Env {
 
     fn path(&self, rel: &str) -> PathBuf {
         self.ws.path().join(rel)
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        if e.path().is_dir() {
-            copy_dir(&e.path(), &to.join(e.file_name()));
-        } else {
-            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-        }
     }
 }
 

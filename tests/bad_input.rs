@@ -155,7 +155,7 @@ fn a_missing_file_is_named() {
     let (code, stderr) = run_on(Path::new("/nonexistent/inventory.json"));
     assert_eq!(code, 2);
     assert!(
-        stderr.starts_with("error: /nonexistent/inventory.json: cannot read"),
+        stderr.starts_with("error: /nonexistent/inventory.json: does not exist"),
         "{stderr}"
     );
 }

@@ -1,6 +1,8 @@
 //! `anbao drill` through the real binary on a copy of the demo workspace: plan, due, start,
 //! log, crash and resume, finish into the ledger, verify, actions, reports.
 
+mod common;
+
 use assert_cmd::Command;
 use serde_json::Value;
 use std::path::Path;
@@ -10,30 +12,11 @@ struct Env {
     home: tempfile::TempDir,
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
-}
-
 impl Env {
-    /// The demo workspace's manifest, checklists, playbooks and plan in a temporary folder.
+    /// The demo workspace's tracked files in a temporary folder.
     fn demo() -> Env {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let ws = tempfile::tempdir().unwrap();
-        std::fs::copy(root.join("anbao.toml"), ws.path().join("anbao.toml")).unwrap();
-        for dir in ["checklists", "playbooks", "drills"] {
-            copy_dir(&root.join(dir), &ws.path().join(dir));
-        }
         Env {
-            ws,
+            ws: common::demo::demo_copy(),
             home: tempfile::tempdir().unwrap(),
         }
     }

@@ -131,6 +131,36 @@ fn records_awaiting_a_signature_show_so_until_cosigned() {
 }
 
 #[test]
+fn a_refused_record_leaves_no_evidence_behind() {
+    let ws = workspace("intl");
+    let home = tempfile::tempdir().unwrap();
+    let imp = key(ws.path(), home.path(), "implementing", SigAlg::Ed25519);
+    let l = ledger(ws.path());
+    let photo = home.path().join("photo.jpg");
+    std::fs::write(&photo, b"a photo").unwrap();
+    // Whatever the key's enrolment wrote.
+    let before = l.records().unwrap().0.len();
+    let with_photo =
+        |kind: &str| NewRecord::new(kind, json!({})).evidence(std::slice::from_ref(&photo));
+    let no_key = l.append(with_photo("note"), &[]).unwrap_err();
+    assert!(matches!(no_key, LedgerError::NoKey { .. }), "{no_key}");
+    let bad_kind = l.append(with_photo("no such kind!"), &[&imp]).unwrap_err();
+    assert!(
+        matches!(bad_kind, LedgerError::BadKind { .. }),
+        "{bad_kind}"
+    );
+    let evidence = ws.path().join("evidence");
+    let stored: Vec<_> = std::fs::read_dir(evidence.join("sha256"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    assert!(stored.is_empty(), "refused records stored {stored:?}");
+    assert_eq!(l.records().unwrap().0.len(), before, "no record was added");
+}
+
+#[test]
 fn a_ledger_stays_verifiable_after_a_profile_change() {
     let (ws, home) = sample("intl", 4);
     set_profile(ws.path(), "gm");

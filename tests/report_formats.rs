@@ -1,5 +1,8 @@
-//! The filing formats of `anbao check` (Markdown, HTML, SARIF) on the demo workspace at the
-//! repository root, driven through the real binary with a fixed assessment date.
+//! The filing formats of `anbao check` (Markdown, HTML, SARIF) on a copy of the demo workspace
+//! (the repository root's tracked files), driven through the real binary with a fixed
+//! assessment date.
+
+mod common;
 
 use assert_cmd::Command;
 use serde_json::Value;
@@ -8,10 +11,12 @@ const AS_OF: &str = "2026-11-28";
 
 /// Runs `anbao check` on the demo workspace; the demo fails on purpose, so exit code 1.
 fn check(lang: &str, format: &str) -> String {
-    let root = env!("CARGO_MANIFEST_DIR");
+    let demo = common::demo::demo_copy();
     let out = Command::cargo_bin("anbao")
         .unwrap()
-        .args(["-C", root, "--lang", lang, "check", "--as-of", AS_OF])
+        .arg("-C")
+        .arg(demo.path())
+        .args(["--lang", lang, "check", "--as-of", AS_OF])
         .args(["--format", format])
         .env("NO_COLOR", "1")
         .output()
@@ -172,10 +177,12 @@ fn sarif_report_has_the_expected_shape() {
 fn output_file_holds_the_same_report() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("report.html");
-    let root = env!("CARGO_MANIFEST_DIR");
+    let demo = common::demo::demo_copy();
     let out = Command::cargo_bin("anbao")
         .unwrap()
-        .args(["-C", root, "--lang", "zh", "check", "--as-of", AS_OF])
+        .arg("-C")
+        .arg(demo.path())
+        .args(["--lang", "zh", "check", "--as-of", AS_OF])
         .args(["--format", "html", "--output"])
         .arg(&path)
         .output()

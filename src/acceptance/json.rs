@@ -166,8 +166,8 @@ mod tests {
     use super::*;
 
     fn demo_report() -> Report {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let ws = crate::workspace::Workspace::open(root).unwrap();
+        let demo = crate::demo::demo_copy();
+        let ws = crate::workspace::Workspace::open(demo.path()).unwrap();
         let found = ws.inventories().unwrap();
         let inventory = crate::inventory::load(&found.files).unwrap();
         let inputs = super::super::load_policy_inputs(ws, inventory, &found).unwrap();

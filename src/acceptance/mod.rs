@@ -162,13 +162,15 @@ pub fn run(inputs: &Inputs, as_of: NaiveDate) -> Report {
 
 /// Reads a workspace file given relative to the workspace root; errors name it as given.
 fn read_text(root: &Path, rel: &Path) -> Result<String, InputError> {
-    std::fs::read_to_string(root.join(rel))
-        .map_err(|e| InputError::whole_file(rel, format!("cannot read: {e}")))
+    crate::fsutil::read_text(&root.join(rel), crate::fsutil::CONFIG_LIMIT).map_err(|e| {
+        let mut err = InputError::from(e);
+        err.file = rel.to_path_buf();
+        err
+    })
 }
 
 fn input_file(path: &Path, role: &'static str) -> Result<InputFile, InputError> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| InputError::whole_file(path, format!("cannot read: {e}")))?;
+    let bytes = crate::fsutil::read(path, crate::fsutil::DOCUMENT_LIMIT)?;
     Ok(InputFile {
         path: path.to_path_buf(),
         role,

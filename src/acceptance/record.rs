@@ -48,8 +48,7 @@ pub fn file(
 pub fn body(report: &Report, root: &Path, alg: HashAlg) -> Result<Value, InputError> {
     let mut inputs = Vec::with_capacity(report.inputs.len());
     for input in &report.inputs {
-        let bytes = std::fs::read(&input.path)
-            .map_err(|e| InputError::whole_file(&input.path, format!("cannot read: {e}")))?;
+        let bytes = crate::fsutil::read(&input.path, crate::fsutil::DOCUMENT_LIMIT)?;
         if hex::encode(Sha256::digest(&bytes)) != input.sha256 {
             return Err(InputError::whole_file(
                 &input.path,

@@ -374,12 +374,9 @@ pub struct Checklist {
 impl Checklist {
     /// Reads and validates the definition in `path`.
     pub fn load(path: &Path) -> Result<Checklist, InputError> {
-        let bytes = std::fs::read(path)
-            .map_err(|e| InputError::whole_file(path, format!("cannot read: {e}")))?;
-        let text = std::str::from_utf8(&bytes)
-            .map_err(|_| InputError::whole_file(path, "is not UTF-8 text"))?;
-        let mut c = Checklist::parse(path, text)?;
-        c.hash = file_hash(&bytes);
+        let text = crate::fsutil::read_text(path, crate::fsutil::CONFIG_LIMIT)?;
+        let mut c = Checklist::parse(path, &text)?;
+        c.hash = file_hash(text.as_bytes());
         Ok(c)
     }
 
@@ -443,7 +440,7 @@ pub fn file_hash(bytes: &[u8]) -> String {
 /// Whether the TOML file at `path` is a checklist definition (has a `[checklist]` table), as
 /// opposed to the policy, catalog or calendar that share the folder.
 pub fn is_checklist_file(path: &Path) -> bool {
-    std::fs::read_to_string(path).is_ok_and(|t| {
+    crate::fsutil::read_text(path, crate::fsutil::CONFIG_LIMIT).is_ok_and(|t| {
         t.parse::<toml::Table>()
             .is_ok_and(|table| table.contains_key("checklist"))
     })

@@ -9,8 +9,7 @@ use std::path::Path;
 
 /// Hashes an evidence file and names it relative to the workspace root when it lies inside.
 pub fn evidence_file(root: &Path, path: &Path) -> Result<EvidenceFile, InputError> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| InputError::whole_file(path, format!("cannot read evidence: {e}")))?;
+    let bytes = crate::fsutil::read(path, crate::fsutil::DOCUMENT_LIMIT)?;
     let abs = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
     let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let shown = abs
@@ -67,8 +66,7 @@ struct CsvAnswer {
 /// Reads answers from `path` (CSV unless it ends in `.toml`), for `role`, by `person` unless a
 /// row names its own. Evidence paths are relative to the answers file.
 pub fn read(root: &Path, path: &Path, role: &str, person: &str) -> Result<Vec<Row>, InputError> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| InputError::whole_file(path, format!("cannot read: {e}")))?;
+    let bytes = crate::fsutil::read(path, crate::fsutil::CONFIG_LIMIT)?;
     // Spreadsheets on Chinese Windows often save with a byte-order mark.
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     let text = std::str::from_utf8(bytes).map_err(|_| {

@@ -699,8 +699,8 @@ impl Store {
             return Err(bad_id(id));
         }
         let path = self.path(id);
-        let bytes = std::fs::read(&path).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::NotFound {
+        let bytes = crate::fsutil::read(&path, crate::fsutil::CONFIG_LIMIT).map_err(|e| {
+            if e.is_missing() {
                 let known = self.list();
                 Error(Message::new(
                     format!(
@@ -720,8 +720,10 @@ impl Store {
                         }
                     ),
                 ))
+            } else if let crate::fsutil::Problem::Io(io) = &e.problem {
+                io_error("read", &path, io)
             } else {
-                io_error("read", &path, &e)
+                Error(Message::new(e.to_string(), e.to_string()))
             }
         })?;
         let de = &mut serde_json::Deserializer::from_slice(&bytes);

@@ -249,15 +249,16 @@ fn evidence_paths(root: &Path, session: &Session, cl: &Checklist) -> Result<Vec<
         };
         for e in &a.evidence {
             let path = root.join(&e.path);
-            let bytes = std::fs::read(&path).map_err(|err| {
-                Error(Message::new(
-                    format!("第 {} 项的证据“{}”无法读取：{err}", item.id, e.path),
-                    format!(
-                        "evidence '{}' of item {} cannot be read: {err}",
-                        e.path, item.id
-                    ),
-                ))
-            })?;
+            let bytes =
+                crate::fsutil::read(&path, crate::fsutil::DOCUMENT_LIMIT).map_err(|err| {
+                    Error(Message::new(
+                        format!("第 {} 项的证据“{}”无法读取：{err}", item.id, e.path),
+                        format!(
+                            "evidence '{}' of item {} cannot be read: {err}",
+                            e.path, item.id
+                        ),
+                    ))
+                })?;
             if file_hash(&bytes) != e.hash {
                 return Err(Error(Message::new(
                     format!("第 {} 项的证据“{}”在附上后已被修改；请重新附上后再签署", item.id, e.path),

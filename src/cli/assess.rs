@@ -11,7 +11,6 @@ use crate::assessment::{derived, import, report, Error};
 use crate::i18n::Lang;
 use crate::ledger::Ledger;
 use crate::workspace::Workspace;
-use anyhow::Context as _;
 use chrono::NaiveDate;
 use clap::{Args, Subcommand, ValueEnum};
 use std::io::Write;
@@ -143,7 +142,8 @@ pub enum AssessCommand {
         session: String,
         #[arg(long, value_enum, default_value = "markdown")]
         format: ReportFormat,
-        /// Write to this file instead of standard output (written whole, or not at all)
+        /// Write to this file instead of standard output (replaced whole, or not at all; a device
+        /// or a FIFO is written into; `-` is standard output)
         #[arg(long, short = 'o', value_name = "FILE")]
         output: Option<PathBuf>,
     },
@@ -292,7 +292,7 @@ pub fn run(ctx: &Context, cmd: AssessCommand) -> anyhow::Result<Outcome> {
     let lang = ctx.lang;
     let err = local(lang);
     if let AssessCommand::Validate { files } = &cmd {
-        let mut out = anstream::stdout().lock();
+        let mut out = super::terminal::stdout();
         for f in files {
             let c = Checklist::load(f)?;
             writeln!(
@@ -309,7 +309,7 @@ pub fn run(ctx: &Context, cmd: AssessCommand) -> anyhow::Result<Outcome> {
     }
     let ws = workspace(ctx)?;
     let store = Store::new(&ws.root);
-    let mut out = anstream::stdout().lock();
+    let mut out = super::terminal::stdout();
     let today = chrono::Local::now().date_naive();
     match cmd {
         AssessCommand::Validate { .. } => unreachable!("handled above"),
@@ -729,11 +729,7 @@ pub fn run(ctx: &Context, cmd: AssessCommand) -> anyhow::Result<Outcome> {
                 }
                 ReportFormat::Html => buf = crate::report::assessment::html(&r, lang).into_bytes(),
             }
-            match &output {
-                Some(path) => crate::fsutil::write_atomic(path, &buf)
-                    .with_context(|| format!("cannot write '{}'", path.display()))?,
-                None => out.write_all(&buf)?,
-            }
+            super::output::emit(output.as_deref(), |w| w.write_all(&buf))?;
         }
     }
     Ok(Outcome::Clean)

@@ -66,7 +66,7 @@ fn parse_holiday(s: &str) -> anyhow::Result<(String, NaiveDate, NaiveDate)> {
 pub fn run(ctx: &Context, args: CalendarArgs) -> anyhow::Result<Outcome> {
     let lang = ctx.lang;
     let ws = workspace(ctx)?;
-    let mut out = anstream::stdout().lock();
+    let mut out = super::terminal::stdout();
     if let Some(CalendarCommand::Set {
         year,
         source,

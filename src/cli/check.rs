@@ -3,7 +3,7 @@
 
 use super::ledger::{local, signing_keys, Format};
 use super::ledger_view::print_written;
-use super::output::{fit, Table, BOLD, DIM, GREEN, RED, YELLOW};
+use super::output::{fit, is_stdout, Table, BOLD, DIM, GREEN, RED, YELLOW};
 use super::{progress, Context, Outcome};
 use crate::acceptance::{self, Report};
 use crate::i18n::{tr, Lang, Text};
@@ -14,7 +14,6 @@ use crate::policy::Verdict;
 use crate::report::labels::{self, Word};
 use crate::report::{html, markdown, sarif};
 use crate::workspace::Workspace;
-use anyhow::Context as _;
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 use std::io::Write;
@@ -29,7 +28,8 @@ pub struct CheckArgs {
     /// HTML page that prints to A4, SARIF 2.1.0)
     #[arg(long, value_enum, default_value = "table")]
     format: CheckFormat,
-    /// Write the report to this file instead of standard output (written whole, or not at all)
+    /// Write the report to this file instead of standard output (replaced whole, or not at all;
+    /// a device or a FIFO is written into; `-` is standard output)
     #[arg(long, short = 'o', value_name = "FILE")]
     output: Option<PathBuf>,
     /// Also list every warning, not only the products that fail
@@ -54,6 +54,7 @@ pub enum CheckFormat {
 }
 
 pub fn run(ctx: &Context, args: CheckArgs) -> anyhow::Result<Outcome> {
+    let output = args.output.as_deref().filter(|p| !is_stdout(p));
     let ws = Workspace::locate(ctx.workspace.as_deref())?;
     // Keys are found before the work, so a missing key costs no time and prints no report.
     let signing = match args.record {
@@ -70,8 +71,9 @@ pub fn run(ctx: &Context, args: CheckArgs) -> anyhow::Result<Outcome> {
         .as_of
         .unwrap_or_else(|| chrono::Local::now().date_naive());
     let report = acceptance::run(&inputs, as_of);
-    // Compact JSON is written straight to the output as it is serialised (see
-    // `acceptance::json`); every other output is one buffer.
+    // Compact JSON and the table are written straight to the output (see `acceptance::json`;
+    // the table's colours must reach the terminal filter as they are written); every other
+    // output is one buffer.
     let mut buf: Vec<u8> = Vec::new();
     let mut compact = false;
     match args.format {
@@ -80,14 +82,14 @@ pub fn run(ctx: &Context, args: CheckArgs) -> anyhow::Result<Outcome> {
         // is a third smaller and three times faster to write.
         CheckFormat::Json => {
             use std::io::IsTerminal;
-            if args.output.is_none() && std::io::stdout().is_terminal() {
+            if output.is_none() && std::io::stdout().is_terminal() {
                 serde_json::to_writer_pretty(&mut buf, &report)?;
                 buf.push(b'\n');
             } else {
                 compact = true;
             }
         }
-        CheckFormat::Table => write_text(&mut buf, ctx.lang, &report, args.all)?,
+        CheckFormat::Table => {}
         CheckFormat::Markdown => buf = markdown::render(&report, ctx.lang).into_bytes(),
         CheckFormat::Html => buf = html::render(&report, ctx.lang).into_bytes(),
         CheckFormat::Sarif => buf = sarif::render(&report, ctx.lang).into_bytes(),
@@ -98,27 +100,45 @@ pub fn run(ctx: &Context, args: CheckArgs) -> anyhow::Result<Outcome> {
             acceptance::record::file(ledger, &report, &root, &key_refs).map_err(local(ctx.lang))?;
         // Standard output carries the report; the note on the record goes to standard error.
         print_written(
-            &mut anstream::stderr().lock(),
+            &mut super::terminal::stderr(),
             ctx.lang,
             &record,
             Format::Table,
         )?;
     }
-    let emit = |out: &mut dyn Write| -> std::io::Result<()> {
-        if compact {
+    let emit = |mut out: &mut dyn Write| -> std::io::Result<()> {
+        if args.format == CheckFormat::Table {
+            write_text(&mut out, ctx.lang, &report, args.all).map_err(std::io::Error::other)
+        } else if compact {
             acceptance::json::write_compact(&report, out)?;
             out.write_all(b"\n")
         } else {
             out.write_all(&buf)
         }
     };
-    match &args.output {
-        Some(path) => crate::fsutil::write_atomic_with(path, |file| emit(file))
-            .with_context(|| format!("cannot write '{}'", path.display()))?,
-        // Only the table has colours to drop when standard output is not a terminal; the other
-        // formats have no escape sequences, and scanning 60 MiB of JSON for them is not free.
-        None if args.format == CheckFormat::Table => emit(&mut anstream::stdout().lock())?,
-        None => emit(&mut std::io::stdout().lock())?,
+    match output {
+        // A file gets the table without colours.
+        Some(path) if args.format == CheckFormat::Table => {
+            let mut table = Vec::new();
+            write_text(
+                &mut super::terminal::Inert::new(&mut table),
+                ctx.lang,
+                &report,
+                args.all,
+            )?;
+            let plain = anstream::adapter::strip_bytes(&table).into_vec();
+            super::output::emit(Some(path), |w| w.write_all(&plain))?
+        }
+        Some(path) => super::output::emit(Some(path), emit)?,
+        // Only the table has colours to drop when standard output is not a terminal; the
+        // other formats have no escape sequences of anbao's, and scanning 60 MiB of JSON for
+        // them is not free. Both are made inert on the way out.
+        None if args.format == CheckFormat::Table => emit(&mut super::terminal::stdout())?,
+        None => {
+            let mut out = super::terminal::Inert::new(std::io::stdout().lock());
+            emit(&mut out)?;
+            out.flush()?
+        }
     }
     // Only a verdict that the project meets the requirement is clean: a failing product and
     // insufficient evidence both exit 1 (the check ran; its answer is not "meets").
@@ -173,7 +193,7 @@ fn write_not_read(out: &mut impl Write, l: Lang, r: &Report) -> anyhow::Result<(
     Ok(())
 }
 
-fn verdict_style(v: Verdict) -> anstyle::Style {
+fn verdict_style(v: Verdict) -> super::terminal::Style {
     match v {
         Verdict::Pass => GREEN,
         Verdict::Warn => YELLOW,

@@ -7,7 +7,7 @@ use super::output::write_json;
 use super::{workspace, Context, Outcome};
 use crate::drill::record::{self, ActionStatus};
 use crate::drill::report::{PlanReport, RunReport};
-use crate::drill::run::{Participant, Run, StepEvent, Time};
+use crate::drill::run::{EvidenceFile, Participant, Run, RunError, StepEvent, Time};
 use crate::drill::{schedule, summary, Drills, Runs};
 use crate::i18n::drill::{self as d, Msg};
 use crate::i18n::Lang;
@@ -18,7 +18,7 @@ use anyhow::{bail, Context as _};
 use chrono::{Datelike, NaiveDate};
 use clap::{Args, Subcommand, ValueEnum};
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -223,7 +223,8 @@ pub struct ReportArgs {
     as_of: Option<NaiveDate>,
     #[arg(long, value_enum, default_value = "markdown")]
     format: ReportFormat,
-    /// Write to this file instead of standard output (written whole, or not at all)
+    /// Write to this file instead of standard output (replaced whole, or not at all; a device
+    /// or a FIFO is written into; `-` is standard output)
     #[arg(long, short = 'o', value_name = "FILE")]
     output: Option<PathBuf>,
 }
@@ -277,6 +278,17 @@ fn parse_participant(lang: Lang, text: &str) -> anyhow::Result<Participant> {
     }
 }
 
+/// Applies `change` to the run on disk under its lock; a refused event becomes the message.
+fn update_run(
+    lang: Lang,
+    runs: &Runs,
+    id: &str,
+    change: impl FnOnce(&mut Run) -> Result<(), RunError>,
+) -> anyhow::Result<Run> {
+    runs.update(id, change)?
+        .map_err(|e| anyhow::anyhow!(d::run_error(lang, &e)))
+}
+
 /// The run named, or the one open run.
 fn pick_run(lang: Lang, runs: &Runs, id: Option<&str>) -> anyhow::Result<Run> {
     if let Some(id) = id {
@@ -318,7 +330,7 @@ pub fn run(ctx: &Context, cmd: DrillCommand) -> anyhow::Result<Outcome> {
     let runs = Runs::new(&ws.root);
     let ledger = Ledger::open(&ws).map_err(local(lang))?;
     let zone = ws.manifest.project.timezone;
-    let mut out = anstream::stdout().lock();
+    let mut out = super::terminal::stdout();
     match cmd {
         DrillCommand::Playbooks { format } => {
             if format == Format::Json {
@@ -448,36 +460,44 @@ pub fn run(ctx: &Context, cmd: DrillCommand) -> anyhow::Result<Outcome> {
                 run.add_participant(parse_participant(lang, p)?, playbook)
                     .map_err(|e| anyhow::anyhow!(d::run_error(lang, &e)))?;
             }
-            runs.save(&run)?;
+            runs.create(&run)?;
             view::run_written(&mut out, lang, &run, playbook, at, zone, args.format)?;
         }
         DrillCommand::Log(args) => {
-            let mut run = pick_run(lang, &runs, args.run.get(lang)?)?;
+            let run = pick_run(lang, &runs, args.run.get(lang)?)?;
             let playbook = playbook_of(&drills, &run)?;
             let at = parse_time(lang, zone, args.at.as_deref())?;
-            let step_event = |e| match e {
+            let step_event = match args.event {
                 EventKind::Start => Some(StepEvent::Start),
                 EventKind::Done => Some(StepEvent::Done),
                 EventKind::Skip => Some(StepEvent::Skip),
                 EventKind::Fail => Some(StepEvent::Fail),
                 _ => None,
             };
-            let refused = match args.event {
-                e if step_event(e).is_some() => run.step(
-                    &args.target,
-                    step_event(e).expect("a step event"),
-                    at,
-                    args.note.clone(),
-                ),
-                EventKind::Observe => run.observe(&args.target, args.step.as_deref(), at),
-                EventKind::Evidence => {
-                    run.attach(std::path::Path::new(&args.target), args.note.clone(), at)
-                }
-                EventKind::Note => run.annotate(&args.target, args.note.as_deref().unwrap_or("")),
-                _ => run.add_participant(parse_participant(lang, &args.target)?, playbook),
+            // Whatever must be read (a participant, an evidence file) is read before the run
+            // is locked; the event is then applied to the run as it is on disk.
+            let participant = match args.event {
+                EventKind::Join => Some(parse_participant(lang, &args.target)?),
+                _ => None,
             };
-            refused.map_err(|e| anyhow::anyhow!(d::run_error(lang, &e)))?;
-            runs.save(&run)?;
+            let evidence = match args.event {
+                EventKind::Evidence => Some(
+                    EvidenceFile::read(Path::new(&args.target), args.note.clone(), at)
+                        .map_err(|e| anyhow::anyhow!(d::run_error(lang, &e)))?,
+                ),
+                _ => None,
+            };
+            let run = update_run(lang, &runs, &run.id, |run| {
+                match (args.event, step_event, participant, evidence) {
+                    (_, Some(event), ..) => run.step(&args.target, event, at, args.note.clone()),
+                    (_, _, Some(p), _) => run.add_participant(p, playbook),
+                    (_, _, _, Some(ev)) => run.attach(ev),
+                    (EventKind::Note, ..) => {
+                        run.annotate(&args.target, args.note.as_deref().unwrap_or(""))
+                    }
+                    _ => run.observe(&args.target, args.step.as_deref(), at),
+                }
+            })?;
             view::run_written(&mut out, lang, &run, playbook, at, zone, args.format)?;
         }
         DrillCommand::Show { run, format } => {
@@ -496,7 +516,7 @@ pub fn run(ctx: &Context, cmd: DrillCommand) -> anyhow::Result<Outcome> {
             )?;
         }
         DrillCommand::Abandon(args) => {
-            let mut run = pick_run(lang, &runs, args.run.get(lang)?)?;
+            let run = pick_run(lang, &runs, args.run.get(lang)?)?;
             let playbook = playbook_of(&drills, &run)?;
             // A run whose finish reached the ledger is held, whatever its file says.
             if record::record_of_run(&ledger, &run.id)
@@ -506,13 +526,13 @@ pub fn run(ctx: &Context, cmd: DrillCommand) -> anyhow::Result<Outcome> {
                 bail!(d::msg(lang, Msg::AlreadySigned(&run.id)));
             }
             let at = parse_time(lang, zone, args.at.as_deref())?;
-            crate::drill::finish::abandon(&mut run, &args.reason, at)
-                .map_err(|e| anyhow::anyhow!(d::run_error(lang, &e)))?;
-            runs.save(&run)?;
+            let run = update_run(lang, &runs, &run.id, |run| {
+                crate::drill::finish::abandon(run, &args.reason, at)
+            })?;
             view::run_written(&mut out, lang, &run, playbook, at, zone, args.format)?;
         }
         DrillCommand::Finish(args) => {
-            let mut run = pick_run(lang, &runs, args.run.get(lang)?)?;
+            let run = pick_run(lang, &runs, args.run.get(lang)?)?;
             let playbook = playbook_of(&drills, &run)?;
             if args.template {
                 write!(out, "{}", summary::template(&run, playbook, lang))?;
@@ -534,16 +554,17 @@ pub fn run(ctx: &Context, cmd: DrillCommand) -> anyhow::Result<Outcome> {
             // A finish interrupted after the ledger append: pick up its record instead of
             // signing the drill twice.
             if let Some(seq) = record::record_of_run(&ledger, &run.id).map_err(local(lang))? {
-                run.record_seq = Some(seq.to_string());
-                runs.save(&run)?;
+                let run = update_run(lang, &runs, &run.id, |run| {
+                    run.record_seq = Some(seq.to_string());
+                    Ok(())
+                })?;
                 view::finished(&mut out, lang, &run, seq, args.format)?;
                 return Ok(Outcome::Clean);
             }
             let path = args
                 .summary
                 .expect("clap requires --summary without --template");
-            let text = std::fs::read_to_string(&path)
-                .with_context(|| format!("cannot read '{}'", path.display()))?;
+            let text = crate::fsutil::read_text(&path, crate::fsutil::CONFIG_LIMIT)?;
             let s = summary::parse(&path, &text, playbook)?;
             let at = match args.at.as_deref() {
                 Some(text) => Some(parse_time(lang, zone, Some(text))?),
@@ -556,22 +577,38 @@ pub fn run(ctx: &Context, cmd: DrillCommand) -> anyhow::Result<Outcome> {
             // Everything the record would claim is checked before a key is asked for; a run
             // that cannot be finished is left as it was.
             let mut finished = run.clone();
-            if let Err(problems) = crate::drill::finish::finish(&mut finished, playbook, s, end) {
+            if let Err(problems) =
+                crate::drill::finish::finish(&mut finished, playbook, s.clone(), end)
+            {
                 view::problems(&mut out, lang, &problems, args.format)?;
                 return Ok(Outcome::Failed);
             }
             let keys = keys_for(ctx, &ledger, &args.keys)?;
             let key_refs: Vec<&SigningKey> = keys.iter().collect();
-            let mut run = finished;
             // The run is saved finished before the append, so the ledger's copy of the run
             // file is the finished one; a crash between the two is picked up above.
-            runs.save(&run)?;
+            // Under the run's lock the run is checked again as it is on disk: an event logged
+            // since the check above is part of what gets signed.
+            let mut refused = None;
+            let saved = runs.update(&run.id, |fresh| {
+                crate::drill::finish::finish(fresh, playbook, s, end).map_err(|problems| {
+                    refused = Some(problems);
+                    RunError::Finished(fresh.id.clone())
+                })
+            })?;
+            if let Some(problems) = refused {
+                view::problems(&mut out, lang, &problems, args.format)?;
+                return Ok(Outcome::Failed);
+            }
+            let run = saved.map_err(|e| anyhow::anyhow!(d::run_error(lang, &e)))?;
             let requires: Vec<&str> = args.requires.iter().map(String::as_str).collect();
             let rec = record::append_finished(
                 &ledger, &runs, &run, playbook, zone, &key_refs, &requires,
             )?;
-            run.record_seq = Some(rec.seq().to_string());
-            runs.save(&run)?;
+            let run = update_run(lang, &runs, &run.id, |run| {
+                run.record_seq = Some(rec.seq().to_string());
+                Ok(())
+            })?;
             view::finished(&mut out, lang, &run, rec.seq(), args.format)?;
         }
         DrillCommand::Report(args) => {
@@ -596,11 +633,7 @@ pub fn run(ctx: &Context, cmd: DrillCommand) -> anyhow::Result<Outcome> {
                     ReportFormat::Html => crate::report::drill::plan_html(&report, &ws, lang),
                 }
             };
-            match &args.output {
-                Some(path) => crate::fsutil::write_atomic(path, text.as_bytes())
-                    .with_context(|| format!("cannot write '{}'", path.display()))?,
-                None => out.write_all(text.as_bytes())?,
-            }
+            super::output::emit(args.output.as_deref(), |w| w.write_all(text.as_bytes()))?;
         }
         DrillCommand::Actions(args) => {
             if let Some(id) = &args.set {

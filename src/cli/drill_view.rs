@@ -2,6 +2,7 @@
 
 use super::drill::Format;
 use super::output::{write_json, Table, BOLD, DIM, GREEN, RED, YELLOW};
+use super::terminal::Style;
 use crate::drill::finish::FinishProblem;
 use crate::drill::record::TrackedAction;
 use crate::drill::report::PlanReport;
@@ -13,7 +14,6 @@ use crate::i18n::drill::{self as d, K};
 use crate::i18n::Lang;
 use crate::timezone::Zone;
 use crate::workspace::Workspace;
-use anstyle::Style;
 use chrono::NaiveDate;
 use std::io::Write;
 

@@ -173,7 +173,7 @@ fn list(ctx: &Context, input: &Input, kind: Option<&str>) -> anyhow::Result<Outc
     let ids: Vec<ComponentId> = (0..inv.len())
         .filter(|&i| kind.is_none_or(|k| inv.components[i].kind.as_str().eq_ignore_ascii_case(k)))
         .collect();
-    let mut out = anstream::stdout().lock();
+    let mut out = super::terminal::stdout();
     if input.format == OutputFormat::Json {
         #[derive(Serialize)]
         struct ListOut<'a> {
@@ -227,7 +227,7 @@ fn resolve(inv: &Inventory, lang: Lang, query: &str) -> anyhow::Result<Vec<Compo
 fn show(ctx: &Context, input: &Input, query: &str) -> anyhow::Result<Outcome> {
     let inv = load(ctx, input)?;
     let ids = resolve(&inv, ctx.lang, query)?;
-    let mut out = anstream::stdout().lock();
+    let mut out = super::terminal::stdout();
     if input.format == OutputFormat::Json {
         #[derive(Serialize)]
         struct ShowOut<'a> {
@@ -432,7 +432,7 @@ fn show_one(out: &mut impl Write, l: Lang, inv: &Inventory, id: ComponentId) -> 
 fn stats_cmd(ctx: &Context, input: &Input) -> anyhow::Result<Outcome> {
     let inv = load(ctx, input)?;
     let s = stats::compute(&inv);
-    let mut out = anstream::stdout().lock();
+    let mut out = super::terminal::stdout();
     if input.format == OutputFormat::Json {
         write_json(&mut out, "anbao.inventory.stats/1", &s)?;
         return Ok(Outcome::Clean);
@@ -550,7 +550,7 @@ fn stats_cmd(ctx: &Context, input: &Input) -> anyhow::Result<Outcome> {
 fn why(ctx: &Context, input: &Input, query: &str, max_paths: usize) -> anyhow::Result<Outcome> {
     let inv = load(ctx, input)?;
     let ids = resolve(&inv, ctx.lang, query)?;
-    let mut out = anstream::stdout().lock();
+    let mut out = super::terminal::stdout();
     let found: Vec<_> = ids
         .iter()
         .map(|&id| (id, inv.inclusion_paths(id, max_paths)))
@@ -676,7 +676,7 @@ fn validate_cmd(ctx: &Context, input: &Input) -> anyhow::Result<Outcome> {
     } else {
         Outcome::Clean
     };
-    let mut out = anstream::stdout().lock();
+    let mut out = super::terminal::stdout();
     if input.format == OutputFormat::Json {
         #[derive(Serialize)]
         struct ValidateOut<'a> {

@@ -2,6 +2,7 @@
 //! the readable copy of what the ledger enrols.
 
 use super::output::{write_json, Table, BOLD, DIM, RED, YELLOW};
+use super::terminal::Style;
 use super::{workspace, Context, Outcome};
 use crate::i18n::ledger::{self as t, Label};
 use crate::i18n::Lang;
@@ -118,6 +119,21 @@ fn say(out: &mut impl Write, lang: Lang, zh: String, en: String) -> anyhow::Resu
     Ok(())
 }
 
+/// [`say`] with a styled start: `(head, rest)` in each language, `head` in `style`. The
+/// style is written into `out` itself, where it stays live, while the words (which carry
+/// data) go through as text and stay inert.
+fn say_styled(
+    out: &mut impl Write,
+    lang: Lang,
+    style: Style,
+    zh: (String, String),
+    en: (String, String),
+) -> anyhow::Result<()> {
+    let (head, rest) = if lang == Lang::Zh { zh } else { en };
+    writeln!(out, "{style}{head}{style:#}{rest}")?;
+    Ok(())
+}
+
 /// Tells what enrolling one key came to; returns whether it is enrolled.
 fn say_outcome(out: &mut impl Write, lang: Lang, o: &EnrolOutcome) -> anyhow::Result<bool> {
     match o {
@@ -128,38 +144,42 @@ fn say_outcome(out: &mut impl Write, lang: Lang, o: &EnrolOutcome) -> anyhow::Re
             by,
             founding: true,
             ..
-        } => say(
+        } => say_styled(
             out,
             lang,
-            format!("{BOLD}已登记{BOLD:#} {key_id}（{unit}）为账本的创始密钥，第 {seq} 号记录（自签 {by}）。请将此密钥指纹与首个检查点一并报主管部门备案：`anbao ledger verify --trust` 即以此为据"),
-            format!("{BOLD}enrolled{BOLD:#} {key_id} ({unit}) as the ledger's founding key, record {seq} (signed by itself). File this fingerprint with the authority together with the first checkpoint: it is what `anbao ledger verify --trust` checks"),
+            BOLD,
+            ("已登记".to_string(), format!(" {key_id}（{unit}）为账本的创始密钥，第 {seq} 号记录（自签 {by}）。请将此密钥指纹与首个检查点一并报主管部门备案：`anbao ledger verify --trust` 即以此为据")),
+            ("enrolled".to_string(), format!(" {key_id} ({unit}) as the ledger's founding key, record {seq} (signed by itself). File this fingerprint with the authority together with the first checkpoint: it is what `anbao ledger verify --trust` checks")),
         )
         .map(|_| true),
         EnrolOutcome::Enrolled {
             key_id, unit, seq, by, ..
-        } => say(
+        } => say_styled(
             out,
             lang,
-            format!("{BOLD}已登记{BOLD:#} {key_id}（{unit}），第 {seq} 号记录，由 {by} 批准"),
-            format!("{BOLD}enrolled{BOLD:#} {key_id} ({unit}) by record {seq}, authorised by {by}"),
+            BOLD,
+            ("已登记".to_string(), format!(" {key_id}（{unit}），第 {seq} 号记录，由 {by} 批准")),
+            ("enrolled".to_string(), format!(" {key_id} ({unit}) by record {seq}, authorised by {by}")),
         )
         .map(|_| true),
-        EnrolOutcome::Already { key_id, unit, seq } => say(
+        EnrolOutcome::Already { key_id, unit, seq } => say_styled(
             out,
             lang,
-            format!("{DIM}{key_id}（{unit}）已于第 {seq} 号记录登记{DIM:#}"),
-            format!("{DIM}{key_id} ({unit}) was enrolled by record {seq} already{DIM:#}"),
+            DIM,
+            (format!("{key_id}（{unit}）已于第 {seq} 号记录登记"), "".to_string()),
+            (format!("{key_id} ({unit}) was enrolled by record {seq} already"), "".to_string()),
         )
         .map(|_| true),
         EnrolOutcome::Skipped {
             key_id,
             unit,
             error,
-        } => say(
+        } => say_styled(
             out,
             lang,
-            format!("{RED}未登记{RED:#} {key_id}（{unit}）：{error}"),
-            format!("{RED}not enrolled{RED:#} {key_id} ({unit}): {error}"),
+            RED,
+            ("未登记".to_string(), format!(" {key_id}（{unit}）：{error}")),
+            ("not enrolled".to_string(), format!(" {key_id} ({unit}): {error}")),
         )
         .map(|_| false),
     }
@@ -181,7 +201,7 @@ struct NewKey {
 pub fn run(ctx: &Context, cmd: KeysCommand) -> anyhow::Result<Outcome> {
     let lang = ctx.lang;
     let err = |e: LedgerError| anyhow::anyhow!(t::error(lang, &e));
-    let mut out = anstream::stdout().lock();
+    let mut out = super::terminal::stdout();
     if let KeysCommand::Public { key, output } = &cmd {
         let k = SigningKey::load(key).map_err(err)?;
         let descriptor = KeyDescriptor::new(&k.public(), &k.unit, None);
@@ -277,11 +297,27 @@ pub fn run(ctx: &Context, cmd: KeysCommand) -> anyhow::Result<Outcome> {
                         write_json(&mut out, "anbao.keys.new/1", &info)?;
                         return Ok(Outcome::Clean);
                     }
-                    say(
+                    say_styled(
                         &mut out,
                         lang,
-                        format!("{YELLOW}密钥已生成但尚未登记{YELLOW:#}：{}。请将 {} 交给该单位，由其运行 `anbao keys enrol '{}'`", t::error(lang, &e), pending.display(), pending.display()),
-                        format!("{YELLOW}made the key, not enrolled yet{YELLOW:#}: {e}. Send {} to that unit to run `anbao keys enrol '{}'`", pending.display(), pending.display()),
+                        YELLOW,
+                        (
+                            "密钥已生成但尚未登记".to_string(),
+                            format!(
+                                "：{}。请将 {} 交给该单位，由其运行 `anbao keys enrol '{}'`",
+                                t::error(lang, &e),
+                                pending.display(),
+                                pending.display()
+                            ),
+                        ),
+                        (
+                            "made the key, not enrolled yet".to_string(),
+                            format!(
+                                ": {e}. Send {} to that unit to run `anbao keys enrol '{}'`",
+                                pending.display(),
+                                pending.display()
+                            ),
+                        ),
                     )?;
                 }
                 Err(e) => return Err(err(e)),
@@ -419,11 +455,12 @@ pub fn run(ctx: &Context, cmd: KeysCommand) -> anyhow::Result<Outcome> {
                     }),
                 )?;
             } else {
-                say(
+                say_styled(
                     &mut out,
                     lang,
-                    format!("{BOLD}已轮换 {unit} 的密钥{BOLD:#}：{} → {}（第 {} 号记录）；旧密钥此后不再能签名。新私钥：{}", old.key_id, new.key_id, record.seq(), path.display()),
-                    format!("{BOLD}rotated the key of {unit}{BOLD:#}: {} → {} (record {}); the old key signs nothing after it. New private key: {}", old.key_id, new.key_id, record.seq(), path.display()),
+                    BOLD,
+                    (format!("已轮换 {unit} 的密钥"), format!("：{} → {}（第 {} 号记录）；旧密钥此后不再能签名。新私钥：{}", old.key_id, new.key_id, record.seq(), path.display())),
+                    (format!("rotated the key of {unit}"), format!(": {} → {} (record {}); the old key signs nothing after it. New private key: {}", old.key_id, new.key_id, record.seq(), path.display())),
                 )?;
             }
         }
@@ -474,11 +511,12 @@ pub fn run(ctx: &Context, cmd: KeysCommand) -> anyhow::Result<Outcome> {
                     &serde_json::json!({"key_id": key_id, "seq": record.seq().to_string(), "by": by.key_id}),
                 )?;
             } else {
-                say(
+                say_styled(
                     &mut out,
                     lang,
-                    format!("{BOLD}已吊销{BOLD:#} {key_id}（第 {} 号记录，由 {} 签署）；此后该密钥的签名均无效", record.seq(), by.key_id),
-                    format!("{BOLD}revoked{BOLD:#} {key_id} (record {}, signed by {}); its signatures count for nothing after it", record.seq(), by.key_id),
+                    BOLD,
+                    ("已吊销".to_string(), format!(" {key_id}（第 {} 号记录，由 {} 签署）；此后该密钥的签名均无效", record.seq(), by.key_id)),
+                    ("revoked".to_string(), format!(" {key_id} (record {}, signed by {}); its signatures count for nothing after it", record.seq(), by.key_id)),
                 )?;
             }
         }
@@ -495,7 +533,7 @@ fn read_key_to_enrol(
     file: &Path,
     at_hand: &mut Vec<SigningKey>,
 ) -> Result<(KeyDescriptor, Option<Vec<u8>>), LedgerError> {
-    let bytes = std::fs::read(file).map_err(|e| LedgerError::io("read", file, e))?;
+    let bytes = crate::fsutil::read(file, crate::fsutil::CONFIG_LIMIT)?;
     if let Ok(k) = keys::parse_public_key_file(&bytes) {
         let descriptor = KeyDescriptor::new(&k.public, &k.unit, k.unit_name.as_deref());
         // The proof covers the unit name as the holder wrote it.
@@ -656,19 +694,21 @@ fn list(out: &mut impl Write, lang: Lang, ledger: &Ledger, format: Format) -> an
     }
     table.write(out)?;
     if history.founding_unit().is_some() {
-        say(
+        say_styled(
             out,
             lang,
-            format!("{DIM}★ 创始密钥：其指纹应向主管部门备案（anbao ledger verify --trust）{DIM:#}"),
-            format!("{DIM}★ founding key: file its fingerprint with the authority (anbao ledger verify --trust){DIM:#}"),
+            DIM,
+            ("★ 创始密钥：其指纹应向主管部门备案（anbao ledger verify --trust）".to_string(), "".to_string()),
+            ("★ founding key: file its fingerprint with the authority (anbao ledger verify --trust)".to_string(), "".to_string()),
         )?;
     }
     if !stray.is_empty() {
-        say(
+        say_styled(
             out,
             lang,
-            format!("{YELLOW}keys/ 中有账本未登记的密钥；用 `anbao keys enrol` 登记（早期版本的工作区由此迁移）或删除{YELLOW:#}"),
-            format!("{YELLOW}keys/ holds keys the ledger does not enrol: enrol them with `anbao keys enrol` (how a workspace from an earlier anbao migrates) or remove them{YELLOW:#}"),
+            YELLOW,
+            ("keys/ 中有账本未登记的密钥；用 `anbao keys enrol` 登记（早期版本的工作区由此迁移）或删除".to_string(), "".to_string()),
+            ("keys/ holds keys the ledger does not enrol: enrol them with `anbao keys enrol` (how a workspace from an earlier anbao migrates) or remove them".to_string(), "".to_string()),
         )?;
     }
     for p in &files.problems {

@@ -11,7 +11,6 @@ use crate::ledger::keys::{find_signing_keys, SigningKey};
 use crate::ledger::proof::proof_keys;
 use crate::ledger::Anchors;
 use crate::ledger::{DetachedSignature, Ledger, LedgerError, NewRecord, Record};
-use anyhow::Context as _;
 use clap::{Args, Subcommand, ValueEnum};
 use serde::Serialize;
 use std::io::Write;
@@ -82,7 +81,8 @@ pub enum LedgerCommand {
         /// The checkpoint to prove against (default: the latest)
         #[arg(long, value_name = "FILE")]
         checkpoint: Option<PathBuf>,
-        /// Write the proof to this file instead of standard output
+        /// Write the proof to this file instead of standard output (replaced whole; a device or
+        /// a FIFO is written into; `-` is standard output)
         #[arg(long, short = 'o', value_name = "FILE")]
         output: Option<PathBuf>,
     },
@@ -247,19 +247,15 @@ pub fn run(ctx: &Context, cmd: LedgerCommand) -> anyhow::Result<Outcome> {
     }
     let ws = workspace(ctx)?;
     let ledger = Ledger::open(&ws).map_err(&err)?;
-    let mut out = anstream::stdout().lock();
+    let mut out = super::terminal::stdout();
     match cmd {
         LedgerCommand::Append(args) => {
             let text = match (&args.body, &args.body_file) {
                 (Some(b), _) => b.clone(),
                 (None, Some(p)) if p.as_os_str() == "-" => {
-                    let mut s = String::new();
-                    std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
-                        .context("cannot read standard input")?;
-                    s
+                    crate::fsutil::Input::stdin(crate::fsutil::CONFIG_LIMIT).read_text()?
                 }
-                (None, Some(p)) => std::fs::read_to_string(p)
-                    .with_context(|| format!("cannot read '{}'", p.display()))?,
+                (None, Some(p)) => crate::fsutil::read_text(p, crate::fsutil::CONFIG_LIMIT)?,
                 (None, None) => unreachable!("clap requires a body"),
             };
             let body = crate::ledger::canonical::parse_strict(text.as_bytes()).map_err(|e| {
@@ -367,8 +363,7 @@ pub fn run(ctx: &Context, cmd: LedgerCommand) -> anyhow::Result<Outcome> {
             let keys = signing_keys(lang, &ledger, &keys)?;
             let refs: Vec<&SigningKey> = keys.iter().collect();
             let (path, cp) = ledger.checkpoint(&refs).map_err(&err)?;
-            let note = std::fs::read_to_string(&path)
-                .with_context(|| format!("cannot read '{}'", path.display()))?;
+            let note = crate::fsutil::read_text(&path, crate::fsutil::CONFIG_LIMIT)?;
             if format == Format::Json {
                 #[derive(Serialize)]
                 struct Body {
@@ -428,11 +423,7 @@ pub fn run(ctx: &Context, cmd: LedgerCommand) -> anyhow::Result<Outcome> {
                 (None, None) => unreachable!("clap requires one"),
             };
             bytes.push(b'\n');
-            match output {
-                Some(p) => crate::fsutil::write_atomic(&p, &bytes)
-                    .with_context(|| format!("cannot write '{}'", p.display()))?,
-                None => out.write_all(&bytes)?,
-            }
+            super::output::emit(output.as_deref(), |w| w.write_all(&bytes))?;
         }
         LedgerCommand::VerifyProof { .. } => unreachable!("handled before the workspace"),
         LedgerCommand::Sign {
@@ -447,11 +438,19 @@ pub fn run(ctx: &Context, cmd: LedgerCommand) -> anyhow::Result<Outcome> {
                     let d = ledger.sign_detached(seq, &keys[0]).map_err(&err)?;
                     let mut bytes = serde_json::to_vec_pretty(&d)?;
                     bytes.push(b'\n');
-                    crate::fsutil::write_atomic(&path, &bytes)
-                        .with_context(|| format!("cannot write '{}'", path.display()))?;
+                    super::output::emit(Some(&path), |w| w.write_all(&bytes))?;
+                    // With the signature on standard output, the note goes to standard error.
+                    let mut stderr;
+                    let note: &mut dyn Write = match super::output::is_stdout(&path) {
+                        true => {
+                            stderr = super::terminal::stderr();
+                            &mut stderr
+                        }
+                        false => &mut out,
+                    };
                     match lang {
-                        Lang::Zh => writeln!(out, "已签署第 {seq} 号记录，分离签名写入 {}；请交记录保管方用 `anbao ledger cosign` 登记", path.display())?,
-                        Lang::En => writeln!(out, "signed record {seq}; the detached signature is in {}; have it filed with `anbao ledger cosign`", path.display())?,
+                        Lang::Zh => writeln!(note, "已签署第 {seq} 号记录，分离签名写入 {}；请交记录保管方用 `anbao ledger cosign` 登记", path.display())?,
+                        Lang::En => writeln!(note, "signed record {seq}; the detached signature is in {}; have it filed with `anbao ledger cosign`", path.display())?,
                     }
                 }
                 None => {
@@ -461,8 +460,7 @@ pub fn run(ctx: &Context, cmd: LedgerCommand) -> anyhow::Result<Outcome> {
             }
         }
         LedgerCommand::Cosign { file, keys, format } => {
-            let bytes = std::fs::read(&file)
-                .with_context(|| format!("cannot read '{}'", file.display()))?;
+            let bytes = crate::fsutil::read(&file, crate::fsutil::CONFIG_LIMIT)?;
             let d: DetachedSignature = crate::ledger::canonical::parse_strict(&bytes)
                 .and_then(|v| serde_json::from_value(v).map_err(|e| e.to_string()))
                 .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
@@ -483,9 +481,21 @@ pub fn run(ctx: &Context, cmd: LedgerCommand) -> anyhow::Result<Outcome> {
                     chrono::Local::now().format("%Y%m%d")
                 ))
             });
-            let manifest = ledger
-                .export(&path, ArchiveFormat::from_path(&path))
-                .map_err(&err)?;
+            // With the archive on standard output (`-o -`, a tar), the summary goes to standard
+            // error.
+            let mut stderr;
+            let (manifest, mut out): (_, &mut dyn Write) = if super::output::is_stdout(&path) {
+                let manifest = ledger
+                    .export_to(&mut std::io::stdout().lock(), ArchiveFormat::Tar, &path)
+                    .map_err(&err)?;
+                stderr = super::terminal::stderr();
+                (manifest, &mut stderr)
+            } else {
+                let manifest = ledger
+                    .export(&path, ArchiveFormat::from_path(&path))
+                    .map_err(&err)?;
+                (manifest, &mut out)
+            };
             if format == Format::Json {
                 #[derive(Serialize)]
                 struct Body<'a> {

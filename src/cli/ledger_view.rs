@@ -11,7 +11,6 @@ use crate::ledger::keys::TrustStore;
 use crate::ledger::proof::{verify_proof, Proof};
 use crate::ledger::verify::signature_state;
 use crate::ledger::{Ledger, Record, Report, SignatureState};
-use anyhow::Context as _;
 use serde::Serialize;
 use std::io::Write;
 use std::path::Path;
@@ -175,7 +174,7 @@ pub(super) fn print_verify(
     timings: bool,
     format: Format,
 ) -> anyhow::Result<Outcome> {
-    let mut out = anstream::stdout().lock();
+    let mut out = super::terminal::stdout();
     if format == Format::Json {
         write_json(&mut out, Report::SCHEMA, report)?;
     } else {
@@ -276,17 +275,14 @@ pub(super) fn run_verify_proof(
     (trust, anchored): (&TrustStore, bool),
     format: Format,
 ) -> anyhow::Result<Outcome> {
-    let read = |p: &Path| {
-        std::fs::read_to_string(p).with_context(|| format!("cannot read '{}'", p.display()))
-    };
-    let bytes =
-        std::fs::read(proof).with_context(|| format!("cannot read '{}'", proof.display()))?;
+    let read = |p: &Path| crate::fsutil::read_text(p, crate::fsutil::CONFIG_LIMIT);
+    let bytes = crate::fsutil::read(proof, crate::fsutil::CONFIG_LIMIT)?;
     let parsed = Proof::parse(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", proof.display()))?;
     let cp = checkpoint.map(read).transpose()?;
     let old = old.map(read).transpose()?;
     let mut report = verify_proof(&parsed, trust, cp.as_deref(), old.as_deref());
     report.anchored = anchored;
-    let mut out = anstream::stdout().lock();
+    let mut out = super::terminal::stdout();
     if format == Format::Json {
         write_json(&mut out, report.schema, &report)?;
     } else {

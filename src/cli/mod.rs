@@ -13,6 +13,7 @@ mod ledger;
 mod ledger_view;
 mod output;
 mod progress;
+mod terminal;
 
 use crate::i18n::{tr, Lang, Text};
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
@@ -166,10 +167,8 @@ pub fn run() -> ExitCode {
         Ok(Outcome::Failed) => ExitCode::from(1),
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            let mut err = anstream::stderr();
-            let style = anstyle::Style::new()
-                .bold()
-                .fg_color(Some(anstyle::AnsiColor::Red.into()));
+            let mut err = terminal::stderr();
+            let style = output::ERROR;
             let _ = write!(err, "{style}{}{style:#}: {e}", tr(lang, Text::Error));
             for cause in e.chain().skip(1) {
                 let _ = write!(err, ": {cause}");
@@ -262,7 +261,7 @@ fn explain(ctx: &Context, code: &str) -> anyhow::Result<Outcome> {
             .collect();
         anyhow::bail!("unknown code '{code}'; known codes: {}", known.join(", "));
     };
-    let mut out = anstream::stdout().lock();
+    let mut out = terminal::stdout();
     writeln!(out, "{code} ({level})")?;
     writeln!(out, "{text}")?;
     Ok(Outcome::Clean)
@@ -276,11 +275,22 @@ fn man(out: Option<PathBuf>) -> anyhow::Result<Outcome> {
         Some(dir) => {
             std::fs::create_dir_all(&dir)
                 .with_context(|| format!("cannot create '{}'", dir.display()))?;
-            clap_mangen::generate_to(cmd, &dir)
-                .with_context(|| format!("cannot write man pages to '{}'", dir.display()))?;
+            let mut cmd = cmd.disable_help_subcommand(true);
+            cmd.build();
+            write_man_pages(cmd, &dir)?;
         }
     }
     Ok(Outcome::Clean)
+}
+
+/// A page for the command and each of its subcommands, as clap_mangen names them, each
+/// written by the rule every output file follows ([`crate::fsutil::write_output`]).
+fn write_man_pages(cmd: clap::Command, dir: &std::path::Path) -> anyhow::Result<()> {
+    for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+        write_man_pages(sub.clone(), dir)?;
+    }
+    let man = clap_mangen::Man::new(cmd);
+    output::emit(Some(&dir.join(man.get_filename())), |w| man.render(w))
 }
 
 #[cfg(test)]

@@ -1,18 +1,26 @@
 //! Presentation helpers: aligned tables that respect double-width Chinese characters, headings,
-//! and JSON envelopes with a schema id.
+//! JSON envelopes with a schema id, and where a command's document goes (`-o/--output`).
 
-use anstyle::Style;
+use super::terminal::Style;
+use anstyle::{AnsiColor, Color};
+use anyhow::Context as _;
 use serde::Serialize;
 use std::io::{self, Write};
+use std::path::Path;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-pub const BOLD: Style = Style::new().bold();
-pub const DIM: Style = Style::new().dimmed();
-pub const RED: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(anstyle::AnsiColor::Red)));
-pub const YELLOW: Style =
-    Style::new().fg_color(Some(anstyle::Color::Ansi(anstyle::AnsiColor::Yellow)));
-pub const GREEN: Style =
-    Style::new().fg_color(Some(anstyle::Color::Ansi(anstyle::AnsiColor::Green)));
+const fn fg(color: AnsiColor) -> anstyle::Style {
+    anstyle::Style::new().fg_color(Some(Color::Ansi(color)))
+}
+
+pub const PLAIN: Style = Style::new(anstyle::Style::new());
+pub const BOLD: Style = Style::new(anstyle::Style::new().bold());
+pub const DIM: Style = Style::new(anstyle::Style::new().dimmed());
+pub const RED: Style = Style::new(fg(AnsiColor::Red));
+pub const YELLOW: Style = Style::new(fg(AnsiColor::Yellow));
+pub const GREEN: Style = Style::new(fg(AnsiColor::Green));
+/// The "error:" before a message that says why a command could not run.
+pub const ERROR: Style = Style::new(fg(AnsiColor::Red).bold());
 
 /// Cuts `s` to at most `max` display columns, ending with `…` when cut; never splits a
 /// character.
@@ -58,7 +66,11 @@ impl Table {
         let cells: Vec<Vec<String>> = self
             .rows
             .iter()
-            .map(|r| r.iter().map(|c| fit(c, self.max_width)).collect())
+            .map(|r| {
+                r.iter()
+                    .map(|c| fit(&crate::inert::inert(c), self.max_width))
+                    .collect()
+            })
             .collect();
         let mut widths: Vec<usize> = self.headers.iter().map(|h| h.width()).collect();
         for row in &cells {
@@ -82,9 +94,33 @@ impl Table {
         };
         line(out, &self.headers, BOLD)?;
         for row in &cells {
-            line(out, row, Style::new())?;
+            line(out, row, PLAIN)?;
         }
         Ok(())
+    }
+}
+
+/// Whether an output path means standard output.
+pub fn is_stdout(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// Writes a command's document to `output`: standard output for none or `-` (made inert, as
+/// everything printed), else the file, by the one rule for output files
+/// ([`crate::fsutil::write_output`]: a regular file replaced atomically, a device or a FIFO
+/// written into, links followed only to those, anything else refused).
+pub fn emit(
+    output: Option<&Path>,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> anyhow::Result<()> {
+    match output.filter(|p| !is_stdout(p)) {
+        Some(path) => crate::fsutil::write_output(path, write)
+            .with_context(|| format!("cannot write '{}'", path.display())),
+        None => {
+            let mut out = super::terminal::stdout();
+            write(&mut out)?;
+            Ok(out.flush()?)
+        }
     }
 }
 

@@ -69,10 +69,9 @@ impl Classes {
     /// The workspace's own classes if it has a file, else the built-in ones.
     pub fn for_workspace(root: &Path) -> Result<Classes, InputError> {
         let path = root.join(WORKSPACE_FILE);
-        match std::fs::read_to_string(&path) {
-            Ok(text) => Classes::parse(&path, &text),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Classes::builtin()),
-            Err(e) => Err(InputError::whole_file(&path, format!("cannot read: {e}"))),
+        match crate::fsutil::read_text_if_present(&path, crate::fsutil::CONFIG_LIMIT)? {
+            Some(text) => Classes::parse(&path, &text),
+            None => Ok(Classes::builtin()),
         }
     }
 

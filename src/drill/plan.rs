@@ -384,10 +384,9 @@ pub fn load(
     units: &[&str],
 ) -> Result<Option<Plan>, InputError> {
     let path = root.join(file_name(year));
-    match std::fs::read_to_string(&path) {
-        Ok(text) => parse(&path, &text, playbooks, units).map(Some),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(InputError::whole_file(&path, format!("cannot read: {e}"))),
+    match crate::fsutil::read_text_if_present(&path, crate::fsutil::CONFIG_LIMIT)? {
+        Some(text) => parse(&path, &text, playbooks, units).map(Some),
+        None => Ok(None),
     }
 }
 
@@ -460,11 +459,9 @@ mod tests {
     use crate::drill::classes::Classes;
 
     fn check(text: &str) -> Result<Plan, String> {
-        let playbooks = crate::drill::playbook::load_all(
-            Path::new(env!("CARGO_MANIFEST_DIR")),
-            &Classes::builtin(),
-        )
-        .unwrap();
+        let playbooks =
+            crate::drill::playbook::load_all(crate::demo::demo_copy().path(), &Classes::builtin())
+                .unwrap();
         parse(
             Path::new("plan-2026.toml"),
             text,
@@ -525,11 +522,9 @@ mod tests {
     fn next_years_draft_is_a_valid_plan_with_the_same_items() {
         let plan = check(&format!("{HEAD}working_days = true\n{ITEM}")).unwrap();
         let text = draft_next(&plan, NaiveDate::from_ymd_opt(2026, 11, 25).unwrap());
-        let playbooks = crate::drill::playbook::load_all(
-            Path::new(env!("CARGO_MANIFEST_DIR")),
-            &Classes::builtin(),
-        )
-        .unwrap();
+        let playbooks =
+            crate::drill::playbook::load_all(crate::demo::demo_copy().path(), &Classes::builtin())
+                .unwrap();
         let next = parse(
             Path::new("plan-2027.toml"),
             &text,

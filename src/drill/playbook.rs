@@ -486,8 +486,7 @@ pub fn parse(path: &Path, text: &str, classes: &Classes) -> Result<Playbook, Inp
 
 /// Reads one playbook file.
 pub fn load(path: &Path, classes: &Classes) -> Result<Playbook, InputError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| InputError::whole_file(path, format!("cannot read: {e}")))?;
+    let text = crate::fsutil::read_text(path, crate::fsutil::CONFIG_LIMIT)?;
     parse(path, &text, classes)
 }
 
@@ -526,8 +525,8 @@ mod tests {
 
     #[test]
     fn the_shipped_playbooks_load() {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let all = load_all(root, &Classes::builtin()).unwrap();
+        let demo = crate::demo::demo_copy();
+        let all = load_all(demo.path(), &Classes::builtin()).unwrap();
         assert!(all.len() >= 6, "{} playbooks", all.len());
         for p in &all {
             assert!(p.cites.iter().any(|c| c.contains("38645")), "{}", p.id);

@@ -67,12 +67,9 @@ pub fn append_finished(
     keys: &[&SigningKey],
     requires: &[&str],
 ) -> anyhow::Result<Record> {
-    use sha2::{Digest as _, Sha256};
     let mut files = Vec::new();
     for ev in &run.evidence {
-        let bytes = std::fs::read(&ev.path)
-            .map_err(|e| anyhow::anyhow!("cannot read evidence '{}': {e}", ev.path.display()))?;
-        if hex::encode(Sha256::digest(&bytes)) != ev.sha256 {
+        if super::run::sha256_of(&ev.path)? != ev.sha256 {
             anyhow::bail!(
                 "evidence '{}' changed after it was logged (SHA-256 was {})",
                 ev.path.display(),

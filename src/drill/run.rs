@@ -8,6 +8,7 @@ use crate::fsutil::write_atomic;
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
+use std::fs::File;
 use std::path::{Path, PathBuf};
 
 /// The schema id written into every run file.
@@ -86,6 +87,31 @@ pub struct EvidenceFile {
     pub sha256: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+}
+
+impl EvidenceFile {
+    /// Reads `path` (through the bounded reader, so a device or an endless pipe is refused) and
+    /// takes its hash, as evidence logged at `at`.
+    pub fn read(path: &Path, note: Option<String>, at: Time) -> Result<EvidenceFile, RunError> {
+        let sha256 = sha256_of(path)
+            .map_err(|e| RunError::Unreadable(path.display().to_string(), e.problem.to_string()))?;
+        Ok(EvidenceFile {
+            time: at,
+            path: std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()),
+            sha256,
+            note,
+        })
+    }
+}
+
+/// The SHA-256 of a file, in hex, read in chunks through the bounded reader.
+pub fn sha256_of(path: &Path) -> Result<String, crate::fsutil::ReadError> {
+    let mut hasher = Sha256::new();
+    crate::fsutil::Input::open(path, crate::fsutil::DOCUMENT_LIMIT)?.for_each_chunk(|chunk| {
+        hasher.update(chunk);
+        Ok::<_, crate::fsutil::ReadError>(())
+    })?;
+    Ok(hex::encode(hasher.finalize()))
 }
 
 /// One drill, as it happens.
@@ -293,18 +319,10 @@ impl Run {
         Ok(())
     }
 
-    /// Adds an evidence file; reads it to take its hash.
-    pub fn attach(&mut self, path: &Path, note: Option<String>, at: Time) -> Result<(), RunError> {
-        self.open(at)?;
-        let bytes = std::fs::read(path)
-            .map_err(|e| RunError::Unreadable(path.display().to_string(), e.to_string()))?;
-        let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-        self.evidence.push(EvidenceFile {
-            time: at,
-            path,
-            sha256: hex::encode(Sha256::digest(&bytes)),
-            note,
-        });
+    /// Adds an evidence file, read and hashed beforehand by [`EvidenceFile::read`].
+    pub fn attach(&mut self, evidence: EvidenceFile) -> Result<(), RunError> {
+        self.open(evidence.time)?;
+        self.evidence.push(evidence);
         Ok(())
     }
 
@@ -360,6 +378,15 @@ impl Run {
     }
 }
 
+/// Run ids name files in `drills/runs/`: letters, digits, '-', '_' and '.' (not first).
+fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && !id.starts_with('.')
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
 /// The runs of one workspace.
 pub struct Runs {
     dir: PathBuf,
@@ -389,8 +416,54 @@ impl Runs {
         id
     }
 
-    /// Writes the run whole, atomically.
-    pub fn save(&self, run: &Run) -> anyhow::Result<()> {
+    /// Writes a new run; refuses to replace one with the same id.
+    pub fn create(&self, run: &Run) -> anyhow::Result<()> {
+        let _lock = self.lock(&run.id)?;
+        if self.path_of(&run.id).exists() {
+            anyhow::bail!("drill run '{}' exists already", run.id);
+        }
+        self.save(run)
+    }
+
+    /// Applies `change` to the run as it is on disk, under the run's lock, and saves it: writers
+    /// at once (people logging, the CLI and the TUI) never overwrite each other's events. The
+    /// outer error means the run could not be read or written; the inner one that `change`
+    /// refused the event, and nothing was written.
+    pub fn update(
+        &self,
+        id: &str,
+        change: impl FnOnce(&mut Run) -> Result<(), RunError>,
+    ) -> anyhow::Result<Result<Run, RunError>> {
+        let _lock = self.lock(id)?;
+        let mut run = self.load(id)?;
+        if let Err(refused) = change(&mut run) {
+            return Ok(Err(refused));
+        }
+        self.save(&run)?;
+        Ok(Ok(run))
+    }
+
+    /// Holds the run's lock file (`drills/runs/.ID.lock`) exclusively until dropped.
+    fn lock(&self, id: &str) -> anyhow::Result<File> {
+        if !valid_id(id) {
+            anyhow::bail!("'{id}' is not a drill run id");
+        }
+        std::fs::create_dir_all(&self.dir)
+            .map_err(|e| anyhow::anyhow!("cannot create '{}': {e}", self.dir.display()))?;
+        let path = self.dir.join(format!(".{id}.lock"));
+        let file = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| anyhow::anyhow!("cannot open '{}': {e}", path.display()))?;
+        fs4::FileExt::lock(&file)
+            .map_err(|e| anyhow::anyhow!("cannot lock '{}': {e}", path.display()))?;
+        Ok(file)
+    }
+
+    /// Writes the run whole, atomically; only under its lock.
+    fn save(&self, run: &Run) -> anyhow::Result<()> {
         std::fs::create_dir_all(&self.dir)
             .map_err(|e| anyhow::anyhow!("cannot create '{}': {e}", self.dir.display()))?;
         let mut bytes = serde_json::to_vec_pretty(run)?;
@@ -402,15 +475,18 @@ impl Runs {
 
     pub fn load(&self, id: &str) -> Result<Run, crate::error::InputError> {
         let path = self.path_of(id);
-        let text = std::fs::read_to_string(&path).map_err(|e| {
-            crate::error::InputError::whole_file(
+        if !valid_id(id) {
+            return Err(crate::error::InputError::whole_file(
                 &path,
-                if e.kind() == std::io::ErrorKind::NotFound {
-                    format!("no drill run '{id}'")
-                } else {
-                    format!("cannot read: {e}")
-                },
-            )
+                format!("'{id}' is not a drill run id"),
+            ));
+        }
+        let text = crate::fsutil::read_text(&path, crate::fsutil::CONFIG_LIMIT).map_err(|e| {
+            if e.is_missing() {
+                crate::error::InputError::whole_file(&path, format!("no drill run '{id}'"))
+            } else {
+                e.into()
+            }
         })?;
         let mut de = serde_json::Deserializer::from_str(&text);
         serde_path_to_error::deserialize(&mut de).map_err(|e| {

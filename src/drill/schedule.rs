@@ -300,7 +300,7 @@ mod tests {
     }
 
     fn playbooks() -> Vec<crate::drill::Playbook> {
-        playbook::load_all(Path::new(env!("CARGO_MANIFEST_DIR")), &Classes::builtin()).unwrap()
+        playbook::load_all(crate::demo::demo_copy().path(), &Classes::builtin()).unwrap()
     }
 
     fn plan(year: i32, working_days: bool, items: &str) -> Plan {

@@ -140,6 +140,14 @@ pub fn evidence_mismatch(name: &str, hash: &str, actual: &str) -> Message {
     )
 }
 
+/// `what` says what stands in the store instead ("is a FIFO (named pipe), not a file ...").
+pub fn evidence_not_a_file(name: &str, hash: &str, what: &str) -> Message {
+    Message::new(
+        format!("证据被替换：{name}（{hash}）在 evidence/ 中已不是普通文件（{what}）"),
+        format!("replaced evidence: {name} ({hash}) in evidence/ {what}"),
+    )
+}
+
 pub fn truncated(file: &str, cp_size: u64, size: u64) -> Message {
     Message::new(
         format!("账本被截短：检查点 {file} 记载 {cp_size} 条记录，账本现只有 {size} 条"),

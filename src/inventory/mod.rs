@@ -30,37 +30,17 @@ use crate::error::InputError;
 use std::borrow::Cow;
 use std::path::Path;
 
-/// Files larger than this are refused before reading: no real inventory comes near it, and
-/// reading a multi-gigabyte file of garbage would only exhaust memory.
-pub const MAX_FILE_SIZE: u64 = 512 * 1024 * 1024;
-
-/// Reads and parses one inventory file, whatever its format.
+/// Reads and parses one inventory file, whatever its format, through the bounded reader: a
+/// device, a socket or a link loop is refused for what it is, and more than
+/// [`crate::fsutil::DOCUMENT_LIMIT`] is never read.
 pub fn parse_file(path: &Path) -> Result<Document, InputError> {
     parse(path, Cow::Owned(read_file(path)?))
 }
 
-/// Reads a whole inventory file, refusing directories and files over [`MAX_FILE_SIZE`]. Every
-/// inventory command reads its files here.
+/// Reads a whole inventory file through the bounded reader. Every inventory command reads its
+/// files here.
 pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, InputError> {
-    let meta = std::fs::metadata(path)
-        .map_err(|e| InputError::whole_file(path, format!("cannot read: {e}")))?;
-    if meta.is_dir() {
-        return Err(InputError::whole_file(
-            path,
-            "is a directory, expected an inventory file",
-        ));
-    }
-    if meta.len() > MAX_FILE_SIZE {
-        return Err(InputError::whole_file(
-            path,
-            format!(
-                "file of {} bytes is larger than the {} byte limit for an inventory",
-                meta.len(),
-                MAX_FILE_SIZE
-            ),
-        ));
-    }
-    std::fs::read(path).map_err(|e| InputError::whole_file(path, format!("cannot read: {e}")))
+    Ok(crate::fsutil::read(path, crate::fsutil::DOCUMENT_LIMIT)?)
 }
 
 /// Parses the bytes of one inventory file; `path` is only used to name it.

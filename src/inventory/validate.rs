@@ -42,7 +42,7 @@ impl Validation {
 pub fn validate_file(path: &Path) -> Result<Validation, InputError> {
     let bytes = super::read_file(path)?;
     let format = detect::detect(path, &bytes)?;
-    let outcome = schema::validate(format, &bytes).map_err(|e| InputError::whole_file(path, e))?;
+    let outcome = schema::validate(path, format, &bytes)?;
     let (schema, violations, schema_words) = match outcome.verdict {
         Verdict::Checked { schema, violations } => {
             let words = Bilingual::format(

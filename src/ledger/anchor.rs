@@ -106,7 +106,7 @@ fn load_trust(path: &Path, pins: &mut BTreeMap<String, PinnedKey>) -> Result<()>
         }
         return Ok(());
     }
-    let bytes = std::fs::read(path).map_err(|e| LedgerError::io("read", path, e))?;
+    let bytes = crate::fsutil::read(path, crate::fsutil::CONFIG_LIMIT)?;
     let text = std::str::from_utf8(&bytes)
         .map_err(|_| bad(path, Location::File, "not UTF-8 text".into()))?;
     if text.trim_start().starts_with('{') {

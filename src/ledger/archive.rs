@@ -48,6 +48,17 @@ enum Kind {
 
 /// Tells tar from zip by content: the zip signatures at the start, the `ustar` magic at 257.
 fn sniff(archive: &Path) -> Result<Kind> {
+    // The archive is read more than once (surveyed, then unpacked), which only a regular file
+    // allows; anything else is refused for what it is before it is opened.
+    match crate::fsutil::FileKind::of(archive) {
+        crate::fsutil::FileKind::Regular { .. } => {}
+        kind => {
+            return Err(refuse(
+                archive,
+                format!("{kind}; an archive to verify must be a regular file"),
+            ))
+        }
+    }
     let mut head = [0u8; 512];
     let mut file = std::fs::File::open(archive).map_err(|e| LedgerError::io("read", archive, e))?;
     let mut n = 0;

@@ -241,12 +241,12 @@ impl Ledger {
                 ));
                 continue;
             }
-            let parsed = match std::fs::read(&path) {
-                Ok(bytes) => match String::from_utf8(bytes) {
-                    Ok(text) => parse(&text),
-                    Err(_) => Err("not UTF-8".to_string()),
-                },
-                Err(e) => return Err(LedgerError::io("read", &path, e)),
+            let parsed = match crate::fsutil::read_text(&path, crate::fsutil::CONFIG_LIMIT) {
+                Ok(text) => parse(&text),
+                Err(e) if matches!(e.problem, crate::fsutil::Problem::NotUtf8 { .. }) => {
+                    Err("not UTF-8".to_string())
+                }
+                Err(e) => return Err(e.into()),
             };
             out.push((path, parsed));
         }
@@ -316,7 +316,7 @@ impl Ledger {
 
 /// Reads a checkpoint file given on the command line.
 pub fn read_file(path: &Path) -> Result<Checkpoint> {
-    let text = std::fs::read_to_string(path).map_err(|e| LedgerError::io("read", path, e))?;
+    let text = crate::fsutil::read_text(path, crate::fsutil::CONFIG_LIMIT)?;
     parse(&text).map_err(|m| LedgerError::Input(crate::error::InputError::whole_file(path, m)))
 }
 

@@ -105,4 +105,10 @@ impl LedgerError {
     }
 }
 
+impl From<crate::fsutil::ReadError> for LedgerError {
+    fn from(e: crate::fsutil::ReadError) -> Self {
+        LedgerError::Input(e.into())
+    }
+}
+
 pub type Result<T, E = LedgerError> = std::result::Result<T, E>;

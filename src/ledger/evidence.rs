@@ -2,9 +2,9 @@
 
 use super::error::{LedgerError, Result};
 use super::hash::{Digest, HashAlg};
-use super::keys::{private_key_form, read_head, PRIVATE_KEY_SCAN_LIMIT};
+use super::keys::{private_key_form, PRIVATE_KEY_SCAN_LIMIT};
 use super::record::{valid_evidence_name, EvidenceRef};
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Where the evidence with this digest lives under the workspace `root`.
@@ -28,26 +28,29 @@ pub fn store(root: &Path, alg: HashAlg, src: &Path) -> Result<EvidenceRef> {
             src.display()
         )));
     }
-    refuse_private_key(src)?;
     let dir = root.join("evidence").join(alg.name());
     std::fs::create_dir_all(&dir).map_err(|e| LedgerError::io("create", &dir, e))?;
-    let mut input = std::fs::File::open(src).map_err(|e| LedgerError::io("read", src, e))?;
+    // Through the bounded reader: a device is refused unopened, and a pipe that never ends
+    // stops at the limit instead of filling the disk.
+    let input = crate::fsutil::Input::open(src, crate::fsutil::DOCUMENT_LIMIT)?;
     let mut tmp =
-        tempfile::NamedTempFile::new_in(&dir).map_err(|e| LedgerError::io("write", &dir, e))?;
+        crate::fsutil::temp_file_in(&dir).map_err(|e| LedgerError::io("write", &dir, e))?;
     let mut hasher = alg.hasher();
-    let mut size = 0u64;
-    let mut buf = vec![0u8; 1 << 16];
-    loop {
-        let n = input
-            .read(&mut buf)
-            .map_err(|e| LedgerError::io("read", src, e))?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buf[..n]);
-        tmp.write_all(&buf[..n])
-            .map_err(|e| LedgerError::io("write", tmp.path(), e))?;
-        size += n as u64;
+    // The start of the file, kept while it could still be a private key file: it is looked at
+    // in the one pass that copies it, since a pipe cannot be read twice.
+    let mut head = Vec::new();
+    let size = input.for_each_chunk(|chunk| {
+        hasher.update(chunk);
+        keep_head(&mut head, chunk);
+        tmp.write_all(chunk)
+            .map_err(|e| LedgerError::io("write", tmp.path(), e))
+    })?;
+    if let Some(form) = private_key_form(&head) {
+        // A private key is never filed as evidence: it would travel with every export.
+        return Err(LedgerError::PrivateKeyFile {
+            path: src.into(),
+            form: form.into(),
+        });
     }
     let digest = Digest::new(alg, hasher.finish());
     let target = path_of(root, &digest);
@@ -60,9 +63,7 @@ pub fn store(root: &Path, alg: HashAlg, src: &Path) -> Result<EvidenceRef> {
             .map_err(|e| LedgerError::io("write", &target, e))?;
         tmp.persist(&target)
             .map_err(|e| LedgerError::io("write", &target, e.error))?;
-        if let Ok(d) = std::fs::File::open(&dir) {
-            let _ = d.sync_all();
-        }
+        crate::fsutil::sync_dir(&dir);
     }
     Ok(EvidenceRef {
         hash: digest,
@@ -71,14 +72,10 @@ pub fn store(root: &Path, alg: HashAlg, src: &Path) -> Result<EvidenceRef> {
     })
 }
 
-/// A private key is never filed as evidence: it would travel with every export.
-fn refuse_private_key(src: &Path) -> Result<()> {
-    match private_key_form(&read_head(src)?) {
-        Some(form) => Err(LedgerError::PrivateKeyFile {
-            path: src.into(),
-            form: form.into(),
-        }),
-        None => Ok(()),
+/// Adds `chunk` to `head` while `head` is short enough to be a private key file.
+fn keep_head(head: &mut Vec<u8>, chunk: &[u8]) {
+    if head.len() <= PRIVATE_KEY_SCAN_LIMIT {
+        head.extend_from_slice(chunk);
     }
 }
 
@@ -89,34 +86,57 @@ pub enum Problem {
     Mismatch {
         actual: String,
     },
+    /// Something other than a regular file stands in the store (a device, a FIFO, a folder, a
+    /// link loop): it is not read, so it can neither hang nor exhaust the verifier.
+    NotAFile {
+        what: String,
+    },
     /// It hashes right, but it is a private key (in the form named).
     PrivateKey(&'static str),
 }
 
-/// Re-hashes a stored evidence file.
+/// Re-hashes a stored evidence file, reading no more of it than the record says it holds
+/// (and one byte to see that it ends there).
 pub fn check(root: &Path, ev: &EvidenceRef) -> std::result::Result<(), Problem> {
+    use crate::fsutil::{Input, Problem as Read};
     let path = path_of(root, &ev.hash);
-    let Ok(mut f) = std::fs::File::open(&path) else {
-        return Err(Problem::Missing);
+    let input = match Input::open(&path, ev.size) {
+        Ok(input) => input,
+        Err(e) => {
+            return Err(match e.problem {
+                Read::NotAFile(
+                    crate::fsutil::FileKind::Missing | crate::fsutil::FileKind::DanglingLink { .. },
+                ) => Problem::Missing,
+                Read::TooLarge { size, .. } => Problem::Mismatch {
+                    actual: larger(ev.size, size),
+                },
+                other => Problem::NotAFile {
+                    what: other.to_string(),
+                },
+            })
+        }
     };
     let mut hasher = ev.hash.alg.hasher();
-    let mut buf = vec![0u8; 1 << 16];
-    let mut size = 0u64;
     // The start of the file, kept while it could still be a private key file.
     let mut head = Vec::new();
-    loop {
-        match f.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => {
-                hasher.update(&buf[..n]);
-                size += n as u64;
-                if head.len() <= PRIVATE_KEY_SCAN_LIMIT {
-                    head.extend_from_slice(&buf[..n]);
-                }
-            }
-            Err(_) => return Err(Problem::Missing),
+    let read = input.for_each_chunk(|chunk| {
+        hasher.update(chunk);
+        keep_head(&mut head, chunk);
+        Ok::<_, crate::fsutil::ReadError>(())
+    });
+    let size = match read {
+        Ok(size) => size,
+        Err(e) => {
+            return Err(match e.problem {
+                Read::TooLarge { size, .. } => Problem::Mismatch {
+                    actual: larger(ev.size, size),
+                },
+                other => Problem::NotAFile {
+                    what: other.to_string(),
+                },
+            })
         }
-    }
+    };
     let actual = Digest::new(ev.hash.alg, hasher.finish());
     if actual != ev.hash || size != ev.size {
         return Err(Problem::Mismatch {
@@ -126,6 +146,14 @@ pub fn check(root: &Path, ev: &EvidenceRef) -> std::result::Result<(), Problem> 
     match private_key_form(&head) {
         Some(form) => Err(Problem::PrivateKey(form)),
         None => Ok(()),
+    }
+}
+
+/// What a stored file larger than its record says is, in place of its hash.
+fn larger(recorded: u64, size: Option<u64>) -> String {
+    match size {
+        Some(size) => format!("{size} bytes, not {recorded}"),
+        None => format!("more than {recorded} bytes"),
     }
 }
 

@@ -13,7 +13,7 @@ use super::Ledger;
 use crate::workspace::MANIFEST;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
-use std::io::{Read, Write};
+use std::io::{Read, Seek, Write};
 use std::path::{Path, PathBuf};
 
 pub use super::archive::verify_archive;
@@ -183,7 +183,8 @@ impl Ledger {
             }
             // Only public key files travel; anything else in keys/ (verify names it) stays.
             let public = name.ends_with(".json")
-                && std::fs::read(&path).is_ok_and(|b| parse_public_key_file(&b).is_ok());
+                && crate::fsutil::read(&path, crate::fsutil::CONFIG_LIMIT)
+                    .is_ok_and(|b| parse_public_key_file(&b).is_ok());
             if public {
                 names.push(name);
             }
@@ -243,8 +244,36 @@ impl Ledger {
         Ok(chosen)
     }
 
-    /// Writes the evidence package to `out` (atomically) and returns its manifest.
+    /// Writes the evidence package to the output file `out` by the rule every output file
+    /// follows (a regular file replaced atomically, a device or a FIFO written into, links
+    /// followed only to those) and returns its manifest.
     pub fn export(&self, out: &Path, format: ArchiveFormat) -> Result<ExportManifest> {
+        let mut outcome = None;
+        let written = crate::fsutil::write_output(out, |sink| {
+            let result = self.export_to(sink, format, out);
+            let failed = result.is_err();
+            outcome = Some(result);
+            match failed {
+                true => Err(std::io::Error::other("the export failed")),
+                false => Ok(()),
+            }
+        });
+        match (outcome, written) {
+            (Some(Err(e)), _) => Err(e),
+            (_, Err(e)) => Err(LedgerError::io("write", out, e)),
+            (Some(Ok(manifest)), Ok(())) => Ok(manifest),
+            (None, Ok(())) => unreachable!("write_output calls the writer when it succeeds"),
+        }
+    }
+
+    /// Writes the evidence package to `sink` (standard output, say), called `out` in
+    /// messages, and returns its manifest.
+    pub fn export_to(
+        &self,
+        sink: &mut dyn Write,
+        format: ArchiveFormat,
+        out: &Path,
+    ) -> Result<ExportManifest> {
         let report = self.verify()?;
         let chosen = self.choose_export()?;
         let manifest = ExportManifest {
@@ -278,18 +307,10 @@ impl Ledger {
                 .unwrap_or("export"),
             chrono::Local::now().format("%Y%m%d")
         );
-        let mut failure = None;
-        let written = crate::fsutil::write_atomic_with(out, |file| {
-            write_archive(file, format, &top, &manifest_bytes, &chosen).map_err(|e| {
-                let io = std::io::Error::other(e.to_string());
-                failure = Some(e);
-                io
-            })
-        });
-        if let Some(e) = failure {
-            return Err(e);
-        }
-        written.map_err(|e| LedgerError::io("write", out, e))?;
+        write_archive(sink, format, &top, &manifest_bytes, &chosen).map_err(|e| match e {
+            LedgerError::Other(why) => LedgerError::Other(format!("{}: {why}", out.display())),
+            e => e,
+        })?;
         Ok(manifest)
     }
 }
@@ -297,7 +318,7 @@ impl Ledger {
 /// Streams the manifest and every chosen file into `file`; a file that is no longer what was
 /// chosen (size or hash) fails the export.
 fn write_archive(
-    file: &mut std::fs::File,
+    sink: &mut dyn Write,
     format: ArchiveFormat,
     top: &str,
     manifest: &[u8],
@@ -315,7 +336,7 @@ fn write_archive(
     };
     match format {
         ArchiveFormat::Tar => {
-            let mut builder = tar::Builder::new(file);
+            let mut builder = tar::Builder::new(sink);
             let header = |size: u64| {
                 let mut h = tar::Header::new_gnu();
                 h.set_size(size);
@@ -342,7 +363,10 @@ fn write_archive(
             builder.finish().map_err(io)?;
         }
         ArchiveFormat::Zip => {
-            let mut zip = zip::ZipWriter::new(file);
+            // A zip is put together in an unnamed temporary file, as zip needs to seek, and
+            // then copied to the sink, which may be a pipe.
+            let mut file = tempfile::tempfile().map_err(io)?;
+            let mut zip = zip::ZipWriter::new(&mut file);
             let options = zip::write::SimpleFileOptions::default()
                 .compression_method(zip::CompressionMethod::Deflated)
                 .unix_permissions(0o644)
@@ -359,6 +383,9 @@ fn write_archive(
                 check(c, tee.finish())?;
             }
             zip.finish().map_err(|e| io(std::io::Error::other(e)))?;
+            file.seek(std::io::SeekFrom::Start(0))
+                .and_then(|_| std::io::copy(&mut file, sink))
+                .map_err(io)?;
         }
     }
     Ok(())

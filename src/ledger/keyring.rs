@@ -131,10 +131,9 @@ impl Ledger {
     /// The key history as the ledger records it now.
     pub fn key_history(&self) -> Result<KeyHistory> {
         let path = self.path();
-        let file = match std::fs::File::open(&path) {
-            Ok(f) => f,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(KeyHistory::default()),
-            Err(e) => return Err(LedgerError::io("open", &path, e)),
+        let options = std::fs::OpenOptions::new().read(true).to_owned();
+        let Some(file) = super::store::open_ledger_file(&path, &options)? else {
+            return Ok(KeyHistory::default());
         };
         // Shared, as for every read: no half-written append is seen.
         fs4::FileExt::lock_shared(&file).map_err(|e| LedgerError::io("lock", &path, e))?;

@@ -151,7 +151,7 @@ impl SigningKey {
         }
         #[cfg(not(unix))]
         let _ = meta;
-        let text = std::fs::read_to_string(path).map_err(|e| LedgerError::io("read", path, e))?;
+        let text = crate::fsutil::read_text(path, crate::fsutil::CONFIG_LIMIT)?;
         let file: PrivateKeyFile =
             toml::from_str(&text).map_err(|e| bad(e.message().to_string()))?;
         if file.format != PRIVATE_FORMAT {
@@ -307,15 +307,9 @@ pub fn private_key_form(bytes: &[u8]) -> Option<&'static str> {
 
 /// The start of `path`: enough for [`private_key_form`] to judge it.
 pub fn read_head(path: &Path) -> Result<Vec<u8>> {
-    use std::io::Read;
-    let mut head = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|f| {
-            f.take(PRIVATE_KEY_SCAN_LIMIT as u64 + 1)
-                .read_to_end(&mut head)
-        })
-        .map_err(|e| LedgerError::io("read", path, e))?;
-    Ok(head)
+    // Through the bounded reader, which refuses a device unopened.
+    let input = crate::fsutil::Input::open(path, u64::MAX)?;
+    Ok(input.head(PRIVATE_KEY_SCAN_LIMIT as u64 + 1)?)
 }
 
 /// Whether some `secret` in `text` is followed by a base64 string of 32 bytes.
@@ -466,7 +460,7 @@ impl TrustStore {
                 });
                 continue;
             }
-            let bytes = std::fs::read(&path).map_err(|e| LedgerError::io("read", &path, e))?;
+            let bytes = crate::fsutil::read(&path, crate::fsutil::CONFIG_LIMIT)?;
             match parse_public_key_file(&bytes) {
                 Ok(key) => {
                     if store.keys.contains_key(&key.key_id) {
@@ -583,7 +577,7 @@ pub fn trust(dir: &Path, file: &PublicKeyFile) -> Result<PathBuf> {
     let mut text =
         serde_json::to_string_pretty(file).map_err(|e| LedgerError::Other(e.to_string()))?;
     text.push('\n');
-    if let Ok(existing) = std::fs::read(&path) {
+    if let Ok(existing) = crate::fsutil::read(&path, crate::fsutil::CONFIG_LIMIT) {
         if existing == text.as_bytes() {
             return Ok(path);
         }

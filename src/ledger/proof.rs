@@ -90,7 +90,7 @@ impl Ledger {
             Some(p) => p.to_path_buf(),
             None => self.latest_checkpoint()?.0,
         };
-        let text = std::fs::read_to_string(&path).map_err(|e| LedgerError::io("read", &path, e))?;
+        let text = crate::fsutil::read_text(&path, crate::fsutil::CONFIG_LIMIT)?;
         let cp = checkpoint::parse(&text)
             .map_err(|m| LedgerError::Input(crate::error::InputError::whole_file(&path, m)))?;
         Ok((text, cp))
@@ -153,7 +153,7 @@ impl Ledger {
             .into_iter()
             .filter_map(|(p, c)| c.ok().map(|c| (p, c)))
             .filter(|(_, c)| c.alg == cp.alg && c.size == old_size)
-            .filter_map(|(p, _)| std::fs::read_to_string(p).ok())
+            .filter_map(|(p, _)| crate::fsutil::read_text(&p, crate::fsutil::CONFIG_LIMIT).ok())
             .next();
         Ok(ConsistencyProof {
             schema: CONSISTENCY_SCHEMA.into(),

@@ -8,9 +8,11 @@ use super::evidence;
 use super::keyring::check_signer;
 use super::keys::{valid_unit, SigningKey};
 use super::record::{
-    self, Cosign, Entry, Record, RecordRef, Signature, COSIGN_KIND, FORMAT_VERSION,
+    self, Cosign, Entry, EvidenceRef, Record, RecordRef, Signature, COSIGN_KIND, FORMAT_VERSION,
 };
 use super::{now_rfc3339, Ledger};
+use crate::error::InputError;
+use crate::fsutil::FileKind;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::fs::{File, OpenOptions};
@@ -34,6 +36,8 @@ pub struct NewRecord {
     pub kind: String,
     pub body: Value,
     pub evidence: Vec<PathBuf>,
+    /// Evidence already in the store: [`Ledger::append`] copies it there before it locks.
+    stored: Vec<EvidenceRef>,
     /// Units that must also sign (the signing keys' units are always required).
     pub requires: Vec<String>,
     pub supersedes: Option<u64>,
@@ -47,10 +51,20 @@ impl NewRecord {
             kind: kind.to_string(),
             body,
             evidence: Vec::new(),
+            stored: Vec::new(),
             requires: Vec::new(),
             supersedes: None,
             time: None,
         }
+    }
+
+    /// Reads, hashes and copies the evidence files into the store.
+    fn store_evidence(mut self, ledger: &Ledger) -> Result<NewRecord> {
+        for path in std::mem::take(&mut self.evidence) {
+            self.stored
+                .push(evidence::store(ledger.root(), ledger.hash_alg(), &path)?);
+        }
+        Ok(self)
     }
 
     pub fn evidence(mut self, files: &[PathBuf]) -> NewRecord {
@@ -161,15 +175,44 @@ fn inspect_tail(file: &mut File, path: &Path) -> Result<(Tail, Option<Vec<u8>>)>
     }
 }
 
+/// Opens the ledger file, which must be a regular file; `None` when there is none and
+/// `options` do not create one. Anything else at its place is refused for what it is before
+/// it is opened: a FIFO would block the open, a device would never end, and a link to nothing
+/// would have the ledger created wherever it points.
+pub(super) fn open_ledger_file(path: &Path, options: &OpenOptions) -> Result<Option<File>> {
+    let refuse = |kind: FileKind| {
+        LedgerError::Input(InputError::whole_file(
+            path,
+            format!("{kind}, not a ledger file"),
+        ))
+    };
+    match FileKind::of(path) {
+        FileKind::Regular { .. } => {}
+        FileKind::Missing => {}
+        kind => return Err(refuse(kind)),
+    }
+    let file = match options.open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(LedgerError::io("open", path, e)),
+    };
+    // What was opened decides, should the path have changed since it was looked at.
+    let meta = file
+        .metadata()
+        .map_err(|e| LedgerError::io("open", path, e))?;
+    match FileKind::from_metadata(&meta) {
+        FileKind::Regular { .. } => Ok(Some(file)),
+        kind => Err(refuse(kind)),
+    }
+}
+
 impl Ledger {
     /// How the ledger file ends; a torn last line is reported here, on open, before anything
     /// is appended to it.
     pub fn tail(&self) -> Result<Tail> {
         let path = self.path();
-        let mut file = match File::open(&path) {
-            Ok(f) => f,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Tail::Empty),
-            Err(e) => return Err(LedgerError::io("open", &path, e)),
+        let Some(mut file) = open_ledger_file(&path, OpenOptions::new().read(true))? else {
+            return Ok(Tail::Empty);
         };
         fs4::FileExt::lock_shared(&file).map_err(|e| lock_error(&path, e))?;
         Ok(inspect_tail(&mut file, &path)?.0)
@@ -181,12 +224,11 @@ impl Ledger {
         let path = self.path();
         let dir = path.parent().expect("the ledger lives in records/");
         std::fs::create_dir_all(dir).map_err(|e| LedgerError::io("create", dir, e))?;
-        let mut file = OpenOptions::new()
-            .read(true)
-            .append(true)
-            .create(true)
-            .open(&path)
-            .map_err(|e| LedgerError::io("open", &path, e))?;
+        let mut file = open_ledger_file(
+            &path,
+            OpenOptions::new().read(true).append(true).create(true),
+        )?
+        .expect("a ledger opened with create is there");
         fs4::FileExt::lock(&file).map_err(|e| lock_error(&path, e))?;
         let (tail, last) = inspect_tail(&mut file, &path)?;
         let next_seq = match (tail, last) {
@@ -230,7 +272,26 @@ impl Ledger {
     }
 
     /// Appends one record signed by `keys` (the first is the acting unit's) and syncs it.
-    pub fn append(&self, new: NewRecord, keys: &[&SigningKey]) -> Result<Record> {
+    pub fn append(&self, mut new: NewRecord, keys: &[&SigningKey]) -> Result<Record> {
+        // Without a key the appender refuses the record before it touches any evidence.
+        if !new.evidence.is_empty() && !keys.is_empty() {
+            // Evidence is read and copied before the lock is taken, so a large or slow file
+            // never keeps other writers waiting; what would refuse the record is checked first,
+            // so a refused record leaves nothing in the store.
+            // (A key record's signers are checked by the appender, against the key it
+            // enrols.)
+            if KeyOp::parse(&new.kind, &new.body).is_none() {
+                let history = self.key_history()?;
+                for key in keys {
+                    self.check_key_file(key, true)?;
+                    check_signer(&history, key, None)?;
+                }
+            }
+            if !record::valid_kind(&new.kind) {
+                return Err(LedgerError::BadKind { kind: new.kind });
+            }
+            new = new.store_evidence(self)?;
+        }
         let mut appender = self.appender()?;
         let record = appender.append(new, keys)?;
         appender.commit()?;
@@ -247,10 +308,8 @@ impl Ledger {
     /// exclusive lock (taking a shared one on a second handle would wait for ourselves).
     fn read_bytes_locked(&self, lock: bool) -> Result<Option<Vec<u8>>> {
         let path = self.path();
-        let mut file = match File::open(&path) {
-            Ok(f) => f,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(LedgerError::io("open", &path, e)),
+        let Some(mut file) = open_ledger_file(&path, OpenOptions::new().read(true))? else {
+            return Ok(None);
         };
         if lock {
             fs4::FileExt::lock_shared(&file).map_err(|e| lock_error(&path, e))?;
@@ -302,12 +361,9 @@ impl Ledger {
     /// file before the ledger is cut, so nothing is ever lost.
     pub fn repair(&self) -> Result<RepairOutcome> {
         let path = self.path();
-        let mut file = match OpenOptions::new().read(true).write(true).open(&path) {
-            Ok(f) => f,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Ok(RepairOutcome { quarantined: None })
-            }
-            Err(e) => return Err(LedgerError::io("open", &path, e)),
+        let Some(mut file) = open_ledger_file(&path, OpenOptions::new().read(true).write(true))?
+        else {
+            return Ok(RepairOutcome { quarantined: None });
         };
         fs4::FileExt::lock(&file).map_err(|e| lock_error(&path, e))?;
         let (tail, _) = inspect_tail(&mut file, &path)?;
@@ -474,6 +530,8 @@ impl Appender<'_> {
         if !record::valid_kind(&new.kind) {
             return Err(LedgerError::BadKind { kind: new.kind });
         }
+        // Files not stored yet (an appender used directly) are stored now, under the lock.
+        let new = new.store_evidence(ledger)?;
         let body = canonical::normalize_nfc(new.body).map_err(LedgerError::BadBody)?;
         if !body.is_object() {
             return Err(LedgerError::BadBody("must be a JSON object".into()));
@@ -519,11 +577,7 @@ impl Appender<'_> {
             Some(seq) => Some(ledger.record_locked(seq, false)?.reference()),
         };
         let alg = ledger.hash_alg();
-        let evidence = new
-            .evidence
-            .iter()
-            .map(|p| evidence::store(ledger.root(), alg, p))
-            .collect::<Result<Vec<_>>>()?;
+        let evidence = new.stored;
         let time = match new.time {
             Some(t) if super::valid_time(&t) => t,
             Some(t) => return Err(LedgerError::Other(format!("'{t}' is not an RFC 3339 time"))),

@@ -128,8 +128,7 @@ impl Catalog {
     /// Reads one catalog file and adds its entries. Vendor names are resolved through the
     /// policy's party list, so an alias finds the same entries as the full name.
     pub fn add_file(&mut self, path: &Path, policy: &Policy) -> Result<(), InputError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| InputError::whole_file(path, format!("cannot read: {e}")))?;
+        let text = crate::fsutil::read_text(path, crate::fsutil::CONFIG_LIMIT)?;
         self.add_text(path, &text, policy)
     }
 

@@ -318,8 +318,7 @@ pub fn fold_name(s: &str) -> String {
 
 impl Policy {
     pub fn load(path: &Path) -> Result<Policy, InputError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| InputError::whole_file(path, format!("cannot read: {e}")))?;
+        let text = crate::fsutil::read_text(path, crate::fsutil::CONFIG_LIMIT)?;
         Policy::parse(path, &text)
     }
 

@@ -93,8 +93,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<Waiver>, InputError> {
 }
 
 pub fn load(path: &Path) -> Result<Vec<Waiver>, InputError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| InputError::whole_file(path, format!("cannot read: {e}")))?;
+    let text = crate::fsutil::read_text(path, crate::fsutil::CONFIG_LIMIT)?;
     parse(path, &text)
 }
 

@@ -138,7 +138,7 @@ fn sign_line(lang: Lang, r: &Report) -> String {
 pub fn markdown(r: &Report, lang: Lang) -> String {
     let mut o = String::new();
     let _ = write_markdown(&mut o, r, lang);
-    o
+    crate::inert::inert_document(o)
 }
 
 fn write_markdown(o: &mut String, r: &Report, lang: Lang) -> std::fmt::Result {
@@ -464,7 +464,7 @@ const EXTRA: &str = "
 pub fn html(r: &Report, lang: Lang) -> String {
     let mut o = String::new();
     let _ = write_html(&mut o, r, lang);
-    o
+    crate::inert::inert_document(o)
 }
 
 fn write_html(o: &mut String, r: &Report, lang: Lang) -> std::fmt::Result {

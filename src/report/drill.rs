@@ -128,7 +128,7 @@ fn item_title(r: &PlanReport, item: &Item, lang: Lang) -> String {
 pub fn plan_markdown(r: &PlanReport, ws: &Workspace, lang: Lang) -> String {
     let mut o = String::new();
     let _ = write_plan_md(&mut o, r, ws, lang);
-    o
+    crate::inert::inert_document(o)
 }
 
 fn write_plan_md(o: &mut String, r: &PlanReport, ws: &Workspace, lang: Lang) -> std::fmt::Result {
@@ -290,7 +290,7 @@ pub(super) fn html_cover(
 pub fn plan_html(r: &PlanReport, ws: &Workspace, lang: Lang) -> String {
     let mut o = String::new();
     let _ = write_plan_html(&mut o, r, ws, lang);
-    o
+    crate::inert::inert_document(o)
 }
 
 fn write_plan_html(o: &mut String, r: &PlanReport, ws: &Workspace, lang: Lang) -> std::fmt::Result {

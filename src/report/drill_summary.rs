@@ -40,7 +40,7 @@ fn rating(lang: Lang, rating: Option<u8>) -> String {
 pub fn summary_markdown(r: &RunReport, lang: Lang) -> String {
     let mut o = String::new();
     let _ = write_summary_md(&mut o, r, lang);
-    o
+    crate::inert::inert_document(o)
 }
 
 fn write_summary_md(o: &mut String, r: &RunReport, lang: Lang) -> std::fmt::Result {
@@ -282,7 +282,7 @@ fn write_summary_md(o: &mut String, r: &RunReport, lang: Lang) -> std::fmt::Resu
 pub fn summary_html(r: &RunReport, lang: Lang) -> String {
     let mut o = String::new();
     let _ = write_summary_html(&mut o, r, lang);
-    o
+    crate::inert::inert_document(o)
 }
 
 fn write_summary_html(o: &mut String, r: &RunReport, lang: Lang) -> std::fmt::Result {

@@ -16,7 +16,7 @@ pub fn render(r: &Report, lang: Lang) -> String {
     let mut out = String::new();
     // Writing into a String cannot fail; the `fmt::Result`s are only for `?`.
     let _ = write_report(&mut out, &v);
-    out
+    crate::inert::inert_document(out)
 }
 
 /// Text escaped for HTML element content and attribute values.

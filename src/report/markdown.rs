@@ -14,7 +14,7 @@ pub fn render(r: &Report, lang: Lang) -> String {
     let mut out = String::new();
     // Writing into a String cannot fail; the `fmt::Result`s are only for `?`.
     let _ = write_report(&mut out, &v);
-    out
+    crate::inert::inert_document(out)
 }
 
 /// Starts a new block: exactly one blank line after whatever came before.

@@ -1,5 +1,6 @@
 //! Presenting reports: shared labels, and one renderer per output format. Renderers only read
-//! the report; they compute nothing.
+//! the report; they compute nothing. Every document a renderer returns has passed through
+//! [`crate::inert::inert_document`], so no text from the inputs is a live control sequence in it.
 
 pub mod assessment;
 pub mod drill;

@@ -20,7 +20,7 @@ const BASE: &str = "WORKSPACE";
 pub fn render(r: &Report, lang: Lang) -> String {
     let mut s = serde_json::to_string_pretty(&sarif(r, lang)).unwrap_or_default();
     s.push('\n');
-    s
+    crate::inert::inert_document(s)
 }
 
 /// The SARIF log of `r`.

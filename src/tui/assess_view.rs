@@ -598,30 +598,13 @@ mod snapshots {
     use super::super::keys::KeyMap;
     use super::super::view::snapshots::render;
     use crate::i18n::Lang;
-    use std::path::{Path, PathBuf};
+    use std::path::Path;
 
     const AS_OF: &str = "2026-11-28";
 
-    fn copy_dir(from: &Path, to: &Path) {
-        std::fs::create_dir_all(to).unwrap();
-        for e in std::fs::read_dir(from).unwrap() {
-            let e = e.unwrap();
-            if e.path().is_dir() {
-                copy_dir(&e.path(), &to.join(e.file_name()));
-            } else {
-                std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-            }
-        }
-    }
-
     /// A copy of the demo workspace and an app on it, loaded as the TUI loads it.
     fn app(lang: Lang, size: (u16, u16)) -> (tempfile::TempDir, App) {
-        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::copy(root.join("anbao.toml"), dir.path().join("anbao.toml")).unwrap();
-        for sub in ["checklists", "inventories"] {
-            copy_dir(&root.join(sub), &dir.path().join(sub));
-        }
+        let dir = crate::demo::demo_copy();
         let as_of = AS_OF.parse().unwrap();
         let loaded =
             super::super::load_workspace(Some(dir.path().to_path_buf()), as_of, &|_, _, _| {})

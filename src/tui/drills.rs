@@ -172,7 +172,7 @@ impl DrillsState {
                 );
                 run.plan_year = Some(self.year);
                 run.plan_item = Some(item.id.clone());
-                if let Err(e) = runs.save(&run) {
+                if let Err(e) = runs.create(&run) {
                     self.message = Some(Problem::Failed(format!("{e:#}")));
                     return;
                 }
@@ -210,9 +210,7 @@ impl DrillsState {
                     let text = mode.typing.take().unwrap_or_default();
                     if !text.trim().is_empty() {
                         let step = mode.run.steps.get(mode.selected).map(|s| s.id.clone());
-                        let mut next = mode.run.clone();
-                        let result = next.observe(&text, step.as_deref(), now);
-                        self.commit(next, result);
+                        self.commit(|run| run.observe(&text, step.as_deref(), now));
                     }
                 }
                 _ => {}
@@ -248,10 +246,8 @@ impl DrillsState {
         let Some(step) = mode.run.steps.get(mode.selected).map(|s| s.id.clone()) else {
             return;
         };
-        let mut next = mode.run.clone();
-        let result = next.step(&step, event, now, None);
         let closed = event != StepEvent::Start;
-        if self.commit(next, result) && closed {
+        if self.commit(|run| run.step(&step, event, now, None)) && closed {
             // On to the next open step, as the drill moves on.
             if let Some(mode) = self.run.as_mut() {
                 if let Some(i) = mode.run.steps.iter().position(|s| !s.status.is_final()) {
@@ -261,15 +257,15 @@ impl DrillsState {
         }
     }
 
-    /// Saves the changed run and takes it, or keeps the old one and shows why not. Returns
-    /// whether the change was kept.
-    fn commit(&mut self, next: Run, result: Result<(), RunError>) -> bool {
-        if let Err(e) = result {
-            self.message = Some(Problem::Refused(e));
+    /// Applies `change` to the open run as it is on disk, under its lock (as `anbao drill log`
+    /// does, so events logged elsewhere meanwhile are kept), and shows the result, or keeps the
+    /// run and shows why not. Returns whether the change was saved.
+    fn commit(&mut self, change: impl FnOnce(&mut Run) -> Result<(), RunError>) -> bool {
+        let Some(id) = self.run.as_ref().map(|m| m.run.id.clone()) else {
             return false;
-        }
-        match Runs::new(&self.root).save(&next) {
-            Ok(()) => {
+        };
+        match Runs::new(&self.root).update(&id, change) {
+            Ok(Ok(next)) => {
                 if let Some(r) = self.open_runs.iter_mut().find(|r| r.id == next.id) {
                     *r = next.clone();
                 }
@@ -277,6 +273,10 @@ impl DrillsState {
                     mode.run = next;
                 }
                 true
+            }
+            Ok(Err(refused)) => {
+                self.message = Some(Problem::Refused(refused));
+                false
             }
             Err(e) => {
                 self.message = Some(Problem::Failed(format!("{e:#}")));

@@ -449,21 +449,9 @@ mod tests {
         chrono::DateTime::parse_from_rfc3339(s).unwrap()
     }
 
-    /// The demo workspace's drill files in a temporary folder, since runs are written.
+    /// A copy of the demo workspace's tracked files, since runs are written.
     fn workspace() -> tempfile::TempDir {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::copy(root.join("anbao.toml"), dir.path().join("anbao.toml")).unwrap();
-        for sub in ["checklists", "playbooks", "drills"] {
-            std::fs::create_dir_all(dir.path().join(sub)).unwrap();
-            for e in std::fs::read_dir(root.join(sub)).unwrap() {
-                let e = e.unwrap();
-                if e.file_type().unwrap().is_file() {
-                    std::fs::copy(e.path(), dir.path().join(sub).join(e.file_name())).unwrap();
-                }
-            }
-        }
-        dir
+        crate::demo::demo_copy()
     }
 
     fn app(dir: &Path, lang: Lang, size: (u16, u16)) -> App {

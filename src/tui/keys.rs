@@ -422,10 +422,9 @@ impl KeyMap {
     pub fn load(path: Option<&Path>) -> Result<KeyMap, InputError> {
         let mut map = KeyMap::default();
         let Some(path) = path else { return Ok(map) };
-        let text = match std::fs::read_to_string(path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(map),
-            Err(e) => return Err(InputError::whole_file(path, format!("cannot read: {e}"))),
+        let Some(text) = crate::fsutil::read_text_if_present(path, crate::fsutil::CONFIG_LIMIT)?
+        else {
+            return Ok(map);
         };
         let file: KeyFile = crate::workspace::parse_toml(path, &text)?;
         for (name, keys) in file.keys {

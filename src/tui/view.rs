@@ -144,6 +144,24 @@ pub fn draw(frame: &mut Frame, app: &App) {
         frame.render_widget(Clear, body);
         draw_help(frame, app, &theme, body);
     }
+    drop_hazards(frame.buffer_mut());
+}
+
+/// Leaves nothing in the frame that a terminal would act on rather than show. ratatui already
+/// drops control characters from what it draws; the bidirectional overrides it keeps (they are
+/// not controls, and one in a name reverses the rest of the line) go the same way, here, once
+/// for every screen.
+fn drop_hazards(buffer: &mut ratatui::buffer::Buffer) {
+    for cell in buffer.content.iter_mut() {
+        if cell.symbol().chars().any(crate::inert::is_hazard) {
+            let kept: String = cell
+                .symbol()
+                .chars()
+                .filter(|&c| !crate::inert::is_hazard(c))
+                .collect();
+            cell.set_symbol(if kept.is_empty() { " " } else { &kept });
+        }
+    }
 }
 
 const BRAND: &str = " 安保 anbao ";
@@ -726,9 +744,9 @@ pub(crate) mod snapshots {
         static DEMO: OnceLock<(crate::acceptance::Report, crate::inventory::Inventory)> =
             OnceLock::new();
         DEMO.get_or_init(|| {
-            let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+            let demo = crate::demo::demo_copy();
             let loaded = super::super::load_workspace(
-                Some(root),
+                Some(demo.path().to_path_buf()),
                 "2026-11-28".parse().unwrap(),
                 &|_, _, _| {},
             )
@@ -837,6 +855,51 @@ pub(crate) mod snapshots {
             insta::assert_snapshot!(format!("acceptance_detail_{code}"), render(&app));
             update(&mut app, Action::Back);
             assert!(app.acceptance.as_ref().unwrap().detail.is_none());
+        }
+    }
+
+    #[test]
+    fn names_with_escape_sequences_are_drawn_inert() {
+        let ws = crate::demo::demo_copy();
+        std::fs::copy(
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/hostile/escape-sequences.cdx.json"),
+            ws.path().join("inventories/escape-sequences.cdx.json"),
+        )
+        .unwrap();
+        let loaded = super::super::load_workspace(
+            Some(ws.path().to_path_buf()),
+            "2026-11-28".parse().unwrap(),
+            &|_, _, _| {},
+        )
+        .unwrap();
+        let mut app = App::new(Lang::En, KeyMap::default(), false, (160, 40));
+        update(
+            &mut app,
+            Action::Loaded(Box::new(super::super::app::Loaded {
+                report: loaded.report,
+                inventory: loaded.inventory,
+            })),
+        );
+        for name in ["portal", "screen-clear", "hyperlink", "c1-csi", "invoice"] {
+            update(&mut app, Action::ClearFilters);
+            update(&mut app, Action::StartFilter);
+            for c in name.chars() {
+                update(&mut app, Action::FilterChar(c));
+            }
+            update(&mut app, Action::FilterDone);
+            let table = render(&app);
+            assert!(table.contains(name), "{name}: {table}");
+            update(&mut app, Action::Open);
+            let detail = render(&app);
+            update(&mut app, Action::Back);
+            for screen in [&table, &detail] {
+                let live: Vec<char> = screen
+                    .chars()
+                    .filter(|&c| crate::inert::is_hazard(c) && c != '\n')
+                    .collect();
+                assert!(live.is_empty(), "{name}: {live:?} drawn in\n{screen}");
+            }
         }
     }
 

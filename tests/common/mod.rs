@@ -1,5 +1,9 @@
-//! Shared set-up for the ledger tests: temporary workspaces and trusted keys.
+//! Shared set-up for the integration tests: temporary workspaces, a copy of the demo, trusted
+//! keys, and the binary run inside a workspace with a private home.
 #![allow(dead_code)]
+
+pub mod demo;
+pub mod tmux;
 
 use anbao::ledger::enrol::KeyDescriptor;
 use anbao::ledger::keyring::load_candidates;
@@ -221,4 +225,79 @@ impl Cli {
 
 pub fn s(p: &Path) -> &str {
     p.to_str().unwrap()
+}
+
+/// The binary run in a workspace, with a private home (for keys and configuration), English
+/// messages and no colour unless asked.
+pub struct Anbao {
+    pub ws: tempfile::TempDir,
+    pub home: tempfile::TempDir,
+}
+
+impl Anbao {
+    /// On a copy of the demo workspace's tracked files.
+    pub fn demo() -> Anbao {
+        Anbao {
+            ws: demo::demo_copy(),
+            home: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.ws.path().join(rel)
+    }
+
+    /// The command, ready to run in the workspace.
+    pub fn command(&self, args: &[&str]) -> std::process::Command {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_anbao"));
+        cmd.arg("-C")
+            .arg(self.ws.path())
+            .args(args)
+            .env("NO_COLOR", "1")
+            .env("ANBAO_LANG", "en")
+            .env("XDG_CONFIG_HOME", self.home.path())
+            .env("HOME", self.home.path())
+            .env("ANBAO_CONFIG_DIR", self.home.path())
+            .env("TZ", "Asia/Shanghai")
+            .env_remove("ANBAO_KEY");
+        cmd
+    }
+
+    /// Exit code, standard output and standard error.
+    pub fn run(&self, args: &[&str]) -> (i32, String, String) {
+        let out = self.command(args).output().unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
+    pub fn ok(&self, args: &[&str]) -> String {
+        let (code, out, err) = self.run(args);
+        assert_eq!(code, 0, "{args:?}\nstdout: {out}\nstderr: {err}");
+        out
+    }
+
+    /// Runs a command that must not run (exit code 2) and returns its standard error.
+    pub fn fails(&self, args: &[&str]) -> String {
+        let (code, out, err) = self.run(args);
+        assert_eq!(code, 2, "{args:?}\nstdout: {out}\nstderr: {err}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        err
+    }
+
+    /// A new key for `unit` in the private home, trusted by the workspace.
+    pub fn key(&self, unit: &str) -> PathBuf {
+        let path = self.home.path().join(format!("{unit}.key"));
+        self.ok(&[
+            "keys",
+            "new",
+            "--unit",
+            unit,
+            "--out",
+            path.to_str().unwrap(),
+        ]);
+        path
+    }
 }

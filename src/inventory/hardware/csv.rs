@@ -69,7 +69,7 @@ pub fn parse_csv(path: &Path, bytes: &[u8]) -> Result<Document, InputError> {
                         Location::Line(line),
                         format!(
                             "the header has no device-name column (设备名称, 名称 or name); it reads: {}",
-                            cells.join(" | ")
+                            crate::error::excerpt(&cells.join(" | "), 200)
                         ),
                     ));
                 }

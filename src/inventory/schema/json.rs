@@ -2,9 +2,11 @@
 //! 3.0.0/3.0.1), through the `jsonschema` crate.
 
 use super::{message, Outcome, SchemaRef, Verdict, Violation};
-use crate::inventory::{detect, Format};
+use crate::error::InputError;
+use crate::inventory::Format;
 use jsonschema::{Registry, ValidationError, Validator};
 use serde_json::Value;
+use std::path::Path;
 use std::sync::OnceLock;
 
 /// One shipped schema, compiled on first use and kept for the life of the process.
@@ -92,11 +94,12 @@ fn stated_version(format: Format, document: &Value) -> String {
     version.unwrap_or_default().to_string()
 }
 
-/// Validates `bytes` (a JSON document, with or without a UTF-8 byte-order mark) against the
-/// schema of the version it states.
-pub(super) fn validate(format: Format, bytes: &[u8]) -> Result<Outcome, String> {
-    let instance: Value =
-        serde_json::from_slice(detect::strip_bom(bytes)).map_err(|e| format!("not JSON: {e}"))?;
+/// Validates `bytes` (the JSON document `path`, with or without a UTF-8 byte-order mark)
+/// against the schema of the version it states.
+pub(super) fn validate(path: &Path, format: Format, bytes: &[u8]) -> Result<Outcome, InputError> {
+    // Read as every inventory is read: nesting beyond serde_json's own limit is read, up to
+    // anbao's, and an error is located.
+    let instance: Value = crate::inventory::json::from_slice(path, bytes)?;
     let version = stated_version(format, &instance);
     let Some(entry) = schema_for(format, &version) else {
         let verdict = super::unknown_version(format, &version, "/specVersion".into());
@@ -107,7 +110,9 @@ pub(super) fn validate(format: Format, bytes: &[u8]) -> Result<Outcome, String> 
         .get_or_init(|| compile(entry))
         .as_ref()
         // The shipped schemas compile (a unit test builds each); this is a broken build.
-        .map_err(|e| format!("{} does not compile: {e}", entry.schema.file))?;
+        .map_err(|e| {
+            InputError::whole_file(path, format!("{} does not compile: {e}", entry.schema.file))
+        })?;
     let violations = violations(validator, &instance, entry.schema.file);
     Ok(Outcome {
         version,

@@ -10,8 +10,10 @@ mod message;
 mod xsd;
 
 use super::Format;
+use crate::error::InputError;
 use crate::policy::evaluate::Bilingual;
 use serde::Serialize;
+use std::path::Path;
 
 /// A schema a document is validated against: its name and the file in the repository.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -59,11 +61,11 @@ pub struct Outcome {
 }
 
 /// Validates a document of `format` against the official schema of the version it states.
-/// `bytes` is the whole file, a UTF-8 byte-order mark allowed.
+/// `bytes` is the whole file `path`, a UTF-8 byte-order mark allowed.
 ///
 /// Returns `Err` only when the document cannot be read as JSON or XML at all, or when the
 /// validator itself fails; everything the schema rejects is a [`Violation`].
-pub fn validate(format: Format, bytes: &[u8]) -> Result<Outcome, String> {
+pub fn validate(path: &Path, format: Format, bytes: &[u8]) -> Result<Outcome, InputError> {
     let no_schema = |why: Bilingual| {
         Ok(Outcome {
             version: String::new(),
@@ -72,9 +74,9 @@ pub fn validate(format: Format, bytes: &[u8]) -> Result<Outcome, String> {
     };
     match format {
         Format::CycloneDxJson | Format::SpdxJson | Format::Spdx3JsonLd => {
-            json::validate(format, bytes)
+            json::validate(path, format, bytes)
         }
-        Format::CycloneDxXml => xsd::validate(bytes),
+        Format::CycloneDxXml => xsd::validate(bytes).map_err(|e| InputError::whole_file(path, e)),
         Format::SpdxTagValue => no_schema(Bilingual::new(
             "SPDX 标签值格式没有官方模式；已按 SPDX 规范检查各标签能否读取",
             "SPDX tag-value has no official schema; each tag was read as the SPDX specification defines it",
@@ -142,7 +144,7 @@ mod tests {
     use super::*;
 
     fn violations(format: Format, version: &str, text: &str) -> Vec<Violation> {
-        let outcome = validate(format, text.as_bytes()).unwrap();
+        let outcome = validate(Path::new("example"), format, text.as_bytes()).unwrap();
         assert_eq!(outcome.version, version);
         match outcome.verdict {
             Verdict::Checked { violations, .. } => violations,
@@ -178,13 +180,17 @@ mod tests {
 
     #[test]
     fn formats_without_a_schema_say_what_was_checked() {
-        let Verdict::NoSchema(why) = validate(Format::HardwareCsv, b"a,b").unwrap().verdict else {
+        let Verdict::NoSchema(why) =
+            validate(Path::new("example.csv"), Format::HardwareCsv, b"a,b")
+                .unwrap()
+                .verdict
+        else {
             panic!("a hardware CSV has no schema");
         };
         assert!(why.en().contains("columns"), "{}", why.en());
         assert!(why.zh().contains("表头"), "{}", why.zh());
         let old = br#"{"bomFormat":"CycloneDX","specVersion":"1.1"}"#;
-        let outcome = validate(Format::CycloneDxJson, old).unwrap();
+        let outcome = validate(Path::new("old.cdx.json"), Format::CycloneDxJson, old).unwrap();
         assert_eq!(outcome.version, "1.1");
         assert!(matches!(outcome.verdict, Verdict::NoSchema(_)));
     }

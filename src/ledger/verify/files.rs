@@ -42,6 +42,10 @@ pub(super) fn evidence(root: &Path, ok: &[(usize, &View)], findings: &mut Vec<Fi
                 Code::EvidenceMismatch,
                 m::evidence_mismatch(&ev.name, &ev.hash.to_string(), &actual),
             ),
+            Err(evidence::Problem::NotAFile { what }) => Finding::new(
+                Code::EvidenceMismatch,
+                m::evidence_not_a_file(&ev.name, &ev.hash.to_string(), &what),
+            ),
             Err(evidence::Problem::PrivateKey(form)) => {
                 Finding::new(Code::PrivateKey, tm::private_key(&file, form))
             }
