@@ -44,6 +44,7 @@ struct Tail<'a> {
     deadlines: &'a [Deadline],
     inputs: &'a [InputFile],
     inventory_findings: &'a [crate::inventory::Finding],
+    vulnerabilities: &'a crate::vuln::Assessment,
 }
 
 /// Writes the compact JSON of `report` to `out`.
@@ -64,6 +65,7 @@ pub fn write_compact(report: &Report, out: &mut (impl Write + ?Sized)) -> io::Re
         deadlines: &report.deadlines,
         inputs: &report.inputs,
         inventory_findings: &report.inventory_findings,
+        vulnerabilities: &report.vulnerabilities,
     })?;
     // `head` is `{...}` and `tail` is `{...}`: the arrays go between the two, inside one object.
     let mut buffers = Buffers::default();

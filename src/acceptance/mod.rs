@@ -27,6 +27,8 @@ pub struct Inputs {
     pub waivers: Vec<Waiver>,
     pub calendar: Calendar,
     pub files: Vec<InputFile>,
+    /// Known vulnerabilities of the inventory (the database may be missing: it says so).
+    pub vulnerabilities: crate::vuln::Assessment,
 }
 
 /// Loads the workspace's policy, catalogs and waivers, and the given inventory.
@@ -68,6 +70,14 @@ pub fn load_inputs(
         (inventory, policy)
     });
     let inventory = inventory?;
+    // Matched once here; `run` only re-ages the database for its own date.
+    let sources = crate::vuln::load(&workspace)?;
+    let vulnerabilities = crate::vuln::assess(
+        &inventory,
+        sources.index.as_ref(),
+        &sources.statements,
+        chrono::Local::now().date_naive(),
+    )?;
     let (hashed, policy_files) = policy_files;
     let mut files = hashed?;
     let (policy, catalog, waivers, calendar, policy_inputs) = policy_files?;
@@ -80,6 +90,7 @@ pub fn load_inputs(
         waivers,
         calendar,
         files,
+        vulnerabilities,
     })
 }
 
@@ -115,12 +126,21 @@ fn load_policy_files(workspace: &Workspace) -> Result<PolicyFiles, InputError> {
 
 /// Runs the check as of `as_of`.
 pub fn run(inputs: &Inputs, as_of: NaiveDate) -> Report {
-    let evaluation = policy::evaluate(
+    let mut vulnerabilities = inputs.vulnerabilities.clone();
+    if let Some(db) = &mut vulnerabilities.database {
+        db.age_days = db
+            .newest_modified
+            .as_deref()
+            .and_then(|n| chrono::DateTime::parse_from_rfc3339(n).ok())
+            .map(|t| (as_of - t.date_naive()).num_days());
+    }
+    let evaluation = policy::evaluate::evaluate_with(
         &inputs.inventory,
         &inputs.policy,
         &inputs.catalog,
         &inputs.waivers,
         as_of,
+        Some(&vulnerabilities),
     );
     let deadlines = deadlines::compute(
         &inputs.workspace.manifest.milestones,
@@ -136,6 +156,7 @@ pub fn run(inputs: &Inputs, as_of: NaiveDate) -> Report {
         evaluation,
         deadlines,
         inputs: inputs.files.clone(),
+        vulnerabilities,
     })
 }
 

@@ -33,6 +33,9 @@ pub struct Report {
     pub deadlines: Vec<Deadline>,
     pub inputs: Vec<InputFile>,
     pub inventory_findings: Vec<inventory::Finding>,
+    /// The known-vulnerability assessment behind the `known-vulnerability` findings: the
+    /// database and its age, counts, and every match with its VEX state.
+    pub vulnerabilities: crate::vuln::Assessment,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -125,6 +128,9 @@ pub struct FindingRow {
     pub rule: Arc<str>,
     pub paths: Vec<Vec<Arc<str>>>,
     pub waived_by: Option<Arc<str>>,
+    /// The advisory id of a known-vulnerability finding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vulnerability: Option<Arc<str>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -165,6 +171,7 @@ pub struct Parts<'a> {
     pub evaluation: Evaluation,
     pub deadlines: Vec<Deadline>,
     pub inputs: Vec<InputFile>,
+    pub vulnerabilities: crate::vuln::Assessment,
 }
 
 impl Report {
@@ -187,6 +194,10 @@ impl Report {
             deadlines: self.deadlines.clone(),
             inputs: self.inputs.clone(),
             inventory_findings: Vec::new(),
+            vulnerabilities: crate::vuln::Assessment {
+                matches: Vec::new(),
+                ..self.vulnerabilities.clone()
+            },
         }
     }
 }
@@ -227,6 +238,7 @@ pub fn build(p: Parts<'_>) -> Report {
                 .map(|path| path.iter().map(|&i| names[i].clone()).collect())
                 .collect(),
             waived_by: f.waived_by,
+            vulnerability: f.vulnerability,
         })
         .collect();
     let components: Vec<ComponentRow> = evaluation
@@ -337,6 +349,7 @@ pub fn build(p: Parts<'_>) -> Report {
         deadlines: p.deadlines,
         inputs: p.inputs,
         inventory_findings: inv.findings.clone(),
+        vulnerabilities: p.vulnerabilities,
     }
 }
 
@@ -388,6 +401,20 @@ fn project_verdict(
             format_args!("{} ({cat_en}) {v_en}: {}", row.component, codes.join(", ")),
         ));
     }
+    // Known vulnerabilities the policy denies, on whatever component carries them.
+    let mut vulnerable = 0;
+    for f in findings
+        .iter()
+        .filter(|f| f.code.is_vulnerability() && f.level == inventory::Level::Deny)
+        .filter(|f| f.waived_by.is_none())
+    {
+        vulnerable += 1;
+        let what = f.component.as_deref().unwrap_or("");
+        reasons.push(Bilingual::format(
+            format_args!("{what}：{}", f.message.zh()),
+            format_args!("{what}: {}", f.message.en()),
+        ));
+    }
     let summary = if eval.meets_requirement {
         Bilingual::new(
             "满足关键产品安全可控要求：所有关键产品均通过核验",
@@ -398,9 +425,13 @@ fn project_verdict(
             // Not every product counted is a key product: a blocking non-key category
             // (traceable third-party components) and unclassified key-looking components count
             // too, and the reasons below say which category each is in.
-            format!("不满足关键产品安全可控要求：{failing} 个产品不通过，{insufficient} 个产品证据不足"),
             format!(
-                "Does not meet the controllable-procurement requirement: {failing} product(s) fail, {insufficient} lack evidence"
+                "不满足关键产品安全可控要求：{failing} 个产品不通过，{insufficient} 个产品证据不足{}",
+                if vulnerable > 0 { format!("，{vulnerable} 项已知漏洞未处理") } else { String::new() }
+            ),
+            format!(
+                "Does not meet the controllable-procurement requirement: {failing} product(s) fail, {insufficient} lack evidence{}",
+                if vulnerable > 0 { format!(", {vulnerable} known vulnerabilit(ies) unresolved") } else { String::new() }
             ),
         )
     };

@@ -12,6 +12,7 @@ mod ledger;
 mod ledger_view;
 mod output;
 mod progress;
+mod vuln;
 
 use crate::i18n::{tr, Lang, Text};
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
@@ -81,6 +82,8 @@ enum Command {
     /// Emergency-plan drills: playbooks, plan, due, run, finish, reports / 应急演练
     #[command(subcommand)]
     Drill(drill::DrillCommand),
+    /// Known vulnerabilities: offline OSV database, VEX statements / 已知漏洞与 VEX 声明
+    Vuln(vuln::VulnArgs),
     /// Signing keys and the trust store keys/ / 签名密钥与信任库
     #[command(subcommand)]
     Keys(keys::KeysCommand),
@@ -148,6 +151,7 @@ pub fn run() -> ExitCode {
         Command::Inventory(cmd) => inventory::run(&ctx, cmd),
         Command::Ledger(cmd) => ledger::run(&ctx, cmd),
         Command::Keys(cmd) => keys::run(&ctx, cmd),
+        Command::Vuln(args) => vuln::run(&ctx, args),
         Command::Assess(cmd) => assess::run(&ctx, cmd),
         Command::Drill(cmd) => drill::run(&ctx, cmd),
         Command::Explain { code } => explain(&ctx, &code),

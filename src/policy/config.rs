@@ -29,6 +29,8 @@ struct PolicyFile {
     overrides: Vec<Spanned<OverrideFile>>,
     #[serde(default)]
     party: Vec<Spanned<PartyFile>>,
+    #[serde(default)]
+    vulnerabilities: Option<Spanned<super::vulnerability::VulnFile>>,
 }
 
 /// Who wrote the policy, on what basis.
@@ -71,7 +73,7 @@ struct UnclassifiedFile {
 
 #[derive(Debug, Clone, Copy, Deserialize)]
 #[serde(rename_all = "lowercase")]
-enum LevelFile {
+pub(super) enum LevelFile {
     Deny,
     Warn,
     Info,
@@ -263,6 +265,8 @@ pub struct Policy {
     pub overrides: Vec<Override>,
     pub parties: Vec<Party>,
     party_index: HashMap<String, usize>,
+    /// The levels of known-vulnerability findings (`[vulnerabilities]`).
+    pub vulnerabilities: super::vulnerability::VulnPolicy,
 }
 
 /// Folds a company or country name for comparison: case, spaces and full-width brackets do not
@@ -467,6 +471,13 @@ impl Policy {
             }
             unclassified_at = Some(at(span));
         }
+        let vulnerabilities = match file.vulnerabilities {
+            Some(v) => {
+                let rule = at(v.span()).text();
+                super::vulnerability::VulnPolicy::new(Some(v.into_inner()), rule)
+            }
+            None => super::vulnerability::VulnPolicy::new(None, path.display().to_string().into()),
+        };
         Ok(Policy {
             file: path.to_path_buf(),
             header: file.policy,
@@ -480,6 +491,7 @@ impl Policy {
             overrides,
             parties,
             party_index,
+            vulnerabilities,
         })
     }
 

@@ -40,6 +40,7 @@ pub(crate) mod tests {
             rule: "checklists/policy.toml:7".into(),
             paths: vec![vec!["root@1".into(), component.into()]],
             waived_by: waived.map(Arc::from),
+            vulnerability: None,
         };
         Report {
             schema: SCHEMA,

@@ -1,0 +1,273 @@
+//! An inventory against the advisory index and the VEX statements in force: which components
+//! carry which known vulnerabilities, in what state, and how old the data behind it is.
+
+use super::index::Index;
+use super::matching::{judge, Outcome};
+use super::osv::Advisory;
+use super::purl::{index_key, osv_package};
+use super::severity::{rate, Rating, Severity};
+use super::vex::{self, Recorded, Status};
+use crate::error::InputError;
+use crate::inventory::{ComponentId, Inventory};
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+/// What was known, from where, as of when.
+#[derive(Debug, Clone, Serialize)]
+pub struct DatabaseInfo {
+    pub location: PathBuf,
+    pub advisories: usize,
+    pub sources: usize,
+    pub ecosystems: BTreeMap<String, usize>,
+    /// The newest `modified` of any advisory.
+    pub newest_modified: Option<String>,
+    /// Days from `newest_modified` to the assessment date.
+    pub age_days: Option<i64>,
+    pub built: String,
+}
+
+/// One known vulnerability of one component.
+#[derive(Debug, Clone, Serialize)]
+pub struct Match {
+    pub component: ComponentId,
+    pub id: String,
+    pub aliases: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    pub rating: Rating,
+    /// Versions the advisory names as fixed.
+    pub fixed: Vec<String>,
+    /// `affected`, or `undetermined` where the version could not be compared.
+    pub outcome: Outcome,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub statement: Option<StatementRef>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<String>,
+}
+
+impl Match {
+    pub fn severity(&self) -> Severity {
+        self.rating.severity
+    }
+
+    /// Whether a statement settles it (fixed, or not affected).
+    pub fn resolved(&self) -> bool {
+        self.statement.as_ref().is_some_and(|s| s.status.resolves())
+    }
+
+    /// The CVE ids among its id and aliases.
+    pub fn cves(&self) -> Vec<&str> {
+        std::iter::once(self.id.as_str())
+            .chain(self.aliases.iter().map(String::as_str))
+            .filter(|i| i.starts_with("CVE-"))
+            .collect()
+    }
+}
+
+/// The VEX statement in force for a match.
+#[derive(Debug, Clone, Serialize)]
+pub struct StatementRef {
+    pub status: Status,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub justification: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub response: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// The ledger record.
+    pub seq: u64,
+    pub unit: String,
+    pub time: String,
+}
+
+/// Counts for the report's summary and the verdict record.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Counts {
+    /// Components with a package URL anbao can look up.
+    pub looked_up: usize,
+    /// Components without one (hardware, generic purls): not checked.
+    pub not_looked_up: usize,
+    pub vulnerable_components: usize,
+    pub matches: usize,
+    /// Unresolved matches per severity.
+    pub unresolved: BTreeMap<Severity, usize>,
+    /// Matches per VEX status; `none` for no statement.
+    pub by_status: BTreeMap<String, usize>,
+    pub undetermined: usize,
+}
+
+/// The whole answer.
+#[derive(Debug, Clone, Serialize)]
+pub struct Assessment {
+    /// `None`: no database was imported, so nothing was checked.
+    pub database: Option<DatabaseInfo>,
+    pub counts: Counts,
+    pub matches: Vec<Match>,
+    /// Statements in the ledger (all, including those about components not in the inventory).
+    pub statements: usize,
+}
+
+impl Assessment {
+    /// No database: an assessment that says so.
+    pub fn without_database(statements: usize) -> Assessment {
+        Assessment {
+            database: None,
+            counts: Counts::default(),
+            matches: Vec::new(),
+            statements,
+        }
+    }
+
+    /// The matches of one component.
+    pub fn of(&self, id: ComponentId) -> impl Iterator<Item = &Match> {
+        let start = self.matches.partition_point(|m| m.component < id);
+        self.matches[start..]
+            .iter()
+            .take_while(move |m| m.component == id)
+    }
+}
+
+/// Assesses `inv` against `index` and `statements` as of `as_of`.
+pub fn assess(
+    inv: &Inventory,
+    index: Option<&Index>,
+    statements: &[Recorded],
+    as_of: NaiveDate,
+) -> Result<Assessment, InputError> {
+    let Some(index) = index else {
+        return Ok(Assessment::without_database(statements.len()));
+    };
+    // Each component's package and the index lines naming it.
+    let looked: Vec<Option<(super::purl::OsvPackage, String, Vec<(u64, u32)>)>> = inv
+        .components
+        .par_iter()
+        .map(|c| {
+            let pkg = osv_package(c.purl.as_deref()?)?;
+            let key = index_key(pkg.ecosystem, &pkg.name);
+            let hits = index.lookup(&key);
+            Some((pkg, key, hits))
+        })
+        .collect();
+    // Each advisory read once, however many components name its package.
+    let mut offsets: Vec<(u64, u32)> = looked
+        .iter()
+        .flatten()
+        .flat_map(|(_, _, hits)| hits.iter().copied())
+        .collect();
+    offsets.sort_unstable();
+    offsets.dedup();
+    let read: Vec<(u64, Advisory)> = offsets
+        .par_iter()
+        .map(|&(o, l)| index.read_at(o, l).map(|a| (o, a)))
+        .collect::<Result<_, _>>()?;
+    let advisories: HashMap<u64, Advisory> = read.into_iter().collect();
+
+    let mut counts = Counts::default();
+    let per_component: Vec<Vec<Match>> = looked
+        .par_iter()
+        .enumerate()
+        .map(|(id, found)| {
+            let Some((pkg, key, hits)) = found else {
+                return Vec::new();
+            };
+            let c = &inv.components[id];
+            let product_ids: Vec<&str> = [c.purl.as_deref(), c.bom_ref.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect();
+            let display = c.display_id();
+            let mut product_ids = product_ids;
+            product_ids.push(&display);
+            let mut out = Vec::new();
+            for (offset, _) in hits {
+                let Some(a) = advisories.get(offset) else {
+                    continue;
+                };
+                if a.withdrawn.is_some() {
+                    continue;
+                }
+                let entries = a.affected.iter().filter(|x| {
+                    x.package
+                        .as_ref()
+                        .is_some_and(|p| index_key(&p.ecosystem, &p.name) == *key)
+                });
+                let (outcome, fixed) = judge(entries, pkg);
+                if outcome == Outcome::NotAffected {
+                    continue;
+                }
+                let ids: Vec<&str> = a.ids().collect();
+                let statement =
+                    vex::in_force(statements, &ids, &product_ids).map(|r| StatementRef {
+                        status: r.statement.status,
+                        justification: r.statement.justification.clone(),
+                        response: r.statement.response.clone(),
+                        detail: r
+                            .statement
+                            .detail
+                            .clone()
+                            .or_else(|| r.statement.impact.clone()),
+                        seq: r.seq,
+                        unit: r.unit.clone(),
+                        time: r.time.clone(),
+                    });
+                out.push(Match {
+                    component: id,
+                    id: a.id.clone(),
+                    aliases: a.aliases.clone(),
+                    summary: a.summary.clone(),
+                    rating: rate(a),
+                    fixed,
+                    outcome,
+                    statement,
+                    references: a.references.iter().map(|r| r.url.clone()).collect(),
+                });
+            }
+            // Most severe first within a component, then by id.
+            out.sort_by(|x, y| {
+                y.severity()
+                    .cmp(&x.severity())
+                    .then_with(|| x.id.cmp(&y.id))
+            });
+            out
+        })
+        .collect();
+    for (found, ms) in looked.iter().zip(&per_component) {
+        if found.is_some() {
+            counts.looked_up += 1;
+        } else {
+            counts.not_looked_up += 1;
+        }
+        if !ms.is_empty() {
+            counts.vulnerable_components += 1;
+        }
+        for m in ms {
+            counts.matches += 1;
+            if m.outcome == Outcome::Undetermined {
+                counts.undetermined += 1;
+            }
+            let status = m.statement.as_ref().map_or("none", |s| s.status.as_str());
+            *counts.by_status.entry(status.to_string()).or_default() += 1;
+            if !m.resolved() {
+                *counts.unresolved.entry(m.severity()).or_default() += 1;
+            }
+        }
+    }
+    let m = &index.manifest;
+    Ok(Assessment {
+        database: Some(DatabaseInfo {
+            location: index.folder.parent().unwrap_or(&index.folder).to_path_buf(),
+            advisories: m.advisories,
+            sources: m.sources.len(),
+            ecosystems: m.ecosystems.clone(),
+            newest_modified: m.newest_modified.clone(),
+            age_days: m.age_days(as_of),
+            built: m.built.clone(),
+        }),
+        counts,
+        matches: per_component.into_iter().flatten().collect(),
+        statements: statements.len(),
+    })
+}
