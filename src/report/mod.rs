@@ -175,6 +175,7 @@ pub(crate) mod tests {
                 },
             ],
             inventory_findings: vec![],
+            vulnerabilities: crate::vuln::Assessment::without_database(0),
         }
     }
 }
