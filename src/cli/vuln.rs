@@ -627,7 +627,10 @@ fn show(
     let found: Vec<usize> = (0..inv.components.len())
         .filter(|&i| {
             let c = &inv.components[i];
-            c.purl.as_deref() == Some(what) || c.display_id_is(what) || c.full_name_is(what)
+            c.purl.as_deref() == Some(what)
+                || c.display_id_is(what)
+                || c.full_name_is(what)
+                || c.name == what
         })
         .collect();
     if found.is_empty() {

@@ -1,0 +1,501 @@
+//! `anbao vuln` and the check's known-vulnerability findings, driven through the binary on a
+//! copy of the demo's tracked files and the real OSV records in tests/fixtures/vuln/osv.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/vuln")
+}
+
+/// A copy of the demo workspace's tracked files, and a folder for private keys outside it.
+struct Demo {
+    ws: tempfile::TempDir,
+    home: tempfile::TempDir,
+}
+
+impl Demo {
+    fn new() -> Demo {
+        let ws = tempfile::tempdir().unwrap();
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        std::fs::copy(root.join("anbao.toml"), ws.path().join("anbao.toml")).unwrap();
+        for sub in ["inventories", "checklists"] {
+            copy_dir(&root.join(sub), &ws.path().join(sub));
+        }
+        Demo {
+            ws,
+            home: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn cmd(&self) -> Command {
+        let mut c = Command::cargo_bin("anbao").unwrap();
+        c.arg("-C")
+            .arg(self.ws.path())
+            .args(["--lang", "en"])
+            .env("HOME", self.home.path())
+            .env("ANBAO_CONFIG_DIR", self.home.path())
+            .env_remove("ANBAO_VULN_DB")
+            .env_remove("ANBAO_KEY");
+        c
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        let out = self.cmd().args(args).output().unwrap();
+        serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{args:?}: {e}: {}", String::from_utf8_lossy(&out.stderr)))
+    }
+
+    fn import_fixtures(&self) {
+        self.cmd()
+            .args(["vuln", "import"])
+            .arg(fixtures().join("osv"))
+            .assert()
+            .success();
+    }
+
+    fn key(&self) -> PathBuf {
+        let key = self.home.path().join("construction.key");
+        self.cmd()
+            .args(["keys", "new", "--unit", "construction", "--out"])
+            .arg(&key)
+            .assert()
+            .success();
+        key
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.path().is_dir() {
+            copy_dir(&e.path(), &to.join(e.file_name()));
+        } else {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+fn check_json(d: &Demo) -> Value {
+    let out = d
+        .cmd()
+        .args(["check", "--as-of", "2026-11-28", "--format", "json"])
+        .output()
+        .unwrap();
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn findings<'a>(report: &'a Value, code: &str) -> Vec<&'a Value> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == code)
+        .collect()
+}
+
+#[test]
+fn without_a_database_the_check_says_nothing_was_checked() {
+    let d = Demo::new();
+    let report = check_json(&d);
+    let missing = findings(&report, "vulnerability-database-missing");
+    assert_eq!(missing.len(), 1);
+    assert!(missing[0]["message"]["en"]
+        .as_str()
+        .unwrap()
+        .contains("not checked"));
+    assert!(findings(&report, "known-vulnerability").is_empty());
+    assert!(report["vulnerabilities"]["database"].is_null());
+    let list = d.cmd().args(["vuln", "list"]).output().unwrap();
+    assert!(
+        String::from_utf8_lossy(&list.stdout).contains("no vulnerability database was imported")
+    );
+}
+
+#[test]
+fn imported_records_of_five_ecosystems_find_the_demo_pdfjs_and_fail_the_check() {
+    let d = Demo::new();
+    d.import_fixtures();
+    let db = d.json(&["vuln", "db", "--format", "json"]);
+    let eco = &db["manifest"]["ecosystems"];
+    for e in ["Go", "Maven", "PyPI", "crates.io", "npm"] {
+        assert!(eco[e].as_u64().unwrap() >= 1, "{e} in {eco}");
+    }
+    assert_eq!(db["manifest"]["withdrawn"], 1);
+    assert_eq!(db["manifest"]["newest_modified"], "2024-06-10T20:18:18Z");
+
+    let list = d.json(&["vuln", "list", "--format", "json"]);
+    let ids: Vec<&str> = list["matches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["id"].as_str().unwrap())
+        .collect();
+    // log4j-api is not the package Log4Shell names; pdfjs-dist 3.11.174 is below the fix.
+    assert_eq!(ids, ["GHSA-wgrm-67xf-hhpq"]);
+
+    let out = d
+        .cmd()
+        .args(["check", "--as-of", "2026-11-28", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let known = findings(&report, "known-vulnerability");
+    assert_eq!(known.len(), 1);
+    assert_eq!(known[0]["level"], "deny", "high, inside the key platform");
+    assert_eq!(known[0]["component"], "pdfjs-dist@3.11.174");
+    assert_eq!(known[0]["vulnerability"], "GHSA-wgrm-67xf-hhpq");
+    assert!(report["verdict"]["summary"]["en"]
+        .as_str()
+        .unwrap()
+        .contains("1 known vulnerabilit"));
+    // The data is from 2024: stale under the policy's 30 days, and the report says how old.
+    assert_eq!(report["vulnerabilities"]["database"]["age_days"], 901);
+    assert_eq!(findings(&report, "vulnerability-database-stale").len(), 1);
+
+    let sarif = d
+        .cmd()
+        .args(["check", "--as-of", "2026-11-28", "--format", "sarif"])
+        .output()
+        .unwrap();
+    let sarif: Value = serde_json::from_slice(&sarif.stdout).unwrap();
+    let result = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ruleId"] == "known-vulnerability")
+        .unwrap();
+    assert_eq!(result["properties"]["cve"][0], "CVE-2024-4367");
+}
+
+#[test]
+fn a_signed_not_affected_statement_settles_the_finding_and_is_in_the_ledger() {
+    let d = Demo::new();
+    d.import_fixtures();
+    let key = d.key();
+    // Refused without a justification, and nothing is written.
+    d.cmd()
+        .args([
+            "vuln",
+            "state",
+            "CVE-2024-4367",
+            "--product",
+            "pkg:npm/pdfjs-dist@3.11.174",
+        ])
+        .args(["--status", "not_affected", "--key"])
+        .arg(&key)
+        .assert()
+        .code(2);
+    assert!(!d.ws.path().join("records/ledger.jsonl").exists());
+    d.cmd()
+        .args([
+            "vuln",
+            "state",
+            "CVE-2024-4367",
+            "--product",
+            "pkg:npm/pdfjs-dist@3.11.174",
+        ])
+        .args([
+            "--status",
+            "not_affected",
+            "--justification",
+            "vulnerable_code_not_in_execute_path",
+        ])
+        .args(["--key"])
+        .arg(&key)
+        .assert()
+        .success();
+    let report = check_json(&d);
+    let known = findings(&report, "known-vulnerability");
+    assert!(known[0]["waived_by"]
+        .as_str()
+        .unwrap()
+        .starts_with("vex.statement #0"));
+    let ledger = d.json(&["ledger", "list", "--format", "json"]);
+    assert_eq!(ledger["records"][0]["kind"], "vex.statement");
+    assert_eq!(ledger["records"][0]["unit"], "construction");
+    d.cmd().args(["ledger", "verify"]).assert().success();
+    // The verdict record carries the vulnerability summary and the database's age.
+    d.cmd()
+        .args(["check", "--as-of", "2026-11-28", "--record", "--key"])
+        .arg(&key)
+        .assert()
+        .code(1);
+    let ledger = d.json(&["ledger", "show", "1", "--format", "json"]);
+    let body = &ledger["record"]["entry"]["body"]["vulnerabilities"];
+    assert_eq!(body["checked"], true, "{ledger}");
+    assert_eq!(body["database"]["age_days"], "901");
+    assert_eq!(body["by_status"]["not_affected"], "1");
+}
+
+#[test]
+fn each_vex_state_from_openvex_and_cyclonedx_documents() {
+    let d = Demo::new();
+    d.import_fixtures();
+    let key = d.key();
+    // A document with one bad statement writes none.
+    d.cmd()
+        .args(["vuln", "vex", "import"])
+        .arg(fixtures().join("vex/openvex-missing-justification.json"))
+        .arg("--key")
+        .arg(&key)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("/statements/1"));
+    assert!(!d.ws.path().join("records/ledger.jsonl").exists());
+
+    let states = |d: &Demo| -> Vec<String> {
+        let list = d.json(&["vuln", "list", "--all", "--format", "json"]);
+        list["matches"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| {
+                m["statement"]["status"]
+                    .as_str()
+                    .unwrap_or("none")
+                    .to_string()
+            })
+            .collect()
+    };
+    d.cmd()
+        .args(["vuln", "vex", "import"])
+        .arg(fixtures().join("vex/openvex-pdfjs-not-affected.json"))
+        .arg("--key")
+        .arg(&key)
+        .assert()
+        .success();
+    assert_eq!(states(&d), ["not_affected"]);
+    assert!(findings(&check_json(&d), "known-vulnerability")[0]["waived_by"].is_string());
+
+    // The later CycloneDX document says exploitable (affected, response update): in force.
+    d.cmd()
+        .args(["vuln", "vex", "import"])
+        .arg(fixtures().join("vex/cyclonedx-vex-states.json"))
+        .arg("--key")
+        .arg(&key)
+        .assert()
+        .success();
+    assert_eq!(states(&d), ["affected"]);
+    let report = check_json(&d);
+    assert!(findings(&report, "known-vulnerability")[0]["waived_by"].is_null());
+
+    let ledger = d.json(&[
+        "ledger",
+        "list",
+        "--format",
+        "json",
+        "--kind",
+        "vex.statement",
+    ]);
+    assert_eq!(ledger["records"].as_array().unwrap().len(), 5);
+
+    // fixed settles like not_affected; under_investigation does not.
+    for (status, settled) in [("fixed", true), ("under_investigation", false)] {
+        d.cmd()
+            .args([
+                "vuln",
+                "state",
+                "GHSA-wgrm-67xf-hhpq",
+                "--product",
+                "pdfjs-dist@3.11.174",
+            ])
+            .args(["--status", status, "--key"])
+            .arg(&key)
+            .assert()
+            .success();
+        assert_eq!(states(&d), [status]);
+        let report = check_json(&d);
+        assert_eq!(
+            findings(&report, "known-vulnerability")[0]["waived_by"].is_string(),
+            settled,
+            "{status}"
+        );
+    }
+
+    // The export carries the analysis in force and the statements on products the inventory
+    // does not hold a vulnerability for.
+    let vex = d.json(&["vuln", "vex", "export"]);
+    assert_eq!(vex["bomFormat"], "CycloneDX");
+    let vulns = vex["vulnerabilities"].as_array().unwrap();
+    let pdfjs = vulns
+        .iter()
+        .find(|v| v["id"] == "GHSA-wgrm-67xf-hhpq")
+        .unwrap();
+    assert_eq!(pdfjs["analysis"]["state"], "in_triage");
+    assert!(vulns
+        .iter()
+        .any(|v| v["id"] == "CVE-2021-45105" && v["analysis"]["state"] == "resolved"));
+}
+
+fn zip_of(files: &[(&str, Vec<u8>)], method: zip::CompressionMethod) -> Vec<u8> {
+    let mut buf = std::io::Cursor::new(Vec::new());
+    {
+        let mut z = zip::ZipWriter::new(&mut buf);
+        let opts = zip::write::SimpleFileOptions::default().compression_method(method);
+        for (name, bytes) in files {
+            z.start_file(*name, opts).unwrap();
+            z.write_all(bytes).unwrap();
+        }
+        z.finish().unwrap();
+    }
+    buf.into_inner()
+}
+
+#[test]
+fn zip_imports_are_incremental_and_bounded() {
+    let d = Demo::new();
+    let dir = tempfile::tempdir().unwrap();
+    let read = |p: &str| std::fs::read(fixtures().join("osv").join(p)).unwrap();
+    let first = dir.path().join("npm-all.zip");
+    std::fs::write(
+        &first,
+        zip_of(
+            &[(
+                "GHSA-wgrm-67xf-hhpq.json",
+                read("npm/GHSA-wgrm-67xf-hhpq.json"),
+            )],
+            zip::CompressionMethod::Deflated,
+        ),
+    )
+    .unwrap();
+    let out = d.json(&[
+        "vuln",
+        "import",
+        first.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        (out["new"].as_u64(), out["written"].as_bool()),
+        (Some(1), Some(true))
+    );
+    let again = d.json(&[
+        "vuln",
+        "import",
+        first.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(again["sources"][0]["already_imported"], true);
+    assert_eq!(again["written"], false);
+
+    // A newer edition of the record replaces it; an older one does not.
+    let mut newer: Value = serde_json::from_slice(&read("npm/GHSA-wgrm-67xf-hhpq.json")).unwrap();
+    newer["modified"] = "2025-01-01T00:00:00Z".into();
+    newer["summary"] = "edited".into();
+    let mut older = newer.clone();
+    older["modified"] = "2020-01-01T00:00:00Z".into();
+    let second = dir.path().join("newer.json");
+    std::fs::write(&second, serde_json::to_vec(&newer).unwrap()).unwrap();
+    let third = dir.path().join("older.json");
+    std::fs::write(&third, serde_json::to_vec(&older).unwrap()).unwrap();
+    let out = d.json(&[
+        "vuln",
+        "import",
+        second.to_str().unwrap(),
+        third.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        (out["updated"].as_u64(), out["unchanged"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(out["manifest"]["newest_modified"], "2025-01-01T00:00:00Z");
+    assert_eq!(out["manifest"]["sources"].as_array().unwrap().len(), 3);
+
+    // A zip bomb: 64 MiB of spaces compress to almost nothing. Refused, index untouched.
+    let before = std::fs::read(d.ws.path().join("vulndb/CURRENT")).unwrap();
+    let bomb = dir.path().join("bomb.zip");
+    std::fs::write(
+        &bomb,
+        zip_of(
+            &[("GHSA-bomb.json", vec![b' '; 64 << 20])],
+            zip::CompressionMethod::Deflated,
+        ),
+    )
+    .unwrap();
+    d.cmd()
+        .args(["vuln", "import"])
+        .arg(&bomb)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("GHSA-bomb.json"));
+    // A malformed record names its place; the index stays as it was.
+    let bad = dir.path().join("bad.zip");
+    std::fs::write(
+        &bad,
+        zip_of(
+            &[
+                ("ok.json", read("pypi/GHSA-h5c8-rqwp-cp95.json")),
+                ("bad.json", b"{\"id\": 3}".to_vec()),
+            ],
+            zip::CompressionMethod::Stored,
+        ),
+    )
+    .unwrap();
+    d.cmd()
+        .args(["vuln", "import"])
+        .arg(&bad)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("bad.json:1:"));
+    assert_eq!(
+        std::fs::read(d.ws.path().join("vulndb/CURRENT")).unwrap(),
+        before
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn folders_are_walked_without_following_symbolic_links() {
+    let d = Demo::new();
+    let dir = tempfile::tempdir().unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        fixtures().join("osv/npm/GHSA-wgrm-67xf-hhpq.json"),
+        outside.path().join("GHSA-wgrm-67xf-hhpq.json"),
+    )
+    .unwrap();
+    std::fs::copy(
+        fixtures().join("osv/pypi/GHSA-h5c8-rqwp-cp95.json"),
+        dir.path().join("GHSA-h5c8-rqwp-cp95.json"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(outside.path(), dir.path().join("linked")).unwrap();
+    let out = d.json(&[
+        "vuln",
+        "import",
+        dir.path().to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out["new"], 1, "{out}");
+    assert!(out["notes"][0].as_str().unwrap().contains("symbolic link"));
+}
+
+#[test]
+fn show_an_advisory_and_a_component() {
+    let d = Demo::new();
+    d.import_fixtures();
+    let adv = d.json(&["vuln", "show", "CVE-2024-4367", "--format", "json"]);
+    assert_eq!(adv["advisory"]["id"], "GHSA-wgrm-67xf-hhpq");
+    assert_eq!(adv["components"][0]["component"], "pdfjs-dist@3.11.174");
+    let comp = d.json(&["vuln", "show", "log4j-api", "--format", "json"]);
+    assert_eq!(
+        comp["components"][0]["vulnerabilities"]
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+    d.cmd()
+        .args(["vuln", "show", "CVE-1999-0001"])
+        .assert()
+        .code(2);
+}
