@@ -499,3 +499,37 @@ fn show_an_advisory_and_a_component() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn the_assessment_is_offered_an_answer_with_its_basis() {
+    let d = Demo::new();
+    d.cmd()
+        .args(["assess", "new", "pre-acceptance", "--id", "pa"])
+        .assert()
+        .success();
+    let offer = |d: &Demo| -> Value {
+        let status = d.json(&["assess", "status", "pa", "--format", "json"]);
+        status["offered"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["source"] == "vulnerabilities.known-addressed")
+            .cloned()
+            .unwrap()
+    };
+    let none = offer(&d);
+    assert_eq!(none["offered"], "not-conforming");
+    assert!(none["detail"]["en"]
+        .as_str()
+        .unwrap()
+        .contains("not checked"));
+    d.import_fixtures();
+    let some = offer(&d);
+    assert_eq!(some["item"], "PA-10");
+    let basis = some["detail"]["en"].as_str().unwrap();
+    assert!(
+        basis.contains("10 advisories, newest record 2024-06-10"),
+        "{basis}"
+    );
+    assert!(basis.contains("unresolved: 1 critical/high"), "{basis}");
+}

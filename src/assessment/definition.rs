@@ -12,6 +12,7 @@ use toml::Spanned;
 /// The sources anbao can answer an item from (`derive = "..."` in an item).
 pub const DERIVED_SOURCES: &[&str] = &[
     "acceptance.key-products-controllable",
+    super::derived_vulnerabilities::SOURCE,
     "drills.within-12-months",
     "milestones.contract-filed",
     "milestones.supervision-filed",

@@ -29,6 +29,8 @@ pub fn offers_with(
     let mut out = BTreeMap::new();
     let mut acceptance: Option<Option<Derived>> = acceptance_report.map(|r| Some(from_report(r)));
     let mut drills: Option<Option<Derived>> = None;
+    let mut vulnerabilities: Option<Option<Derived>> = acceptance_report
+        .map(|r| Some(super::derived_vulnerabilities::offer(r, policy_max_age(ws))));
     for item in &cl.items {
         let Some(source) = item.derive.as_deref() else {
             continue;
@@ -36,6 +38,12 @@ pub fn offers_with(
         let offer = match source {
             "acceptance.key-products-controllable" => acceptance
                 .get_or_insert_with(|| from_acceptance(ws, as_of))
+                .clone(),
+            super::derived_vulnerabilities::SOURCE => vulnerabilities
+                .get_or_insert_with(|| {
+                    acceptance_report_of(ws, as_of)
+                        .map(|r| super::derived_vulnerabilities::offer(&r, policy_max_age(ws)))
+                })
                 .clone(),
             "drills.within-12-months" => {
                 drills.get_or_insert_with(|| from_drills(ws, as_of)).clone()
@@ -72,13 +80,28 @@ pub fn offers_with(
 
 /// "Key products are controllable" from the acceptance check's project verdict.
 fn from_acceptance(ws: &Workspace, as_of: NaiveDate) -> Option<Derived> {
+    Some(from_report(&acceptance_report_of(ws, as_of)?))
+}
+
+/// The acceptance check's report, where the workspace has inventories it can read.
+fn acceptance_report_of(ws: &Workspace, as_of: NaiveDate) -> Option<crate::acceptance::Report> {
     let files = ws.inventory_files().ok()?;
     if files.is_empty() {
         return None;
     }
     let inventory = crate::inventory::load(&files).ok()?;
     let inputs = crate::acceptance::load_policy_inputs(ws.clone(), inventory, &files).ok()?;
-    Some(from_report(&crate::acceptance::run(&inputs, as_of)))
+    Some(crate::acceptance::run(&inputs, as_of))
+}
+
+/// The policy's `max_age_days` for the vulnerability database, where the policy reads.
+fn policy_max_age(ws: &Workspace) -> Option<u32> {
+    let file = &ws.manifest.policy.file;
+    let text = std::fs::read_to_string(ws.root.join(file)).ok()?;
+    crate::policy::Policy::parse(file, &text)
+        .ok()?
+        .vulnerabilities
+        .max_age_days
 }
 
 fn from_report(report: &crate::acceptance::Report) -> Derived {

@@ -5,6 +5,7 @@
 
 pub mod definition;
 pub mod derived;
+pub mod derived_vulnerabilities;
 pub mod import;
 pub mod method;
 pub mod report;
