@@ -50,7 +50,7 @@ pub(super) fn count_formatted() {
     FORMATTED_ROWS.with(|c| c.set(c.get() + 1));
 }
 
-pub(super) fn pick(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
+pub(crate) fn pick(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
     match lang {
         Lang::Zh => zh,
         Lang::En => en,
@@ -59,7 +59,7 @@ pub(super) fn pick(lang: Lang, zh: &'static str, en: &'static str) -> &'static s
 
 /// Styles that fall back to plain text without colour (NO_COLOR), and that read on dark and
 /// light backgrounds alike: only the standard accent colours, emphasis by modifiers.
-pub(super) struct Theme {
+pub(crate) struct Theme {
     pub(super) color: bool,
 }
 
@@ -252,6 +252,7 @@ fn draw_footer(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             Bindable::Filter,
             Bindable::VerdictFilter,
             Bindable::CategoryFilter,
+            Bindable::VulnFilter,
             Bindable::Language,
             Bindable::Help,
             Bindable::Quit,
@@ -358,6 +359,11 @@ fn draw_acceptance(frame: &mut Frame, app: &App, theme: &Theme, a: &AcceptanceSt
             any(a
                 .category_filter
                 .map(|i| r.categories[i].name.get(l).to_string()))
+        )),
+        Span::styled(pick(l, "漏洞 ", "vulns "), theme.bold()),
+        Span::raw(format!(
+            "{}  ",
+            any(a.vuln_filter.map(|v| v.label(l).to_string()))
         )),
         Span::styled(
             format!("{}/{}", a.visible.len(), r.components.len()),
@@ -551,6 +557,7 @@ fn draw_detail(frame: &mut Frame, app: &App, theme: &Theme, a: &AcceptanceState,
         lines.push(Line::from(spans));
         lines.push(Line::styled(format!("      {}", f.rule), theme.dim()));
     }
+    lines.extend(super::vuln_view::detail_lines(r, c.id, l, theme));
     lines.push(Line::raw(""));
     lines.push(Line::styled(pick(l, "证据", "Evidence"), theme.bold()));
     if c.evidence.is_empty() {
@@ -715,15 +722,42 @@ pub(crate) mod snapshots {
         static DEMO: OnceLock<(crate::acceptance::Report, crate::inventory::Inventory)> =
             OnceLock::new();
         DEMO.get_or_init(|| {
+            // The demo's tracked files only (a user's records or database in the repository
+            // root must not change a snapshot), with the real OSV fixtures imported.
             let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+            let copy = Box::leak(Box::new(tempfile::tempdir().unwrap()))
+                .path()
+                .to_path_buf();
+            std::fs::copy(root.join("anbao.toml"), copy.join("anbao.toml")).unwrap();
+            for sub in ["inventories", "checklists"] {
+                copy_tree(&root.join(sub), &copy.join(sub));
+            }
+            crate::vuln::import::import(
+                &copy.join("vulndb"),
+                &[root.join("tests/fixtures/vuln/osv")],
+                &Default::default(),
+            )
+            .unwrap();
             let loaded = super::super::load_workspace(
-                Some(root),
+                Some(copy),
                 "2026-11-28".parse().unwrap(),
                 &|_, _, _| {},
             )
             .unwrap();
             (loaded.report, loaded.inventory)
         })
+    }
+
+    fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for e in std::fs::read_dir(from).unwrap() {
+            let e = e.unwrap();
+            if e.path().is_dir() {
+                copy_tree(&e.path(), &to.join(e.file_name()));
+            } else {
+                std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+            }
+        }
     }
 
     fn app(lang: Lang, size: (u16, u16)) -> App {
@@ -805,7 +839,8 @@ pub(crate) mod snapshots {
             .visible
             .iter()
             .all(|&i| a.report.components[i].verdict == crate::policy::Verdict::Fail));
-        assert_eq!(a.visible.len(), 3);
+        // Three products, and pdfjs-dist with a known high vulnerability inside the platform.
+        assert_eq!(a.visible.len(), 4);
         update(&mut app, Action::ClearFilters);
         update(&mut app, Action::CycleCategoryFilter);
         let a = app.acceptance.as_ref().unwrap();
@@ -826,6 +861,28 @@ pub(crate) mod snapshots {
             insta::assert_snapshot!(format!("acceptance_detail_{code}"), render(&app));
             update(&mut app, Action::Back);
             assert!(app.acceptance.as_ref().unwrap().detail.is_none());
+        }
+    }
+
+    #[test]
+    fn the_vulnerability_filter_and_the_component_detail_list_known_vulnerabilities() {
+        for (lang, code) in langs() {
+            let mut app = app(lang, (120, 40));
+            update(&mut app, Action::CycleVulnFilter);
+            let a = app.acceptance.as_ref().unwrap();
+            let shown: Vec<&str> = a
+                .visible
+                .iter()
+                .map(|&i| &*a.report.components[i].component)
+                .collect();
+            assert_eq!(shown, ["pdfjs-dist@3.11.174"]);
+            insta::assert_snapshot!(format!("acceptance_vuln_filter_{code}"), render(&app));
+            update(&mut app, Action::Open);
+            insta::assert_snapshot!(format!("acceptance_vuln_detail_{code}"), render(&app));
+            update(&mut app, Action::Back);
+            update(&mut app, Action::CycleVulnFilter);
+            update(&mut app, Action::CycleVulnFilter);
+            assert!(app.acceptance.as_ref().unwrap().vuln_filter.is_none());
         }
     }
 
