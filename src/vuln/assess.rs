@@ -130,6 +130,9 @@ impl Assessment {
     }
 }
 
+/// A component's OSV package, its index key, and the index lines naming it.
+type LookedUp = (super::purl::OsvPackage, String, Vec<(u64, u32)>);
+
 /// Assesses `inv` against `index` and `statements` as of `as_of`.
 pub fn assess(
     inv: &Inventory,
@@ -141,7 +144,7 @@ pub fn assess(
         return Ok(Assessment::without_database(statements.len()));
     };
     // Each component's package and the index lines naming it.
-    let looked: Vec<Option<(super::purl::OsvPackage, String, Vec<(u64, u32)>)>> = inv
+    let looked: Vec<Option<LookedUp>> = inv
         .components
         .par_iter()
         .map(|c| {

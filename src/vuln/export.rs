@@ -149,9 +149,8 @@ fn analysis(
 ) -> Value {
     let mut a = json!({ "state": state, "lastUpdated": time });
     if let Some(j) = justification {
-        match cyclonedx_justification(j) {
-            Some(c) => a["justification"] = json!(c),
-            None => {}
+        if let Some(c) = cyclonedx_justification(j) {
+            a["justification"] = json!(c);
         }
     }
     if !response.is_empty() {
