@@ -1,7 +1,10 @@
 //! `anbao vuln` and the check's known-vulnerability findings, driven through the binary on a
 //! copy of the demo's tracked files and the real OSV records in tests/fixtures/vuln/osv.
 
+mod common;
+
 use assert_cmd::Command;
+use common::copy_dir;
 use serde_json::Value;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -56,6 +59,16 @@ impl Demo {
             .success();
     }
 
+    /// `anbao vuln vex import FILE --key KEY` on a fixture under tests/fixtures/vuln/vex.
+    fn vex_import(&self, name: &str, key: &Path) -> assert_cmd::assert::Assert {
+        self.cmd()
+            .args(["vuln", "vex", "import"])
+            .arg(fixtures().join("vex").join(name))
+            .arg("--key")
+            .arg(key)
+            .assert()
+    }
+
     fn key(&self) -> PathBuf {
         let key = self.home.path().join("construction.key");
         self.cmd()
@@ -64,18 +77,6 @@ impl Demo {
             .assert()
             .success();
         key
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        if e.path().is_dir() {
-            copy_dir(&e.path(), &to.join(e.file_name()));
-        } else {
-            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-        }
     }
 }
 
@@ -238,12 +239,7 @@ fn each_vex_state_from_openvex_and_cyclonedx_documents() {
     d.import_fixtures();
     let key = d.key();
     // A document with one bad statement writes none.
-    d.cmd()
-        .args(["vuln", "vex", "import"])
-        .arg(fixtures().join("vex/openvex-missing-justification.json"))
-        .arg("--key")
-        .arg(&key)
-        .assert()
+    d.vex_import("openvex-missing-justification.json", &key)
         .code(2)
         .stderr(predicates::str::contains("/statements/1"));
     assert!(!d.ws.path().join("records/ledger.jsonl").exists());
@@ -262,24 +258,13 @@ fn each_vex_state_from_openvex_and_cyclonedx_documents() {
             })
             .collect()
     };
-    d.cmd()
-        .args(["vuln", "vex", "import"])
-        .arg(fixtures().join("vex/openvex-pdfjs-not-affected.json"))
-        .arg("--key")
-        .arg(&key)
-        .assert()
+    d.vex_import("openvex-pdfjs-not-affected.json", &key)
         .success();
     assert_eq!(states(&d), ["not_affected"]);
     assert!(findings(&check_json(&d), "known-vulnerability")[0]["waived_by"].is_string());
 
     // The later CycloneDX document says exploitable (affected, response update): in force.
-    d.cmd()
-        .args(["vuln", "vex", "import"])
-        .arg(fixtures().join("vex/cyclonedx-vex-states.json"))
-        .arg("--key")
-        .arg(&key)
-        .assert()
-        .success();
+    d.vex_import("cyclonedx-vex-states.json", &key).success();
     assert_eq!(states(&d), ["affected"]);
     let report = check_json(&d);
     assert!(findings(&report, "known-vulnerability")[0]["waived_by"].is_null());

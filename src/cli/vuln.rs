@@ -395,28 +395,13 @@ fn print_database_line(
 ) -> anyhow::Result<()> {
     match &a.database {
         None => writeln!(out, "{YELLOW}{}{YELLOW:#}", no_database(lang, dir))?,
-        Some(d) => writeln!(out, "{DIM}{}{DIM:#}", database_text(lang, d))?,
+        Some(_) => writeln!(
+            out,
+            "{DIM}{}{DIM:#}",
+            crate::report::labels::vulnerability_database(lang, a)
+        )?,
     }
     Ok(())
-}
-
-pub(crate) fn database_text(lang: Lang, d: &vuln::assess::DatabaseInfo) -> String {
-    let newest = d
-        .newest_modified
-        .as_deref()
-        .map(|n| n.get(..10).unwrap_or(n))
-        .unwrap_or("-");
-    let age = d.age_days.map_or("-".to_string(), |n| n.to_string());
-    match lang {
-        Lang::Zh => format!(
-            "漏洞库：{} 条公告，来自 {} 个来源，最新记录 {newest}（数据已 {age} 天）",
-            d.advisories, d.sources
-        ),
-        Lang::En => format!(
-            "database: {} advisories from {} source(s), newest record {newest} ({age} days old)",
-            d.advisories, d.sources
-        ),
-    }
 }
 
 fn print_manifest(

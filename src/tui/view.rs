@@ -309,16 +309,32 @@ fn draw_acceptance(frame: &mut Frame, app: &App, theme: &Theme, a: &AcceptanceSt
         _ => r.project.name.as_str(),
     };
     // The headline must fit 80 columns in both languages, so it is built from the counts.
+    let vulnerable = r
+        .findings
+        .iter()
+        .filter(|f| f.code.is_vulnerability() && f.waived_by.is_none())
+        .filter(|f| f.level == crate::inventory::Level::Deny)
+        .count();
     let headline = match (r.verdict.meets, l) {
         (true, Lang::Zh) => "✓ 满足关键产品安全可控要求".to_string(),
         (true, Lang::En) => "✓ Meets the controllable-procurement requirement".to_string(),
         (false, Lang::Zh) => format!(
-            "✗ 不满足安全可控要求 · 不通过 {} · 证据不足 {}",
-            r.verdict.failing, r.verdict.insufficient
+            "✗ 不满足安全可控要求 · 不通过 {} · 证据不足 {}{}",
+            r.verdict.failing,
+            r.verdict.insufficient,
+            match vulnerable {
+                0 => String::new(),
+                n => format!(" · 已知漏洞 {n}"),
+            }
         ),
         (false, Lang::En) => format!(
-            "✗ Requirement not met · {} fail · {} lack evidence",
-            r.verdict.failing, r.verdict.insufficient
+            "✗ Requirement not met · {} fail · {} lack evidence{}",
+            r.verdict.failing,
+            r.verdict.insufficient,
+            match vulnerable {
+                0 => String::new(),
+                n => format!(" · {n} known vuln."),
+            }
         ),
     };
     let lines = vec![
