@@ -518,3 +518,30 @@ fn the_assessment_is_offered_an_answer_with_its_basis() {
     );
     assert!(basis.contains("unresolved: 1 critical/high"), "{basis}");
 }
+
+#[test]
+fn a_statement_whose_signature_does_not_verify_settles_nothing() {
+    let d = Demo::new();
+    d.import_fixtures();
+    let key = d.key();
+    d.cmd()
+        .args([
+            "vuln",
+            "state",
+            "CVE-2024-4367",
+            "--product",
+            "pkg:npm/pdfjs-dist@3.11.174",
+        ])
+        .args(["--status", "fixed", "--key"])
+        .arg(&key)
+        .assert()
+        .success();
+    assert!(findings(&check_json(&d), "known-vulnerability")[0]["waived_by"].is_string());
+    // Someone edits the statement in the ledger file: the signature no longer holds.
+    let ledger = d.ws.path().join("records/ledger.jsonl");
+    let text = std::fs::read_to_string(&ledger).unwrap();
+    std::fs::write(&ledger, text.replace("\"fixed\"", "\"not_affected\"")).unwrap();
+    let report = check_json(&d);
+    assert!(findings(&report, "known-vulnerability")[0]["waived_by"].is_null());
+    assert_eq!(report["vulnerabilities"]["statements"], 0);
+}

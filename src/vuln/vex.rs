@@ -239,14 +239,20 @@ pub fn record(
     ledger.append(new, keys)
 }
 
-/// Every statement in the ledger, oldest first. Records that do not read are skipped: the
-/// ledger's own verification reports them.
+/// Every statement in the ledger whose record verifies, oldest first. A statement counts only
+/// where its unit's signature checks against the trust store: a line written into the ledger by
+/// hand, or one whose signature fails, settles nothing (`anbao ledger verify` reports it).
 pub fn recorded(ledger: &Ledger) -> Result<Vec<Recorded>, LedgerError> {
     let (records, _) = ledger.records()?;
+    if !records.iter().flatten().any(|r| r.entry.kind == KIND) {
+        return Ok(Vec::new());
+    }
+    let verified = ledger.verify()?;
     Ok(records
         .into_iter()
         .flatten()
         .filter(|r| r.entry.kind == KIND)
+        .filter(|r| verified.signed_by(r.seq()).contains(&r.entry.unit))
         .filter_map(|r| {
             let statement: Statement = serde_json::from_value(r.entry.body.clone()).ok()?;
             Some(Recorded {
