@@ -69,6 +69,17 @@ impl Demo {
             .assert()
     }
 
+    /// `anbao vuln state CVE-2024-4367 --product pdfjs-dist ARGS --key KEY`.
+    fn state(&self, key: &Path, args: &[&str]) -> assert_cmd::assert::Assert {
+        self.cmd()
+            .args(["vuln", "state", "CVE-2024-4367"])
+            .args(["--product", "pkg:npm/pdfjs-dist@3.11.174"])
+            .args(args)
+            .arg("--key")
+            .arg(key)
+            .assert()
+    }
+
     fn key(&self) -> PathBuf {
         let key = self.home.path().join("construction.key");
         self.cmd()
@@ -179,37 +190,18 @@ fn a_signed_not_affected_statement_settles_the_finding_and_is_in_the_ledger() {
     d.import_fixtures();
     let key = d.key();
     // Refused without a justification, and nothing is written.
-    d.cmd()
-        .args([
-            "vuln",
-            "state",
-            "CVE-2024-4367",
-            "--product",
-            "pkg:npm/pdfjs-dist@3.11.174",
-        ])
-        .args(["--status", "not_affected", "--key"])
-        .arg(&key)
-        .assert()
-        .code(2);
+    d.state(&key, &["--status", "not_affected"]).code(2);
     assert!(!d.ws.path().join("records/ledger.jsonl").exists());
-    d.cmd()
-        .args([
-            "vuln",
-            "state",
-            "CVE-2024-4367",
-            "--product",
-            "pkg:npm/pdfjs-dist@3.11.174",
-        ])
-        .args([
+    d.state(
+        &key,
+        &[
             "--status",
             "not_affected",
             "--justification",
             "vulnerable_code_not_in_execute_path",
-        ])
-        .args(["--key"])
-        .arg(&key)
-        .assert()
-        .success();
+        ],
+    )
+    .success();
     let report = check_json(&d);
     let known = findings(&report, "known-vulnerability");
     assert!(known[0]["waived_by"]
@@ -524,18 +516,7 @@ fn a_statement_whose_signature_does_not_verify_settles_nothing() {
     let d = Demo::new();
     d.import_fixtures();
     let key = d.key();
-    d.cmd()
-        .args([
-            "vuln",
-            "state",
-            "CVE-2024-4367",
-            "--product",
-            "pkg:npm/pdfjs-dist@3.11.174",
-        ])
-        .args(["--status", "fixed", "--key"])
-        .arg(&key)
-        .assert()
-        .success();
+    d.state(&key, &["--status", "fixed"]).success();
     assert!(findings(&check_json(&d), "known-vulnerability")[0]["waived_by"].is_string());
     // Someone edits the statement in the ledger file: the signature no longer holds.
     let ledger = d.ws.path().join("records/ledger.jsonl");
