@@ -456,6 +456,104 @@ fn folders_are_walked_without_following_symbolic_links() {
     assert!(out["notes"][0].as_str().unwrap().contains("symbolic link"));
 }
 
+/// The `vuln list` matches of tests/fixtures/vuln/sbom/ecosystems.cdx.json, component by
+/// component: (component, id, aliases).
+fn ecosystem_matches(d: &Demo) -> Vec<(String, String, Vec<String>)> {
+    let list = d.json(&[
+        "vuln",
+        "list",
+        fixtures()
+            .join("sbom/ecosystems.cdx.json")
+            .to_str()
+            .unwrap(),
+        "--format",
+        "json",
+    ]);
+    let text = |v: &Value| v.as_str().unwrap().to_string();
+    let mut out: Vec<_> = list["matches"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{list}"))
+        .iter()
+        .map(|m| {
+            let aliases = m["aliases"].as_array().unwrap().iter().map(text).collect();
+            (text(&m["component"]), text(&m["id"]), aliases)
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn real_records_of_four_ecosystems_match_one_finding_per_vulnerability_and_none_withdrawn() {
+    let d = Demo::new();
+    d.import_fixtures();
+    let found = ecosystem_matches(&d);
+    let ids: Vec<(&str, &str)> = found
+        .iter()
+        .map(|(c, id, _)| (c.as_str(), id.as_str()))
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            ("Jinja2@2.11.2", "GHSA-g3rq-g295-4j3m"),
+            ("Jinja2@2.11.2", "GHSA-h5c8-rqwp-cp95"),
+            (
+                "github.com/docker/distribution@v2.6.2+incompatible",
+                "GO-2021-0072"
+            ),
+            ("h2@0.4.1", "GHSA-8r5v-vm4m-4g25"),
+            (
+                "org.apache.logging.log4j/log4j-core@2.14.1",
+                "GHSA-7rjr-3q55-vv33"
+            ),
+            (
+                "org.apache.logging.log4j/log4j-core@2.14.1",
+                "GHSA-jfh8-c2jp-5v3q"
+            ),
+            (
+                "org.apache.logging.log4j/log4j-core@2.14.1",
+                "GHSA-p6xc-xr62-6r2g"
+            ),
+            ("stdlib@v1.26.0-rc.1", "GO-2026-6090"),
+        ],
+        "k8s.io/kubernetes's only advisory is withdrawn; pdfjs-dist 4.2.67 is the fix"
+    );
+    // GitHub's and PyPA's records of CVE-2020-28493 are one finding naming both.
+    assert_eq!(
+        found[0].2,
+        [
+            "CVE-2020-28493",
+            "PYSEC-2021-66",
+            "SNYK-PYTHON-JINJA2-1012994"
+        ]
+    );
+    // A statement on the PyPA id settles the folded finding.
+    let key = d.key();
+    d.cmd()
+        .args([
+            "vuln",
+            "state",
+            "PYSEC-2021-66",
+            "--product",
+            "pkg:pypi/Jinja2@2.11.2",
+        ])
+        .args([
+            "--status",
+            "not_affected",
+            "--justification",
+            "vulnerable_code_not_in_execute_path",
+        ])
+        .arg("--key")
+        .arg(&key)
+        .assert()
+        .success();
+    assert_eq!(
+        ecosystem_matches(&d).len(),
+        7,
+        "resolved matches are left out"
+    );
+}
+
 #[test]
 fn show_an_advisory_and_a_component() {
     let d = Demo::new();
@@ -505,7 +603,7 @@ fn the_assessment_is_offered_an_answer_with_its_basis() {
     assert_eq!(some["item"], "PA-10");
     let basis = some["detail"]["en"].as_str().unwrap();
     assert!(
-        basis.contains("10 advisories, newest record 2024-06-10"),
+        basis.contains("12 advisories, newest record 2024-06-10"),
         "{basis}"
     );
     assert!(basis.contains("unresolved: 1 critical/high"), "{basis}");

@@ -58,12 +58,20 @@ impl Match {
         self.statement.as_ref().is_some_and(|s| s.status.resolves())
     }
 
+    /// Its id, then its aliases.
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.id.as_str()).chain(self.aliases.iter().map(String::as_str))
+    }
+
     /// The CVE ids among its id and aliases.
     pub fn cves(&self) -> Vec<&str> {
-        std::iter::once(self.id.as_str())
-            .chain(self.aliases.iter().map(String::as_str))
-            .filter(|i| i.starts_with("CVE-"))
-            .collect()
+        self.ids().filter(|i| i.starts_with("CVE-")).collect()
+    }
+
+    /// Whether `self` and `other` name a common id: the same vulnerability.
+    fn shares_an_id(&self, other: &Match) -> bool {
+        self.ids()
+            .any(|a| other.ids().any(|b| a.eq_ignore_ascii_case(b)))
     }
 }
 
@@ -201,31 +209,34 @@ pub fn assess(
                 if outcome == Outcome::NotAffected {
                     continue;
                 }
-                let ids: Vec<&str> = a.ids().collect();
-                let statement =
-                    vex::in_force(statements, &ids, &product_ids).map(|r| StatementRef {
-                        status: r.statement.status,
-                        justification: r.statement.justification.clone(),
-                        response: r.statement.response.clone(),
-                        detail: r
-                            .statement
-                            .detail
-                            .clone()
-                            .or_else(|| r.statement.impact.clone()),
-                        seq: r.seq,
-                        unit: r.unit.clone(),
-                        time: r.time.clone(),
-                    });
+                let mut ids = a.ids();
                 out.push(Match {
                     component: id,
-                    id: a.id.clone(),
-                    aliases: a.aliases.clone(),
+                    id: ids.next().unwrap_or_default().to_string(),
+                    aliases: ids.map(str::to_string).collect(),
                     summary: a.summary.clone(),
                     rating: rate(a),
                     fixed,
                     outcome,
-                    statement,
+                    statement: None,
                     references: a.references.iter().map(|r| r.url.clone()).collect(),
+                });
+            }
+            let mut out = fold_aliases(out);
+            for m in &mut out {
+                let ids: Vec<&str> = m.ids().collect();
+                m.statement = vex::in_force(statements, &ids, &product_ids).map(|r| StatementRef {
+                    status: r.statement.status,
+                    justification: r.statement.justification.clone(),
+                    response: r.statement.response.clone(),
+                    detail: r
+                        .statement
+                        .detail
+                        .clone()
+                        .or_else(|| r.statement.impact.clone()),
+                    seq: r.seq,
+                    unit: r.unit.clone(),
+                    time: r.time.clone(),
                 });
             }
             // Most severe first within a component, then by id.
@@ -273,4 +284,181 @@ pub fn assess(
         matches: per_component.into_iter().flatten().collect(),
         statements: statements.len(),
     })
+}
+
+/// One finding per vulnerability. Databases publish their own advisories of one vulnerability
+/// (GHSA and GO, GHSA and PYSEC, Debian's record of a CVE), which share an id among them; each
+/// set of a component's matches linked by shared ids becomes one match that names every id,
+/// carries the worst rating, every fixed version and every reference, so a vulnerability is
+/// counted, gated and stated once. The match that is affected (not undetermined) and has the
+/// most precise rating gives the main id and summary; the smallest id breaks ties.
+fn fold_aliases(matches: Vec<Match>) -> Vec<Match> {
+    if matches.len() < 2 {
+        return matches;
+    }
+    // Union-find over the matches; a component has few, so pairwise comparison is cheap.
+    let mut root: Vec<usize> = (0..matches.len()).collect();
+    fn find(root: &mut [usize], mut i: usize) -> usize {
+        while root[i] != i {
+            root[i] = root[root[i]];
+            i = root[i];
+        }
+        i
+    }
+    for i in 0..matches.len() {
+        for j in i + 1..matches.len() {
+            if matches[i].shares_an_id(&matches[j]) {
+                let (a, b) = (find(&mut root, i), find(&mut root, j));
+                root[a.max(b)] = a.min(b);
+            }
+        }
+    }
+    let mut groups: BTreeMap<usize, Vec<Match>> = BTreeMap::new();
+    for (i, m) in matches.into_iter().enumerate() {
+        let r = find(&mut root, i);
+        groups.entry(r).or_default().push(m);
+    }
+    groups.into_values().map(fold).collect()
+}
+
+/// How much a rating says: a CVSS vector (newer versions first) over the source's word.
+fn precision(r: &Rating) -> u8 {
+    match r.method.as_str() {
+        "CVSS_V4" => 4,
+        "CVSS_V3" => 3,
+        "CVSS_V2" => 2,
+        "source" => 1,
+        _ => 0,
+    }
+}
+
+/// One match from a group of matches of the same vulnerability.
+fn fold(mut group: Vec<Match>) -> Match {
+    group.sort_by(|x, y| {
+        y.outcome
+            .cmp(&x.outcome)
+            .then_with(|| precision(&y.rating).cmp(&precision(&x.rating)))
+            .then_with(|| x.id.cmp(&y.id))
+    });
+    let mut rest = group.split_off(1);
+    let mut main = group.pop().expect("a group has a match");
+    let worst = rest
+        .iter()
+        .map(|m| &m.rating)
+        .filter(|r| r.severity > main.rating.severity)
+        .max_by_key(|r| r.severity)
+        .cloned();
+    if let Some(r) = worst {
+        main.rating = r;
+    }
+    for m in rest.iter_mut() {
+        for id in m.ids() {
+            if !main.ids().any(|known| known.eq_ignore_ascii_case(id)) {
+                main.aliases.push(id.to_string());
+            }
+        }
+        for v in m.fixed.drain(..) {
+            if !main.fixed.contains(&v) {
+                main.fixed.push(v);
+            }
+        }
+        for r in m.references.drain(..) {
+            if !main.references.contains(&r) {
+                main.references.push(r);
+            }
+        }
+        main.outcome = main.outcome.max(m.outcome);
+        if main.summary.is_none() {
+            main.summary = m.summary.take();
+        }
+    }
+    main
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn matched(id: &str, aliases: &[&str], method: &str, severity: Severity) -> Match {
+        Match {
+            component: 0,
+            id: id.into(),
+            aliases: aliases.iter().map(|a| a.to_string()).collect(),
+            summary: None,
+            rating: Rating {
+                severity,
+                method: method.into(),
+                score: None,
+                vector: None,
+            },
+            fixed: vec![format!("fix-of-{id}")],
+            outcome: Outcome::Affected,
+            statement: None,
+            references: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn advisories_of_one_vulnerability_from_several_databases_are_one_match() {
+        let folded = fold_aliases(vec![
+            matched("PYSEC-2024-1", &["CVE-2024-1"], "none", Severity::Unknown),
+            matched(
+                "GHSA-aaaa-bbbb-cccc",
+                &["CVE-2024-1"],
+                "CVSS_V3",
+                Severity::Medium,
+            ),
+            matched(
+                "GHSA-dddd-eeee-ffff",
+                &["CVE-2024-2"],
+                "source",
+                Severity::Low,
+            ),
+            // Linked to the first two only through the GO record's aliases.
+            matched(
+                "GO-2024-9",
+                &["GHSA-aaaa-bbbb-cccc", "CVE-2024-1"],
+                "source",
+                Severity::High,
+            ),
+        ]);
+        assert_eq!(folded.len(), 2, "{folded:#?}");
+        let one = &folded[0];
+        assert_eq!(one.id, "GHSA-aaaa-bbbb-cccc", "the CVSS-rated record leads");
+        assert_eq!(one.aliases, ["CVE-2024-1", "GO-2024-9", "PYSEC-2024-1"]);
+        assert_eq!(one.severity(), Severity::High, "the worst rating counts");
+        assert_eq!(one.fixed.len(), 3);
+        assert_eq!(folded[1].id, "GHSA-dddd-eeee-ffff");
+        assert_eq!(folded[1].aliases, ["CVE-2024-2"]);
+    }
+
+    #[test]
+    fn a_debian_record_of_one_cve_folds_and_one_of_many_does_not() {
+        let record = |json: &str| serde_json::from_str::<Advisory>(json).unwrap();
+        let single = record(r#"{"id":"DEBIAN-CVE-2024-1","upstream":["CVE-2024-1"]}"#);
+        let dsa = record(r#"{"id":"DSA-5600-1","upstream":["CVE-2024-1","CVE-2024-2"]}"#);
+        assert_eq!(
+            single.ids().collect::<Vec<_>>(),
+            ["DEBIAN-CVE-2024-1", "CVE-2024-1"]
+        );
+        assert_eq!(dsa.ids().collect::<Vec<_>>(), ["DSA-5600-1"]);
+        let as_match = |a: &Advisory| {
+            let mut ids = a.ids();
+            let id = ids.next().unwrap();
+            matched(id, &ids.collect::<Vec<_>>(), "none", Severity::Unknown)
+        };
+        let folded = fold_aliases(vec![
+            as_match(&single),
+            as_match(&dsa),
+            matched(
+                "GHSA-aaaa-bbbb-cccc",
+                &["CVE-2024-1"],
+                "CVSS_V3",
+                Severity::High,
+            ),
+        ]);
+        let ids: Vec<&str> = folded.iter().map(|m| m.id.as_str()).collect();
+        assert_eq!(ids, ["GHSA-aaaa-bbbb-cccc", "DSA-5600-1"]);
+        assert!(folded[0].aliases.iter().any(|a| a == "DEBIAN-CVE-2024-1"));
+    }
 }

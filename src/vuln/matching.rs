@@ -286,6 +286,25 @@ mod tests {
     }
 
     #[test]
+    fn a_withdrawn_record_still_names_the_versions_it_once_did() {
+        // Only its withdrawal keeps it from matching (see `assess`), not its ranges.
+        let a = record("go/GO-2022-0617.json");
+        assert!(a.withdrawn.is_some());
+        assert_eq!(
+            outcome(&a, "pkg:golang/k8s.io/kubernetes@v1.20.0"),
+            Outcome::Affected
+        );
+    }
+
+    #[test]
+    fn pypa_version_lists_and_ranges_agree() {
+        let a = record("pypi/PYSEC-2021-66.json");
+        assert_eq!(outcome(&a, "pkg:pypi/jinja2@2.0rc1"), Outcome::Affected);
+        assert_eq!(outcome(&a, "pkg:pypi/Jinja2@2.11.2"), Outcome::Affected);
+        assert_eq!(outcome(&a, "pkg:pypi/jinja2@2.11.3"), Outcome::NotAffected);
+    }
+
+    #[test]
     fn last_affected_and_explicit_versions() {
         let a: Advisory = serde_json::from_str(
             r#"{"id":"T-1","affected":[{"package":{"ecosystem":"Debian:12","name":"openssl"},

@@ -17,6 +17,10 @@ pub struct Advisory {
     pub withdrawn: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub aliases: Vec<String>,
+    /// The upstream vulnerabilities a downstream record restates (OSV 1.6): Debian's
+    /// `DEBIAN-CVE-…` records name their CVE only here, a `DSA-…` lists every CVE it fixes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub upstream: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
     /// Only the first paragraph is kept in the index; the source has the rest.
@@ -125,6 +129,7 @@ impl Advisory {
         // Advisory text is untrusted: no control characters (terminal escapes) reach the index.
         self.id = printable(&self.id);
         self.aliases = self.aliases.iter().map(|a| printable(a)).collect();
+        self.upstream = self.upstream.iter().map(|a| printable(a)).collect();
         self.summary = self.summary.as_deref().map(printable);
         self.details = self.details.as_deref().map(printable);
         if let Some(d) = &self.details {
@@ -152,9 +157,18 @@ impl Advisory {
         (chrono::Datelike::year(&t) > 1970).then_some(t)
     }
 
-    /// Every id the advisory is known by: its own, then its aliases.
+    /// Every id the advisory is known by: its own, its aliases, and the upstream id of a record
+    /// that restates exactly one upstream vulnerability (`DEBIAN-CVE-2024-1` is CVE-2024-1). A
+    /// record fixing several (a `DSA-…`) is none of them alone: a statement on one of its CVEs
+    /// does not settle it, and it is not folded into one of their findings.
     pub fn ids(&self) -> impl Iterator<Item = &str> {
-        std::iter::once(self.id.as_str()).chain(self.aliases.iter().map(String::as_str))
+        let restated = match self.upstream.as_slice() {
+            [one] if !self.aliases.contains(one) => Some(one.as_str()),
+            _ => None,
+        };
+        std::iter::once(self.id.as_str())
+            .chain(self.aliases.iter().map(String::as_str))
+            .chain(restated)
     }
 
     /// The CVE ids among the advisory's ids.

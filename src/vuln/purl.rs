@@ -30,6 +30,25 @@ pub fn osv_package(purl: &str) -> Option<OsvPackage> {
         "cargo" => ("crates.io", p.name().to_string()),
         "golang" => ("Go", joined("/")),
         "deb" if ns.is_none_or(|n| n.eq_ignore_ascii_case("debian")) => {
+            // Debian's advisories name source packages; a binary package's purl names its
+            // source in `upstream` (`libc6` → `glibc`, `glibc@2.36-9` where a binNMU differs).
+            if let Some(upstream) = p.qualifiers().get("upstream").map(|u| u.trim()) {
+                let (source, source_version) = match upstream.split_once('@') {
+                    Some((name, version)) => (name, Some(version)),
+                    None => (upstream, None),
+                };
+                if !source.is_empty() {
+                    return Some(OsvPackage {
+                        ecosystem: "Debian",
+                        name: source.to_string(),
+                        version: source_version
+                            .filter(|v| !v.is_empty())
+                            .or(p.version())
+                            .map(str::to_string),
+                        release: debian_release_of(&p),
+                    });
+                }
+            }
             ("Debian", p.name().to_string())
         }
         "gem" => ("RubyGems", p.name().to_string()),
@@ -41,7 +60,7 @@ pub fn osv_package(purl: &str) -> Option<OsvPackage> {
         _ => return None,
     };
     let release = (ecosystem == "Debian")
-        .then(|| p.qualifiers().get("distro").and_then(|d| debian_release(d)))
+        .then(|| debian_release_of(&p))
         .flatten();
     Some(OsvPackage {
         ecosystem,
@@ -79,6 +98,11 @@ fn pep503(name: &str) -> String {
         }
     }
     out
+}
+
+/// The Debian release a `deb` purl's `distro` qualifier names.
+fn debian_release_of(p: &PackageUrl) -> Option<String> {
+    p.qualifiers().get("distro").and_then(|d| debian_release(d))
 }
 
 /// `debian-12`, `12`, `bookworm` → `12`.
@@ -126,6 +150,26 @@ mod tests {
         let d = osv_package("pkg:deb/debian/openssl@3.0.11-1~deb12u2?distro=bookworm").unwrap();
         assert_eq!(d.release.as_deref(), Some("12"));
         assert!(osv_package("pkg:generic/dameng/dm8@8.1.3.162").is_none());
+        // Syft's binary packages name their source package, and its version where it differs.
+        let bin = osv_package(
+            "pkg:deb/debian/libc6@2.36-9+deb12u4?arch=amd64&upstream=glibc&distro=debian-12",
+        )
+        .unwrap();
+        assert_eq!(
+            (
+                bin.name.as_str(),
+                bin.version.as_deref(),
+                bin.release.as_deref()
+            ),
+            ("glibc", Some("2.36-9+deb12u4"), Some("12"))
+        );
+        let nmu =
+            osv_package("pkg:deb/debian/libc6@2.36-9+b1?upstream=glibc%402.36-9&distro=bookworm")
+                .unwrap();
+        assert_eq!(
+            (nmu.name.as_str(), nmu.version.as_deref()),
+            ("glibc", Some("2.36-9"))
+        );
         assert!(osv_package("not a purl").is_none());
     }
 
