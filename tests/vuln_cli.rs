@@ -360,6 +360,16 @@ fn zip_imports_are_incremental_and_bounded() {
     ]);
     assert_eq!(again["sources"][0]["already_imported"], true);
     assert_eq!(again["written"], false);
+    // The database records what came from where: the file, its digest, count and date.
+    let db = d.json(&["vuln", "db", "--format", "json"]);
+    let source = &db["manifest"]["sources"][0];
+    assert_eq!(source["path"], first.to_str().unwrap());
+    assert_eq!(source["kind"], "zip");
+    use sha2::Digest;
+    let digest = hex::encode(sha2::Sha256::digest(std::fs::read(&first).unwrap()));
+    assert_eq!(source["sha256"], digest.as_str());
+    assert_eq!(source["advisories"], 1);
+    assert_eq!(source["newest_modified"], "2024-06-10T20:18:18Z");
 
     // A newer edition of the record replaces it; an older one does not.
     let mut newer: Value = serde_json::from_slice(&read("npm/GHSA-wgrm-67xf-hhpq.json")).unwrap();
@@ -385,6 +395,26 @@ fn zip_imports_are_incremental_and_bounded() {
     );
     assert_eq!(out["manifest"]["newest_modified"], "2025-01-01T00:00:00Z");
     assert_eq!(out["manifest"]["sources"].as_array().unwrap().len(), 3);
+
+    // A record dated in the future is imported, but cannot make the database look current.
+    let mut future = newer.clone();
+    future["id"] = "GHSA-future".into();
+    future["modified"] = "2099-01-01T00:00:00Z".into();
+    let fourth = dir.path().join("future.json");
+    std::fs::write(&fourth, serde_json::to_vec(&future).unwrap()).unwrap();
+    let out = d.json(&[
+        "vuln",
+        "import",
+        fourth.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out["new"], 1);
+    assert_eq!(out["manifest"]["newest_modified"], "2025-01-01T00:00:00Z");
+    assert!(
+        out["notes"][0].as_str().unwrap().contains("after today"),
+        "{out}"
+    );
 
     // A zip bomb: 64 MiB of spaces compress to almost nothing. Refused, index untouched.
     let before = std::fs::read(d.ws.path().join("vulndb/CURRENT")).unwrap();

@@ -6,7 +6,7 @@
 //! ratio (a zip bomb stops the import); folders are walked without following symbolic links.
 
 use super::index::{self, Index, Manifest, Source};
-use super::osv::Advisory;
+use super::osv::{credible_time, Advisory};
 use super::purl::index_key;
 use crate::error::{InputError, Location};
 use rayon::prelude::*;
@@ -105,6 +105,13 @@ pub fn import(db: &Path, inputs: &[PathBuf], limits: &Limits) -> Result<ImportRe
             already_imported: already,
         });
         incoming.extend(records);
+    }
+    let future = incoming.iter().filter(|a| a.dated_in_the_future()).count();
+    if future > 0 {
+        notes.push(format!(
+            "{future} record(s) say they were modified after today; their dates do not count \
+             toward how current the database is"
+        ));
     }
     let mut report = ImportReport {
         database: db.to_path_buf(),
@@ -533,13 +540,7 @@ fn write_generation(
         if r.head.withdrawn.is_some() {
             withdrawn += 1;
         }
-        if let Some(t) = r
-            .head
-            .modified
-            .as_deref()
-            .and_then(|m| chrono::DateTime::parse_from_rfc3339(m).ok())
-            .filter(|t| chrono::Datelike::year(t) > 1970)
-        {
+        if let Some(t) = r.head.modified.as_deref().and_then(credible_time) {
             newest_time = newest_time.max(Some(t));
         }
         let mut seen: Vec<String> = Vec::new();

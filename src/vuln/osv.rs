@@ -150,11 +150,17 @@ impl Advisory {
         self
     }
 
-    /// The `modified` time, where it is a real date (Go's repository writes year 1 before
-    /// publication).
+    /// The `modified` time, where it is a credible date (see [`credible_time`]).
     pub fn modified_time(&self) -> Option<chrono::DateTime<chrono::FixedOffset>> {
-        let t = chrono::DateTime::parse_from_rfc3339(self.modified.as_deref()?).ok()?;
-        (chrono::Datelike::year(&t) > 1970).then_some(t)
+        credible_time(self.modified.as_deref()?)
+    }
+
+    /// Whether the record says it was modified after now: a date that cannot be true.
+    pub fn dated_in_the_future(&self) -> bool {
+        self.modified
+            .as_deref()
+            .and_then(|m| chrono::DateTime::parse_from_rfc3339(m).ok())
+            .is_some_and(|t| t > latest_credible())
     }
 
     /// Every id the advisory is known by: its own, its aliases, and the upstream id of a record
@@ -175,6 +181,18 @@ impl Advisory {
     pub fn cves(&self) -> Vec<&str> {
         self.ids().filter(|id| id.starts_with("CVE-")).collect()
     }
+}
+
+/// An RFC 3339 time that can say how current a record is: not Go's placeholder (year 1, written
+/// before publication) and not later than now (give or take a day of clock skew), so one
+/// misdated record cannot make an old database look fresh.
+pub fn credible_time(text: &str) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+    let t = chrono::DateTime::parse_from_rfc3339(text).ok()?;
+    (chrono::Datelike::year(&t) > 1970 && t <= latest_credible()).then_some(t)
+}
+
+fn latest_credible() -> chrono::DateTime<chrono::Utc> {
+    chrono::Utc::now() + chrono::Duration::days(1)
 }
 
 /// `text` without control characters other than line breaks and tabs (ESC and the C1 controls
