@@ -222,6 +222,8 @@ fn a_signed_not_affected_statement_settles_the_finding_and_is_in_the_ledger() {
     let body = &ledger["record"]["entry"]["body"]["vulnerabilities"];
     assert_eq!(body["checked"], true, "{ledger}");
     assert_eq!(body["database"]["age_days"], "901");
+    assert_eq!(body["database"]["ecosystems"]["npm"]["age_days"], "901");
+    assert_eq!(body["database"]["ecosystems"]["Maven"]["advisories"], "3");
     assert_eq!(body["by_status"]["not_affected"], "1");
 }
 
@@ -484,6 +486,59 @@ fn folders_are_walked_without_following_symbolic_links() {
     ]);
     assert_eq!(out["new"], 1, "{out}");
     assert!(out["notes"][0].as_str().unwrap().contains("symbolic link"));
+}
+
+#[test]
+fn an_ecosystem_without_data_is_not_checked_and_the_stalest_ecosystem_ages_the_database() {
+    let d = Demo::new();
+    let import = |sub: &str| {
+        d.cmd()
+            .args(["vuln", "import"])
+            .arg(fixtures().join("osv").join(sub))
+            .assert()
+            .success();
+    };
+    // Only npm's records: the demo's Maven components were not checked, and the check says so.
+    import("npm");
+    let report = check_json(&d);
+    let missing = findings(&report, "vulnerability-database-missing");
+    assert_eq!(missing.len(), 1, "{missing:?}");
+    let message = missing[0]["message"]["en"].as_str().unwrap();
+    assert!(message.contains("no Maven advisories"), "{message}");
+    let used = &report["vulnerabilities"]["database"]["ecosystems_used"];
+    assert_eq!(used["Maven"]["advisories"], 0);
+    assert!(used["Maven"]["components"].as_u64().unwrap() > 0);
+    assert_eq!(used["npm"]["age_days"], 901);
+    // The assessment's offered answer names what was not checked.
+    d.cmd()
+        .args(["assess", "new", "pre-acceptance", "--id", "pa"])
+        .assert()
+        .success();
+    let status = d.json(&["assess", "status", "pa", "--format", "json"]);
+    let offer = status["offered"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["source"] == "vulnerabilities.known-addressed")
+        .unwrap();
+    let basis = offer["detail"]["en"].as_str().unwrap();
+    assert!(
+        basis.contains("not checked, no data in the database (components): Maven ("),
+        "{basis}"
+    );
+
+    // Maven's records are older than npm's: Maven's age is the one the stale finding names.
+    import("maven");
+    let report = check_json(&d);
+    assert!(findings(&report, "vulnerability-database-missing").is_empty());
+    let stale = findings(&report, "vulnerability-database-stale");
+    let message = stale[0]["message"]["en"].as_str().unwrap();
+    assert!(
+        message.contains("for Maven is from 2022-08-11T21:38:34Z"),
+        "{message}"
+    );
+    let used = &report["vulnerabilities"]["database"]["ecosystems_used"];
+    assert_eq!(used["Maven"]["newest_modified"], "2022-08-11T21:38:34Z");
 }
 
 /// The `vuln list` matches of tests/fixtures/vuln/sbom/ecosystems.cdx.json, component by

@@ -128,11 +128,7 @@ fn load_policy_files(workspace: &Workspace) -> Result<PolicyFiles, InputError> {
 pub fn run(inputs: &Inputs, as_of: NaiveDate) -> Report {
     let mut vulnerabilities = inputs.vulnerabilities.clone();
     if let Some(db) = &mut vulnerabilities.database {
-        db.age_days = db
-            .newest_modified
-            .as_deref()
-            .and_then(|n| chrono::DateTime::parse_from_rfc3339(n).ok())
-            .map(|t| (as_of - t.date_naive()).num_days());
+        db.age_as_of(as_of);
     }
     let evaluation = policy::evaluate::evaluate_with(
         &inputs.inventory,

@@ -141,6 +141,14 @@ fn vulnerability_summary(report: &Report) -> Value {
             "sources": d.sources.to_string(),
             "newest_modified": d.newest_modified,
             "age_days": d.age_days.map(|n| n.to_string()),
+            "ecosystems": d.ecosystems_used.iter().map(|(name, e)| {
+                (name.clone(), json!({
+                    "components": e.components.to_string(),
+                    "advisories": e.advisories.to_string(),
+                    "newest_modified": e.newest_modified,
+                    "age_days": e.age_days.map(|n| n.to_string()),
+                }))
+            }).collect::<serde_json::Map<String, Value>>(),
         })
     });
     let unresolved: serde_json::Map<String, Value> = a

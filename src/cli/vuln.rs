@@ -467,8 +467,18 @@ fn state_text(lang: Lang, m: &vuln::Match) -> String {
 }
 
 fn print_counts(out: &mut impl Write, lang: Lang, a: &Assessment) -> anyhow::Result<()> {
-    if a.database.is_none() {
+    let Some(db) = &a.database else {
         return Ok(());
+    };
+    for (ecosystem, e) in db.uncovered() {
+        let n = e.components;
+        let line = match lang {
+            Lang::Zh => format!("漏洞库中没有 {ecosystem} 的数据：{n} 个组件未检查"),
+            Lang::En => format!(
+                "the database holds no {ecosystem} advisories: {n} component(s) not checked"
+            ),
+        };
+        writeln!(out, "{YELLOW}{line}{YELLOW:#}")?;
     }
     let c = &a.counts;
     let sev: Vec<String> = Severity::ALL

@@ -27,6 +27,58 @@ pub struct DatabaseInfo {
     /// Days from `newest_modified` to the assessment date.
     pub age_days: Option<i64>,
     pub built: String,
+    /// The ecosystems of the inventory's components and what the database holds for each.
+    pub ecosystems_used: BTreeMap<String, EcosystemData>,
+}
+
+/// What the database holds for one ecosystem the inventory uses.
+#[derive(Debug, Clone, Serialize)]
+pub struct EcosystemData {
+    /// Components of this ecosystem in the inventory.
+    pub components: usize,
+    /// Advisories in the database; none means its components were not checked at all.
+    pub advisories: usize,
+    pub newest_modified: Option<String>,
+    pub age_days: Option<i64>,
+}
+
+impl DatabaseInfo {
+    /// Ages the database, and each ecosystem the inventory uses, as of `today`.
+    pub fn age_as_of(&mut self, today: NaiveDate) {
+        let age = |newest: &Option<String>| {
+            newest
+                .as_deref()
+                .and_then(|n| super::index::days_since(n, today))
+        };
+        self.age_days = age(&self.newest_modified);
+        for e in self.ecosystems_used.values_mut() {
+            e.age_days = age(&e.newest_modified);
+        }
+    }
+
+    /// Ecosystems the inventory uses and the database holds nothing for.
+    pub fn uncovered(&self) -> impl Iterator<Item = (&str, &EcosystemData)> {
+        self.ecosystems_used
+            .iter()
+            .filter(|(_, e)| e.advisories == 0)
+            .map(|(name, e)| (name.as_str(), e))
+    }
+
+    /// The used ecosystem whose data is oldest, with its age; the whole database's where no
+    /// ecosystem is dated (a database built before per-ecosystem dates were kept).
+    pub fn stalest(&self) -> Option<(Option<&str>, &str, i64)> {
+        let oldest = self
+            .ecosystems_used
+            .iter()
+            .filter_map(|(name, e)| {
+                Some((name.as_str(), e.newest_modified.as_deref()?, e.age_days?))
+            })
+            .max_by_key(|(_, _, age)| *age);
+        match oldest {
+            Some((name, newest, age)) => Some((Some(name), newest, age)),
+            None => Some((None, self.newest_modified.as_deref()?, self.age_days?)),
+        }
+    }
 }
 
 /// One known vulnerability of one component.
@@ -270,6 +322,18 @@ pub fn assess(
         }
     }
     let m = &index.manifest;
+    let mut ecosystems_used: BTreeMap<String, EcosystemData> = BTreeMap::new();
+    for (pkg, _, _) in looked.iter().flatten() {
+        let e = ecosystems_used
+            .entry(pkg.ecosystem.to_string())
+            .or_insert_with(|| EcosystemData {
+                components: 0,
+                advisories: m.ecosystems.get(pkg.ecosystem).copied().unwrap_or(0),
+                newest_modified: m.newest_by_ecosystem.get(pkg.ecosystem).cloned(),
+                age_days: m.ecosystem_age_days(pkg.ecosystem, as_of),
+            });
+        e.components += 1;
+    }
     Ok(Assessment {
         database: Some(DatabaseInfo {
             location: index.folder.parent().unwrap_or(&index.folder).to_path_buf(),
@@ -279,6 +343,7 @@ pub fn assess(
             newest_modified: m.newest_modified.clone(),
             age_days: m.age_days(as_of),
             built: m.built.clone(),
+            ecosystems_used,
         }),
         counts,
         matches: per_component.into_iter().flatten().collect(),

@@ -261,10 +261,11 @@ impl Stored {
 }
 
 fn newest<'a>(records: impl Iterator<Item = &'a Advisory>) -> Option<String> {
-    records
-        .filter_map(|a| a.modified_time())
-        .max()
-        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+    records.filter_map(|a| a.modified_time()).max().map(rfc3339)
+}
+
+fn rfc3339(t: chrono::DateTime<chrono::FixedOffset>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 /// Reads one input: its kind, digest and records (`None` where the digest was imported before).
@@ -533,6 +534,7 @@ fn write_generation(
     let mut withdrawn = 0;
     let mut ecosystems: BTreeMap<String, usize> = BTreeMap::new();
     let mut newest_time = None;
+    let mut newest_by_ecosystem = BTreeMap::new();
     for r in &records {
         adv.write_all(&r.line).map_err(|e| io(&adv_path, e))?;
         adv.write_all(b"\n").map_err(|e| io(&adv_path, e))?;
@@ -540,7 +542,8 @@ fn write_generation(
         if r.head.withdrawn.is_some() {
             withdrawn += 1;
         }
-        if let Some(t) = r.head.modified.as_deref().and_then(credible_time) {
+        let modified = r.head.modified.as_deref().and_then(credible_time);
+        if let Some(t) = modified {
             newest_time = newest_time.max(Some(t));
         }
         let mut seen: Vec<String> = Vec::new();
@@ -551,9 +554,14 @@ fn write_generation(
             }
         }
         let mut ecos: Vec<&str> = seen.iter().filter_map(|k| k.split('\t').next()).collect();
+        ecos.sort_unstable();
         ecos.dedup();
         for e in ecos {
             *ecosystems.entry(e.to_string()).or_default() += 1;
+            if let Some(t) = modified {
+                let newest = newest_by_ecosystem.entry(e.to_string()).or_insert(t);
+                *newest = (*newest).max(t);
+            }
         }
         for key in seen {
             keys.push((key, offset, len));
@@ -597,7 +605,11 @@ fn write_generation(
         withdrawn,
         packages,
         ecosystems,
-        newest_modified: newest_time.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+        newest_modified: newest_time.map(rfc3339),
+        newest_by_ecosystem: newest_by_ecosystem
+            .into_iter()
+            .map(|(e, t)| (e, rfc3339(t)))
+            .collect(),
         built: now.to_string(),
     };
     let man_path = folder.join(index::MANIFEST);

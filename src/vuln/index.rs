@@ -37,6 +37,10 @@ pub struct Manifest {
     pub ecosystems: std::collections::BTreeMap<String, usize>,
     /// The newest `modified` time of any advisory: how current the data is.
     pub newest_modified: Option<String>,
+    /// The same per ecosystem: an export of one ecosystem imported today says nothing about how
+    /// current another's, imported a year ago, is.
+    #[serde(default)]
+    pub newest_by_ecosystem: std::collections::BTreeMap<String, String>,
     /// When this generation was written.
     pub built: String,
 }
@@ -61,8 +65,19 @@ impl Manifest {
 
     /// Whole days from the newest advisory to `today`.
     pub fn age_days(&self, today: NaiveDate) -> Option<i64> {
-        Some((today - self.newest()?.date_naive()).num_days())
+        days_since(self.newest_modified.as_deref()?, today)
     }
+
+    /// Whole days from the newest advisory of `ecosystem` to `today`.
+    pub fn ecosystem_age_days(&self, ecosystem: &str, today: NaiveDate) -> Option<i64> {
+        days_since(self.newest_by_ecosystem.get(ecosystem)?, today)
+    }
+}
+
+/// Whole days from an RFC 3339 time to `today`.
+pub(crate) fn days_since(time: &str, today: NaiveDate) -> Option<i64> {
+    let t = DateTime::parse_from_rfc3339(time).ok()?;
+    Some((today - t.date_naive()).num_days())
 }
 
 /// An opened generation.
