@@ -52,10 +52,14 @@ pub enum Check {
     SourceAvailable,
     /// Name, version, a supplier or manufacturer, and a unique identifier are all present.
     IdentityComplete,
+    /// A valid result of the national security-and-reliability evaluation (安全可靠测评), from
+    /// a catalog of that kind; the policy's `[procurement_2023]` switch requires it of CPUs and
+    /// operating systems.
+    SecureReliableEvaluated,
 }
 
 impl Check {
-    pub const ALL: [Check; 9] = [
+    pub const ALL: [Check; 10] = [
         Check::Catalog,
         Check::ManufacturerDomestic,
         Check::SupplierKnown,
@@ -65,6 +69,7 @@ impl Check {
         Check::LicenseAllowed,
         Check::SourceAvailable,
         Check::IdentityComplete,
+        Check::SecureReliableEvaluated,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -78,12 +83,15 @@ impl Check {
             Check::LicenseAllowed => "license-allowed",
             Check::SourceAvailable => "source-available",
             Check::IdentityComplete => "identity-complete",
+            Check::SecureReliableEvaluated => "secure-reliable-evaluated",
         }
     }
 
     pub fn family(self) -> Family {
         match self {
-            Check::Catalog | Check::ManufacturerDomestic => Family::ResearchAndProduction,
+            Check::Catalog | Check::ManufacturerDomestic | Check::SecureReliableEvaluated => {
+                Family::ResearchAndProduction
+            }
             Check::SupplierKnown
             | Check::SupplierNotDenied
             | Check::SupplierDomestic
@@ -119,10 +127,12 @@ pub enum Code {
     KnownVulnerability,
     VulnerabilityDatabaseMissing,
     VulnerabilityDatabaseStale,
+    SecureReliableMissing,
+    SecureReliableExpired,
 }
 
 impl Code {
-    pub const ALL: [Code; 21] = [
+    pub const ALL: [Code; 23] = [
         Code::UnclassifiedKeyComponent,
         Code::NotInCatalog,
         Code::CatalogEntryNotValid,
@@ -144,6 +154,8 @@ impl Code {
         Code::KnownVulnerability,
         Code::VulnerabilityDatabaseMissing,
         Code::VulnerabilityDatabaseStale,
+        Code::SecureReliableMissing,
+        Code::SecureReliableExpired,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -169,6 +181,8 @@ impl Code {
             Code::KnownVulnerability => "known-vulnerability",
             Code::VulnerabilityDatabaseMissing => "vulnerability-database-missing",
             Code::VulnerabilityDatabaseStale => "vulnerability-database-stale",
+            Code::SecureReliableMissing => "secure-reliable-missing",
+            Code::SecureReliableExpired => "secure-reliable-expired",
         }
     }
 
@@ -222,8 +236,8 @@ impl Code {
                 "清单未写明制造商、原始作者或发布者，无法判断产品的研发生产来源。",
             ),
             Code::ManufacturerForeign => (
-                "The product is developed or made abroad (its manufacturer's country, or the device's country of origin, is not domestic).",
-                "产品的研发或生产在境外（制造商所在国或设备产地不在境内）。",
+                "The product is developed or made abroad (its manufacturer's country, or the device's country of origin, is not domestic). Requiring a domestic maker is this workspace's policy choice, resting on the measures' controllability requirement and GB/T 36630; the measures themselves name no country.",
+                "产品的研发或生产在境外（制造商所在国或设备产地不在境内）。要求境内研发生产是本工作区的策略选择，依据是《管理办法》的自主可控要求和 GB/T 36630；《管理办法》本身未规定国别。",
             ),
             Code::OriginUnknown => (
                 "A supplier or manufacturer is named, but its country is given neither in the inventory nor in the policy's party list.",
@@ -238,8 +252,8 @@ impl Code {
                 "产品的供应商、制造商或原始作者在策略的禁用名单中。",
             ),
             Code::SupplierForeign => (
-                "The supplier is registered abroad, where the category requires a domestic supplier.",
-                "该类别要求境内供应商，而该产品的供应商在境外。",
+                "The supplier is registered abroad, where the category requires a domestic supplier (this workspace's policy choice; the measures themselves name no country).",
+                "该类别要求境内供应商，而该产品的供应商在境外（本工作区的策略选择；《管理办法》本身未规定国别）。",
             ),
             Code::CertificateMissing => (
                 "The category requires a certificate (such as the sales licence for special security products), and none is recorded.",
@@ -282,12 +296,20 @@ impl Code {
                 "组件版本受导入漏洞库（OSV）中已公布漏洞的影响。问题级别按策略 [vulnerabilities] 表，依漏洞等级以及组件是否为（或属于）关键产品确定。请升级到修复版本，或由建设单位作出分析声明（anbao vuln state）：fixed 或附理由的 not_affected 经账本签名后即视为已处理。",
             ),
             Code::VulnerabilityDatabaseMissing => (
-                "No vulnerability database was imported, so known vulnerabilities were not checked at all; this is not a statement that there are none. Carry in OSV all.zip exports and run 'anbao vuln import'.",
-                "尚未导入漏洞库，因此完全没有检查已知漏洞；这并不表示没有漏洞。请带入 OSV 的 all.zip 并运行 anbao vuln import。",
+                "No vulnerability database was imported, or it holds nothing for an ecosystem of the inventory (say Maven): those components were not checked for known vulnerabilities; this is not a statement that there are none. Carry in the OSV all.zip exports of every ecosystem the inventory uses and run 'anbao vuln import'.",
+                "尚未导入漏洞库，或漏洞库中没有清单所用某一生态（如 Maven）的数据：这些组件没有检查已知漏洞；这并不表示没有漏洞。请带入清单所用各生态的 OSV all.zip 并运行 anbao vuln import。",
             ),
             Code::VulnerabilityDatabaseStale => (
-                "The newest record in the vulnerability database is older than the policy's max_age_days: advisories published since are not known. Import a fresh export.",
-                "漏洞库最新记录早于策略 max_age_days 允许的时间，此后公布的漏洞未被掌握。请导入新的数据。",
+                "The newest record of the vulnerability database, for an ecosystem the inventory uses, is older than the policy's max_age_days: advisories published since are not known. Import a fresh export of that ecosystem.",
+                "漏洞库中清单所用某一生态的最新记录早于策略 max_age_days 允许的时间，此后公布的漏洞未被掌握。请导入该生态新的数据。",
+            ),
+            Code::SecureReliableMissing => (
+                "No result of the national security-and-reliability evaluation (安全可靠测评, published by the China Information Technology Security Evaluation Center) matches the product in any catalog of that kind. The workspace's policy requires one for this category (e.g. the 2023 government procurement demand standards for CPUs and operating systems).",
+                "任何安全可靠测评结果目录中都没有与该产品对应的测评结果（由中国信息安全测评中心发布）。本工作区策略要求该类别具备此结果（如 2023 年政府采购需求标准对 CPU、操作系统的要求）。",
+            ),
+            Code::SecureReliableExpired => (
+                "The product has a security-and-reliability evaluation result, but it is not valid on the assessment date (results are taken as valid for three years from the announcement unless the catalog says otherwise).",
+                "产品有安全可靠测评结果，但在核验日期已不在有效期内（目录未另行注明的，按公告之日起三年计）。",
             ),
         };
         match lang {

@@ -31,6 +31,35 @@ struct PolicyFile {
     party: Vec<Spanned<PartyFile>>,
     #[serde(default)]
     vulnerabilities: Option<Spanned<super::vulnerability::VulnFile>>,
+    #[serde(default)]
+    procurement_2023: Option<Spanned<Procurement2023File>>,
+}
+
+/// The switch for the 2023 government procurement demand standards (MOF and MIIT): CPUs and
+/// operating systems must have passed the security-and-reliability evaluation.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Procurement2023File {
+    enabled: bool,
+    /// The policy categories that hold CPUs and operating systems.
+    categories: Vec<String>,
+    #[serde(default = "deny_level")]
+    level: LevelFile,
+    #[serde(default)]
+    basis: Vec<String>,
+}
+
+fn deny_level() -> LevelFile {
+    LevelFile::Deny
+}
+
+/// The 2023 procurement-standard rule as the policy sets it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Procurement2023 {
+    pub enabled: bool,
+    pub categories: Vec<String>,
+    pub level: Level,
+    pub basis: Vec<String>,
 }
 
 /// Who wrote the policy, on what basis.
@@ -137,6 +166,8 @@ struct RuleFile {
     supplier: Vec<Spanned<String>>,
     #[serde(default, rename = "category_text")]
     category_text: Vec<Spanned<String>>,
+    #[serde(default)]
+    hardware_class: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -220,6 +251,8 @@ pub enum Field {
     CpeProduct,
     Supplier,
     CategoryText,
+    /// The device class anbao resolved (`processor`, `storage`, `network-interface` ...).
+    HardwareClass,
 }
 
 /// A classification rule: every field it names must match one of its patterns.
@@ -264,6 +297,9 @@ pub struct Policy {
     pub rules: Vec<Rule>,
     pub overrides: Vec<Override>,
     pub parties: Vec<Party>,
+    /// The 2023 procurement-standard rule (CPUs and operating systems evaluated), when the
+    /// policy states it.
+    pub procurement_2023: Option<Procurement2023>,
     party_index: HashMap<String, usize>,
     /// The levels of known-vulnerability findings (`[vulnerabilities]`).
     pub vulnerabilities: super::vulnerability::VulnPolicy,
@@ -348,6 +384,42 @@ impl Policy {
                 at: at(span),
             });
         }
+        let procurement_2023 = match file.procurement_2023 {
+            None => None,
+            Some(spanned) => {
+                let span = spanned.span();
+                let r = spanned.into_inner();
+                for id in &r.categories {
+                    let Some(c) = categories.iter_mut().find(|c: &&mut Category| &c.id == id)
+                    else {
+                        let known: Vec<_> = categories.iter().map(|c| c.id.clone()).collect();
+                        return Err(error_at(
+                            span,
+                            format!(
+                                "[procurement_2023] names category '{id}', which is not defined; defined: {}",
+                                known.join(", ")
+                            ),
+                        ));
+                    };
+                    if r.enabled
+                        && !c
+                            .checks
+                            .iter()
+                            .any(|(k, _)| *k == Check::SecureReliableEvaluated)
+                    {
+                        c.checks
+                            .push((Check::SecureReliableEvaluated, r.level.into()));
+                        c.checks.sort();
+                    }
+                }
+                Some(Procurement2023 {
+                    enabled: r.enabled,
+                    categories: r.categories,
+                    level: r.level.into(),
+                    basis: r.basis,
+                })
+            }
+        };
         let category_index = |id: &str, span: std::ops::Range<usize>| {
             categories.iter().position(|c| c.id == id).ok_or_else(|| {
                 let known: Vec<_> = categories.iter().map(|c| c.id.as_str()).collect();
@@ -385,6 +457,7 @@ impl Policy {
                 (Field::CpeProduct, r.cpe_product),
                 (Field::Supplier, r.supplier),
                 (Field::CategoryText, r.category_text),
+                (Field::HardwareClass, r.hardware_class),
             ] {
                 if globs.is_empty() {
                     continue;
@@ -396,7 +469,7 @@ impl Policy {
                 patterns.push((field, compiled));
             }
             if types.is_empty() && patterns.is_empty() {
-                return Err(error_at(span, "a classification rule needs at least one condition (type, name, purl, cpe_vendor, cpe_product, supplier or category_text)".into()));
+                return Err(error_at(span, "a classification rule needs at least one condition (type, name, purl, cpe_vendor, cpe_product, supplier, category_text or hardware_class)".into()));
             }
             rules.push(Rule {
                 category,
@@ -479,6 +552,7 @@ impl Policy {
             None => super::vulnerability::VulnPolicy::new(None, path.display().to_string().into()),
         };
         Ok(Policy {
+            procurement_2023,
             file: path.to_path_buf(),
             header: file.policy,
             domestic: file.origin.domestic.iter().map(|d| fold_name(d)).collect(),

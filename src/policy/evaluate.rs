@@ -529,6 +529,7 @@ impl Classifier {
             Field::CpeProduct,
             Field::Supplier,
             Field::CategoryText,
+            Field::HardwareClass,
         ];
         let sets = fields
             .into_iter()
@@ -596,6 +597,7 @@ impl Field {
             Field::CpeProduct => 8,
             Field::Supplier => 16,
             Field::CategoryText => 32,
+            Field::HardwareClass => 64,
         }
     }
 }
@@ -621,6 +623,7 @@ fn for_each_value(field: Field, c: &Component, mut f: impl FnMut(&str)) {
             .iter()
             .filter(|(k, _)| matches!(k.as_str(), "category" | "anbao:category" | "类别"))
             .for_each(|(_, v)| f(v)),
+        Field::HardwareClass => c.hardware.class.iter().for_each(|k| f(&k.class)),
     }
 }
 
@@ -640,6 +643,15 @@ fn cpe_part(c: &Component, n: usize) -> Option<String> {
         .get(n)
         .map(|s| s.replace('\\', ""))
         .filter(|s| !s.is_empty() && s != "*")
+}
+
+/// A maker's name for a message: with what the inventory wrote where the name was resolved
+/// from an id, so a reader sees both.
+fn maker_shown(p: &Party) -> std::borrow::Cow<'_, str> {
+    match &p.resolved_from {
+        Some(w) => format!("{} ({} {})", p.name, w.scheme.as_str(), w.written).into(),
+        None => p.name.as_str().into(),
+    }
 }
 
 fn parties(c: &Component) -> impl Iterator<Item = &Party> {
@@ -745,9 +757,7 @@ fn run_check(check: Check, ctx: &CheckContext<'_>) -> Result<Evidence, Problems>
         Check::Catalog => {
             let entries = ctx.catalog.matches(ctx.policy, c, Some(ctx.category));
             if let Some(e) = entries.iter().find(|e| e.is_valid_on(ctx.as_of)) {
-                let until = e
-                    .valid_until
-                    .map_or_else(|| "—".to_string(), |d| d.to_string());
+                let until = e.until_text();
                 return ok(
                     Bilingual::format(
                         format_args!(
@@ -763,9 +773,7 @@ fn run_check(check: Check, ctx: &CheckContext<'_>) -> Result<Evidence, Problems>
                 );
             }
             if let Some(e) = entries.first() {
-                let until = e
-                    .valid_until
-                    .map_or_else(|| "—".to_string(), |d| d.to_string());
+                let until = e.until_text();
                 return Err(vec![(
                     Code::CatalogEntryNotValid,
                     Bilingual::format(
@@ -786,6 +794,52 @@ fn run_check(check: Check, ctx: &CheckContext<'_>) -> Result<Evidence, Problems>
                 Bilingual::format(
                     format_args!("{} 未列入合格产品目录", c.display_id()),
                     format_args!("{} is not in the approved-product catalog", c.display_id()),
+                ),
+            )
+        }
+        Check::SecureReliableEvaluated => {
+            use crate::policy::catalog::SourceKind;
+            let entries: Vec<_> = ctx
+                .catalog
+                .matches(ctx.policy, c, Some(ctx.category))
+                .into_iter()
+                .filter(|e| e.kind == Some(SourceKind::SecureReliableEvaluation))
+                .collect();
+            let describe = |e: &crate::policy::catalog::Entry| {
+                let until = e.until_text();
+                let grade = e.grade.as_deref().unwrap_or("—");
+                let announced = e
+                    .announced
+                    .map_or_else(|| "—".to_string(), |d| d.to_string());
+                Bilingual::format(
+                    format_args!(
+                        "安全可靠测评：{} {}（{grade}，{}，公告日期 {announced}，有效期至 {until}）",
+                        e.vendor, e.product, e.certificate
+                    ),
+                    format_args!(
+                        "security-and-reliability evaluation: {} {} ({grade}, {}, announced {announced}, valid until {until})",
+                        e.vendor, e.product, e.certificate
+                    ),
+                )
+            };
+            if let Some(e) = entries.iter().find(|e| e.is_valid_on(ctx.as_of)) {
+                return ok(describe(e), Some(e.at.text()));
+            }
+            if let Some(e) = entries.first() {
+                return Err(vec![(
+                    Code::SecureReliableExpired,
+                    describe(e),
+                    e.at.text(),
+                )]);
+            }
+            problem(
+                Code::SecureReliableMissing,
+                Bilingual::format(
+                    format_args!("{} 没有安全可靠测评结果", c.display_id()),
+                    format_args!(
+                        "{} has no security-and-reliability evaluation result",
+                        c.display_id()
+                    ),
                 ),
             )
         }
@@ -826,25 +880,26 @@ fn run_check(check: Check, ctx: &CheckContext<'_>) -> Result<Evidence, Problems>
                     ),
                 );
             };
+            let shown = maker_shown(maker);
             match country_of(ctx.policy, maker) {
                 None => problem(
                     Code::OriginUnknown,
                     Bilingual::format(
-                        format_args!("制造商 {} 的所在国家或地区不明", maker.name),
-                        format_args!("the country of manufacturer {} is not known", maker.name),
+                        format_args!("制造商 {} 的所在国家或地区不明", shown),
+                        format_args!("the country of manufacturer {} is not known", shown),
                     ),
                 ),
                 Some((country, _)) if !ctx.policy.is_domestic(country) => problem(
                     Code::ManufacturerForeign,
                     Bilingual::format(
-                        format_args!("制造商 {} 位于 {country}", maker.name),
-                        format_args!("manufacturer {} is in {country}", maker.name),
+                        format_args!("制造商 {} 位于 {country}", shown),
+                        format_args!("manufacturer {} is in {country}", shown),
                     ),
                 ),
                 Some((country, source)) => ok(
                     Bilingual::format(
-                        format_args!("制造商 {}（{country}）", maker.name),
-                        format_args!("manufacturer {} ({country})", maker.name),
+                        format_args!("制造商 {}（{country}）", shown),
+                        format_args!("manufacturer {} ({country})", shown),
                     ),
                     source,
                 ),

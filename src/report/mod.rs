@@ -3,6 +3,7 @@
 
 pub mod assessment;
 pub mod drill;
+pub mod drill_reporting;
 pub mod html;
 pub mod labels;
 pub mod markdown;
@@ -106,6 +107,8 @@ pub(crate) mod tests {
                     }),
                     supplier: Some("S <Ltd>".into()),
                     manufacturer: None,
+                    manufacturer_written: None,
+                    hardware_class: None,
                     verdict: Verdict::Fail,
                     evidence: vec![Evidence {
                         check: Check::SupplierKnown,
@@ -128,6 +131,8 @@ pub(crate) mod tests {
                     }),
                     supplier: None,
                     manufacturer: None,
+                    manufacturer_written: None,
+                    hardware_class: None,
                     verdict: Verdict::Warn,
                     evidence: vec![],
                     findings: vec![2],
@@ -161,6 +166,8 @@ pub(crate) mod tests {
                 status: Status::Met {
                     filed: day("2026-03-13"),
                 },
+                provisional: false,
+                provisional_years: Default::default(),
             }],
             inputs: vec![
                 InputFile {
