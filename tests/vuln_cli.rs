@@ -612,6 +612,20 @@ fn real_records_of_four_ecosystems_match_one_finding_per_vulnerability_and_none_
             "SNYK-PYTHON-JINJA2-1012994"
         ]
     );
+    // Either record shows the folded finding as its own.
+    let ecosystems = fixtures().join("sbom/ecosystems.cdx.json");
+    let shown = d.json(&[
+        "vuln",
+        "show",
+        "PYSEC-2021-66",
+        ecosystems.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        shown["components"][0]["component"], "Jinja2@2.11.2",
+        "{shown}"
+    );
     // A statement on the PyPA id settles the folded finding.
     let key = d.key();
     d.cmd()

@@ -426,10 +426,14 @@ fn print_manifest(
             m.advisories, m.withdrawn, m.packages
         )?,
     }
+    // Each ecosystem with its count and how old its newest record is.
     let eco: Vec<String> = m
         .ecosystems
         .iter()
-        .map(|(k, v)| format!("{k} {v}"))
+        .map(|(k, v)| match m.ecosystem_age_days(k, today) {
+            Some(days) => format!("{k} {v} ({days} {})", t(lang, "天", "days")),
+            None => format!("{k} {v}"),
+        })
         .collect();
     writeln!(out, "{}", eco.join(", "))?;
     let mut table = Table::new(&match lang {
@@ -528,7 +532,13 @@ fn show(
         Index::open(dir)?.ok_or_else(|| anyhow::anyhow!("{}", no_database(Lang::En, dir)))?;
     let statements = vuln::load(ws)?.statements;
     if let Some(adv) = index.find(what)? {
-        let matches: Vec<&vuln::Match> = a.matches.iter().filter(|m| m.id == adv.id).collect();
+        // A finding folds the advisories of one vulnerability: it is this advisory's if it
+        // names the advisory's id among its own.
+        let matches: Vec<&vuln::Match> = a
+            .matches
+            .iter()
+            .filter(|m| m.ids().any(|i| i.eq_ignore_ascii_case(&adv.id)))
+            .collect();
         let history: Vec<&vex::Recorded> = statements
             .iter()
             .filter(|r| r.statement.names_any(adv.ids()))

@@ -124,11 +124,11 @@ pub enum Code {
     IdentityIncomplete,
     WaiverExpired,
     WaiverUnused,
+    SecureReliableMissing,
+    SecureReliableExpired,
     KnownVulnerability,
     VulnerabilityDatabaseMissing,
     VulnerabilityDatabaseStale,
-    SecureReliableMissing,
-    SecureReliableExpired,
 }
 
 impl Code {
@@ -151,11 +151,11 @@ impl Code {
         Code::IdentityIncomplete,
         Code::WaiverExpired,
         Code::WaiverUnused,
+        Code::SecureReliableMissing,
+        Code::SecureReliableExpired,
         Code::KnownVulnerability,
         Code::VulnerabilityDatabaseMissing,
         Code::VulnerabilityDatabaseStale,
-        Code::SecureReliableMissing,
-        Code::SecureReliableExpired,
     ];
 
     pub fn as_str(self) -> &'static str {

@@ -177,6 +177,25 @@ mod tests {
     }
 
     #[test]
+    fn cvss_v40_base_threat_and_supplemental_metrics_are_scored() {
+        let v4 = |vector: &str| rate(&advisory(&[("CVSS_V4", vector)]));
+        // Availability alone over the network: 8.7, high.
+        let dos = v4("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:N/VI:N/VA:H/SC:N/SI:N/SA:N");
+        assert_eq!((dos.severity, dos.score), (Severity::High, Some(8.7)));
+        // An exploit reported as unlikely (E:U) lowers the score; supplemental metrics, which
+        // GitHub's records carry, are read and do not change it.
+        let base = v4("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N");
+        let threat = v4("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/E:U");
+        let supplemental = v4(
+            "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/R:U/V:C/RE:M/U:Red",
+        );
+        assert_eq!(threat.method, "CVSS_V4");
+        assert!(threat.score < base.score, "{threat:?}");
+        assert_eq!(supplemental.score, base.score);
+        assert_eq!(supplemental.severity, Severity::Critical);
+    }
+
+    #[test]
     fn the_source_word_stands_in_for_a_missing_vector() {
         let text = include_str!("../../tests/fixtures/vuln/osv/npm/GHSA-wgrm-67xf-hhpq.json");
         let r = rate(&serde_json::from_str(text).unwrap());
