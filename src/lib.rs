@@ -17,6 +17,7 @@ pub mod policy;
 pub mod report;
 pub mod timezone;
 pub mod tui;
+pub mod vuln;
 pub mod workspace;
 
 /// The demo workspace's tracked files in a temporary folder, for tests (shared with `tests/`).

@@ -21,6 +21,29 @@ pub struct Manifest {
     pub crypto: CryptoConfig,
     #[serde(default)]
     pub policy: PolicyConfig,
+    #[serde(default)]
+    pub vulnerabilities: VulnerabilityConfig,
+}
+
+/// Where the offline advisory database lives, relative to the workspace (`ANBAO_VULN_DB`
+/// overrides it with a shared folder).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct VulnerabilityConfig {
+    #[serde(default = "default_vuln_db")]
+    pub database: PathBuf,
+}
+
+impl Default for VulnerabilityConfig {
+    fn default() -> Self {
+        VulnerabilityConfig {
+            database: default_vuln_db(),
+        }
+    }
+}
+
+fn default_vuln_db() -> PathBuf {
+    PathBuf::from("vulndb")
 }
 
 /// Which controllable-procurement policy, catalogs and waivers apply, relative to the workspace.

@@ -56,14 +56,21 @@ fn check(rel: &str) -> (i32, Value) {
     (code, report)
 }
 
-fn findings(report: &Value) -> &Vec<Value> {
-    report["findings"].as_array().unwrap()
+/// The findings, less `vulnerability-database-missing`: the fixtures run without a
+/// vulnerability database, and that finding has its own tests below.
+fn findings(report: &Value) -> Vec<&Value> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] != "vulnerability-database-missing")
+        .collect()
 }
 
 /// Findings no waiver accepts.
 fn active(report: &Value) -> Vec<&Value> {
     findings(report)
-        .iter()
+        .into_iter()
         .filter(|f| f["waived_by"].is_null())
         .collect()
 }
@@ -116,7 +123,7 @@ fn assert_code(code: &str, e: Expect) {
     let (exit, report) = check(&rel);
     assert_eq!(exit, e.exit, "{rel}: exit code");
     let hits: Vec<&Value> = findings(&report)
-        .iter()
+        .into_iter()
         .filter(|f| f["code"] == code)
         .collect();
     assert_eq!(hits.len(), 1, "{rel}: {:#}", report["findings"]);
@@ -126,7 +133,7 @@ fn assert_code(code: &str, e: Expect) {
     assert!(!f["message"]["en"].as_str().unwrap().is_empty());
     assert!(!f["message"]["zh"].as_str().unwrap().is_empty());
     let mut codes: Vec<&str> = findings(&report)
-        .iter()
+        .into_iter()
         .map(|f| f["code"].as_str().unwrap())
         .collect();
     codes.sort_unstable();
@@ -139,7 +146,13 @@ fn assert_code(code: &str, e: Expect) {
             let row = component(&report, name);
             assert_eq!(row["verdict"], e.verdict, "{rel}: component verdict");
             assert_eq!(f["category"], row["category"], "{rel}");
-            let index = findings(&report).iter().position(|x| x == f).unwrap();
+            // An index into the report's own list, which has the database finding too.
+            let index = report["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .position(|x| x == f)
+                .unwrap();
             assert!(
                 row["findings"].as_array().unwrap().contains(&index.into()),
                 "{rel}: the component lists its finding"
@@ -167,7 +180,7 @@ fn assert_code(code: &str, e: Expect) {
     let (exit, report) = check(&rel);
     assert_eq!(exit, 0, "{rel}: exit code");
     assert!(
-        findings(&report).iter().all(|f| f["code"] != code),
+        findings(&report).into_iter().all(|f| f["code"] != code),
         "{rel}: {:#}",
         report["findings"]
     );
@@ -280,11 +293,8 @@ impl Expect {
 #[test]
 fn every_code_has_a_trigger_and_a_clean_fixture() {
     let all: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
-    assert_eq!(
-        COVERED,
-        all.as_slice(),
-        "one test per code, in Code::ALL order"
-    );
+    let covered: Vec<&str> = COVERED.iter().chain(VULNERABILITY_CODES).copied().collect();
+    assert_eq!(covered, all, "one test per code, in Code::ALL order");
     for code in all {
         for side in ["trigger", "clean"] {
             let manifest = dir(&format!("{code}/{side}/anbao.toml"));
@@ -412,7 +422,7 @@ fn a_waived_finding_does_not_fail_the_project() {
 fn an_expired_waiver_is_reported_and_no_longer_applies() {
     let (_, r) = check("waiver-expired/trigger");
     let f = findings(&r)
-        .iter()
+        .into_iter()
         .find(|f| f["code"] == "waiver-expired")
         .unwrap();
     let waivers = dir("waiver-expired/trigger/waivers.toml");
@@ -428,7 +438,7 @@ fn an_expired_waiver_is_reported_and_no_longer_applies() {
 fn a_waiver_that_matches_nothing_is_reported() {
     let (_, r) = check("waiver-unused/trigger");
     let f = findings(&r)
-        .iter()
+        .into_iter()
         .find(|f| f["code"] == "waiver-unused")
         .unwrap();
     assert_eq!(
@@ -557,7 +567,10 @@ fn findings_point_at_the_rule_that_decided() {
     let rule_of = |code: &str| {
         let rel = format!("{code}/trigger");
         let (_, r) = check(&rel);
-        let f = findings(&r).iter().find(|f| f["code"] == code).unwrap();
+        let f = findings(&r)
+            .into_iter()
+            .find(|f| f["code"] == code)
+            .unwrap();
         (rel, f["rule"].as_str().unwrap().to_string())
     };
     // A check's finding: the category that requires the check.
@@ -748,4 +761,125 @@ fn an_unknown_code_in_the_waivers_is_an_error_at_the_code() {
         "3:8",
         "unknown finding code 'foreign-supplier'",
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Known vulnerabilities: the fixtures are checked against a database imported from the real
+// OSV records of tests/fixtures/vuln/osv into a shared folder (ANBAO_VULN_DB), or none.
+
+/// The codes the tests below cover, in `Code::ALL` order.
+const VULNERABILITY_CODES: &[&str] = &[
+    "known-vulnerability",
+    "vulnerability-database-missing",
+    "vulnerability-database-stale",
+];
+
+/// `anbao check` on a fixture with the database `db` (none: no database), as of `as_of`.
+fn check_with_db(rel: &str, db: Option<&Path>, as_of: &str) -> (i32, Value) {
+    let mut cmd = Command::cargo_bin("anbao").unwrap();
+    cmd.env_remove("ANBAO_WORKSPACE").env("NO_COLOR", "1");
+    match db {
+        Some(db) => cmd.env("ANBAO_VULN_DB", db),
+        None => cmd.env("ANBAO_VULN_DB", dir("no-such-database")),
+    };
+    let out = cmd
+        .arg("-C")
+        .arg(dir(rel))
+        .args([
+            "--lang", "en", "check", "--format", "json", "--as-of", as_of,
+        ])
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    (out.status.code().unwrap(), report)
+}
+
+fn imported_db() -> tempfile::TempDir {
+    let db = tempfile::tempdir().unwrap();
+    Command::cargo_bin("anbao")
+        .unwrap()
+        .args(["vuln", "import", "--db"])
+        .arg(db.path())
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/vuln/osv"))
+        .assert()
+        .success();
+    db
+}
+
+fn codes_of(report: &Value) -> Vec<(String, String)> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_string(),
+                f["level"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn known_vulnerability() {
+    let db = imported_db();
+    // Recent enough data, so only the vulnerability speaks.
+    let (exit, r) = check_with_db("known-vulnerability/trigger", Some(db.path()), "2024-06-20");
+    assert_eq!(exit, 1);
+    assert_eq!(
+        codes_of(&r),
+        [("known-vulnerability".into(), "deny".into())]
+    );
+    let f = &r["findings"][0];
+    assert_eq!(f["component"], "pdfjs-dist@3.11.174");
+    assert_eq!(component(&r, "pdfjs-dist@3.11.174")["verdict"], "fail");
+    let (exit, r) = check_with_db("known-vulnerability/clean", Some(db.path()), "2024-06-20");
+    assert_eq!(
+        (exit, codes_of(&r)),
+        (0, vec![]),
+        "4.2.67 is the fixed version"
+    );
+}
+
+#[test]
+fn vulnerability_database_missing() {
+    let (exit, r) = check_with_db("vulnerability-database-missing/trigger", None, AS_OF);
+    assert_eq!(
+        exit, 0,
+        "a warning under the shipped levels: it never passes for clean"
+    );
+    assert_eq!(
+        codes_of(&r),
+        [("vulnerability-database-missing".into(), "warn".into())]
+    );
+    assert!(r["findings"][0]["component"].is_null());
+    let db = imported_db();
+    let (_, r) = check_with_db(
+        "vulnerability-database-missing/clean",
+        Some(db.path()),
+        "2024-06-20",
+    );
+    assert!(!codes_of(&r)
+        .iter()
+        .any(|(c, _)| c == "vulnerability-database-missing"));
+}
+
+#[test]
+fn vulnerability_database_stale() {
+    let db = imported_db();
+    // The newest fixture record is from 2024-06-10: 31 days later it is stale, 30 is not.
+    let (_, r) = check_with_db(
+        "vulnerability-database-stale/trigger",
+        Some(db.path()),
+        "2024-07-11",
+    );
+    assert!(codes_of(&r).contains(&("vulnerability-database-stale".into(), "warn".into())));
+    let (_, r) = check_with_db(
+        "vulnerability-database-stale/clean",
+        Some(db.path()),
+        "2024-07-10",
+    );
+    assert!(!codes_of(&r)
+        .iter()
+        .any(|(c, _)| c == "vulnerability-database-stale"));
 }

@@ -19,6 +19,11 @@ fn check(lang: &str, format: &str) -> String {
         .args(["--lang", lang, "check", "--as-of", AS_OF])
         .args(["--format", format])
         .env("NO_COLOR", "1")
+        // Without a vulnerability database, whatever a user imported into the demo.
+        .env(
+            "ANBAO_VULN_DB",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/vuln/none"),
+        )
         .output()
         .unwrap();
     assert_eq!(

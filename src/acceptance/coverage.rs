@@ -170,5 +170,6 @@ fn gap(code: Code, message: Bilingual, rule: Arc<str>) -> PolicyFinding {
         rule,
         paths: Vec::new(),
         waived_by: None,
+        vulnerability: None,
     }
 }

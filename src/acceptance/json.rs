@@ -45,6 +45,7 @@ struct Tail<'a> {
     inputs: &'a [InputFile],
     not_read: &'a [crate::inventory::discover::NotRead],
     inventory_findings: &'a [crate::inventory::Finding],
+    vulnerabilities: &'a crate::vuln::Assessment,
 }
 
 /// Writes the compact JSON of `report` to `out`.
@@ -66,6 +67,7 @@ pub fn write_compact(report: &Report, out: &mut (impl Write + ?Sized)) -> io::Re
         inputs: &report.inputs,
         not_read: &report.not_read,
         inventory_findings: &report.inventory_findings,
+        vulnerabilities: &report.vulnerabilities,
     })?;
     // `head` is `{...}` and `tail` is `{...}`: the arrays go between the two, inside one object.
     let mut buffers = Buffers::default();

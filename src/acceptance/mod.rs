@@ -33,6 +33,8 @@ pub struct Inputs {
     pub not_read: Vec<NotRead>,
     /// The categories `anbao.toml` declares, when it does.
     pub expected: Option<Vec<coverage::Expected>>,
+    /// Known vulnerabilities of the inventory (the database may be missing: it says so).
+    pub vulnerabilities: crate::vuln::Assessment,
 }
 
 /// Loads the workspace's policy, catalogs and waivers, and the given inventory read from the
@@ -76,6 +78,14 @@ pub fn load_inputs(
         (inventory, policy)
     });
     let inventory = inventory?;
+    // Matched once here; `run` only re-ages the database for its own date.
+    let sources = crate::vuln::load(&workspace)?;
+    let vulnerabilities = crate::vuln::assess(
+        &inventory,
+        sources.index.as_ref(),
+        &sources.statements,
+        chrono::Local::now().date_naive(),
+    )?;
     let (hashed, policy_files) = policy_files;
     let mut files = hashed?;
     let (policy, catalog, waivers, calendar, policy_inputs) = policy_files?;
@@ -91,6 +101,7 @@ pub fn load_inputs(
         files,
         not_read: found.not_read.clone(),
         expected,
+        vulnerabilities,
     })
 }
 
@@ -126,12 +137,17 @@ fn load_policy_files(workspace: &Workspace) -> Result<PolicyFiles, InputError> {
 
 /// Runs the check as of `as_of`.
 pub fn run(inputs: &Inputs, as_of: NaiveDate) -> Report {
-    let mut evaluation = policy::evaluate(
+    let mut vulnerabilities = inputs.vulnerabilities.clone();
+    if let Some(db) = &mut vulnerabilities.database {
+        db.age_as_of(as_of);
+    }
+    let mut evaluation = policy::evaluate::evaluate_with(
         &inputs.inventory,
         &inputs.policy,
         &inputs.catalog,
         &inputs.waivers,
         as_of,
+        Some(&vulnerabilities),
     );
     let gaps = coverage::gaps(
         &inputs.inventory,
@@ -157,6 +173,7 @@ pub fn run(inputs: &Inputs, as_of: NaiveDate) -> Report {
         deadlines,
         inputs: inputs.files.clone(),
         not_read: inputs.not_read.clone(),
+        vulnerabilities,
     })
 }
 

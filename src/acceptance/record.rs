@@ -128,7 +128,60 @@ pub fn body(report: &Report, root: &Path, alg: HashAlg) -> Result<Value, InputEr
         "categories": categories,
         "blocking": blocking,
         "inputs": inputs,
+        "vulnerabilities": vulnerability_summary(report),
     }))
+}
+
+/// What the verdict knew of known vulnerabilities: the database (or that none was imported)
+/// with its age, the counts, and every unresolved one the policy denies.
+fn vulnerability_summary(report: &Report) -> Value {
+    let a = &report.vulnerabilities;
+    let database = a.database.as_ref().map(|d| {
+        json!({
+            "advisories": d.advisories.to_string(),
+            "sources": d.sources.to_string(),
+            "newest_modified": d.newest_modified,
+            "age_days": d.age_days.map(|n| n.to_string()),
+            "ecosystems": d.ecosystems_used.iter().map(|(name, e)| {
+                (name.clone(), json!({
+                    "components": e.components.to_string(),
+                    "advisories": e.advisories.to_string(),
+                    "newest_modified": e.newest_modified,
+                    "age_days": e.age_days.map(|n| n.to_string()),
+                }))
+            }).collect::<serde_json::Map<String, Value>>(),
+        })
+    });
+    let unresolved: serde_json::Map<String, Value> = a
+        .counts
+        .unresolved
+        .iter()
+        .map(|(s, n)| (s.as_str().to_string(), json!(n.to_string())))
+        .collect();
+    let by_status: serde_json::Map<String, Value> = a
+        .counts
+        .by_status
+        .iter()
+        .map(|(s, n)| (s.clone(), json!(n.to_string())))
+        .collect();
+    let blocking: Vec<Value> = report
+        .findings
+        .iter()
+        .filter(|f| f.vulnerability.is_some() && f.level == crate::inventory::Level::Deny)
+        .filter(|f| f.waived_by.is_none())
+        .map(|f| json!({ "component": f.component, "vulnerability": f.vulnerability }))
+        .collect();
+    json!({
+        "database": database,
+        "checked": a.database.is_some(),
+        "components_looked_up": a.counts.looked_up.to_string(),
+        "vulnerable_components": a.counts.vulnerable_components.to_string(),
+        "matches": a.counts.matches.to_string(),
+        "unresolved": unresolved,
+        "by_status": by_status,
+        "statements": a.statements.to_string(),
+        "blocking": blocking,
+    })
 }
 
 /// A project code made safe for a file name.

@@ -36,6 +36,9 @@ pub struct Report {
     /// Files found in the inventory folders and not read, each with the reason.
     pub not_read: Vec<NotRead>,
     pub inventory_findings: Vec<inventory::Finding>,
+    /// The known-vulnerability assessment behind the `known-vulnerability` findings: the
+    /// database and its age, counts, and every match with its VEX state.
+    pub vulnerabilities: crate::vuln::Assessment,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -174,6 +177,9 @@ pub struct FindingRow {
     pub rule: Arc<str>,
     pub paths: Vec<Vec<Arc<str>>>,
     pub waived_by: Option<Arc<str>>,
+    /// The advisory id of a known-vulnerability finding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vulnerability: Option<Arc<str>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -215,6 +221,7 @@ pub struct Parts<'a> {
     pub deadlines: Vec<Deadline>,
     pub inputs: Vec<InputFile>,
     pub not_read: Vec<NotRead>,
+    pub vulnerabilities: crate::vuln::Assessment,
 }
 
 impl Report {
@@ -238,6 +245,10 @@ impl Report {
             inputs: self.inputs.clone(),
             not_read: self.not_read.clone(),
             inventory_findings: Vec::new(),
+            vulnerabilities: crate::vuln::Assessment {
+                matches: Vec::new(),
+                ..self.vulnerabilities.clone()
+            },
         }
     }
 }
@@ -278,6 +289,7 @@ pub fn build(p: Parts<'_>) -> Report {
                 .map(|path| path.iter().map(|&i| names[i].clone()).collect())
                 .collect(),
             waived_by: f.waived_by,
+            vulnerability: f.vulnerability,
         })
         .collect();
     let components: Vec<ComponentRow> = evaluation
@@ -394,6 +406,7 @@ pub fn build(p: Parts<'_>) -> Report {
         inputs: p.inputs,
         not_read: p.not_read,
         inventory_findings: inv.findings.clone(),
+        vulnerabilities: p.vulnerabilities,
     }
 }
 
@@ -453,7 +466,23 @@ fn project_verdict(
             gaps.push(f.code);
         }
     }
-    let state = if failing > 0 {
+    // Known vulnerabilities the policy denies, on whatever component carries them.
+    let mut vulnerable = 0;
+    for f in findings
+        .iter()
+        .filter(|f| f.code.is_vulnerability() && f.level == inventory::Level::Deny)
+        .filter(|f| f.waived_by.is_none())
+    {
+        vulnerable += 1;
+        let what = f.component.as_deref().unwrap_or("");
+        reasons.push(Bilingual::format(
+            format_args!("{what}：{}", f.message.zh()),
+            format_args!("{what}: {}", f.message.en()),
+        ));
+    }
+    // A denied known vulnerability fails the project as a failing product does: the evidence
+    // shows the problem, it does not lack.
+    let state = if failing > 0 || vulnerable > 0 {
         Verdict::Fail
     } else if insufficient > 0 || !gaps.is_empty() || !eval.components_meet {
         Verdict::InsufficientEvidence
@@ -469,9 +498,13 @@ fn project_verdict(
             // Not every product counted is a key product: a blocking non-key category
             // (traceable third-party components) and unclassified key-looking components count
             // too, and the reasons below say which category each is in.
-            format!("不满足关键产品安全可控要求：{failing} 个产品不通过，{insufficient} 个产品证据不足"),
             format!(
-                "Does not meet the controllable-procurement requirement: {failing} product(s) fail, {insufficient} lack evidence"
+                "不满足关键产品安全可控要求：{failing} 个产品不通过，{insufficient} 个产品证据不足{}",
+                if vulnerable > 0 { format!("，{vulnerable} 项已知漏洞未处理") } else { String::new() }
+            ),
+            format!(
+                "Does not meet the controllable-procurement requirement: {failing} product(s) fail, {insufficient} lack evidence{}",
+                if vulnerable > 0 { format!(", {vulnerable} known vulnerabilit(ies) unresolved") } else { String::new() }
             ),
         ),
         _ => insufficient_summary(insufficient, &gaps, findings),

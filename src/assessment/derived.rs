@@ -47,6 +47,14 @@ pub const DERIVATIONS: &[Derivation] = &[
         derive: key_products_controllable,
     },
     Derivation {
+        source: super::derived_vulnerabilities::SOURCE,
+        basis: (
+            "安全可控核验的已知漏洞评估：离线漏洞库及其日期、签名的 VEX 声明",
+            "the acceptance check's known-vulnerability assessment: the offline database and its date, signed VEX statements",
+        ),
+        derive: known_vulnerabilities_addressed,
+    },
+    Derivation {
         source: "drills.within-12-months",
         basis: (
             "账本中经有效签名、显示演练已开展的 drill.finished 记录",
@@ -254,6 +262,17 @@ fn key_products_controllable(f: &Facts<'_>) -> Outcome {
         _ => undecided(
             format!("安全可控核验（{as_of}）证据不足，无法据此答复：{zh}"),
             format!("the acceptance check as of {as_of} found the evidence insufficient to decide: {en}"),
+        ),
+    }
+}
+
+/// "Known vulnerabilities are found and dealt with", from the check's vulnerability assessment.
+fn known_vulnerabilities_addressed(f: &Facts<'_>) -> Outcome {
+    match f.acceptance() {
+        Ok(report) => super::derived_vulnerabilities::outcome(report),
+        Err(why) => undecided(
+            format!("安全可控核验无法运行：{why}"),
+            format!("the acceptance check could not run: {why}"),
         ),
     }
 }

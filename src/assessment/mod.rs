@@ -6,6 +6,7 @@
 pub mod condition;
 pub mod definition;
 pub mod derived;
+pub mod derived_vulnerabilities;
 pub mod import;
 pub mod method;
 pub mod report;

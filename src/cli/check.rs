@@ -222,6 +222,11 @@ fn write_text(out: &mut impl Write, l: Lang, r: &Report, all: bool) -> anyhow::R
     writeln!(
         out,
         "{DIM}{}{DIM:#}",
+        crate::report::labels::vulnerability_database(l, &r.vulnerabilities)
+    )?;
+    writeln!(
+        out,
+        "{DIM}{}{DIM:#}",
         if zh {
             format!(
                 "实施单位 {} · 建设单位 {} · 策略 {} v{}",

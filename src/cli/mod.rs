@@ -14,6 +14,7 @@ mod ledger_view;
 mod output;
 mod progress;
 mod terminal;
+mod vuln;
 
 use crate::i18n::{tr, Lang, Text};
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
@@ -83,6 +84,8 @@ enum Command {
     /// Emergency-plan drills: playbooks, plan, due, run, finish, reports / 应急演练
     #[command(subcommand)]
     Drill(drill::DrillCommand),
+    /// Known vulnerabilities: offline OSV database, VEX statements / 已知漏洞与 VEX 声明
+    Vuln(vuln::VulnArgs),
     /// The official working-day calendar: known years, add or correct one / 法定工作日历
     Calendar(calendar::CalendarArgs),
     /// Signing keys and the trust store keys/ / 签名密钥与信任库
@@ -152,6 +155,7 @@ pub fn run() -> ExitCode {
         Command::Inventory(cmd) => inventory::run(&ctx, cmd),
         Command::Ledger(cmd) => ledger::run(&ctx, cmd),
         Command::Keys(cmd) => keys::run(&ctx, cmd),
+        Command::Vuln(args) => vuln::run(&ctx, args),
         Command::Assess(cmd) => assess::run(&ctx, cmd),
         Command::Drill(cmd) => drill::run(&ctx, cmd),
         Command::Calendar(args) => calendar::run(&ctx, args),

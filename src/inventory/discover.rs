@@ -207,17 +207,19 @@ pub fn discover(
         let path = root.join(entry);
         if path.is_dir() {
             walk.folder(&path, None);
-        } else if path.exists() {
-            // A file named on purpose is read whatever it looks like: its parser says what is
-            // wrong with it.
+        } else {
+            // A file named on purpose is read whatever it looks like (its parser says what is
+            // wrong with it), pipes included; anything else is called what it is.
+            let kind = crate::fsutil::FileKind::of(&path);
+            if !kind.is_readable_file() {
+                return Err(InputError::whole_file(
+                    manifest,
+                    format!("inventory path '{}' {kind}", entry.display()),
+                ));
+            }
             if walk.first_time(&path) {
                 walk.found.files.push(path);
             }
-        } else {
-            return Err(InputError::whole_file(
-                manifest,
-                format!("inventory path '{}' does not exist", entry.display()),
-            ));
         }
     }
     walk.found.not_read.sort_by(|a, b| a.path.cmp(&b.path));

@@ -130,10 +130,13 @@ pub enum Code {
     NoKeyProducts,
     ExpectedCategoryEmpty,
     InventoryFileNotRead,
+    KnownVulnerability,
+    VulnerabilityDatabaseMissing,
+    VulnerabilityDatabaseStale,
 }
 
 impl Code {
-    pub const ALL: [Code; 24] = [
+    pub const ALL: [Code; 27] = [
         Code::UnclassifiedKeyComponent,
         Code::NotInCatalog,
         Code::CatalogEntryNotValid,
@@ -158,6 +161,9 @@ impl Code {
         Code::NoKeyProducts,
         Code::ExpectedCategoryEmpty,
         Code::InventoryFileNotRead,
+        Code::KnownVulnerability,
+        Code::VulnerabilityDatabaseMissing,
+        Code::VulnerabilityDatabaseStale,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -180,6 +186,9 @@ impl Code {
             Code::IdentityIncomplete => "identity-incomplete",
             Code::WaiverExpired => "waiver-expired",
             Code::WaiverUnused => "waiver-unused",
+            Code::KnownVulnerability => "known-vulnerability",
+            Code::VulnerabilityDatabaseMissing => "vulnerability-database-missing",
+            Code::VulnerabilityDatabaseStale => "vulnerability-database-stale",
             Code::SecureReliableMissing => "secure-reliable-missing",
             Code::SecureReliableExpired => "secure-reliable-expired",
             Code::NoComponents => "no-components",
@@ -191,6 +200,17 @@ impl Code {
 
     pub fn parse(s: &str) -> Option<Code> {
         Code::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
+    /// Whether the code is about known vulnerabilities: an unwaived one at `deny` fails the
+    /// project whatever the component's category.
+    pub fn is_vulnerability(self) -> bool {
+        matches!(
+            self,
+            Code::KnownVulnerability
+                | Code::VulnerabilityDatabaseMissing
+                | Code::VulnerabilityDatabaseStale
+        )
     }
 
     /// Whether the code means the evidence is missing rather than contrary: such findings make
@@ -298,6 +318,18 @@ impl Code {
             Code::WaiverUnused => (
                 "A waiver matched no finding: it is stale or names the component wrongly. Remove or correct it.",
                 "某项豁免没有匹配任何问题：可能已过时或组件名称有误。请删除或更正。",
+            ),
+            Code::KnownVulnerability => (
+                "The component's version is affected by a published advisory in the imported vulnerability database (OSV). The level follows the policy's [vulnerabilities] table by severity and by whether the component is, or is inside, a key product. Upgrade to a fixed version, or have the construction unit state an analysis ('anbao vuln state'): fixed or not_affected with a justification settles it, signed in the ledger.",
+                "组件版本受导入漏洞库（OSV）中已公布漏洞的影响。问题级别按策略 [vulnerabilities] 表，依漏洞等级以及组件是否为（或属于）关键产品确定。请升级到修复版本，或由建设单位作出分析声明（anbao vuln state）：fixed 或附理由的 not_affected 经账本签名后即视为已处理。",
+            ),
+            Code::VulnerabilityDatabaseMissing => (
+                "No vulnerability database was imported, or it holds nothing for an ecosystem of the inventory (say Maven): those components were not checked for known vulnerabilities; this is not a statement that there are none. Carry in the OSV all.zip exports of every ecosystem the inventory uses and run 'anbao vuln import'.",
+                "尚未导入漏洞库，或漏洞库中没有清单所用某一生态（如 Maven）的数据：这些组件没有检查已知漏洞；这并不表示没有漏洞。请带入清单所用各生态的 OSV all.zip 并运行 anbao vuln import。",
+            ),
+            Code::VulnerabilityDatabaseStale => (
+                "The newest record of the vulnerability database, for an ecosystem the inventory uses, is older than the policy's max_age_days: advisories published since are not known. Import a fresh export of that ecosystem.",
+                "漏洞库中清单所用某一生态的最新记录早于策略 max_age_days 允许的时间，此后公布的漏洞未被掌握。请导入该生态新的数据。",
             ),
             Code::SecureReliableMissing => (
                 "No result of the national security-and-reliability evaluation (安全可靠测评, published by the China Information Technology Security Evaluation Center) matches the product in any catalog of that kind. The workspace's policy requires one for this category (e.g. the 2023 government procurement demand standards for CPUs and operating systems).",

@@ -30,6 +30,8 @@ struct PolicyFile {
     #[serde(default)]
     party: Vec<Spanned<PartyFile>>,
     #[serde(default)]
+    vulnerabilities: Option<Spanned<super::vulnerability::VulnFile>>,
+    #[serde(default)]
     procurement_2023: Option<Spanned<Procurement2023File>>,
 }
 
@@ -100,7 +102,7 @@ struct UnclassifiedFile {
 
 #[derive(Debug, Clone, Copy, Deserialize)]
 #[serde(rename_all = "lowercase")]
-enum LevelFile {
+pub(super) enum LevelFile {
     Deny,
     Warn,
     Info,
@@ -299,6 +301,8 @@ pub struct Policy {
     /// policy states it.
     pub procurement_2023: Option<Procurement2023>,
     party_index: HashMap<String, usize>,
+    /// The levels of known-vulnerability findings (`[vulnerabilities]`).
+    pub vulnerabilities: super::vulnerability::VulnPolicy,
 }
 
 /// Folds a company or country name for comparison: case, spaces and full-width brackets do not
@@ -539,6 +543,13 @@ impl Policy {
             }
             unclassified_at = Some(at(span));
         }
+        let vulnerabilities = match file.vulnerabilities {
+            Some(v) => {
+                let rule = at(v.span()).text();
+                super::vulnerability::VulnPolicy::new(Some(v.into_inner()), rule)
+            }
+            None => super::vulnerability::VulnPolicy::new(None, path.display().to_string().into()),
+        };
         Ok(Policy {
             procurement_2023,
             file: path.to_path_buf(),
@@ -553,6 +564,7 @@ impl Policy {
             overrides,
             parties,
             party_index,
+            vulnerabilities,
         })
     }
 

@@ -167,6 +167,9 @@ pub struct PolicyFinding {
     /// The waiver (`file:line`) that accepts this finding, if any applies.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub waived_by: Option<Arc<str>>,
+    /// The advisory id of a known-vulnerability finding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vulnerability: Option<Arc<str>>,
 }
 
 /// The evaluation of one component.
@@ -311,6 +314,19 @@ pub fn evaluate(
     waivers: &[Waiver],
     as_of: NaiveDate,
 ) -> Evaluation {
+    evaluate_with(inv, policy, catalog, waivers, as_of, None)
+}
+
+/// As [`evaluate`], with the known vulnerabilities of `vulnerabilities` judged as well (see
+/// [`super::vulnerability`]).
+pub fn evaluate_with(
+    inv: &Inventory,
+    policy: &Policy,
+    catalog: &Catalog,
+    waivers: &[Waiver],
+    as_of: NaiveDate,
+    vulnerabilities: Option<&crate::vuln::Assessment>,
+) -> Evaluation {
     let classified = classify(inv, policy);
     let licences = LicenceVerdicts::new(inv, policy);
     let shortest = inv.shortest_path_parents();
@@ -338,6 +354,20 @@ pub fn evaluate(
             evidence,
             findings: mine,
         });
+    }
+
+    if let Some(assessment) = vulnerabilities {
+        let in_key = super::vulnerability::in_key_products(inv, |id| {
+            components[id]
+                .category
+                .is_some_and(|cat| policy.categories[cat].key)
+        });
+        for f in super::vulnerability::findings(&policy.vulnerabilities, &in_key, assessment) {
+            if let Some(id) = f.component {
+                components[id].findings.push(findings.len());
+            }
+            findings.push(f);
+        }
     }
 
     let before = findings.len();
@@ -407,6 +437,14 @@ pub fn evaluate(
             c.verdict = Verdict::NotApplicable;
         }
     }
+    // A known vulnerability the policy denies fails the project whatever the category of the
+    // component that carries it (an open-source library inside the delivered platform).
+    if findings
+        .iter()
+        .any(|f| f.code.is_vulnerability() && f.level == Level::Deny && f.waived_by.is_none())
+    {
+        meets = false;
+    }
     Evaluation {
         as_of,
         components,
@@ -435,6 +473,7 @@ fn finding(
         rule,
         paths: Vec::new(),
         waived_by: None,
+        vulnerability: None,
     }
 }
 
@@ -1263,6 +1302,7 @@ fn apply_waivers(
                     rule: w.at.text(),
                     paths: Vec::new(),
                     waived_by: None,
+                    vulnerability: None,
                 });
             } else {
                 f.waived_by = Some(w.at.text());
@@ -1287,6 +1327,7 @@ fn apply_waivers(
                 rule: w.at.text(),
                 paths: Vec::new(),
                 waived_by: None,
+                vulnerability: None,
             });
         }
     }

@@ -5,6 +5,7 @@ pub mod catalog;
 pub mod code;
 pub mod config;
 pub mod evaluate;
+pub mod vulnerability;
 pub mod waiver;
 
 pub use catalog::Catalog;

@@ -137,6 +137,11 @@ fn write_report(o: &mut String, v: &View) -> fmt::Result {
     fact(o, v.word(Word::AsOf), &r.as_of.to_string())?;
     fact(
         o,
+        v.word(Word::KnownVulnerabilities),
+        &E(&labels::vulnerability_database(v.lang, &r.vulnerabilities)).to_string(),
+    )?;
+    fact(
+        o,
         v.word(Word::Policy),
         &format!(
             "{} v{}<br>{}",

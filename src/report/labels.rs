@@ -140,6 +140,7 @@ pub enum Word {
     Construction,
     Supervision,
     AsOf,
+    KnownVulnerabilities,
     Policy,
     Basis,
     Catalogs,
@@ -207,6 +208,7 @@ pub fn word(lang: Lang, w: Word) -> &'static str {
         Word::Construction => ("项目建设单位", "Construction unit"),
         Word::Supervision => ("项目监理单位", "Supervision unit"),
         Word::AsOf => ("核验日期", "Assessed as of"),
+        Word::KnownVulnerabilities => ("已知漏洞", "Known vulnerabilities"),
         Word::Policy => ("核验策略", "Policy"),
         Word::Basis => ("依据", "Basis"),
         Word::Catalogs => ("合格产品目录", "Approved-product catalogs"),
@@ -352,5 +354,33 @@ pub fn components_line(lang: Lang, total: usize, unclassified: usize) -> String 
         Lang::En => {
             format!("★ key product category; {total} components, {unclassified} unclassified")
         }
+    }
+}
+
+/// The vulnerability database behind a report, in one line: how many advisories, how old the
+/// newest one is; or that none was imported and nothing was checked.
+pub fn vulnerability_database(lang: Lang, a: &crate::vuln::Assessment) -> String {
+    let Some(d) = &a.database else {
+        return match lang {
+            Lang::Zh => "未导入漏洞库，未检查已知漏洞".to_string(),
+            Lang::En => {
+                "no vulnerability database imported: known vulnerabilities not checked".to_string()
+            }
+        };
+    };
+    let newest = d
+        .newest_modified
+        .as_deref()
+        .map_or("-", |n| n.get(..10).unwrap_or(n));
+    let age = d.age_days.map_or("-".to_string(), |n| n.to_string());
+    match lang {
+        Lang::Zh => format!(
+            "漏洞库 {} 条公告，来自 {} 个来源，最新记录 {newest}（数据已 {age} 天）",
+            d.advisories, d.sources
+        ),
+        Lang::En => format!(
+            "vulnerability database of {} advisories from {} source(s), newest record {newest} ({age} days old)",
+            d.advisories, d.sources
+        ),
     }
 }

@@ -65,6 +65,12 @@ fn write_report(o: &mut String, v: &View) -> std::fmt::Result {
         item(o, v, v.word(Word::Supervision), &text(s))?;
     }
     item(o, v, v.word(Word::AsOf), &r.as_of.to_string())?;
+    item(
+        o,
+        v,
+        v.word(Word::KnownVulnerabilities),
+        &text(&labels::vulnerability_database(v.lang, &r.vulnerabilities)),
+    )?;
     let policy = format!(
         "{} v{} — {}",
         code(&r.policy.id),

@@ -43,6 +43,7 @@ pub(crate) mod tests {
             rule: "checklists/policy.toml:7".into(),
             paths: vec![vec!["root@1".into(), component.into()]],
             waived_by: waived.map(Arc::from),
+            vulnerability: None,
         };
         Report {
             schema: SCHEMA,
@@ -186,6 +187,7 @@ pub(crate) mod tests {
             ],
             not_read: vec![],
             inventory_findings: vec![],
+            vulnerabilities: crate::vuln::Assessment::without_database(0),
         }
     }
 }

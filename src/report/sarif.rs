@@ -27,7 +27,7 @@ pub fn render(r: &Report, lang: Lang) -> String {
 pub fn sarif(r: &Report, lang: Lang) -> Value {
     let v = View::new(r, lang);
     let rules: Vec<Value> = Code::ALL.iter().map(|&c| rule(c, lang)).collect();
-    let results: Vec<Value> = r.findings.iter().map(|f| result(&v, f)).collect();
+    let results: Vec<Value> = r.findings.iter().map(|f| result(&v, r, f)).collect();
     let mut run = Map::new();
     run.insert(
         "tool".into(),
@@ -105,7 +105,7 @@ fn level(l: Level) -> &'static str {
     }
 }
 
-fn result(v: &View, f: &FindingRow) -> Value {
+fn result(v: &View, r: &Report, f: &FindingRow) -> Value {
     let lang = v.lang;
     let message = f.message.get(lang);
     // Viewers list results by message and location, and the location is the policy rule, so
@@ -138,6 +138,26 @@ fn result(v: &View, f: &FindingRow) -> Value {
             "waived": f.waived_by.is_some(),
         },
     });
+    if let Some(id) = &f.vulnerability {
+        // The advisory and its CVE ids, so a SARIF viewer or a later scanner can join on them.
+        let m = r
+            .vulnerabilities
+            .matches
+            .iter()
+            .find(|m| Some(m.component) == f.component_id && *m.id == **id);
+        let cves: Vec<&str> = m.map(|m| m.cves()).unwrap_or_default();
+        out["properties"]["vulnerability"] = json!(id);
+        out["properties"]["cve"] = json!(cves);
+        if let Some(m) = m {
+            out["properties"]["aliases"] = json!(m.aliases);
+            out["properties"]["severity"] = json!(m.severity().as_str());
+            out["properties"]["fixedVersions"] = json!(m.fixed);
+            if let Some(score) = m.rating.score {
+                out["properties"]["security-severity"] = json!(format!("{score:.1}"));
+            }
+            out["fingerprints"] = json!({ "anbao/vulnerability/v1": format!("{}|{id}", f.component.as_deref().unwrap_or("")) });
+        }
+    }
     if let Some(at) = &f.waived_by {
         out["suppressions"] = json!([{
             "kind": "external",

@@ -28,6 +28,9 @@ pub struct AcceptanceState {
     pub verdict_filter: Option<Verdict>,
     /// Index into `report.categories`.
     pub category_filter: Option<usize>,
+    pub vuln_filter: Option<VulnFilter>,
+    /// Per component row: 0 no known vulnerability, 1 only settled ones, 2 an unresolved one.
+    vuln_rows: Vec<u8>,
     /// Rows of `report.components` that pass the filters, worst verdict first.
     pub visible: Vec<usize>,
     /// Position in `visible`.
@@ -42,12 +45,25 @@ const MAX_PATHS: usize = 50;
 
 impl AcceptanceState {
     pub fn new(report: Report, inventory: Inventory) -> AcceptanceState {
+        // Vulnerability ids are searchable too: `/cve-2024-4367` finds the components.
+        let mut ids: Vec<String> = vec![String::new(); report.components.len()];
+        for m in &report.vulnerabilities.matches {
+            if let Some(s) = ids.get_mut(m.component) {
+                s.push(' ');
+                s.push_str(&m.id);
+                for a in &m.aliases {
+                    s.push(' ');
+                    s.push_str(a);
+                }
+            }
+        }
         let haystacks = report
             .components
             .iter()
-            .map(|c| {
+            .zip(&ids)
+            .map(|(c, ids)| {
                 format!(
-                    "{} {} {} {}",
+                    "{} {} {} {}{ids}",
                     c.component,
                     c.category.as_deref().unwrap_or(""),
                     c.supplier.as_deref().unwrap_or(""),
@@ -56,6 +72,7 @@ impl AcceptanceState {
                 .to_lowercase()
             })
             .collect();
+        let vuln_rows = vulnerability_rows(&report);
         let mut s = AcceptanceState {
             report,
             inventory,
@@ -64,6 +81,8 @@ impl AcceptanceState {
             filter_editing: false,
             verdict_filter: None,
             category_filter: None,
+            vuln_filter: None,
+            vuln_rows,
             visible: Vec::new(),
             selected: 0,
             offset: 0,
@@ -85,6 +104,10 @@ impl AcceptanceState {
                 (needle.is_empty() || self.haystacks[i].contains(&needle))
                     && self.verdict_filter.is_none_or(|v| c.verdict == v)
                     && category.is_none_or(|cat| c.category.as_deref() == Some(cat))
+                    && self.vuln_filter.is_none_or(|v| match v {
+                        VulnFilter::Unresolved => self.vuln_rows[i] == 2,
+                        VulnFilter::Any => self.vuln_rows[i] > 0,
+                    })
             })
             .collect();
         let rows = &self.report.components;
@@ -177,6 +200,7 @@ impl AcceptanceState {
                 self.filter_editing = false;
                 self.verdict_filter = None;
                 self.category_filter = None;
+                self.vuln_filter = None;
                 self.refilter();
             }
             Action::CycleVerdictFilter => {
@@ -199,6 +223,14 @@ impl AcceptanceState {
                 };
                 self.refilter();
             }
+            Action::CycleVulnFilter => {
+                self.vuln_filter = match self.vuln_filter {
+                    None => Some(VulnFilter::Unresolved),
+                    Some(VulnFilter::Unresolved) => Some(VulnFilter::Any),
+                    Some(VulnFilter::Any) => None,
+                };
+                self.refilter();
+            }
             Action::Click(row) if row >= top => {
                 let at = self.offset + usize::from(row - top);
                 if at < self.visible.len() {
@@ -212,4 +244,35 @@ impl AcceptanceState {
             _ => {}
         }
     }
+}
+
+/// The Acceptance screen's filter on known vulnerabilities.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VulnFilter {
+    /// Components with a known vulnerability no statement settles.
+    Unresolved,
+    /// Components with any known vulnerability.
+    Any,
+}
+
+impl VulnFilter {
+    pub fn label(self, lang: crate::i18n::Lang) -> &'static str {
+        match (self, lang) {
+            (VulnFilter::Unresolved, crate::i18n::Lang::Zh) => "未处理",
+            (VulnFilter::Unresolved, crate::i18n::Lang::En) => "unresolved",
+            (VulnFilter::Any, crate::i18n::Lang::Zh) => "有漏洞",
+            (VulnFilter::Any, crate::i18n::Lang::En) => "any",
+        }
+    }
+}
+
+/// Each component row's standing as to known vulnerabilities.
+fn vulnerability_rows(report: &Report) -> Vec<u8> {
+    let mut rows = vec![0u8; report.components.len()];
+    for m in &report.vulnerabilities.matches {
+        if let Some(r) = rows.get_mut(m.component) {
+            *r = (*r).max(if m.resolved() { 1 } else { 2 });
+        }
+    }
+    rows
 }

@@ -68,6 +68,7 @@ pub enum Action {
     FilterDone,
     CycleVerdictFilter,
     CycleCategoryFilter,
+    CycleVulnFilter,
     ClearFilters,
     /// The terminal now has this many columns and rows.
     Resize(u16, u16),

@@ -28,6 +28,7 @@ pub enum Bindable {
     Filter,
     VerdictFilter,
     CategoryFilter,
+    VulnFilter,
     ClearFilters,
     Confirm,
     Note,
@@ -47,7 +48,7 @@ pub enum Bindable {
 }
 
 impl Bindable {
-    pub const ALL: [Bindable; 32] = [
+    pub const ALL: [Bindable; 33] = [
         Bindable::Quit,
         Bindable::Help,
         Bindable::Language,
@@ -64,6 +65,7 @@ impl Bindable {
         Bindable::Filter,
         Bindable::VerdictFilter,
         Bindable::CategoryFilter,
+        Bindable::VulnFilter,
         Bindable::ClearFilters,
         Bindable::Confirm,
         Bindable::Note,
@@ -100,6 +102,7 @@ impl Bindable {
             Bindable::Filter => "filter",
             Bindable::VerdictFilter => "verdict-filter",
             Bindable::CategoryFilter => "category-filter",
+            Bindable::VulnFilter => "vulnerability-filter",
             Bindable::ClearFilters => "clear-filters",
             Bindable::Confirm => "confirm",
             Bindable::Note => "note",
@@ -137,6 +140,7 @@ impl Bindable {
             Bindable::Filter => ("筛选", "filter"),
             Bindable::VerdictFilter => ("按结论筛选", "filter by verdict"),
             Bindable::CategoryFilter => ("按类别筛选", "filter by category"),
+            Bindable::VulnFilter => ("按已知漏洞筛选", "filter by known vulnerabilities"),
             Bindable::ClearFilters => ("清除筛选", "clear filters"),
             Bindable::Confirm => ("以本方身份确认答复", "confirm the answer as your role"),
             Bindable::Note => ("填写说明", "write a note"),
@@ -167,6 +171,7 @@ impl Bindable {
             Bindable::Filter => ("筛选", "filter"),
             Bindable::VerdictFilter => ("结论", "verdict"),
             Bindable::CategoryFilter => ("类别", "category"),
+            Bindable::VulnFilter => ("漏洞", "vulns"),
             Bindable::Language => ("EN", "中文"),
             Bindable::Back => ("返回", "back"),
             Bindable::Up => ("上", "up"),
@@ -212,9 +217,13 @@ impl Bindable {
             Bindable::Filter
                 | Bindable::VerdictFilter
                 | Bindable::CategoryFilter
+                | Bindable::VulnFilter
                 | Bindable::ClearFilters
         );
-        let component_filters = matches!(self, Bindable::VerdictFilter | Bindable::CategoryFilter);
+        let component_filters = matches!(
+            self,
+            Bindable::VerdictFilter | Bindable::CategoryFilter | Bindable::VulnFilter
+        );
         let records = matches!(self, Bindable::Checkpoints);
         let answering = matches!(
             self,
@@ -256,6 +265,7 @@ impl Bindable {
             Bindable::Filter => Action::StartFilter,
             Bindable::VerdictFilter => Action::CycleVerdictFilter,
             Bindable::CategoryFilter => Action::CycleCategoryFilter,
+            Bindable::VulnFilter => Action::CycleVulnFilter,
             Bindable::ClearFilters => Action::ClearFilters,
             Bindable::Confirm => Action::Confirm,
             Bindable::Note => Action::EditNote,
@@ -382,6 +392,7 @@ impl Default for KeyMap {
         bindings.insert(Bindable::Filter, keys(&["/"]));
         bindings.insert(Bindable::VerdictFilter, keys(&["v"]));
         bindings.insert(Bindable::CategoryFilter, keys(&["c"]));
+        bindings.insert(Bindable::VulnFilter, keys(&["V"]));
         bindings.insert(Bindable::ClearFilters, keys(&["x"]));
         bindings.insert(Bindable::StepStart, keys(&["b"]));
         bindings.insert(Bindable::StepDone, keys(&["d"]));

@@ -11,6 +11,7 @@ pub mod keys;
 pub mod records;
 mod records_view;
 pub mod view;
+mod vuln_view;
 
 use crate::i18n::Lang;
 use app::{update, Action, App, Loaded};

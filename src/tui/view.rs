@@ -50,7 +50,7 @@ pub(super) fn count_formatted() {
     FORMATTED_ROWS.with(|c| c.set(c.get() + 1));
 }
 
-pub(super) fn pick(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
+pub(crate) fn pick(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
     match lang {
         Lang::Zh => zh,
         Lang::En => en,
@@ -59,7 +59,7 @@ pub(super) fn pick(lang: Lang, zh: &'static str, en: &'static str) -> &'static s
 
 /// Styles that fall back to plain text without colour (NO_COLOR), and that read on dark and
 /// light backgrounds alike: only the standard accent colours, emphasis by modifiers.
-pub(super) struct Theme {
+pub(crate) struct Theme {
     pub(super) color: bool,
 }
 
@@ -270,6 +270,7 @@ fn draw_footer(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             Bindable::Filter,
             Bindable::VerdictFilter,
             Bindable::CategoryFilter,
+            Bindable::VulnFilter,
             Bindable::Language,
             Bindable::Help,
             Bindable::Quit,
@@ -328,16 +329,32 @@ fn draw_acceptance(frame: &mut Frame, app: &App, theme: &Theme, a: &AcceptanceSt
     // The gaps by code (`anbao explain CODE`), so an empty table says why it is empty.
     let gaps: Vec<&str> = r.verdict.gaps.iter().map(|c| c.as_str()).collect();
     let gaps = gaps.join(", ");
+    let vulnerable = r
+        .findings
+        .iter()
+        .filter(|f| f.code.is_vulnerability() && f.waived_by.is_none())
+        .filter(|f| f.level == crate::inventory::Level::Deny)
+        .count();
     let headline = match (r.verdict.state, l) {
         (Verdict::Pass, Lang::Zh) => "✓ 满足关键产品安全可控要求".to_string(),
         (Verdict::Pass, Lang::En) => "✓ Meets the controllable-procurement requirement".to_string(),
         (Verdict::Fail, Lang::Zh) => format!(
-            "✗ 不满足安全可控要求 · 不通过 {} · 证据不足 {}",
-            r.verdict.failing, r.verdict.insufficient
+            "✗ 不满足安全可控要求 · 不通过 {} · 证据不足 {}{}",
+            r.verdict.failing,
+            r.verdict.insufficient,
+            match vulnerable {
+                0 => String::new(),
+                n => format!(" · 已知漏洞 {n}"),
+            }
         ),
         (Verdict::Fail, Lang::En) => format!(
-            "✗ Requirement not met · {} fail · {} lack evidence",
-            r.verdict.failing, r.verdict.insufficient
+            "✗ Requirement not met · {} fail · {} lack evidence{}",
+            r.verdict.failing,
+            r.verdict.insufficient,
+            match vulnerable {
+                0 => String::new(),
+                n => format!(" · {n} known vuln."),
+            }
         ),
         (_, Lang::Zh) => format!(
             "? 证据不足，不能认定满足要求 · 证据不足 {} · {gaps}",
@@ -386,6 +403,11 @@ fn draw_acceptance(frame: &mut Frame, app: &App, theme: &Theme, a: &AcceptanceSt
             any(a
                 .category_filter
                 .map(|i| r.categories[i].name.get(l).to_string()))
+        )),
+        Span::styled(pick(l, "漏洞 ", "vulns "), theme.bold()),
+        Span::raw(format!(
+            "{}  ",
+            any(a.vuln_filter.map(|v| v.label(l).to_string()))
         )),
         Span::styled(
             format!("{}/{}", a.visible.len(), r.components.len()),
@@ -580,6 +602,7 @@ fn draw_detail(frame: &mut Frame, app: &App, theme: &Theme, a: &AcceptanceState,
         lines.push(Line::from(spans));
         lines.push(Line::styled(format!("      {}", f.rule), theme.dim()));
     }
+    lines.extend(super::vuln_view::detail_lines(r, c.id, l, theme));
     lines.push(Line::raw(""));
     lines.push(Line::styled(pick(l, "证据", "Evidence"), theme.bold()));
     if c.evidence.is_empty() {
@@ -744,7 +767,15 @@ pub(crate) mod snapshots {
         static DEMO: OnceLock<(crate::acceptance::Report, crate::inventory::Inventory)> =
             OnceLock::new();
         DEMO.get_or_init(|| {
+            // The demo's tracked files only (a user's records or database in the repository
+            // root must not change a snapshot), with the real OSV fixtures imported.
             let demo = crate::demo::demo_copy();
+            crate::vuln::import::import(
+                &demo.path().join("vulndb"),
+                &[PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/vuln/osv")],
+                &Default::default(),
+            )
+            .unwrap();
             let loaded = super::super::load_workspace(
                 Some(demo.path().to_path_buf()),
                 "2026-11-28".parse().unwrap(),
@@ -834,7 +865,8 @@ pub(crate) mod snapshots {
             .visible
             .iter()
             .all(|&i| a.report.components[i].verdict == crate::policy::Verdict::Fail));
-        assert_eq!(a.visible.len(), 3);
+        // Three products, and pdfjs-dist with a known high vulnerability inside the platform.
+        assert_eq!(a.visible.len(), 4);
         update(&mut app, Action::ClearFilters);
         update(&mut app, Action::CycleCategoryFilter);
         let a = app.acceptance.as_ref().unwrap();
@@ -900,6 +932,28 @@ pub(crate) mod snapshots {
                     .collect();
                 assert!(live.is_empty(), "{name}: {live:?} drawn in\n{screen}");
             }
+        }
+    }
+
+    #[test]
+    fn the_vulnerability_filter_and_the_component_detail_list_known_vulnerabilities() {
+        for (lang, code) in langs() {
+            let mut app = app(lang, (120, 40));
+            update(&mut app, Action::CycleVulnFilter);
+            let a = app.acceptance.as_ref().unwrap();
+            let shown: Vec<&str> = a
+                .visible
+                .iter()
+                .map(|&i| &*a.report.components[i].component)
+                .collect();
+            assert_eq!(shown, ["pdfjs-dist@3.11.174"]);
+            insta::assert_snapshot!(format!("acceptance_vuln_filter_{code}"), render(&app));
+            update(&mut app, Action::Open);
+            insta::assert_snapshot!(format!("acceptance_vuln_detail_{code}"), render(&app));
+            update(&mut app, Action::Back);
+            update(&mut app, Action::CycleVulnFilter);
+            update(&mut app, Action::CycleVulnFilter);
+            assert!(app.acceptance.as_ref().unwrap().vuln_filter.is_none());
         }
     }
 
