@@ -263,6 +263,7 @@ pub fn update(app: &mut App, action: Action) {
         Action::Tick(now) => {
             if let Some(Ok(d)) = &mut app.drills {
                 d.now = now;
+                d.poll();
             }
         }
         event @ (Action::LedgerRead(_)

@@ -3,6 +3,7 @@
 //! through the same core calls as `anbao drill log`.
 
 use super::app::Action;
+use super::stamp::Stamp;
 use crate::drill::plan::Plan;
 use crate::drill::record::{self, FinishedDrill, TrackedAction};
 use crate::drill::run::{Run, RunError, StepEvent, Time};
@@ -37,6 +38,8 @@ pub struct RunMode {
     pub selected: usize,
     /// The observation being typed, when one is.
     pub typing: Option<String>,
+    /// The run file as last read or written, to notice changes made elsewhere.
+    pub stamp: Stamp,
 }
 
 #[derive(Debug)]
@@ -173,11 +176,13 @@ impl DrillsState {
             .iter()
             .position(|s| !s.status.is_final())
             .unwrap_or(0);
+        let stamp = Stamp::of(&runs.path_of(&run.id));
         self.run = Some(RunMode {
             run,
             playbook,
             selected,
             typing: None,
+            stamp,
         });
     }
 
@@ -198,9 +203,7 @@ impl DrillsState {
                     let text = mode.typing.take().unwrap_or_default();
                     if !text.trim().is_empty() {
                         let step = mode.run.steps.get(mode.selected).map(|s| s.id.clone());
-                        let mut next = mode.run.clone();
-                        let result = next.observe(&text, step.as_deref(), now);
-                        self.commit(next, result);
+                        self.write(|run| run.observe(&text, step.as_deref(), now));
                     }
                 }
                 _ => {}
@@ -233,19 +236,60 @@ impl DrillsState {
             _ => None,
         };
         let Some(event) = event else { return };
-        let Some(step) = mode.run.steps.get(mode.selected).map(|s| s.id.clone()) else {
+        let at = mode.selected;
+        let Some(step) = mode.run.steps.get(at).map(|s| s.id.clone()) else {
             return;
         };
-        let mut next = mode.run.clone();
-        let result = next.step(&step, event, now, None);
         let closed = event != StepEvent::Start;
-        if self.commit(next, result) && closed {
-            // On to the next open step, as the drill moves on.
+        if self.write(|run| run.step(&step, event, now, None)) && closed {
+            // On to the next open step after this one, as the drill moves on; steps left
+            // open above stay where they are.
             if let Some(mode) = self.run.as_mut() {
-                if let Some(i) = mode.run.steps.iter().position(|s| !s.status.is_final()) {
+                if let Some(i) = (at + 1..mode.run.steps.len())
+                    .find(|&i| !mode.run.steps[i].status.is_final())
+                {
                     mode.selected = i;
                 }
             }
+        }
+    }
+
+    /// Applies `event` to the run as it is on disk now (another terminal may have logged
+    /// events since the screen read it), saves it and shows it; or keeps the file as it was and
+    /// shows why not. Returns whether the change was saved.
+    fn write(&mut self, event: impl FnOnce(&mut Run) -> Result<(), RunError>) -> bool {
+        let Some(mode) = self.run.as_ref() else {
+            return false;
+        };
+        let runs = Runs::new(&self.root);
+        let mut next = match runs.load(&mode.run.id) {
+            Ok(r) => r,
+            Err(e) => {
+                self.message = Some(Problem::Failed(e.to_string()));
+                return false;
+            }
+        };
+        let result = event(&mut next);
+        self.commit(next, result)
+    }
+
+    /// Reads the open run again when its file changed on disk (the CLI logged an event).
+    pub fn poll(&mut self) {
+        let Some(mode) = self.run.as_mut() else {
+            return;
+        };
+        let runs = Runs::new(&self.root);
+        let stamp = Stamp::of(&runs.path_of(&mode.run.id));
+        if stamp == mode.stamp {
+            return;
+        }
+        mode.stamp = stamp;
+        if let Ok(run) = runs.load(&mode.run.id) {
+            if let Some(r) = self.open_runs.iter_mut().find(|r| r.id == run.id) {
+                *r = run.clone();
+            }
+            mode.selected = mode.selected.min(run.steps.len().saturating_sub(1));
+            mode.run = run;
         }
     }
 
@@ -262,6 +306,7 @@ impl DrillsState {
                     *r = next.clone();
                 }
                 if let Some(mode) = self.run.as_mut() {
+                    mode.stamp = Stamp::of(&Runs::new(&self.root).path_of(&next.id));
                     mode.run = next;
                 }
                 true

@@ -565,6 +565,55 @@ mod tests {
     }
 
     #[test]
+    fn marking_a_step_moves_on_to_the_next_step_not_back_to_the_first_open_one() {
+        let dir = workspace();
+        let mut app = app(dir.path(), Lang::En, (80, 24));
+        for a in [Action::Down, Action::Open, Action::Down, Action::Down] {
+            update(&mut app, a);
+        }
+        // The first two steps are still open; the third (grade) is done now.
+        update(&mut app, Action::StepDone);
+        let mode = app.drills_state().unwrap().run.as_ref().unwrap();
+        assert_eq!(mode.run.steps[mode.selected].id, "report-cac");
+        // So the observation lands on the step after it, where the drill is.
+        update(&mut app, Action::StartObservation);
+        for c in "ok".chars() {
+            update(&mut app, Action::FilterChar(c));
+        }
+        update(&mut app, Action::FilterDone);
+        let run = &Runs::new(dir.path()).open().unwrap()[0];
+        assert_eq!(run.observations[0].step.as_deref(), Some("report-cac"));
+    }
+
+    #[test]
+    fn a_run_changed_on_disk_is_shown_and_kept_when_the_screen_writes() {
+        let dir = workspace();
+        let mut app = app(dir.path(), Lang::En, (80, 24));
+        for a in [Action::Down, Action::Open] {
+            update(&mut app, a);
+        }
+        // `anbao drill log observe` in another terminal.
+        let runs = Runs::new(dir.path());
+        let mut run = runs.open().unwrap().remove(0);
+        run.observe("来自命令行", None, at("2026-11-28T09:01:00+08:00"))
+            .unwrap();
+        runs.save(&run).unwrap();
+        update(&mut app, Action::Tick(at("2026-11-28T09:02:00+08:00")));
+        let shown = &app.drills_state().unwrap().run.as_ref().unwrap().run;
+        assert_eq!(shown.observations.len(), 1, "the screen reloads the run");
+        // A step marked on the screen keeps the observation logged elsewhere.
+        let mut again = runs.open().unwrap().remove(0);
+        again
+            .observe("second", None, at("2026-11-28T09:02:30+08:00"))
+            .unwrap();
+        runs.save(&again).unwrap();
+        update(&mut app, Action::StepDone);
+        let saved = &runs.open().unwrap()[0];
+        assert_eq!(saved.observations.len(), 2, "{saved:?}");
+        assert_eq!(saved.steps[0].status, StepStatus::Done);
+    }
+
+    #[test]
     fn help_lists_the_keys_of_the_drills_screen() {
         let dir = workspace();
         let mut app = app(dir.path(), Lang::Zh, (80, 24));

@@ -10,6 +10,8 @@ mod drills_view;
 pub mod keys;
 pub mod records;
 mod records_view;
+mod stamp;
+pub mod text;
 pub mod view;
 
 use crate::i18n::Lang;
@@ -87,11 +89,11 @@ fn event_loop(
         terminal.draw(|f| view::draw(f, &app))?;
         let message = match rx.recv_timeout(Duration::from_millis(250)) {
             Ok(m) => Some(m),
-            // A quiet moment: the drill clock moves on.
-            Err(mpsc::RecvTimeoutError::Timeout) if app.screen == app::Screen::Drills => Some(
-                Message::Action(Action::Tick(chrono::Local::now().fixed_offset())),
-            ),
-            Err(mpsc::RecvTimeoutError::Timeout) => None,
+            // A quiet moment: the drill clock moves on, and the screens look for files
+            // changed by another terminal.
+            Err(mpsc::RecvTimeoutError::Timeout) => Some(Message::Action(Action::Tick(
+                chrono::Local::now().fixed_offset(),
+            ))),
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
         };
         if stop.load(Ordering::Relaxed) {
