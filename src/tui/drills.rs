@@ -153,7 +153,8 @@ impl DrillsState {
         };
         let runs = Runs::new(&self.root);
         let run = match self.open_runs.iter().find(|r| r.playbook == playbook.id) {
-            Some(r) => r.clone(),
+            // As it is on disk now: the CLI may have logged events since.
+            Some(r) => runs.load(&r.id).unwrap_or_else(|_| r.clone()),
             None => {
                 let mut run = Run::new(
                     &runs.new_id(&playbook.id, self.now),
