@@ -15,6 +15,7 @@ pub mod ledger;
 pub mod policy;
 pub mod report;
 pub mod tui;
+pub mod user;
 pub mod workspace;
 
 #[doc(hidden)]
