@@ -72,6 +72,12 @@ fn answer_an_item_then_kill_the_terminal_and_the_answer_is_saved() {
     tmux(&["send-keys", "-t", &session, "2"]);
     wait_for(&session, "new from checklist level3-joint");
     tmux(&["send-keys", "-t", &session, "Enter"]);
+    // The new session asks what is assessed first.
+    wait_for(&session, "Scope");
+    tmux(&["send-keys", "-t", &session, "-l", "platform, 2026"]);
+    for _ in 0..5 {
+        tmux(&["send-keys", "-t", &session, "Enter"]);
+    }
     wait_for(&session, "PE-01");
     tmux(&["send-keys", "-t", &session, "n"]);
     let pane = wait_for(&session, "(saved)");

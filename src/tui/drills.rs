@@ -17,15 +17,24 @@ use std::path::PathBuf;
 #[derive(Debug)]
 pub enum Problem {
     Refused(RunError),
-    Failed(String),
+    /// Why the run could not be read or saved (the file's own words, in both languages).
+    Failed(crate::i18n::ledger::Message),
 }
 
 impl Problem {
     pub fn text(&self, lang: crate::i18n::Lang) -> String {
         match self {
             Problem::Refused(e) => crate::i18n::drill::run_error(lang, e),
-            Problem::Failed(m) => m.clone(),
+            Problem::Failed(m) => m.get(lang).to_string(),
         }
+    }
+
+    /// A failure to read or save, kept in both languages.
+    pub fn failed(e: impl std::fmt::Display) -> Problem {
+        Problem::Failed(crate::i18n::ledger::Message::new(
+            format!("无法保存演练记录：{e}"),
+            format!("the drill run could not be saved: {e}"),
+        ))
     }
 }
 
@@ -62,6 +71,8 @@ pub struct DrillsState {
     pub message: Option<Problem>,
     /// The time the running clock shows; advanced by ticks.
     pub now: Time,
+    /// Who acts (set by the app once known; empty until then).
+    pub person: String,
 }
 
 impl DrillsState {
@@ -111,11 +122,17 @@ impl DrillsState {
             run: None,
             message: None,
             now,
+            person: String::new(),
         }
     }
 
     pub fn plan(&self) -> Option<&Plan> {
         self.drills.plan(self.year)
+    }
+
+    /// Whether `action` would record the acting person.
+    pub fn records_person(&self, _action: &Action) -> bool {
+        false
     }
 
     pub fn is_typing(&self) -> bool {
@@ -165,7 +182,7 @@ impl DrillsState {
                 run.plan_year = Some(self.year);
                 run.plan_item = Some(item.id.clone());
                 if let Err(e) = runs.save(&run) {
-                    self.message = Some(Problem::Failed(format!("{e:#}")));
+                    self.message = Some(Problem::failed(format!("{e:#}")));
                     return;
                 }
                 self.open_runs.push(run.clone());
@@ -246,8 +263,8 @@ impl DrillsState {
             // On to the next open step after this one, as the drill moves on; steps left
             // open above stay where they are.
             if let Some(mode) = self.run.as_mut() {
-                if let Some(i) = (at + 1..mode.run.steps.len())
-                    .find(|&i| !mode.run.steps[i].status.is_final())
+                if let Some(i) =
+                    (at + 1..mode.run.steps.len()).find(|&i| !mode.run.steps[i].status.is_final())
                 {
                     mode.selected = i;
                 }
@@ -266,7 +283,7 @@ impl DrillsState {
         let mut next = match runs.load(&mode.run.id) {
             Ok(r) => r,
             Err(e) => {
-                self.message = Some(Problem::Failed(e.to_string()));
+                self.message = Some(Problem::failed(e));
                 return false;
             }
         };
@@ -313,7 +330,7 @@ impl DrillsState {
                 true
             }
             Err(e) => {
-                self.message = Some(Problem::Failed(format!("{e:#}")));
+                self.message = Some(Problem::failed(format!("{e:#}")));
                 false
             }
         }

@@ -201,11 +201,21 @@ impl RecordsState {
                 );
                 if let Ok(r) = &self.data.lines[i] {
                     text.push_str(&format!(
-                        " #{} {} {} {}",
+                        " #{} {} {} {} {}",
                         r.seq(),
                         r.entry.kind,
                         r.entry.unit,
-                        r.entry.time
+                        r.entry.time,
+                        // Found by the names the list shows too.
+                        [Lang::Zh, Lang::En]
+                            .map(|l| {
+                                format!(
+                                    "{} {}",
+                                    crate::i18n::ledger::kind_name(l, &r.entry.kind),
+                                    crate::i18n::ledger::unit_short(l, &r.entry.unit)
+                                )
+                            })
+                            .join(" ")
                     ));
                     if let Some(report) = self.report() {
                         text.push(' ');

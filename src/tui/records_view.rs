@@ -415,16 +415,18 @@ fn draw_records(frame: &mut Frame, app: &App, theme: &Theme, s: &RecordsState, a
             .map(|(pos, &i)| (pos, i, &s.data.lines[i]))
     };
     // Kind and unit columns as wide as their widest visible entry, so the notes get the rest.
-    let widest = |label: Label, get: fn(&Record) -> &str| {
+    let kind = |r: &Record| t::kind_name(l, &r.entry.kind);
+    let unit = |r: &Record| t::unit_short(l, &r.entry.unit);
+    let widest = |label: Label, get: &dyn Fn(&Record) -> String| {
         window()
-            .filter_map(|(_, _, line)| line.as_ref().ok().map(|r| text_width(get(r))))
+            .filter_map(|(_, _, line)| line.as_ref().ok().map(|r| text_width(&get(r))))
             .chain([text_width(t::label(l, label))])
             .max()
             .unwrap_or(0)
             .min(24)
     };
-    let kind_width = widest(Label::Kind, |r| &r.entry.kind);
-    let unit_width = widest(Label::Unit, |r| &r.entry.unit);
+    let kind_width = widest(Label::Kind, &kind);
+    let unit_width = widest(Label::Unit, &unit);
     let wide = width >= WIDE;
     let seq_width = s.data.lines.len().to_string().len().max(4) as u16;
     let rows = window().map(|(pos, i, line)| {
@@ -436,15 +438,20 @@ fn draw_records(frame: &mut Frame, app: &App, theme: &Theme, s: &RecordsState, a
                 // Until verification is done, the signatures on the line; then the units
                 // whose signatures hold, co-signatures included.
                 let signers = match (s.report(), wide) {
-                    (Some(report), true) => report.signed_by(r.seq()).join("+"),
+                    (Some(report), true) => report
+                        .signed_by(r.seq())
+                        .iter()
+                        .map(|u| t::unit_short(l, u))
+                        .collect::<Vec<_>>()
+                        .join("+"),
                     (Some(report), false) => report.signed_by(r.seq()).len().to_string(),
                     (None, _) => r.signatures.len().to_string(),
                 };
                 cells.extend([
                     Cell::from(r.seq().to_string()),
                     Cell::from(short_time(&r.entry.time, width)),
-                    Cell::from(r.entry.kind.clone()),
-                    Cell::from(r.entry.unit.clone()),
+                    Cell::from(super::text::fit(&kind(r), usize::from(kind_width))),
+                    Cell::from(super::text::fit(&unit(r), usize::from(unit_width))),
                     Cell::from(signers),
                     Cell::from(notes(l, s, r)),
                 ]);
@@ -674,7 +681,13 @@ fn record_lines(lang: Lang, theme: &Theme, s: &RecordsState, i: usize) -> Vec<Li
             format!("{} ", state_label(lang, state)),
             state_style(theme, state),
         ),
-        Span::styled(format!("#{} {}", e.seq, e.kind), theme.bold()),
+        Span::styled(
+            match t::kind_name(lang, &e.kind) {
+                name if name == e.kind => format!("#{} {}", e.seq, e.kind),
+                name => format!("#{} {name} ({})", e.seq, e.kind),
+            },
+            theme.bold(),
+        ),
         Span::styled(format!("  {}", e.time), theme.dim()),
     ]));
     let unit_name = |u: &str| match (s.data.unit_names.get(u), lang) {
@@ -1214,6 +1227,18 @@ mod tests {
             0,
             "NO_COLOR: no foreground colour anywhere"
         );
+    }
+
+    #[test]
+    fn zh_lists_name_kinds_and_units_instead_of_their_ids() {
+        let ws = sample_workspace();
+        let app = app_on(ws.path(), Lang::Zh, (120, 40));
+        let screen = render(&app);
+        assert!(screen.contains("联合评估签署"), "{screen}");
+        assert!(screen.contains("实施单位"), "{screen}");
+        let list: String = screen.lines().skip(5).collect();
+        assert!(!list.contains("assessment.signoff"), "{screen}");
+        assert!(!list.contains(" implementing "), "{screen}");
     }
 
     #[test]

@@ -94,7 +94,11 @@ mod tests {
     fn column_widths_follow_the_table_layout() {
         let w = column_widths(
             20,
-            &[Constraint::Length(4), Constraint::Fill(1), Constraint::Length(5)],
+            &[
+                Constraint::Length(4),
+                Constraint::Fill(1),
+                Constraint::Length(5),
+            ],
             1,
         );
         assert_eq!(w, vec![4, 9, 5]);
