@@ -50,6 +50,9 @@ pub struct Open {
     pub lines: Vec<Line>,
     /// The session file as last read or written.
     pub stamp: Stamp,
+    /// The ledger as last read for the sign-off state: a co-signature filed elsewhere changes
+    /// the ledger, not the session.
+    pub ledger_stamp: Stamp,
 }
 
 /// What the picker lists: sessions to open and checklists to start one from.
@@ -232,6 +235,7 @@ impl AssessState {
             sign_state,
             lines,
             stamp,
+            ledger_stamp: Stamp::of(&self.ledger_path()),
         });
         self.cursor = 1.min(self.lines_len().saturating_sub(1));
         self.offset = 0;
@@ -259,6 +263,7 @@ impl AssessState {
         let path = self.store.path(&open.session.id);
         let stamp = Stamp::of(&path);
         if stamp == open.stamp {
+            self.poll_ledger();
             return;
         }
         let id = open.session.id.clone();
@@ -280,6 +285,28 @@ impl AssessState {
             // Half a file is never seen (writes are atomic); a bad one is shown, not taken.
             Err(e) => self.fail(&e),
         }
+    }
+
+    fn ledger_path(&self) -> PathBuf {
+        crate::ledger::Ledger::open(&self.ws).map_or_else(|_| PathBuf::new(), |l| l.path())
+    }
+
+    /// Reads the sign-off state again when the ledger changed under a session that awaits a
+    /// signature (the other unit co-signed from its own terminal).
+    fn poll_ledger(&mut self) {
+        let path = self.ledger_path();
+        let Some(open) = &self.open else { return };
+        if !matches!(open.sign_state, signoff::SignState::Awaiting { .. }) {
+            return;
+        }
+        let stamp = Stamp::of(&path);
+        if stamp == open.ledger_stamp {
+            return;
+        }
+        let state = self.sign_state(&open.checklist, &open.session);
+        let open = self.open.as_mut().expect("open");
+        open.ledger_stamp = stamp;
+        open.sign_state = state;
     }
 
     fn lines_len(&self) -> usize {
