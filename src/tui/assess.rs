@@ -455,16 +455,9 @@ impl AssessState {
             Action::Sign => self.start_signing(),
             Action::Supersede => self.start_superseding(),
             _ if self.read_only() && writes(&action) => self.say_read_only(),
-            Action::Char(c) => {
-                if self.answer_by_key(c) {
-                    self.move_cursor(1, rows);
-                }
-            }
-            Action::TakeDerived => {
-                if self.take_derived() {
-                    self.move_cursor(1, rows);
-                }
-            }
+            // An answer saved moves on to the next item.
+            Action::Char(c) if self.answer_by_key(c) => self.move_cursor(1, rows),
+            Action::TakeDerived if self.take_derived() => self.move_cursor(1, rows),
             Action::Confirm => self.confirm(),
             Action::EditNote => self.start(FieldKind::Note),
             Action::EditEvidence => self.start(FieldKind::Evidence),
