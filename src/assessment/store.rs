@@ -177,13 +177,7 @@ impl Store {
     /// The first free id `BASE`, `BASE-2`, `BASE-3` ... for a session of `checklist` on `date`.
     pub fn free_id(&self, checklist: &str, date: chrono::NaiveDate) -> String {
         let base = format!("{checklist}-{}", date.format("%Y%m%d"));
-        let mut id = base.clone();
-        let mut n = 2;
-        while self.path(&id).exists() {
-            id = format!("{base}-{n}");
-            n += 1;
-        }
-        id
+        crate::fsutil::first_free(&base, |id| self.path(id).exists())
     }
 
     /// Starts a session of `cl` (whose file is `file`, relative to the workspace) and writes

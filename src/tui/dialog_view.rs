@@ -113,14 +113,7 @@ pub fn draw_form(frame: &mut Frame, app: &App, theme: &Theme, form: &Form, area:
         },
     ));
     if let Some(status) = &form.status {
-        lines.push(Line::styled(
-            status.get(l).to_string(),
-            theme.fg(if status.error {
-                Color::Red
-            } else {
-                Color::Green
-            }),
-        ));
+        lines.push(super::assess_view::status_line(app, status));
     }
     // Scroll so the selected row sits on screen, with the refusal below it when it fits.
     let height = usize::from(inner.height);
@@ -225,14 +218,7 @@ pub fn draw_sign(frame: &mut Frame, app: &App, theme: &Theme, d: &SignDialog, ar
     }
     if let Some(status) = &d.status {
         lines.push(Line::raw(""));
-        lines.push(Line::styled(
-            status.get(l).to_string(),
-            theme.fg(if status.error {
-                Color::Red
-            } else {
-                Color::Green
-            }),
-        ));
+        lines.push(super::assess_view::status_line(app, status));
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
