@@ -29,6 +29,12 @@ impl Problem {
         }
     }
 
+    /// The text in both languages.
+    pub fn message(&self) -> crate::i18n::ledger::Message {
+        use crate::i18n::Lang;
+        crate::i18n::ledger::Message::new(self.text(Lang::Zh), self.text(Lang::En))
+    }
+
     /// A failure to read or save, kept in both languages.
     pub fn failed(e: impl std::fmt::Display) -> Problem {
         Problem::Failed(crate::i18n::ledger::Message::new(
@@ -73,6 +79,8 @@ pub struct DrillsState {
     pub now: Time,
     /// Who acts (set by the app once known; empty until then).
     pub person: String,
+    /// A form open over the screen (starting a drill, a participant, an evidence file).
+    pub form: Option<(super::drill_forms::DrillForm, super::form::Form)>,
 }
 
 impl DrillsState {
@@ -123,6 +131,7 @@ impl DrillsState {
             message: None,
             now,
             person: String::new(),
+            form: None,
         }
     }
 
@@ -136,11 +145,14 @@ impl DrillsState {
     }
 
     pub fn is_typing(&self) -> bool {
-        self.run.as_ref().is_some_and(|r| r.typing.is_some())
+        self.form.is_some() || self.run.as_ref().is_some_and(|r| r.typing.is_some())
     }
 
     pub fn handle(&mut self, action: Action) {
         self.message = None;
+        if self.form.is_some() {
+            return self.handle_form(action);
+        }
         if self.run.is_some() {
             self.handle_run(action);
             return;
@@ -156,7 +168,8 @@ impl DrillsState {
         }
     }
 
-    /// Resumes the open run of the selected item's playbook, or starts a new one now.
+    /// Resumes the open run of the selected item's playbook, or asks where and with whom to
+    /// start a new one.
     fn open_selected(&mut self) {
         let Some(item) = self
             .plan()
@@ -169,26 +182,11 @@ impl DrillsState {
             return;
         };
         let runs = Runs::new(&self.root);
-        let run = match self.open_runs.iter().find(|r| r.playbook == playbook.id) {
-            // As it is on disk now: the CLI may have logged events since.
-            Some(r) => runs.load(&r.id).unwrap_or_else(|_| r.clone()),
-            None => {
-                let mut run = Run::new(
-                    &runs.new_id(&playbook.id, self.now),
-                    &playbook,
-                    "",
-                    self.now,
-                );
-                run.plan_year = Some(self.year);
-                run.plan_item = Some(item.id.clone());
-                if let Err(e) = runs.save(&run) {
-                    self.message = Some(Problem::failed(format!("{e:#}")));
-                    return;
-                }
-                self.open_runs.push(run.clone());
-                run
-            }
+        let Some(open) = self.open_runs.iter().find(|r| r.playbook == playbook.id) else {
+            return self.start_form(&item, &playbook);
         };
+        // As it is on disk now: the CLI may have logged events since.
+        let run = runs.load(&open.id).unwrap_or_else(|_| open.clone());
         let selected = run
             .steps
             .iter()
@@ -251,6 +249,8 @@ impl DrillsState {
                 mode.typing = Some(String::new());
                 None
             }
+            Action::Join => return self.join_form(),
+            Action::EditEvidence => return self.evidence_form(),
             _ => None,
         };
         let Some(event) = event else { return };
@@ -275,7 +275,7 @@ impl DrillsState {
     /// Applies `event` to the run as it is on disk now (another terminal may have logged
     /// events since the screen read it), saves it and shows it; or keeps the file as it was and
     /// shows why not. Returns whether the change was saved.
-    fn write(&mut self, event: impl FnOnce(&mut Run) -> Result<(), RunError>) -> bool {
+    pub(super) fn write(&mut self, event: impl FnOnce(&mut Run) -> Result<(), RunError>) -> bool {
         let Some(mode) = self.run.as_ref() else {
             return false;
         };

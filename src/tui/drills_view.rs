@@ -408,7 +408,7 @@ fn draw_run(frame: &mut Frame, app: &App, s: &DrillsState, mode: &RunMode, area:
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::super::app::{update, Action, App, Screen};
     use super::super::drills::DrillsState;
     use super::super::keys::KeyMap;
@@ -418,12 +418,12 @@ mod tests {
     use crate::i18n::Lang;
     use std::path::Path;
 
-    fn at(s: &str) -> Time {
+    pub(in crate::tui) fn at(s: &str) -> Time {
         chrono::DateTime::parse_from_rfc3339(s).unwrap()
     }
 
     /// The demo workspace's drill files in a temporary folder, since runs are written.
-    fn workspace() -> tempfile::TempDir {
+    pub(in crate::tui) fn workspace() -> tempfile::TempDir {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let dir = tempfile::tempdir().unwrap();
         std::fs::copy(root.join("anbao.toml"), dir.path().join("anbao.toml")).unwrap();
@@ -439,7 +439,7 @@ mod tests {
         dir
     }
 
-    fn app(dir: &Path, lang: Lang, size: (u16, u16)) -> App {
+    pub(in crate::tui) fn app(dir: &Path, lang: Lang, size: (u16, u16)) -> App {
         let ws = crate::workspace::Workspace::open(dir).unwrap();
         let drills = Drills::load(&ws).unwrap();
         let state = DrillsState::new(
@@ -465,6 +465,26 @@ mod tests {
         [(Lang::Zh, "zh"), (Lang::En, "en")]
     }
 
+    /// Fills the start form that `Enter` on a plan item opens: a place and one participant.
+    pub(in crate::tui) fn start_drill(app: &mut App) {
+        update(app, Action::Open);
+        let typed = |app: &mut App, text: &str| {
+            for c in text.chars() {
+                update(app, Action::FilterChar(c));
+            }
+        };
+        typed(app, "市政务云机房值班室");
+        update(app, Action::FilterDone);
+        typed(app, "张三");
+        // Name, unit, role, then past the "add" row to the submit row.
+        for _ in 0..3 {
+            update(app, Action::Down);
+        }
+        update(app, Action::Down);
+        update(app, Action::FilterDone);
+        assert!(app.drills_state().unwrap().run.is_some(), "{}", render(app));
+    }
+
     #[test]
     fn the_year_calendar_marks_due_and_overdue_drills() {
         let dir = workspace();
@@ -486,9 +506,8 @@ mod tests {
                 let dir = workspace();
                 let mut app = app(dir.path(), lang, size);
                 // The second item: the ransomware drill.
-                for a in [Action::Down, Action::Open] {
-                    update(&mut app, a);
-                }
+                update(&mut app, Action::Down);
+                start_drill(&mut app);
                 let steps = [
                     (Action::StepStart, "09:02"),
                     (Action::StepDone, "09:07"),
@@ -539,7 +558,7 @@ mod tests {
     fn a_refused_event_is_shown_and_changes_nothing() {
         let dir = workspace();
         let mut app = app(dir.path(), Lang::En, (80, 24));
-        update(&mut app, Action::Open);
+        start_drill(&mut app);
         update(&mut app, Action::StepDone);
         update(&mut app, Action::Up);
         // The first step is done; marking it again is refused.
@@ -568,9 +587,10 @@ mod tests {
     fn marking_a_step_moves_on_to_the_next_step_not_back_to_the_first_open_one() {
         let dir = workspace();
         let mut app = app(dir.path(), Lang::En, (80, 24));
-        for a in [Action::Down, Action::Open, Action::Down, Action::Down] {
-            update(&mut app, a);
-        }
+        update(&mut app, Action::Down);
+        start_drill(&mut app);
+        update(&mut app, Action::Down);
+        update(&mut app, Action::Down);
         // The first two steps are still open; the third (grade) is done now.
         update(&mut app, Action::StepDone);
         let mode = app.drills_state().unwrap().run.as_ref().unwrap();
@@ -589,9 +609,8 @@ mod tests {
     fn a_run_changed_on_disk_is_shown_and_kept_when_the_screen_writes() {
         let dir = workspace();
         let mut app = app(dir.path(), Lang::En, (80, 24));
-        for a in [Action::Down, Action::Open] {
-            update(&mut app, a);
-        }
+        update(&mut app, Action::Down);
+        start_drill(&mut app);
         // `anbao drill log observe` in another terminal.
         let runs = Runs::new(dir.path());
         let mut run = runs.open().unwrap().remove(0);

@@ -243,6 +243,13 @@ impl Form {
     /// Applies a key. Typing goes into the selected field; ↑/↓ move; Enter moves on, adds a
     /// group on an add row, and submits on the last row; Esc cancels.
     pub fn handle(&mut self, action: Action) -> Outcome {
+        // A refusal is about the values as they were: changing one clears it.
+        if matches!(
+            action,
+            Action::FilterChar(_) | Action::FilterBackspace | Action::Left | Action::Right
+        ) {
+            self.status = None;
+        }
         match action {
             Action::Back => return Outcome::Cancel,
             Action::Up => self.step(-1),

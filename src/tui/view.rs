@@ -161,11 +161,17 @@ fn draw_dialogs(frame: &mut Frame, app: &App, theme: &Theme, body: Rect) {
             draw_form(frame, app, theme, form, body);
         }
     }
+    if let (Screen::Drills, Some(d)) = (app.screen, app.drills_state()) {
+        if let Some((_, form)) = &d.form {
+            draw_form(frame, app, theme, form, body);
+        }
+    }
 }
 
 /// Whether a dialog takes the keys (its own keys are on its border).
 fn dialog_open(app: &App) -> bool {
     app.name_prompt.is_some()
+        || (app.screen == Screen::Drills && app.drills_state().is_some_and(|d| d.form.is_some()))
         || (matches!(app.screen, Screen::Assessment | Screen::Risks)
             && app
                 .assess
@@ -257,7 +263,8 @@ fn draw_footer(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             Bindable::StepSkip,
             Bindable::StepFail,
             Bindable::Observe,
-            Bindable::Back,
+            Bindable::Join,
+            Bindable::Evidence,
             Bindable::Help,
         ]
     } else if app.screen == Screen::Drills {
