@@ -325,6 +325,7 @@ impl DrillsState {
             playbook: pb,
             selected: 0,
             typing: None,
+            reason_for: None,
             stamp,
         });
         Ok(())

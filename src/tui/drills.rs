@@ -51,8 +51,10 @@ pub struct RunMode {
     pub playbook: Playbook,
     /// Position in the run's steps.
     pub selected: usize,
-    /// The observation being typed, when one is.
+    /// The observation (or a skip or failure's reason) being typed, when one is.
     pub typing: Option<String>,
+    /// The step event the text typed is the reason for: a skipped or failed step says why.
+    pub reason_for: Option<StepEvent>,
     /// The run file as last read or written, to notice changes made elsewhere.
     pub stamp: Stamp,
 }
@@ -198,6 +200,7 @@ impl DrillsState {
             playbook,
             selected,
             typing: None,
+            reason_for: None,
             stamp,
         });
     }
@@ -214,12 +217,19 @@ impl DrillsState {
                 Action::FilterBackspace => {
                     text.pop();
                 }
-                Action::Back => mode.typing = None,
+                Action::Back => {
+                    mode.typing = None;
+                    mode.reason_for = None;
+                }
                 Action::FilterDone => {
                     let text = mode.typing.take().unwrap_or_default();
-                    if !text.trim().is_empty() {
-                        let step = mode.run.steps.get(mode.selected).map(|s| s.id.clone());
-                        self.write(|run| run.observe(&text, step.as_deref(), now));
+                    let step = mode.run.steps.get(mode.selected).map(|s| s.id.clone());
+                    match (mode.reason_for.take(), step) {
+                        (Some(event), Some(step)) => self.close_step(&step, event, Some(text)),
+                        (None, step) if !text.trim().is_empty() => {
+                            self.write(|run| run.observe(&text, step.as_deref(), now));
+                        }
+                        _ => {}
                     }
                 }
                 _ => {}
@@ -243,8 +253,24 @@ impl DrillsState {
             }
             Action::StepStart => Some(StepEvent::Start),
             Action::StepDone => Some(StepEvent::Done),
-            Action::StepSkip => Some(StepEvent::Skip),
-            Action::StepFail => Some(StepEvent::Fail),
+            // A skipped or failed step says why: the reason is asked for first.
+            Action::StepSkip | Action::StepFail => {
+                let event = if matches!(action, Action::StepSkip) {
+                    StepEvent::Skip
+                } else {
+                    StepEvent::Fail
+                };
+                // A step the core would refuse to close is refused now, not after the reason.
+                let step = mode.run.steps.get(mode.selected).map(|s| s.id.clone());
+                let trial = step.map(|id| mode.run.clone().step(&id, event, now, None));
+                if let Some(Err(refused)) = trial {
+                    self.message = Some(Problem::Refused(refused));
+                    return;
+                }
+                mode.reason_for = Some(event);
+                mode.typing = Some(String::new());
+                None
+            }
             Action::StartObservation => {
                 mode.typing = Some(String::new());
                 None
@@ -254,12 +280,21 @@ impl DrillsState {
             _ => None,
         };
         let Some(event) = event else { return };
-        let at = mode.selected;
-        let Some(step) = mode.run.steps.get(at).map(|s| s.id.clone()) else {
+        let Some(step) = mode.run.steps.get(mode.selected).map(|s| s.id.clone()) else {
+            return;
+        };
+        self.close_step(&step, event, None);
+    }
+
+    /// Logs `event` on `step` (with the reason given for a skip or failure) and, when it
+    /// closes the step, moves on to the next open step after it.
+    fn close_step(&mut self, step: &str, event: StepEvent, note: Option<String>) {
+        let now = self.now;
+        let Some(at) = self.run.as_ref().map(|m| m.selected) else {
             return;
         };
         let closed = event != StepEvent::Start;
-        if self.write(|run| run.step(&step, event, now, None)) && closed {
+        if self.write(|run| run.step(step, event, now, note)) && closed {
             // On to the next open step after this one, as the drill moves on; steps left
             // open above stay where they are.
             if let Some(mode) = self.run.as_mut() {

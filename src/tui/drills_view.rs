@@ -393,12 +393,14 @@ fn draw_run(frame: &mut Frame, app: &App, s: &DrillsState, mode: &RunMode, area:
     }
     frame.render_widget(Paragraph::new(lines), notes);
     if let Some(text) = &mode.typing {
+        let label = match mode.reason_for {
+            Some(crate::drill::run::StepEvent::Skip) => pick(l, "跳过原因：", "Why skipped: "),
+            Some(crate::drill::run::StepEvent::Fail) => pick(l, "未完成原因：", "Why it failed: "),
+            _ => pick(l, "观察：", "Note: "),
+        };
         frame.render_widget(
             Line::from(vec![
-                Span::styled(
-                    pick(l, "观察：", "Note: "),
-                    Style::new().add_modifier(Modifier::BOLD),
-                ),
+                Span::styled(label, Style::new().add_modifier(Modifier::BOLD)),
                 Span::raw(text.as_str()),
                 Span::styled("▏", Style::new().add_modifier(Modifier::SLOW_BLINK)),
             ]),
@@ -520,7 +522,15 @@ pub(super) mod tests {
                         &mut app,
                         Action::Tick(at(&format!("2026-11-28T{t}:00+08:00"))),
                     );
+                    let skip = matches!(a, Action::StepSkip);
                     update(&mut app, a);
+                    // A skip asks why first.
+                    if skip {
+                        for c in "已口头报告".chars() {
+                            update(&mut app, Action::FilterChar(c));
+                        }
+                        update(&mut app, Action::FilterDone);
+                    }
                 }
                 for c in "报送模板缺失".chars() {
                     update(&mut app, Action::FilterChar(c));
@@ -630,6 +640,32 @@ pub(super) mod tests {
         let saved = &runs.open().unwrap()[0];
         assert_eq!(saved.observations.len(), 2, "{saved:?}");
         assert_eq!(saved.steps[0].status, StepStatus::Done);
+    }
+
+    #[test]
+    fn a_skipped_or_failed_step_asks_why_and_keeps_the_reason() {
+        let dir = workspace();
+        let mut app = app(dir.path(), Lang::En, (80, 24));
+        start_drill(&mut app);
+        update(&mut app, Action::StepSkip);
+        insta::assert_snapshot!("drills_skip_reason_en_80x24", render(&app));
+        // Esc: nothing happens to the step.
+        update(&mut app, Action::Back);
+        let run = &Runs::new(dir.path()).open().unwrap()[0];
+        assert_eq!(run.steps[0].status, StepStatus::Pending);
+        update(&mut app, Action::StepFail);
+        for c in "alarm line down".chars() {
+            update(&mut app, Action::FilterChar(c));
+        }
+        update(&mut app, Action::FilterDone);
+        let run = &Runs::new(dir.path()).open().unwrap()[0];
+        assert_eq!(run.steps[0].status, StepStatus::Failed);
+        assert_eq!(run.steps[0].note.as_deref(), Some("alarm line down"));
+        assert_eq!(
+            app.drills_state().unwrap().run.as_ref().unwrap().selected,
+            1,
+            "on to the next step"
+        );
     }
 
     #[test]

@@ -293,12 +293,7 @@ fn draw_footer(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     };
     let mut spans = Vec::new();
     if typing && !dialog_open(app) {
-        let (zh, en) = if app.screen == Screen::Drills {
-            (
-                " 输入观察记录 · Enter 保存 · Esc 取消",
-                " type the observation · Enter saves · Esc cancels",
-            )
-        } else if assessing {
+        let (zh, en) = if assessing || app.screen == Screen::Drills {
             (
                 " 输入文字 · Enter 保存 · Esc 取消",
                 " type · Enter saves · Esc cancels",
