@@ -51,7 +51,10 @@ fn default_policy_file() -> PathBuf {
 }
 
 fn default_catalogs() -> Vec<PathBuf> {
-    vec![PathBuf::from("checklists/approved-products.toml")]
+    vec![
+        PathBuf::from("checklists/approved-products.toml"),
+        PathBuf::from("checklists/secure-reliable-evaluations.toml"),
+    ]
 }
 
 fn default_waivers() -> PathBuf {

@@ -247,6 +247,9 @@ code_tests! {
         with: &["supplier-foreign"],
         ..deny("", FAIL)
     }.warned();
+    // The 2023 procurement-standard rule turned on for operating systems.
+    secure_reliable_missing: "secure-reliable-missing" => deny("示例嵌入式操作系统@V3", FAIL);
+    secure_reliable_expired: "secure-reliable-expired" => deny("示例桌面操作系统@V3", FAIL);
 }
 
 impl Expect {
@@ -654,17 +657,24 @@ fn deadlines_late_and_overdue() {
 }
 
 #[test]
-fn a_deadline_past_the_known_calendar_is_unknown_and_names_the_year() {
+fn a_deadline_past_the_known_calendar_counts_weekdays_and_is_provisional() {
     let (exit, r) = check("deadlines/unknown-year");
     assert_eq!(exit, 0);
     let report = deadline(&r, "acceptance-report-filing");
-    assert!(report.get("due").is_none(), "{report}");
-    assert_eq!(report["status"]["state"], "unknown");
-    let reason = report["status"]["reason"].as_str().unwrap();
-    assert!(reason.contains("2027"), "{reason}");
+    // 30 working days after 15 December 2026: 12 in 2026, then 18 weekdays of 2027.
+    assert_eq!(report["due"], "2027-01-26", "{report}");
+    assert_eq!(report["provisional"], true);
+    assert_eq!(report["provisional_years"], serde_json::json!([2027]));
+    assert_eq!(report["status"]["state"], "due");
     for id in ["contract-filing", "supervision-filing"] {
         assert_eq!(deadline(&r, id)["status"]["state"], "not-started");
+        assert_eq!(deadline(&r, id)["provisional"], false);
     }
+    let text = String::from_utf8(anbao("deadlines/unknown-year", "table").stdout).unwrap();
+    assert!(
+        text.contains("2027-01-26") && text.contains("PROVISIONAL"),
+        "{text}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -760,3 +760,54 @@ fn the_html_report_renders_in_chromium() {
         assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
     }
 }
+
+#[test]
+fn a_session_off_the_government_cloud_leaves_the_cloud_extension_out() {
+    let env = Env::demo();
+    env.ok(&["assess", "new", "level3-joint", "--id", "on-cloud"]);
+    env.ok(&[
+        "assess",
+        "new",
+        "level3-joint",
+        "--id",
+        "off-cloud",
+        "--condition",
+        "gov-cloud=no",
+    ]);
+    let on = env.json(&["assess", "status", "on-cloud", "--format", "json"]);
+    let off = env.json(&["assess", "status", "off-cloud", "--format", "json"]);
+    assert_eq!(on["progress"]["applicable"], 101, "{on}");
+    assert_eq!(off["progress"]["applicable"], 87, "{off}");
+    assert_eq!(on["conditions"]["gov-cloud"], true);
+    assert_eq!(off["conditions"]["gov-cloud"], false);
+    // The cloud items cannot be answered in a session off the cloud.
+    let answer_cc01 = |session: &str| {
+        env.run(&[
+            "assess",
+            "answer",
+            session,
+            "CC-01",
+            "yes",
+            "--role",
+            "implementing",
+            "--person",
+            "王科长",
+        ])
+    };
+    let (code, _, err) = answer_cc01("off-cloud");
+    assert_eq!(code, 2);
+    assert!(err.contains("government cloud"), "{err}");
+    assert_eq!(answer_cc01("on-cloud").0, 0);
+    // A condition the checklist does not declare is refused before anything is written.
+    let err = env.fails(&[
+        "assess",
+        "new",
+        "level3-joint",
+        "--id",
+        "bad",
+        "--condition",
+        "cloud=no",
+    ]);
+    assert!(err.contains("unknown condition 'cloud'"), "{err}");
+    assert!(!env.ws.path().join("assessments/bad.json").exists());
+}

@@ -200,6 +200,21 @@ const CASES: &[(&str, &str, &str)] = &[
     ),
     ("section-empty", "131:1", "section 'mgmt' has no items"),
     (
+        "section-unknown-condition",
+        "130:16",
+        "section 'tech' applies when 'cloud', which no [[condition]] declares",
+    ),
+    (
+        "condition-duplicate",
+        "132:1",
+        "condition 'cloud' is defined twice",
+    ),
+    (
+        "item-unknown-condition",
+        "150:16",
+        "item 'T-02' applies when 'offline', which no [[condition]] declares; declared: cloud",
+    ),
+    (
         "signoff-rule",
         "20:8",
         "unknown variant `one`, expected `both`",
@@ -285,9 +300,9 @@ fn the_shipped_checklists_validate_and_cover_what_the_issue_asks() {
     use anbao::assessment::Checklist;
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let joint = Checklist::load(&root.join("checklists/level3-joint-assessment.toml")).unwrap();
-    assert!(joint.items.len() >= 60, "{}", joint.items.len());
-    // The ten GB/T 22239 families and the measures' own section.
-    assert_eq!(joint.sections.len(), 11);
+    assert_eq!(joint.items.len(), 101);
+    // The ten GB/T 22239 families, the cloud computing extension and the measures' section.
+    assert_eq!(joint.sections.len(), 12);
     for s in &joint.sections {
         assert!(joint.items.iter().any(|i| i.section == s.id), "{}", s.id);
     }
@@ -301,13 +316,14 @@ fn the_shipped_checklists_validate_and_cover_what_the_issue_asks() {
         );
     }
     let pre = Checklist::load(&root.join("checklists/pre-acceptance.toml")).unwrap();
-    assert!(pre.items.len() >= 20, "{}", pre.items.len());
+    assert_eq!(pre.items.len(), 22);
     for c in [&joint, &pre] {
         for i in &c.items {
             assert!(
-                i.clauses
-                    .iter()
-                    .any(|cl| cl.contains("GB/T") || cl.contains("管理办法")),
+                i.clauses.iter().any(|cl| cl.contains("GB/T")
+                    || cl.contains("管理办法")
+                    || cl.contains("网络安全法")
+                    || cl.contains("条例")),
                 "{} cites no clause",
                 i.id
             );
@@ -323,4 +339,82 @@ fn the_shipped_checklists_validate_and_cover_what_the_issue_asks() {
             );
         }
     }
+}
+
+#[test]
+fn the_level3_checklist_has_the_cloud_extension_the_missing_controls_and_the_crypto_assessment() {
+    use anbao::assessment::{Checklist, Session};
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let cl = Checklist::load(&root.join("checklists/level3-joint-assessment.toml")).unwrap();
+    let ids = |section: &str| -> Vec<String> {
+        cl.items
+            .iter()
+            .filter(|i| i.section == section)
+            .map(|i| i.id.clone())
+            .collect()
+    };
+    // The cloud computing extension of GB/T 22239-2019 (8.2), 14 items, all conditional on the
+    // system running on the government cloud.
+    let cloud: Vec<String> = (1..=14).map(|n| format!("CC-{n:02}")).collect();
+    assert_eq!(ids("cloud"), cloud);
+    assert_eq!(
+        cl.section("cloud").unwrap().applies_when.as_deref(),
+        Some("gov-cloud")
+    );
+    assert!(cl.items.iter().filter(|i| i.section == "cloud").all(|i| {
+        i.applies_when.as_deref() == Some("gov-cloud") && i.clauses[0].contains(" 8.2.")
+    }));
+    // The level-3 controls that were missing, each with the control point it rests on.
+    for (id, clause) in [
+        ("PE-07", "8.1.1.3"),  // theft and damage
+        ("PE-08", "8.1.1.4"),  // lightning
+        ("AB-07", "8.1.3.2"),  // session state, application-level access control
+        ("AB-08", "8.1.3.3"),  // analysis of new kinds of attack
+        ("AB-09", "8.1.3.5"),  // separate audit of remote access
+        ("CE-17", "8.1.4.3"),  // protection of the audit process
+        ("MC-04", "8.1.5.3"),  // the security administrator
+        ("BM-10", "8.1.9.4"),  // in-house development
+        ("OM-11", "8.1.10.1"), // environment
+        ("OM-12", "8.1.10.3"), // media
+        ("OM-13", "8.1.10.4"), // equipment maintenance
+        ("OM-14", "8.1.10.7"), // malware-prevention management
+    ] {
+        let item = cl.item(id).unwrap_or_else(|| panic!("{id} missing"));
+        assert!(
+            item.clauses.iter().any(|c| c.ends_with(clause)),
+            "{id}: {:?}",
+            item.clauses
+        );
+    }
+    // The commercial cryptography assessment itself, not a plan.
+    let bm11 = cl.item("BM-11").unwrap();
+    assert!(bm11.clauses.iter().any(|c| c.contains("商用密码管理条例")));
+    assert!(bm11.clauses.iter().any(|c| c.contains("39786")));
+    // Corrections: six months is the Cybersecurity Law, two factors are for users, trusted
+    // verification is optional at level 3, cloud first is chapter 5.
+    let ab06 = cl.item("AB-06").unwrap();
+    assert!(ab06.clauses.iter().any(|c| c.contains("网络安全法")));
+    assert!(cl
+        .item("CE-02")
+        .unwrap()
+        .question_en
+        .contains("not only administrators"));
+    assert!(cl.item("CN-04").unwrap().guidance_en.contains("optional"));
+    assert!(cl.item("MS-01").unwrap().clauses[0].contains("第五章"));
+    assert!(cl.basis[0].contains("忻州市政务信息化项目建设应用管理办法"));
+    let threat = &cl.method.threat[2];
+    assert!(
+        threat.description.contains("每半年发生一次以上"),
+        "{}",
+        threat.description
+    );
+
+    // Applicability: on the government cloud by default; a session that says otherwise leaves
+    // the 14 cloud items out, and answering one is refused.
+    let on = Session::new(&cl, "f".into(), "s".into(), 3, String::new(), "t".into());
+    assert_eq!(on.applicable(&cl).count(), 101);
+    let mut off = on.clone();
+    off.conditions.insert("gov-cloud".into(), false);
+    assert_eq!(off.applicable(&cl).count(), 87);
+    assert!(!off.applicable(&cl).any(|i| i.section == "cloud"));
 }

@@ -15,7 +15,7 @@ const CASES: &[(&str, &str, &str)] = &[
     ("bad-content", "5:11", "'content' must be one of comprehensive, special, found 'partial'"),
     ("bad-form", "4:8", "'form' must be one of tabletop, hands-on, demonstration, found 'table-top'"),
     ("bad-grade", "8:9", "'grade' must be one of I, II, III, IV, found '3'"),
-    ("bad-operator", "9:12", "'operator' must be one of cii, state-organ, other, found 'government'"),
+    ("bad-operator", "9:12", "'operator' must be one of cii, central-organ, other, found 'government'"),
     ("bad-team", "21:8", "'team' must be one of leading, command, management, technical, evaluation, implementation, support, found 'techies'"),
     ("blank-text", "3:11", "'summary' has no 'en' text"),
     ("duplicate-objective", "31:6", "objective 'contain' is defined twice"),
@@ -30,7 +30,8 @@ const CASES: &[(&str, &str, &str)] = &[
     ("no-roles", "", "a playbook needs at least one [[role]]"),
     ("no-steps", "", "a playbook needs at least one [[step]]"),
     ("objective-not-exercised", "31:6", "objective 'report' is exercised by no step"),
-    ("report-too-late", "46:18", "report step 'report-cac' is due at minute 150, after the 120 minutes within which a state-organ must report a grade III incident"),
+    ("report-too-late", "46:18", "report step 'report-cac' is due at minute 150, after the 120 minutes within which an operator of kind 'central-organ' must report a grade III incident to the cyberspace-affairs office of its own department"),
+    ("retired-operator", "9:12", "'state-organ' is no longer accepted: the 2-hour clock of article 4 belongs to departments of the central Party and state organs and their directly affiliated units ('central-organ'); a city or county body is 'other' (4 hours, provincial cyberspace office) unless it runs critical information infrastructure ('cii')"),
     ("steps-out-of-order", "46:18", "step 'report-cac' is due at minute 20, before the step before it ('isolate', minute 30); list steps in time order"),
     ("subcategory-not-in-category", "7:15", "sub-category 'NAI-DOS' is not in category 'MI'; its sub-categories: MI-RW, MI-TH"),
     ("syntax-error", "4:17", "invalid basic string, expected `\"`"),
@@ -78,6 +79,9 @@ fn every_fixture_has_a_case() {
 #[test]
 fn the_fixtures_differ_from_a_valid_playbook_only_in_their_fault() {
     let p = playbook::load(&dir().join("valid-playbook.toml"), &Classes::builtin()).unwrap();
-    assert_eq!(p.report_clock(), Some(120));
+    assert_eq!(p.report_clock(), Some(240));
+    let clock = p.reporting_clock();
+    assert_eq!((clock.hours, clock.mandatory), (4, true));
+    assert!(clock.recipient.zh.contains("属地省级网信部门"));
     assert_eq!(p.steps.len(), 2);
 }

@@ -1,11 +1,13 @@
 //! The filing deadlines of chapter 3 of the city's measures, computed in working days from the
-//! milestone dates in `anbao.toml`.
+//! milestone dates in `anbao.toml`. A deadline counted across a year whose official holidays
+//! are not known is provisional, and says so.
 
 use crate::calendar::Calendar;
 use crate::policy::evaluate::Bilingual;
 use crate::workspace::Milestones;
 use chrono::NaiveDate;
 use serde::Serialize;
+use std::collections::BTreeSet;
 
 /// Where a filing stands as of a date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -28,8 +30,6 @@ pub enum Status {
     Filed { filed: NaiveDate },
     /// The event that starts the clock has not happened (or is not recorded).
     NotStarted,
-    /// The calendar does not cover the dates involved.
-    Unknown { reason: String },
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -43,15 +43,17 @@ pub struct Deadline {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub due: Option<NaiveDate>,
     pub status: Status,
+    /// Whether the due date or a count of working days crosses a year whose official holidays
+    /// are not known (counted as Monday to Friday): then nothing here is final.
+    pub provisional: bool,
+    /// Those years.
+    pub provisional_years: BTreeSet<i32>,
 }
 
 impl Deadline {
-    /// Whether the filing needs attention: overdue, late, or unknown.
+    /// Whether the filing needs attention: overdue or late (provisionally or not).
     pub fn is_problem(&self) -> bool {
-        matches!(
-            self.status,
-            Status::Overdue { .. } | Status::Late { .. } | Status::Unknown { .. }
-        )
+        matches!(self.status, Status::Overdue { .. } | Status::Late { .. })
     }
 }
 
@@ -85,6 +87,8 @@ pub fn compute(m: &Milestones, cal: &Calendar, as_of: NaiveDate) -> Vec<Deadline
                 (None, Some(_)) => Status::Required,
                 (None, None) => Status::NotStarted,
             },
+            provisional: false,
+            provisional_years: BTreeSet::new(),
         },
         within(
             "acceptance-report-filing",
@@ -120,6 +124,8 @@ fn within(
         starts,
         due: None,
         status: Status::NotStarted,
+        provisional: false,
+        provisional_years: BTreeSet::new(),
     };
     let Some(start) = starts else {
         if let Some(filed) = filed {
@@ -127,39 +133,23 @@ fn within(
         }
         return d;
     };
-    let due = match cal.add_working_days(start, working_days) {
-        Ok(due) => due,
-        Err(e) => {
-            d.status = Status::Unknown {
-                reason: e.to_string(),
-            };
-            return d;
-        }
-    };
+    let years = &mut d.provisional_years;
+    let due = cal.add_working_days(start, working_days).take(years);
     d.due = Some(due);
     d.status = match filed {
         Some(filed) if filed <= due => Status::Met { filed },
         Some(filed) => Status::Late {
             filed,
-            working_days_late: cal.working_days_between(due, filed).ok(),
+            working_days_late: Some(cal.working_days_between(due, filed).take(years)),
         },
-        None if as_of <= due => match cal.working_days_between(as_of, due) {
-            Ok(left) => Status::Due {
-                working_days_left: left,
-            },
-            Err(e) => Status::Unknown {
-                reason: e.to_string(),
-            },
+        None if as_of <= due => Status::Due {
+            working_days_left: cal.working_days_between(as_of, due).take(years),
         },
-        None => match cal.working_days_between(due, as_of) {
-            Ok(over) => Status::Overdue {
-                working_days_over: over,
-            },
-            Err(e) => Status::Unknown {
-                reason: e.to_string(),
-            },
+        None => Status::Overdue {
+            working_days_over: cal.working_days_between(due, as_of).take(years),
         },
     };
+    d.provisional = !d.provisional_years.is_empty();
     d
 }
 
@@ -213,7 +203,7 @@ mod tests {
     }
 
     #[test]
-    fn a_late_filing_and_an_unknown_calendar_year() {
+    fn a_late_filing_and_a_provisional_deadline_in_an_unknown_year() {
         let cal = Calendar::builtin();
         let mut m = milestones();
         m.contract_filed = Some(d("2026-10-14"));
@@ -225,9 +215,21 @@ mod tests {
             }
         );
         m.acceptance_completed = Some(d("2026-12-15"));
-        match &compute(&m, &cal, d("2026-12-16"))[2].status {
-            Status::Unknown { reason } => assert!(reason.contains("2027"), "{reason}"),
-            other => panic!("{other:?}"),
-        }
+        // 30 working days after 15 December 2026 run into 2027, whose holidays are not known:
+        // weekdays are counted and the deadline is provisional, never shown as final.
+        let all = compute(&m, &cal, d("2026-12-16"));
+        let report = &all[2];
+        // 12 working days left in 2026 after the 15th, then 18 weekdays of 2027.
+        assert_eq!(report.due, Some(d("2027-01-26")));
+        assert!(report.provisional);
+        assert_eq!(report.provisional_years, BTreeSet::from([2027]));
+        assert_eq!(
+            report.status,
+            Status::Due {
+                working_days_left: 29
+            }
+        );
+        // Within a known year nothing is provisional.
+        assert!(!all[0].provisional && all[0].provisional_years.is_empty());
     }
 }

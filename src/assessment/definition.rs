@@ -33,6 +33,8 @@ struct File {
     #[serde(default)]
     threat: Vec<Spanned<ThreatFile>>,
     #[serde(default)]
+    condition: Vec<Spanned<super::condition::Condition>>,
+    #[serde(default)]
     section: Vec<Spanned<SectionFile>>,
     #[serde(default)]
     item: Vec<Spanned<ItemFile>>,
@@ -195,6 +197,8 @@ struct SectionFile {
     name_en: String,
     #[serde(default)]
     clauses: Vec<String>,
+    #[serde(default)]
+    applies_when: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -224,6 +228,8 @@ struct ItemFile {
     min_level: Option<Spanned<u8>>,
     #[serde(default)]
     derive: Option<Spanned<String>>,
+    #[serde(default)]
+    applies_when: Option<Spanned<String>>,
     risk: RiskFile,
 }
 
@@ -290,6 +296,8 @@ pub struct Section {
     pub name: String,
     pub name_en: String,
     pub clauses: Vec<String>,
+    /// The condition under which the section applies (all its items inherit it).
+    pub applies_when: Option<String>,
 }
 
 /// What a failed answer to an item creates: a risk to an asset from a threat, exploiting the
@@ -318,13 +326,15 @@ pub struct Item {
     pub weight: u8,
     pub min_level: Option<u8>,
     pub derive: Option<String>,
+    /// The condition under which the item applies (its own, else its section's).
+    pub applies_when: Option<String>,
     pub risk: RiskTemplate,
     /// 1-based line of the item in its file.
     pub line: usize,
 }
 
 impl Item {
-    /// Whether the item applies at a protection level.
+    /// Whether the item applies at a protection level (whatever its condition).
     pub fn applies(&self, level: u8) -> bool {
         self.min_level.is_none_or(|m| level >= m)
     }
@@ -349,6 +359,7 @@ pub struct Checklist {
     pub method: Method,
     pub assets: Vec<Asset>,
     pub threats: Vec<Threat>,
+    pub conditions: Vec<super::condition::Condition>,
     pub sections: Vec<Section>,
     pub items: Vec<Item>,
 }
@@ -389,6 +400,10 @@ impl Checklist {
 
     pub fn role(&self, id: &str) -> Option<&Role> {
         self.roles.iter().find(|r| r.id == id)
+    }
+
+    pub fn condition(&self, id: &str) -> Option<&super::condition::Condition> {
+        self.conditions.iter().find(|c| c.id == id)
     }
 
     pub fn section(&self, id: &str) -> Option<&Section> {
@@ -508,8 +523,9 @@ impl Validator<'_> {
         let method = self.method(raw.method)?;
         let assets = self.assets(raw.asset)?;
         let threats = self.threats(raw.threat)?;
-        let (sections, section_spans) = self.sections(raw.section)?;
-        let items = self.items(raw.item, &roles, &sections, &assets, &threats)?;
+        let conditions = self.conditions(raw.condition)?;
+        let (sections, section_spans) = self.sections(raw.section, &conditions)?;
+        let items = self.items(raw.item, &roles, &sections, &assets, &threats, &conditions)?;
         // Sections without items would show as empty progress bars forever.
         if let Some((s, span)) = sections
             .iter()
@@ -534,6 +550,7 @@ impl Validator<'_> {
             method,
             assets,
             threats,
+            conditions,
             sections,
             items,
         })
@@ -832,9 +849,60 @@ impl Validator<'_> {
         Ok(out)
     }
 
+    fn conditions(
+        &self,
+        raw: Vec<Spanned<super::condition::Condition>>,
+    ) -> Res<Vec<super::condition::Condition>> {
+        let mut out: Vec<super::condition::Condition> = Vec::new();
+        for c in raw {
+            let span = c.span();
+            let c = c.into_inner();
+            if c.id.is_empty() || !c.id.bytes().all(|b| b.is_ascii_lowercase() || b == b'-') {
+                return Err(self.at(
+                    span,
+                    format!("condition id '{}' must be lower-case letters and '-'", c.id),
+                ));
+            }
+            if out.iter().any(|o| o.id == c.id) {
+                return Err(self.at(span, format!("condition '{}' is defined twice", c.id)));
+            }
+            out.push(c);
+        }
+        Ok(out)
+    }
+
+    /// The condition named by `applies_when`, which must be declared.
+    fn applies_when(
+        &self,
+        what: &str,
+        name: Option<&Spanned<String>>,
+        conditions: &[super::condition::Condition],
+    ) -> Res<Option<String>> {
+        let Some(name) = name else {
+            return Ok(None);
+        };
+        if conditions.iter().any(|c| &c.id == name.get_ref()) {
+            return Ok(Some(name.get_ref().clone()));
+        }
+        let known: Vec<&str> = conditions.iter().map(|c| c.id.as_str()).collect();
+        Err(self.at(
+            name.span(),
+            format!(
+                "{what} applies when '{}', which no [[condition]] declares{}",
+                name.get_ref(),
+                if known.is_empty() {
+                    String::new()
+                } else {
+                    format!("; declared: {}", known.join(", "))
+                }
+            ),
+        ))
+    }
+
     fn sections(
         &self,
         raw: Vec<Spanned<SectionFile>>,
+        conditions: &[super::condition::Condition],
     ) -> Res<(Vec<Section>, Vec<std::ops::Range<usize>>)> {
         let mut out: Vec<Section> = Vec::new();
         let mut spans = Vec::new();
@@ -845,11 +913,17 @@ impl Validator<'_> {
             if out.iter().any(|o| o.id == s.id) {
                 return Err(self.at(span, format!("section '{}' is defined twice", s.id)));
             }
+            let applies_when = self.applies_when(
+                &format!("section '{}'", s.id),
+                s.applies_when.as_ref(),
+                conditions,
+            )?;
             out.push(Section {
                 id: s.id,
                 name: s.name,
                 name_en: s.name_en,
                 clauses: s.clauses,
+                applies_when,
             });
         }
         Ok((out, spans))
@@ -862,6 +936,7 @@ impl Validator<'_> {
         sections: &[Section],
         assets: &[Asset],
         threats: &[Threat],
+        conditions: &[super::condition::Condition],
     ) -> Res<Vec<Item>> {
         if raw.is_empty() {
             return Err(InputError::whole_file(
@@ -961,6 +1036,17 @@ impl Validator<'_> {
                 Some(d) => Some(d.get_ref().clone()),
                 None => None,
             };
+            let section_condition = sections
+                .iter()
+                .find(|s| &s.id == it.section.get_ref())
+                .and_then(|s| s.applies_when.clone());
+            let applies_when = self
+                .applies_when(
+                    &format!("item '{id}'"),
+                    it.applies_when.as_ref(),
+                    conditions,
+                )?
+                .or(section_condition);
             let r = &it.risk;
             if !assets.iter().any(|a| &a.id == r.asset.get_ref()) {
                 return Err(self.at(
@@ -1001,6 +1087,7 @@ impl Validator<'_> {
                 weight,
                 min_level,
                 derive,
+                applies_when,
                 risk: RiskTemplate {
                     asset: it.risk.asset.into_inner(),
                     threat: it.risk.threat.into_inner(),

@@ -3,6 +3,7 @@
 //! and a risk register, answers anbao can offer from data, the two-party sign-off through the
 //! ledger, and the assessment report.
 
+pub mod condition;
 pub mod definition;
 pub mod derived;
 pub mod import;

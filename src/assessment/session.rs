@@ -191,6 +191,9 @@ pub struct Session {
     pub protection_level: u8,
     #[serde(default)]
     pub scope: String,
+    /// Conditions the session sets against the checklist's defaults (e.g. `gov-cloud`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub conditions: super::condition::Values,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supersedes: Option<Supersedes>,
     #[serde(default)]
@@ -277,6 +280,7 @@ impl Session {
             },
             protection_level,
             scope,
+            conditions: BTreeMap::new(),
             supersedes: None,
             answers: BTreeMap::new(),
             risks: BTreeMap::new(),
@@ -300,6 +304,25 @@ impl Session {
     pub fn answer(&mut self, cl: &Checklist, g: Given, now: String) -> Result<(), Error> {
         self.ensure_open()?;
         let item = cl.item(&g.item).ok_or_else(|| unknown_item(&g.item))?;
+        if let Some(c) = item
+            .applies_when
+            .as_deref()
+            .filter(|c| !self.condition(cl, c))
+        {
+            let (zh, en) = cl
+                .condition(c)
+                .map_or((c, c), |x| (x.name.as_str(), x.name_en.as_str()));
+            return Err(Error(Message::new(
+                format!(
+                    "第 {} 项仅在“{zh}”时适用，本评估已设定不满足该条件",
+                    item.id
+                ),
+                format!(
+                    "item {} applies only when the system {en}; this assessment says it does not",
+                    item.id
+                ),
+            )));
+        }
         if !item.applies(self.protection_level) {
             return Err(Error(Message::new(
                 format!(
@@ -442,13 +465,26 @@ impl Session {
         Ok(())
     }
 
-    /// Items of the checklist that apply at this session's level, in checklist order.
+    /// The value of a checklist condition for this session.
+    pub fn condition(&self, cl: &Checklist, id: &str) -> bool {
+        super::condition::value(&cl.conditions, &self.conditions, id)
+    }
+
+    /// Whether `item` applies to this session: its level and its condition.
+    pub fn applies(&self, cl: &Checklist, item: &super::definition::Item) -> bool {
+        item.applies(self.protection_level)
+            && item
+                .applies_when
+                .as_deref()
+                .is_none_or(|c| self.condition(cl, c))
+    }
+
+    /// Items of the checklist that apply to this session, in checklist order.
     pub fn applicable<'c>(
-        &self,
+        &'c self,
         cl: &'c Checklist,
     ) -> impl Iterator<Item = &'c super::definition::Item> + 'c {
-        let level = self.protection_level;
-        cl.items.iter().filter(move |i| i.applies(level))
+        cl.items.iter().filter(move |i| self.applies(cl, i))
     }
 
     pub fn needs_confirmation(&self, item: &super::definition::Item) -> bool {
@@ -468,7 +504,7 @@ impl Session {
             .filter(|i| section.is_none_or(|s| i.section == s))
         {
             p.items += 1;
-            if !item.applies(self.protection_level) {
+            if !self.applies(cl, item) {
                 continue;
             }
             p.applicable += 1;

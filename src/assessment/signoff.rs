@@ -226,6 +226,11 @@ pub fn body(ws: &Workspace, cl: &Checklist, session: &Session) -> Value {
         "method": cl.method.calculation.as_str(),
         "protection_level": session.protection_level,
         "scope": session.scope,
+        "conditions": cl
+            .conditions
+            .iter()
+            .map(|c| (c.id.clone(), session.condition(cl, &c.id)))
+            .collect::<std::collections::BTreeMap<_, _>>(),
         "summary": {
             "applicable": progress.applicable,
             "conforming": progress.conforming,

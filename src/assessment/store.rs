@@ -171,6 +171,9 @@ pub struct NewSession {
     pub scope: String,
     /// A signed session this one replaces.
     pub supersedes: Option<String>,
+    /// The values of the checklist's conditions (default: those of the session superseded,
+    /// else the checklist's own defaults).
+    pub conditions: Option<super::condition::Values>,
 }
 
 impl Store {
@@ -200,8 +203,13 @@ impl Store {
         }
         let id = new.id.unwrap_or_else(|| self.free_id(&cl.id, today));
         let mut session = Session::new(cl, file, id, level, new.scope, now);
+        let inherit = new.conditions.is_none();
+        session.conditions = new.conditions.unwrap_or_default();
         if let Some(old_id) = new.supersedes {
             let old = self.load(&old_id)?;
+            if inherit {
+                session.conditions = old.conditions.clone();
+            }
             let Some(signed) = &old.signoff else {
                 return Err(Error(Message::new(
                     "只有已签署的评估才能被替代；未签署的评估可直接修改",

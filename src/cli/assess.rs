@@ -69,6 +69,10 @@ pub enum AssessCommand {
         /// A signed session this one replaces; its answers are carried over
         #[arg(long, value_name = "SESSION")]
         supersedes: Option<String>,
+        /// Set a checklist condition, e.g. gov-cloud=no when the system is not on the
+        /// government cloud (default: the checklist's); repeatable
+        #[arg(long = "condition", value_name = "CONDITION=yes|no")]
+        conditions: Vec<String>,
     },
     /// List the sessions with their progress and sign-off state / 列出评估
     List {
@@ -335,13 +339,21 @@ pub fn run(ctx: &Context, cmd: AssessCommand) -> anyhow::Result<Outcome> {
             level,
             scope,
             supersedes,
+            conditions,
         } => {
             let (cl, rel) = resolve_checklist(&ws, &checklist)?;
+            let mut set = crate::assessment::condition::Values::new();
+            for c in &conditions {
+                let (id, v) = crate::assessment::condition::parse_setting(c, &cl.conditions)
+                    .map_err(anyhow::Error::msg)?;
+                set.insert(id, v);
+            }
             let new = crate::assessment::store::NewSession {
                 id,
                 level,
                 scope,
                 supersedes,
+                conditions: (!conditions.is_empty()).then_some(set),
             };
             let session = store.start(&cl, rel, new, today, now()).map_err(&err)?;
             let level = session.protection_level;
@@ -671,8 +683,7 @@ fn status(
     let open_offers: Vec<(&String, &crate::assessment::session::Derived)> = offers
         .iter()
         .filter(|(id, _)| {
-            !s.answers.contains_key(*id)
-                && cl.item(id).is_some_and(|i| i.applies(s.protection_level))
+            !s.answers.contains_key(*id) && cl.item(id).is_some_and(|i| s.applies(cl, i))
         })
         .collect();
     if format == Format::Json {
@@ -680,6 +691,7 @@ fn status(
         let offered: Vec<serde_json::Value> = open_offers.iter().map(|(id, o)| serde_json::json!({"item": id, "offered": o.offered, "answer": cl.answer_for(o.offered).id, "source": o.source, "detail": o.detail})).collect();
         let body = serde_json::json!({
             "session": s.id, "checklist": s.checklist, "protection_level": s.protection_level, "scope": s.scope,
+            "conditions": cl.conditions.iter().map(|c| (c.id.clone(), s.condition(cl, &c.id))).collect::<std::collections::BTreeMap<_, _>>(),
             "progress": total, "sections": sections, "risks": risks, "heat_map": s.heat_map(cl),
             "offered": offered, "blockers": blockers, "signoff": state,
         });

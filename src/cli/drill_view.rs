@@ -41,8 +41,7 @@ pub fn playbooks(out: &mut impl Write, lang: Lang, drills: &Drills) -> anyhow::R
                 d::content(lang, p.content)
             ),
             format!("{}/{} {}", p.category, p.subcategory, p.grade.as_str()),
-            p.report_clock()
-                .map_or("—".into(), |m| format!("{m} {}", d::t(lang, K::Minutes))),
+            d::clock(lang, &p.reporting_clock()),
         ]);
     }
     table.write(out)?;
@@ -71,6 +70,7 @@ pub fn plan(
         d::t(lang, K::Form),
         d::t(lang, K::Recurrence),
         d::t(lang, K::Units),
+        d::t(lang, K::Scope),
         d::t(lang, K::Budgeted),
     ]);
     for item in &r.plan.items {
@@ -89,6 +89,7 @@ pub fn plan(
                 .map(|u| crate::drill::unit_name(ws, u, lang))
                 .collect::<Vec<_>>()
                 .join(", "),
+            d::scope(lang, item.scope),
             d::t(lang, if item.budgeted { K::Yes } else { K::NoWord }).into(),
         ]);
     }
@@ -118,29 +119,19 @@ fn occurrences(
     ]);
     let mut unknown = std::collections::BTreeSet::new();
     for o in list {
-        if let Some(y) = o.deadline.calendar_unknown {
-            unknown.insert(y);
-        }
+        unknown.extend(o.deadline.provisional_years.iter().copied());
         table.row(vec![
             o.item.clone(),
             o.period.label.clone(),
             o.planned.map_or("—".into(), |p| p.to_string()),
-            format!(
-                "{}{}",
-                o.deadline.deadline,
-                if o.deadline.calendar_unknown.is_some() {
-                    " *"
-                } else {
-                    ""
-                }
-            ),
+            d::deadline(lang, &o.deadline),
             d::status(lang, o.status).to_string(),
             o.run.clone().unwrap_or_default(),
         ]);
     }
     table.write(out)?;
     for y in unknown {
-        writeln!(out, "{DIM}* {y}: {}{DIM:#}", d::t(lang, K::CalendarUnknown))?;
+        writeln!(out, "{DIM}{y}: {}{DIM:#}", d::t(lang, K::CalendarUnknown))?;
     }
     Ok(())
 }
@@ -157,7 +148,7 @@ fn next_plan(
         n.year,
         d::t(lang, K::NextPlan),
         d::t(lang, K::DueBy),
-        n.deadline.deadline,
+        d::deadline(lang, &n.deadline),
         d::status(lang, n.status)
     )?;
     Ok(())

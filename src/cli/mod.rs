@@ -3,6 +3,7 @@
 //! Exit codes: 0 clean, 1 a check or validation failed, 2 could not run.
 
 mod assess;
+mod calendar;
 mod check;
 mod drill;
 mod drill_view;
@@ -81,6 +82,8 @@ enum Command {
     /// Emergency-plan drills: playbooks, plan, due, run, finish, reports / 应急演练
     #[command(subcommand)]
     Drill(drill::DrillCommand),
+    /// The official working-day calendar: known years, add or correct one / 法定工作日历
+    Calendar(calendar::CalendarArgs),
     /// Signing keys and the trust store keys/ / 签名密钥与信任库
     #[command(subcommand)]
     Keys(keys::KeysCommand),
@@ -150,6 +153,7 @@ pub fn run() -> ExitCode {
         Command::Keys(cmd) => keys::run(&ctx, cmd),
         Command::Assess(cmd) => assess::run(&ctx, cmd),
         Command::Drill(cmd) => drill::run(&ctx, cmd),
+        Command::Calendar(args) => calendar::run(&ctx, args),
         Command::Explain { code } => explain(&ctx, &code),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "anbao", &mut std::io::stdout());

@@ -81,7 +81,8 @@ impl Classes {
     }
 }
 
-/// Incident grades of GB/T 20986-2023 clause 6: I 特别重大, II 重大, III 较大, IV 一般.
+/// The four incident grades, I 特别重大, II 重大, III 较大, IV 一般 (GB/T 20986-2023 clause 6 names
+/// them; for reporting, a grade is judged by the guide attached to the national reporting measures).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Grade {
     I,
@@ -119,63 +120,14 @@ impl Grade {
         }
     }
 
-    /// Incidents of grade III (较大) and above must be reported under the national reporting
-    /// measures (in force 2025-11-01).
+    /// Incidents of grade III (较大) and above must be reported (article 4 of the national
+    /// reporting measures, in force 2025-11-01); see [`super::reporting::reporting_clock`].
     pub fn must_be_reported(self) -> bool {
         self <= Grade::III
     }
 }
 
-/// Who runs the system, which sets the reporting clock of the national incident reporting
-/// measures (in force 2025-11-01).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Operator {
-    /// A critical-information-infrastructure operator: report within 1 hour.
-    Cii,
-    /// A state organ (Party and government bodies): within 2 hours.
-    StateOrgan,
-    /// Any other operator: within 4 hours, to the provincial cyberspace office.
-    Other,
-}
-
-impl Operator {
-    pub fn parse(s: &str) -> Option<Operator> {
-        match s {
-            "cii" => Some(Operator::Cii),
-            "state-organ" => Some(Operator::StateOrgan),
-            "other" => Some(Operator::Other),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Operator::Cii => "cii",
-            Operator::StateOrgan => "state-organ",
-            Operator::Other => "other",
-        }
-    }
-
-    /// Minutes from discovery within which the report is due.
-    pub fn report_within_minutes(self) -> u32 {
-        match self {
-            Operator::Cii => 60,
-            Operator::StateOrgan => 120,
-            Operator::Other => 240,
-        }
-    }
-
-    pub fn name(self) -> LocalText {
-        match self {
-            Operator::Cii => {
-                LocalText::new("关键信息基础设施运营者", "critical-infrastructure operator")
-            }
-            Operator::StateOrgan => LocalText::new("国家机关", "state organ"),
-            Operator::Other => LocalText::new("其他网络运营者", "other network operator"),
-        }
-    }
-}
+pub use super::reporting::Operator;
 
 #[cfg(test)]
 mod tests {
@@ -187,7 +139,6 @@ mod tests {
         assert_eq!(c.categories.len(), 10);
         assert!(c.category("MI").is_some());
         assert!(Grade::III.must_be_reported() && !Grade::IV.must_be_reported());
-        assert_eq!(Operator::StateOrgan.report_within_minutes(), 120);
     }
 
     #[test]

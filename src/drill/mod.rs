@@ -8,11 +8,29 @@
 //!                                                                 actions ─► ledger: drill.action
 //! ```
 
+/// `WORDS`, `parse` and `as_str` for an enum of file keywords.
+macro_rules! keyword_enum {
+    ($ty:ty { $($word:literal => $value:expr),+ $(,)? }) => {
+        impl $ty {
+            pub const WORDS: &'static [&'static str] = &[$($word),+];
+            pub fn parse(s: &str) -> Option<$ty> {
+                match s { $($word => Some($value),)+ _ => None }
+            }
+            pub fn as_str(self) -> &'static str {
+                $(if self == $value { return $word; })+
+                unreachable!()
+            }
+        }
+    };
+}
+
+pub mod annex;
 pub mod classes;
 pub mod plan;
 pub mod playbook;
 pub mod record;
 pub mod report;
+pub mod reporting;
 pub mod run;
 pub mod schedule;
 pub mod summary;

@@ -1,6 +1,6 @@
 //! The annual drill plan (`drills/plan-YEAR.toml`), in the columns of GB/T 38645-2020 Annex A.1:
-//! item, purpose, form, time, participating units, process, whether it is budgeted; plus how
-//! often each drill recurs and whether deadlines count working days.
+//! item, purpose, form, time, participating units, process, whether it is budgeted; plus the
+//! drill's scope, how often each drill recurs and whether deadlines count working days.
 
 use super::playbook::{Content, Form, Playbook};
 use super::text::LocalText;
@@ -112,6 +112,11 @@ pub struct Item {
     pub planned: Vec<NaiveDate>,
     /// Participating units: keys of the manifest's units or names of other bodies.
     pub units: Vec<String>,
+    /// How far the drill reaches; `None` when the plan does not say.
+    pub scope: Option<super::annex::Scope>,
+    /// The stages each drill of the item goes through (Annex A.1), all six unless the plan
+    /// names fewer.
+    pub process: Vec<super::annex::Stage>,
     pub budgeted: bool,
 }
 
@@ -141,8 +146,9 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// Whether the plan holds at least one comprehensive drill, as GB/T 38645-2020 asks of
-    /// Party and government bodies each year.
+    /// Whether the plan holds at least one comprehensive drill, which the note to GB/T
+    /// 38645-2020 Annex A.1 recommends (建议) to every organisation each year: a
+    /// recommendation, reported as such, never as overdue.
     pub fn has_comprehensive(&self) -> bool {
         self.items
             .iter()
@@ -184,6 +190,10 @@ struct RawItem {
     recurrence: Spanned<String>,
     planned: Option<Spanned<Vec<toml::value::Datetime>>>,
     units: Spanned<Vec<String>>,
+    #[serde(default)]
+    scope: Option<Spanned<String>>,
+    #[serde(default)]
+    process: Option<Spanned<Vec<String>>>,
     budgeted: bool,
 }
 
@@ -324,6 +334,23 @@ pub fn parse(
                 "'units' must name at least one participating unit".into(),
             ));
         }
+        let scope = match &r.scope {
+            None => None,
+            Some(s) => Some(super::annex::Scope::parse(s.get_ref()).ok_or_else(|| {
+                err(
+                    s.span(),
+                    format!(
+                        "'scope' must be one of {}, found '{}'",
+                        super::annex::Scope::WORDS.join(", "),
+                        s.get_ref()
+                    ),
+                )
+            })?),
+        };
+        let process = match &r.process {
+            None => super::annex::Stage::ALL.to_vec(),
+            Some(p) => super::annex::process(p.get_ref()).map_err(|m| err(p.span(), m))?,
+        };
         items.push(Item {
             id,
             playbook: pb.id.clone(),
@@ -333,6 +360,8 @@ pub fn parse(
             recurrence,
             planned,
             units: r.units.into_inner(),
+            scope,
+            process,
             budgeted: r.budgeted,
         });
     }
@@ -403,9 +432,10 @@ pub fn draft_next(plan: &Plan, prepared: NaiveDate) -> String {
     );
     for item in &plan.items {
         let units: Vec<String> = item.units.iter().map(|u| toml_str(u)).collect();
+        let process: Vec<String> = item.process.iter().map(|s| toml_str(s.as_str())).collect();
         let _ = write!(
             out,
-            "\n[[item]]\nid = {}\nplaybook = {}\npurpose = {{ zh = {}, en = {} }}\nform = {}\nrecurrence = {}\nplanned = []\nunits = [{}]\nbudgeted = {}\n",
+            "\n[[item]]\nid = {}\nplaybook = {}\npurpose = {{ zh = {}, en = {} }}\nform = {}\nrecurrence = {}\nplanned = []\nunits = [{}]\n{}process = [{}]\nbudgeted = {}\n",
             toml_str(&item.id),
             toml_str(&item.playbook),
             toml_str(&item.purpose.zh),
@@ -413,6 +443,10 @@ pub fn draft_next(plan: &Plan, prepared: NaiveDate) -> String {
             toml_str(item.form.as_str()),
             toml_str(item.recurrence.as_str()),
             units.join(", "),
+            item.scope
+                .map(|s| format!("scope = {}\n", toml_str(s.as_str())))
+                .unwrap_or_default(),
+            process.join(", "),
             item.budgeted
         );
     }
@@ -456,6 +490,11 @@ mod tests {
         .unwrap();
         assert!(plan.has_comprehensive());
         assert!(plan.working_days);
+        // Annex A.1/A.2: every item states its scope, and the process defaults to all stages.
+        for item in &plan.items {
+            assert!(item.scope.is_some(), "{}", item.id);
+            assert!(item.process.contains(&crate::drill::annex::Stage::Report));
+        }
     }
 
     #[test]
@@ -473,6 +512,8 @@ mod tests {
             (format!("{ok}{ITEM}"), "plan-2026.toml:13:6: item 'a' is listed twice"),
             (ok.replace("en = \"purpose\"", "en = \"\""), "plan-2026.toml:7:11: 'purpose' has no 'en' text"),
             (ok.replace("budgeted = false", "budget = false"), "plan-2026.toml:11:1: unknown field `budget`"),
+            (ok.replace("budgeted = false", "scope = \"city\"\nbudgeted = false"), "plan-2026.toml:11:9: 'scope' must be one of organisation, industry, cross-industry, regional, cross-regional, found 'city'"),
+            (ok.replace("budgeted = false", "process = [\"execution\"]\nbudgeted = false"), "plan-2026.toml:11:11: 'process' must include 'report'"),
         ];
         for (text, expected) in cases {
             let err = check(&text).unwrap_err();

@@ -70,6 +70,9 @@ pub struct RunReport {
     /// The plan item's purpose, when the run belongs to a plan item.
     pub purpose: Option<super::text::LocalText>,
     pub timings: Vec<StepTiming>,
+    /// The reporting clock and how the drill met it (articles 4, 7 and 8 of the national
+    /// incident reporting measures).
+    pub reporting: super::reporting::DrillReporting,
     /// Names of the manifest's units, for participants named by unit key.
     pub unit_names: std::collections::BTreeMap<String, super::text::LocalText>,
 }
@@ -98,6 +101,19 @@ impl RunReport {
                 .find(|i| &i.id == item)
                 .map(|i| i.purpose.clone())
         });
+        let timings = timings(run, playbook);
+        let report_step = playbook.steps.iter().find(|s| s.report).map(|s| {
+            let actual = timings
+                .iter()
+                .find(|t| t.id == s.id)
+                .and_then(|t| t.actual_minutes);
+            (s.id.as_str(), s.target_minutes, actual)
+        });
+        let reporting = super::reporting::DrillReporting::new(
+            playbook.reporting_clock(),
+            report_step,
+            run.finished.map(|t| t.date_naive()),
+        );
         RunReport {
             schema: "anbao.drill.summary/1",
             project: ws.manifest.project.name.clone(),
@@ -106,7 +122,8 @@ impl RunReport {
             run: run.clone(),
             playbook: playbook.clone(),
             purpose,
-            timings: timings(run, playbook),
+            timings,
+            reporting,
             unit_names: super::unit_keys(ws)
                 .into_iter()
                 .map(|k| {

@@ -1,13 +1,15 @@
 //! What is due: each plan item's drills per period (done, due, overdue, upcoming) as of a date,
 //! next year's plan (due before December), and open improvement actions. Deadlines move to the
-//! last working day of a period where the plan counts working days; a year the official
-//! calendar does not know is said, and those days are counted as calendar days, never guessed.
+//! last working day of a period where the plan counts working days; in a year the official
+//! calendar does not know, Monday to Friday count as working days and the deadline is marked
+//! provisional.
 
 use super::plan::{Item, Period, Plan};
 use super::record::{ActionStatus, FinishedDrill, TrackedAction};
-use crate::calendar::{Calendar, UnknownYear};
+use crate::calendar::Calendar;
 use chrono::{Datelike, Days, NaiveDate};
 use serde::Serialize;
+use std::collections::BTreeSet;
 
 /// Where a scheduled thing stands on the day asked about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -43,60 +45,50 @@ pub struct Deadline {
     pub deadline: NaiveDate,
     /// From this day on it is listed as due.
     pub due_from: NaiveDate,
-    /// Working days could not be counted because the calendar does not know this year; the
-    /// dates above are then calendar days.
-    pub calendar_unknown: Option<i32>,
+    /// Whether working days were counted across a year whose official holidays are not known
+    /// (Monday to Friday counted): then these dates are not final.
+    pub provisional: bool,
+    /// Those years.
+    pub provisional_years: BTreeSet<i32>,
 }
 
-/// The deadline of something to be done by `limit` (inclusive), reminded `remind` days before.
+/// The deadline of something to be done by `limit` (inclusive), reminded `remind` days before
+/// (working days when `working_days`, else calendar days).
 pub fn deadline(cal: &Calendar, limit: NaiveDate, remind: u32, working_days: bool) -> Deadline {
-    let calendar_days = |unknown| Deadline {
-        deadline: limit,
-        due_from: limit
-            .checked_sub_days(Days::new(remind.into()))
-            .unwrap_or(limit),
-        calendar_unknown: unknown,
-    };
     if !working_days {
-        return calendar_days(None);
+        return Deadline {
+            deadline: limit,
+            due_from: limit
+                .checked_sub_days(Days::new(remind.into()))
+                .unwrap_or(limit),
+            provisional: false,
+            provisional_years: BTreeSet::new(),
+        };
     }
-    match working_deadline(cal, limit, remind) {
-        Ok(d) => d,
-        Err(UnknownYear(y)) => calendar_days(Some(y)),
-    }
-}
-
-fn working_deadline(
-    cal: &Calendar,
-    limit: NaiveDate,
-    remind: u32,
-) -> Result<Deadline, UnknownYear> {
-    let deadline = last_working_day_on_or_before(cal, limit)?;
+    let mut years = BTreeSet::new();
+    let deadline = cal.last_working_day_on_or_before(limit).take(&mut years);
     let mut due_from = deadline;
     let mut left = remind;
     while left > 0 {
-        due_from = due_from.pred_opt().ok_or(UnknownYear(i32::MIN))?;
-        if cal.is_working_day(due_from)? {
+        let Some(prev) = due_from.pred_opt() else {
+            break;
+        };
+        due_from = prev;
+        if cal.working_day(due_from).take(&mut years) {
             left -= 1;
         }
     }
-    Ok(Deadline {
+    Deadline {
         deadline,
         due_from,
-        calendar_unknown: None,
-    })
+        provisional: !years.is_empty(),
+        provisional_years: years,
+    }
 }
 
 /// The last working day on or before `day`.
-pub fn last_working_day_on_or_before(
-    cal: &Calendar,
-    day: NaiveDate,
-) -> Result<NaiveDate, UnknownYear> {
-    let mut d = day;
-    while !cal.is_working_day(d)? {
-        d = d.pred_opt().ok_or(UnknownYear(i32::MIN))?;
-    }
-    Ok(d)
+pub fn last_working_day_on_or_before(cal: &Calendar, day: NaiveDate) -> NaiveDate {
+    cal.last_working_day_on_or_before(day).value
 }
 
 /// One drill of a plan item in one period.
@@ -368,17 +360,19 @@ mod tests {
     fn a_deadline_on_a_day_off_moves_back_to_the_last_working_day() {
         let cal = Calendar::builtin();
         assert_eq!(
-            last_working_day_on_or_before(&cal, d("2026-10-07")).unwrap(),
+            last_working_day_on_or_before(&cal, d("2026-10-07")),
             d("2026-09-30")
         );
         assert_eq!(
-            last_working_day_on_or_before(&cal, d("2026-02-22")).unwrap(),
+            last_working_day_on_or_before(&cal, d("2026-02-22")),
             d("2026-02-14")
         );
-        // 1-3 January 2026 are off; the day before is in 2025, which the calendar does not know.
+        // 1-3 January 2026 are off; the day before is 31 December 2025, a working day of the
+        // 2025 notice.
+        let back = cal.last_working_day_on_or_before(d("2026-01-03"));
         assert_eq!(
-            last_working_day_on_or_before(&cal, d("2026-01-03")),
-            Err(UnknownYear(2025))
+            (back.value, back.is_provisional()),
+            (d("2025-12-31"), false)
         );
     }
 
@@ -413,13 +407,16 @@ mod tests {
         assert_eq!((o.status, o.held), (Status::Done, Some(d("2026-12-28"))));
 
         // With the 2027 plan in place, the 2026 one's "next plan" is done, and the 2027 drills
-        // count calendar days, saying so, because the official 2027 calendar is not known.
+        // count Monday to Friday, marked provisional, because the 2027 holidays are not known.
         let p2027 = plan(2027, true, HALF_YEARLY);
         let both = due(&[p2026.clone(), p2027], &cal, &held, &[], d("2027-01-06"));
         assert_eq!(both.next_plans[0].status, Status::Done);
         let h1 = both.drills.iter().find(|o| o.year == 2027).unwrap();
-        assert_eq!(h1.deadline.calendar_unknown, Some(2027));
-        assert_eq!(h1.deadline.deadline, d("2027-06-30"));
+        assert!(h1.deadline.provisional);
+        assert_eq!(h1.deadline.provisional_years, BTreeSet::from([2027]));
+        assert_eq!(h1.deadline.deadline, d("2027-06-30")); // a Wednesday
+                                                           // The reminder counts back 10 weekdays: 16 June 2027.
+        assert_eq!(h1.deadline.due_from, d("2027-06-16"));
         assert_eq!(h1.status, Status::Upcoming);
     }
 
@@ -435,7 +432,7 @@ mod tests {
         let p = plan(2027, true, HALF_YEARLY);
         let o = &occurrences(&p, &cal, &[], d("2027-06-30"))[0];
         assert_eq!(o.deadline.deadline, d("2027-06-29"));
-        assert_eq!(o.deadline.calendar_unknown, None);
+        assert!(!o.deadline.provisional);
         assert_eq!(o.status, Status::Overdue);
         // A drill held on the day off itself is inside the half-year but after the deadline.
         let held = [drill(

@@ -33,7 +33,6 @@ labels! {
     Budgeted => "是否列入预算", "Budgeted";
     Yes => "是", "yes";
     NoWord => "否", "no";
-    ProcessSteps => "方案评审→通知→环境准备→实施→总结报告→修订预案", "plan review → notice → environment → execution → summary report → plan update";
     Calendar => "演练日历", "Drill calendar";
     Recurrence => "频次", "Recurrence";
     Yearly => "每年一次", "once a year";
@@ -60,8 +59,11 @@ labels! {
     Responsible => "责任人", "Owner";
     DueDate => "完成期限", "Due";
     Nothing => "无", "none";
-    CalendarUnknown => "该年官方日历未知，按自然日计算", "official calendar of that year unknown; counted in calendar days";
-    NoComprehensive => "该年度计划没有综合演练（党政机关每年至少一次）", "the plan holds no comprehensive drill (Party and government bodies need one a year)";
+    CalendarUnknown => "临时推算：该年节假日安排未知，按周一至周五计工作日；安排公布后请补入 checklists/calendar-cn.toml（或 anbao calendar set）", "provisional: the official holidays of that year are not known, so Monday to Friday are counted; add the year to checklists/calendar-cn.toml (or anbao calendar set) once announced";
+    Provisional => "（临时推算）", " (provisional)";
+    Scope => "范围", "Scope";
+    NotStated => "未注明", "not stated";
+    NoComprehensive => "该年度计划没有综合演练（GB/T 38645-2020 附录 A.1 建议各单位每年至少一次）", "the plan holds no comprehensive drill (GB/T 38645-2020 Annex A.1 recommends one a year for every organisation)";
     NoPlan => "本年度没有演练计划", "there is no drill plan for this year";
     AsOf => "截至", "As of";
     PurposeSection => "演练目的", "Purpose";
@@ -97,6 +99,21 @@ labels! {
     NotFinished => "演练尚未结束", "the drill is not finished";
     ReportClock => "报告时限", "Reporting deadline";
     Minutes => "分钟", "minutes";
+    Hours => "小时", "hours";
+    NotMandatory => "一般事件，无强制报告", "grade IV: no mandatory report";
+    Reporting => "事件报告义务", "Reporting duties";
+    OperatorKind => "运营者类型", "Operator kind";
+    Recipient => "报告对象", "Recipient";
+    ReportStep => "报告步骤", "Reporting step";
+    ReportMet => "在时限内", "within the clock";
+    ReportMissed => "超出时限", "past the clock";
+    ReportNotDone => "未完成", "not done";
+    ReportContents => "报告内容（第七条）", "What the report holds (article 7)";
+    FollowUp => "原因、影响或趋势一时无法判定的，可先报前两项，其余及时补报（第七条）。", "Where cause, impact or trend cannot be judged in time, the first two items may go first and the rest follows (article 7).";
+    ClosingReport => "事件处置总结报告（第八条）", "Closing report (article 8)";
+    ClosingDue => "处置结束后 30 日内按原渠道报送，分析", "within 30 days after handling ends, by the same channel, analysing";
+    ClosingDueBy => "真实事件中，以演练结束日为处置结束日，总结报告最迟", "in a real incident, taking the drill's end as the end of handling, the closing report is due by";
+    ReportingBasis => "依据《国家网络安全事件报告管理办法》第四、七、八条", "Basis: articles 4, 7 and 8 of the national incident reporting measures";
     Illustrative => "示例数据", "Illustrative data";
     Generated => "生成于", "Generated";
     Cites => "依据", "Follows";
@@ -278,4 +295,55 @@ pub fn msg(lang: Lang, m: Msg) -> String {
         (Lang::Zh, Msg::DraftExists(p)) => format!("“{p}”已存在，请直接修改"),
         (Lang::En, Msg::DraftExists(p)) => format!("'{p}' exists already; edit it instead"),
     }
+}
+
+/// A playbook's reporting clock in a few words: "240 分钟 → 属地省级网信部门", or that the
+/// grade carries no mandatory report.
+pub fn clock(lang: Lang, c: &crate::drill::reporting::ReportingClock) -> String {
+    if c.mandatory {
+        format!(
+            "{} {} → {}",
+            c.minutes(),
+            t(lang, K::Minutes),
+            c.recipient.get(lang)
+        )
+    } else {
+        t(lang, K::NotMandatory).to_string()
+    }
+}
+
+/// A drill deadline's date, marked when it is provisional (counted across a year whose
+/// official holidays are not known).
+pub fn deadline(lang: Lang, dl: &crate::drill::schedule::Deadline) -> String {
+    if dl.provisional {
+        format!("{}{}", dl.deadline, t(lang, K::Provisional))
+    } else {
+        dl.deadline.to_string()
+    }
+}
+
+/// A plan item's scope, or that the plan does not state it.
+pub fn scope(lang: Lang, s: Option<crate::drill::annex::Scope>) -> String {
+    match s {
+        Some(s) => {
+            let (zh, en) = s.name();
+            match lang {
+                Lang::Zh => zh.to_string(),
+                Lang::En => en.to_string(),
+            }
+        }
+        None => t(lang, K::NotStated).to_string(),
+    }
+}
+
+/// A plan item's process, stage by stage.
+pub fn process(lang: Lang, stages: &[crate::drill::annex::Stage]) -> String {
+    stages
+        .iter()
+        .map(|s| match lang {
+            Lang::Zh => s.name().0,
+            Lang::En => s.name().1,
+        })
+        .collect::<Vec<_>>()
+        .join(" → ")
 }

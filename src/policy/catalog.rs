@@ -28,7 +28,25 @@ pub struct CatalogHeader {
     pub illustrative: bool,
     #[serde(default)]
     pub note: Option<String>,
+    /// What kind of published result the entries copy, when the catalog is one source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<SourceKind>,
 }
+
+/// A published source a catalog copies its entries from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SourceKind {
+    /// The national security-and-reliability evaluation (安全可靠测评) result announcements of
+    /// the China Information Technology Security Evaluation Center: product, vendor, grade,
+    /// announcement date. A result is taken as valid for [`SECURE_RELIABLE_YEARS`] years from
+    /// the announcement unless the entry gives `valid_until`.
+    SecureReliableEvaluation,
+}
+
+/// Years a security-and-reliability evaluation result stays valid from its announcement
+/// [to be checked against CNITSEC's evaluation guide: taken from the project brief].
+pub const SECURE_RELIABLE_YEARS: u32 = 3;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -40,12 +58,18 @@ struct EntryFile {
     #[serde(default)]
     category: Option<String>,
     certificate: String,
-    #[serde(deserialize_with = "crate::workspace::toml_date::deserialize")]
-    valid_from: NaiveDate,
+    #[serde(default, deserialize_with = "crate::workspace::toml_date::option")]
+    valid_from: Option<NaiveDate>,
     #[serde(default, deserialize_with = "crate::workspace::toml_date::option")]
     valid_until: Option<NaiveDate>,
     #[serde(default)]
     source: Option<String>,
+    /// The evaluation grade (安全可靠等级) an announcement gives.
+    #[serde(default)]
+    grade: Option<String>,
+    /// The day the result was announced.
+    #[serde(default, deserialize_with = "crate::workspace::toml_date::option")]
+    announced: Option<NaiveDate>,
 }
 
 /// One approved product.
@@ -62,10 +86,20 @@ pub struct Entry {
     pub valid_from: NaiveDate,
     pub valid_until: Option<NaiveDate>,
     pub source: Option<String>,
+    /// The kind of source the entry's catalog copies, if any.
+    pub kind: Option<SourceKind>,
+    pub grade: Option<String>,
+    pub announced: Option<NaiveDate>,
     pub at: RuleRef,
 }
 
 impl Entry {
+    /// The last valid day as text, `—` when open-ended.
+    pub fn until_text(&self) -> String {
+        self.valid_until
+            .map_or_else(|| "—".to_string(), |d| d.to_string())
+    }
+
     pub fn is_valid_on(&self, day: NaiveDate) -> bool {
         self.valid_from <= day && self.valid_until.is_none_or(|until| day <= until)
     }
@@ -141,7 +175,41 @@ impl Catalog {
                     ));
                 }
             }
-            if e.valid_until.is_some_and(|u| u < e.valid_from) {
+            let kind = file.catalog.kind;
+            let (valid_from, valid_until) = match (kind, e.announced) {
+                (Some(SourceKind::SecureReliableEvaluation), None) => {
+                    return Err(InputError::new(
+                        path,
+                        loc(span.start),
+                        "an entry of a secure-reliable-evaluation catalog needs 'announced', the date of the announcement it copies",
+                    ))
+                }
+                (Some(SourceKind::SecureReliableEvaluation), Some(day)) => {
+                    if e.grade.as_deref().is_none_or(|g| g.trim().is_empty()) {
+                        return Err(InputError::new(
+                            path,
+                            loc(span.start),
+                            "an entry of a secure-reliable-evaluation catalog needs 'grade', as the announcement gives it",
+                        ));
+                    }
+                    let until = e.valid_until.or_else(|| {
+                        day.checked_add_months(chrono::Months::new(12 * SECURE_RELIABLE_YEARS))
+                            .and_then(|d| d.pred_opt())
+                    });
+                    (e.valid_from.unwrap_or(day), until)
+                }
+                (None, _) => match e.valid_from {
+                    Some(from) => (from, e.valid_until),
+                    None => {
+                        return Err(InputError::new(
+                            path,
+                            loc(span.start),
+                            "missing field `valid_from`",
+                        ))
+                    }
+                },
+            };
+            if valid_until.is_some_and(|u| u < valid_from) {
                 return Err(InputError::new(
                     path,
                     loc(span.start),
@@ -176,9 +244,12 @@ impl Catalog {
                 model_globs,
                 category: e.category,
                 certificate: e.certificate,
-                valid_from: e.valid_from,
-                valid_until: e.valid_until,
+                valid_from,
+                valid_until,
                 source: e.source,
+                kind,
+                grade: e.grade,
+                announced: e.announced,
                 at: RuleRef::new(path.to_path_buf(), line(span.start)),
             });
         }

@@ -52,10 +52,14 @@ pub enum Check {
     SourceAvailable,
     /// Name, version, a supplier or manufacturer, and a unique identifier are all present.
     IdentityComplete,
+    /// A valid result of the national security-and-reliability evaluation (安全可靠测评), from
+    /// a catalog of that kind; the policy's `[procurement_2023]` switch requires it of CPUs and
+    /// operating systems.
+    SecureReliableEvaluated,
 }
 
 impl Check {
-    pub const ALL: [Check; 9] = [
+    pub const ALL: [Check; 10] = [
         Check::Catalog,
         Check::ManufacturerDomestic,
         Check::SupplierKnown,
@@ -65,6 +69,7 @@ impl Check {
         Check::LicenseAllowed,
         Check::SourceAvailable,
         Check::IdentityComplete,
+        Check::SecureReliableEvaluated,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -78,12 +83,15 @@ impl Check {
             Check::LicenseAllowed => "license-allowed",
             Check::SourceAvailable => "source-available",
             Check::IdentityComplete => "identity-complete",
+            Check::SecureReliableEvaluated => "secure-reliable-evaluated",
         }
     }
 
     pub fn family(self) -> Family {
         match self {
-            Check::Catalog | Check::ManufacturerDomestic => Family::ResearchAndProduction,
+            Check::Catalog | Check::ManufacturerDomestic | Check::SecureReliableEvaluated => {
+                Family::ResearchAndProduction
+            }
             Check::SupplierKnown
             | Check::SupplierNotDenied
             | Check::SupplierDomestic
@@ -116,10 +124,12 @@ pub enum Code {
     IdentityIncomplete,
     WaiverExpired,
     WaiverUnused,
+    SecureReliableMissing,
+    SecureReliableExpired,
 }
 
 impl Code {
-    pub const ALL: [Code; 18] = [
+    pub const ALL: [Code; 20] = [
         Code::UnclassifiedKeyComponent,
         Code::NotInCatalog,
         Code::CatalogEntryNotValid,
@@ -138,6 +148,8 @@ impl Code {
         Code::IdentityIncomplete,
         Code::WaiverExpired,
         Code::WaiverUnused,
+        Code::SecureReliableMissing,
+        Code::SecureReliableExpired,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -160,6 +172,8 @@ impl Code {
             Code::IdentityIncomplete => "identity-incomplete",
             Code::WaiverExpired => "waiver-expired",
             Code::WaiverUnused => "waiver-unused",
+            Code::SecureReliableMissing => "secure-reliable-missing",
+            Code::SecureReliableExpired => "secure-reliable-expired",
         }
     }
 
@@ -202,8 +216,8 @@ impl Code {
                 "清单未写明制造商、原始作者或发布者，无法判断产品的研发生产来源。",
             ),
             Code::ManufacturerForeign => (
-                "The product is developed or made abroad (its manufacturer's country, or the device's country of origin, is not domestic).",
-                "产品的研发或生产在境外（制造商所在国或设备产地不在境内）。",
+                "The product is developed or made abroad (its manufacturer's country, or the device's country of origin, is not domestic). Requiring a domestic maker is this workspace's policy choice, resting on the measures' controllability requirement and GB/T 36630; the measures themselves name no country.",
+                "产品的研发或生产在境外（制造商所在国或设备产地不在境内）。要求境内研发生产是本工作区的策略选择，依据是《管理办法》的自主可控要求和 GB/T 36630；《管理办法》本身未规定国别。",
             ),
             Code::OriginUnknown => (
                 "A supplier or manufacturer is named, but its country is given neither in the inventory nor in the policy's party list.",
@@ -218,8 +232,8 @@ impl Code {
                 "产品的供应商、制造商或原始作者在策略的禁用名单中。",
             ),
             Code::SupplierForeign => (
-                "The supplier is registered abroad, where the category requires a domestic supplier.",
-                "该类别要求境内供应商，而该产品的供应商在境外。",
+                "The supplier is registered abroad, where the category requires a domestic supplier (this workspace's policy choice; the measures themselves name no country).",
+                "该类别要求境内供应商，而该产品的供应商在境外（本工作区的策略选择；《管理办法》本身未规定国别）。",
             ),
             Code::CertificateMissing => (
                 "The category requires a certificate (such as the sales licence for special security products), and none is recorded.",
@@ -256,6 +270,14 @@ impl Code {
             Code::WaiverUnused => (
                 "A waiver matched no finding: it is stale or names the component wrongly. Remove or correct it.",
                 "某项豁免没有匹配任何问题：可能已过时或组件名称有误。请删除或更正。",
+            ),
+            Code::SecureReliableMissing => (
+                "No result of the national security-and-reliability evaluation (安全可靠测评, published by the China Information Technology Security Evaluation Center) matches the product in any catalog of that kind. The workspace's policy requires one for this category (e.g. the 2023 government procurement demand standards for CPUs and operating systems).",
+                "任何安全可靠测评结果目录中都没有与该产品对应的测评结果（由中国信息安全测评中心发布）。本工作区策略要求该类别具备此结果（如 2023 年政府采购需求标准对 CPU、操作系统的要求）。",
+            ),
+            Code::SecureReliableExpired => (
+                "The product has a security-and-reliability evaluation result, but it is not valid on the assessment date (results are taken as valid for three years from the announcement unless the catalog says otherwise).",
+                "产品有安全可靠测评结果，但在核验日期已不在有效期内（目录未另行注明的，按公告之日起三年计）。",
             ),
         };
         match lang {

@@ -29,6 +29,35 @@ struct PolicyFile {
     overrides: Vec<Spanned<OverrideFile>>,
     #[serde(default)]
     party: Vec<Spanned<PartyFile>>,
+    #[serde(default)]
+    procurement_2023: Option<Spanned<Procurement2023File>>,
+}
+
+/// The switch for the 2023 government procurement demand standards (MOF and MIIT): CPUs and
+/// operating systems must have passed the security-and-reliability evaluation.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Procurement2023File {
+    enabled: bool,
+    /// The policy categories that hold CPUs and operating systems.
+    categories: Vec<String>,
+    #[serde(default = "deny_level")]
+    level: LevelFile,
+    #[serde(default)]
+    basis: Vec<String>,
+}
+
+fn deny_level() -> LevelFile {
+    LevelFile::Deny
+}
+
+/// The 2023 procurement-standard rule as the policy sets it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Procurement2023 {
+    pub enabled: bool,
+    pub categories: Vec<String>,
+    pub level: Level,
+    pub basis: Vec<String>,
 }
 
 /// Who wrote the policy, on what basis.
@@ -262,6 +291,9 @@ pub struct Policy {
     pub rules: Vec<Rule>,
     pub overrides: Vec<Override>,
     pub parties: Vec<Party>,
+    /// The 2023 procurement-standard rule (CPUs and operating systems evaluated), when the
+    /// policy states it.
+    pub procurement_2023: Option<Procurement2023>,
     party_index: HashMap<String, usize>,
 }
 
@@ -344,6 +376,42 @@ impl Policy {
                 at: at(span),
             });
         }
+        let procurement_2023 = match file.procurement_2023 {
+            None => None,
+            Some(spanned) => {
+                let span = spanned.span();
+                let r = spanned.into_inner();
+                for id in &r.categories {
+                    let Some(c) = categories.iter_mut().find(|c: &&mut Category| &c.id == id)
+                    else {
+                        let known: Vec<_> = categories.iter().map(|c| c.id.clone()).collect();
+                        return Err(error_at(
+                            span,
+                            format!(
+                                "[procurement_2023] names category '{id}', which is not defined; defined: {}",
+                                known.join(", ")
+                            ),
+                        ));
+                    };
+                    if r.enabled
+                        && !c
+                            .checks
+                            .iter()
+                            .any(|(k, _)| *k == Check::SecureReliableEvaluated)
+                    {
+                        c.checks
+                            .push((Check::SecureReliableEvaluated, r.level.into()));
+                        c.checks.sort();
+                    }
+                }
+                Some(Procurement2023 {
+                    enabled: r.enabled,
+                    categories: r.categories,
+                    level: r.level.into(),
+                    basis: r.basis,
+                })
+            }
+        };
         let category_index = |id: &str, span: std::ops::Range<usize>| {
             categories.iter().position(|c| c.id == id).ok_or_else(|| {
                 let known: Vec<_> = categories.iter().map(|c| c.id.as_str()).collect();
@@ -468,6 +536,7 @@ impl Policy {
             unclassified_at = Some(at(span));
         }
         Ok(Policy {
+            procurement_2023,
             file: path.to_path_buf(),
             header: file.policy,
             domestic: file.origin.domestic.iter().map(|d| fold_name(d)).collect(),

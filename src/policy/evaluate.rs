@@ -706,9 +706,7 @@ fn run_check(check: Check, ctx: &CheckContext<'_>) -> Result<Evidence, Problems>
         Check::Catalog => {
             let entries = ctx.catalog.matches(ctx.policy, c, Some(ctx.category));
             if let Some(e) = entries.iter().find(|e| e.is_valid_on(ctx.as_of)) {
-                let until = e
-                    .valid_until
-                    .map_or_else(|| "—".to_string(), |d| d.to_string());
+                let until = e.until_text();
                 return ok(
                     Bilingual::format(
                         format_args!(
@@ -724,9 +722,7 @@ fn run_check(check: Check, ctx: &CheckContext<'_>) -> Result<Evidence, Problems>
                 );
             }
             if let Some(e) = entries.first() {
-                let until = e
-                    .valid_until
-                    .map_or_else(|| "—".to_string(), |d| d.to_string());
+                let until = e.until_text();
                 return Err(vec![(
                     Code::CatalogEntryNotValid,
                     Bilingual::format(
@@ -747,6 +743,52 @@ fn run_check(check: Check, ctx: &CheckContext<'_>) -> Result<Evidence, Problems>
                 Bilingual::format(
                     format_args!("{} 未列入合格产品目录", c.display_id()),
                     format_args!("{} is not in the approved-product catalog", c.display_id()),
+                ),
+            )
+        }
+        Check::SecureReliableEvaluated => {
+            use crate::policy::catalog::SourceKind;
+            let entries: Vec<_> = ctx
+                .catalog
+                .matches(ctx.policy, c, Some(ctx.category))
+                .into_iter()
+                .filter(|e| e.kind == Some(SourceKind::SecureReliableEvaluation))
+                .collect();
+            let describe = |e: &crate::policy::catalog::Entry| {
+                let until = e.until_text();
+                let grade = e.grade.as_deref().unwrap_or("—");
+                let announced = e
+                    .announced
+                    .map_or_else(|| "—".to_string(), |d| d.to_string());
+                Bilingual::format(
+                    format_args!(
+                        "安全可靠测评：{} {}（{grade}，{}，公告日期 {announced}，有效期至 {until}）",
+                        e.vendor, e.product, e.certificate
+                    ),
+                    format_args!(
+                        "security-and-reliability evaluation: {} {} ({grade}, {}, announced {announced}, valid until {until})",
+                        e.vendor, e.product, e.certificate
+                    ),
+                )
+            };
+            if let Some(e) = entries.iter().find(|e| e.is_valid_on(ctx.as_of)) {
+                return ok(describe(e), Some(e.at.text()));
+            }
+            if let Some(e) = entries.first() {
+                return Err(vec![(
+                    Code::SecureReliableExpired,
+                    describe(e),
+                    e.at.text(),
+                )]);
+            }
+            problem(
+                Code::SecureReliableMissing,
+                Bilingual::format(
+                    format_args!("{} 没有安全可靠测评结果", c.display_id()),
+                    format_args!(
+                        "{} has no security-and-reliability evaluation result",
+                        c.display_id()
+                    ),
                 ),
             )
         }

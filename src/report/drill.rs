@@ -157,6 +157,7 @@ fn write_plan_md(o: &mut String, r: &PlanReport, ws: &Workspace, lang: Lang) -> 
         K::Form,
         K::Time,
         K::Units,
+        K::Scope,
         K::Process,
         K::Budgeted,
     ];
@@ -171,7 +172,7 @@ fn write_plan_md(o: &mut String, r: &PlanReport, ws: &Workspace, lang: Lang) -> 
             .collect();
         writeln!(
             o,
-            "| {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             i + 1,
             md(&item_title(r, item, lang)),
             md(item.purpose.get(lang)),
@@ -186,7 +187,8 @@ fn write_plan_md(o: &mut String, r: &PlanReport, ws: &Workspace, lang: Lang) -> 
                 md(&times.join("; "))
             ),
             md(&units(ws, item, lang)),
-            d::t(lang, K::ProcessSteps),
+            d::scope(lang, item.scope),
+            d::process(lang, &item.process),
             d::t(lang, if item.budgeted { K::Yes } else { K::NoWord }),
         )?;
     }
@@ -217,24 +219,16 @@ fn write_plan_md(o: &mut String, r: &PlanReport, ws: &Workspace, lang: Lang) -> 
     for x in &r.occurrences {
         writeln!(
             o,
-            "| {} | {} | {}{} | {} | {} |",
+            "| {} | {} | {} | {} | {} |",
             md(&x.item),
             x.period.label,
-            x.deadline.deadline,
-            if x.deadline.calendar_unknown.is_some() {
-                " \\*"
-            } else {
-                ""
-            },
+            md(&d::deadline(lang, &x.deadline)),
             d::status(lang, x.status),
             x.run.as_deref().map(md).unwrap_or_default()
         )?;
     }
-    if r.occurrences
-        .iter()
-        .any(|x| x.deadline.calendar_unknown.is_some())
-    {
-        writeln!(o, "\n\\* {}", d::t(lang, K::CalendarUnknown))?;
+    if r.occurrences.iter().any(|x| x.deadline.provisional) || r.next_plan.deadline.provisional {
+        writeln!(o, "\n{}", d::t(lang, K::CalendarUnknown))?;
     }
     writeln!(
         o,
@@ -242,7 +236,7 @@ fn write_plan_md(o: &mut String, r: &PlanReport, ws: &Workspace, lang: Lang) -> 
         r.next_plan.year,
         d::t(lang, K::NextPlan),
         d::t(lang, K::DueBy),
-        r.next_plan.deadline.deadline,
+        d::deadline(lang, &r.next_plan.deadline),
         d::status(lang, r.next_plan.status)
     )?;
     if !r.plan.has_comprehensive() {
@@ -325,6 +319,7 @@ fn write_plan_html(o: &mut String, r: &PlanReport, ws: &Workspace, lang: Lang) -
         K::Form,
         K::Time,
         K::Units,
+        K::Scope,
         K::Process,
         K::Budgeted,
     ] {
@@ -340,7 +335,7 @@ fn write_plan_html(o: &mut String, r: &PlanReport, ws: &Workspace, lang: Lang) -
             .collect();
         writeln!(
             o,
-            "<tr><td class=\"num\">{}</td><td>{}</td><td>{}</td><td>{} · {}</td><td>{}<br>{}</td><td>{}</td><td class=\"note\">{}</td><td>{}</td></tr>",
+            "<tr><td class=\"num\">{}</td><td>{}</td><td>{}</td><td>{} · {}</td><td>{}<br>{}</td><td>{}</td><td>{}</td><td class=\"note\">{}</td><td>{}</td></tr>",
             i + 1,
             E(&item_title(r, item, lang)),
             E(item.purpose.get(lang)),
@@ -349,7 +344,8 @@ fn write_plan_html(o: &mut String, r: &PlanReport, ws: &Workspace, lang: Lang) -
             d::recurrence(lang, item.recurrence),
             times.join("<br>"),
             E(&units(ws, item, lang)),
-            d::t(lang, K::ProcessSteps),
+            d::scope(lang, item.scope),
+            d::process(lang, &item.process),
             d::t(lang, if item.budgeted { K::Yes } else { K::NoWord }),
         )?;
     }
@@ -386,23 +382,19 @@ fn write_plan_html(o: &mut String, r: &PlanReport, ws: &Workspace, lang: Lang) -
         };
         writeln!(
             o,
-            "<tr><td>{}</td><td>{}</td><td class=\"date\">{}{}</td><td class=\"state {class}\">{}</td><td>{}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td class=\"date\">{}</td><td class=\"state {class}\">{}</td><td>{}</td></tr>",
             E(&x.item),
             E(&x.period.label),
-            x.deadline.deadline,
-            if x.deadline.calendar_unknown.is_some() { " *" } else { "" },
+            E(&d::deadline(lang, &x.deadline)),
             d::status(lang, x.status),
             E(x.run.as_deref().unwrap_or(""))
         )?;
     }
     writeln!(o, "</tbody></table>")?;
-    if r.occurrences
-        .iter()
-        .any(|x| x.deadline.calendar_unknown.is_some())
-    {
+    if r.occurrences.iter().any(|x| x.deadline.provisional) || r.next_plan.deadline.provisional {
         writeln!(
             o,
-            "<p class=\"note\">* {}</p>",
+            "<p class=\"note\">{}</p>",
             d::t(lang, K::CalendarUnknown)
         )?;
     }
@@ -412,7 +404,7 @@ fn write_plan_html(o: &mut String, r: &PlanReport, ws: &Workspace, lang: Lang) -
         r.next_plan.year,
         d::t(lang, K::NextPlan),
         d::t(lang, K::DueBy),
-        r.next_plan.deadline.deadline,
+        d::deadline(lang, &r.next_plan.deadline),
         d::status(lang, r.next_plan.status)
     )?;
     if !r.plan.has_comprehensive() {
@@ -552,6 +544,7 @@ fn write_summary_md(o: &mut String, r: &RunReport, lang: Lang) -> std::fmt::Resu
             )?;
         }
     }
+    super::drill_reporting::markdown(o, &r.reporting, lang)?;
     if let Some(s) = &run.summary {
         writeln!(o, "\n### {}\n", d::t(lang, K::Evaluation))?;
         writeln!(
@@ -758,6 +751,7 @@ fn write_summary_html(o: &mut String, r: &RunReport, lang: Lang) -> std::fmt::Re
         writeln!(o, "</ul>")?;
     }
     writeln!(o, "</section>")?;
+    super::drill_reporting::html(o, &r.reporting, lang)?;
     if let Some(s) = &run.summary {
         writeln!(o, "<section><h2>{}</h2><table><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>", d::t(lang, K::Evaluation), d::t(lang, K::Objective), d::t(lang, K::Rating), d::t(lang, K::Comment))?;
         for e in &s.evaluations {

@@ -46,7 +46,7 @@ pub fn level(lang: Lang, l: Level) -> &'static str {
 /// Where a filing stands, in one phrase.
 pub fn deadline_status(lang: Lang, d: &Deadline) -> String {
     let due = d.due.map(|x| x.to_string()).unwrap_or_default();
-    match (&d.status, lang) {
+    let text = match (&d.status, lang) {
         (Status::Met { filed }, Lang::Zh) => format!("已按期备案（{filed}，期限 {due}）"),
         (Status::Met { filed }, Lang::En) => format!("met: filed {filed} (due {due})"),
         (
@@ -91,16 +91,38 @@ pub fn deadline_status(lang: Lang, d: &Deadline) -> String {
         (Status::NotStarted, Lang::En) => {
             "not started (the event that starts the clock is not recorded)".to_string()
         }
-        (Status::Unknown { reason }, Lang::Zh) => format!("无法计算：{reason}"),
-        (Status::Unknown { reason }, Lang::En) => format!("cannot be computed: {reason}"),
+    };
+    match provisional_note(lang, &d.provisional_years) {
+        Some(note) => format!("{text} {note}"),
+        None => text,
     }
+}
+
+/// The words that mark a date counted across years whose official holidays are not known.
+pub fn provisional_note(lang: Lang, years: &std::collections::BTreeSet<i32>) -> Option<String> {
+    if years.is_empty() {
+        return None;
+    }
+    let list: Vec<String> = years.iter().map(|y| y.to_string()).collect();
+    Some(match lang {
+        Lang::Zh => format!(
+            "【临时推算：{} 年节假日安排未知，按周一至周五计工作日】",
+            list.join("、")
+        ),
+        Lang::En => format!(
+            "[PROVISIONAL: the official holidays of {} are not known; Monday to Friday counted]",
+            list.join(", ")
+        ),
+    })
 }
 
 /// Whether a filing is fine (met, filed, or not yet due), for colouring.
 pub fn deadline_ok(d: &Deadline) -> Option<bool> {
     match d.status {
+        // Met against a provisional due date is not settled yet.
+        Status::Met { .. } if d.provisional => None,
         Status::Met { .. } | Status::Filed { .. } => Some(true),
-        Status::Late { .. } | Status::Overdue { .. } | Status::Unknown { .. } => Some(false),
+        Status::Late { .. } | Status::Overdue { .. } => Some(false),
         Status::Due { .. } | Status::Required | Status::NotStarted => None,
     }
 }

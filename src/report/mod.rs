@@ -3,6 +3,7 @@
 
 pub mod assessment;
 pub mod drill;
+pub mod drill_reporting;
 pub mod html;
 pub mod labels;
 pub mod markdown;
@@ -160,6 +161,8 @@ pub(crate) mod tests {
                 status: Status::Met {
                     filed: day("2026-03-13"),
                 },
+                provisional: false,
+                provisional_years: Default::default(),
             }],
             inputs: vec![
                 InputFile {

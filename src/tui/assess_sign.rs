@@ -29,12 +29,12 @@ impl AssessState {
                 .filter(|r| r.signed.is_some() && r.checklist == cl.id)
                 .map(|r| (r.id.clone(), Message::new(r.id.clone(), r.id.clone()))),
         );
-        let old_scope = old
-            .as_deref()
-            .and_then(|id| self.store.load(id).ok())
-            .map(|s| s.scope)
+        let old_session = old.as_deref().and_then(|id| self.store.load(id).ok());
+        let old_scope = old_session
+            .as_ref()
+            .map(|s| s.scope.clone())
             .unwrap_or_default();
-        let rows = vec![
+        let mut rows = vec![
             Row::Field(
                 Field::text("scope", Message::new("评估范围", "Scope"), old_scope).help(
                     Message::new(
@@ -69,6 +69,27 @@ impl AssessState {
                 .with(Input::Choice(signed)),
             ),
         ];
+        // The checklist's conditions (e.g. on the government cloud), which decide what applies.
+        let yes_no = vec![
+            ("yes".to_string(), Message::new("是", "yes")),
+            ("no".to_string(), Message::new("否", "no")),
+        ];
+        for c in &cl.conditions {
+            let values = old_session
+                .as_ref()
+                .map(|s| s.conditions.clone())
+                .unwrap_or_default();
+            let on = crate::assessment::condition::value(&cl.conditions, &values, &c.id);
+            rows.push(Row::Field(
+                Field::text(
+                    format!("condition.{}", c.id),
+                    Message::new(c.name.clone(), c.name_en.clone()),
+                    if on { "yes" } else { "no" },
+                )
+                .with(Input::Choice(yes_no.clone()))
+                .help(Message::new(c.basis.clone(), c.basis_en.clone())),
+            ));
+        }
         let form = Form::new(
             Message::new(
                 format!("新建评估：{}", cl.title),
@@ -141,6 +162,15 @@ impl AssessState {
             level: form.value("level").parse().ok(),
             scope: form.value("scope").to_string(),
             supersedes: Some(form.value("supersedes").to_string()).filter(|s| !s.is_empty()),
+            conditions: Some(
+                cl.conditions
+                    .iter()
+                    .map(|c| {
+                        let on = form.value(&format!("condition.{}", c.id)) == "yes";
+                        (c.id.clone(), on)
+                    })
+                    .collect(),
+            ),
         };
         match self
             .store

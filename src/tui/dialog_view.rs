@@ -47,7 +47,7 @@ pub fn draw_form(frame: &mut Frame, app: &App, theme: &Theme, form: &Form, area:
         .map(|f| width(f.label.get(l)))
         .max()
         .unwrap_or(0)
-        .min(w / 3)
+        .min(w * 2 / 5)
         + 2;
     let mut lines: Vec<Line> = Vec::new();
     if let Some(intro) = &form.intro {

@@ -191,7 +191,7 @@ fn draw_calendar(frame: &mut Frame, app: &App, s: &DrillsState, area: Rect) {
                 o.item,
                 o.period.label,
                 d::t(l, K::DueBy),
-                o.deadline.deadline
+                d::deadline(l, &o.deadline)
             )),
         ]));
     }
@@ -208,7 +208,7 @@ fn draw_calendar(frame: &mut Frame, app: &App, s: &DrillsState, area: Rect) {
                 n.year,
                 d::t(l, K::NextPlan),
                 d::t(l, K::DueBy),
-                n.deadline.deadline
+                d::deadline(l, &n.deadline)
             )),
         ]));
     }
@@ -268,10 +268,11 @@ fn draw_run(frame: &mut Frame, app: &App, s: &DrillsState, mode: &RunMode, area:
         Constraint::Length(1),
     ])
     .areas(area);
-    let report = pb
-        .report_clock()
-        .map(|m| format!(" · {} {m} {}", d::t(l, K::ReportClock), d::t(l, K::Minutes)))
-        .unwrap_or_default();
+    let report = format!(
+        " · {} {}",
+        d::t(l, K::ReportClock),
+        d::clock(l, &pb.reporting_clock())
+    );
     frame.render_widget(
         Paragraph::new(vec![
             Line::from(vec![
