@@ -75,7 +75,8 @@ fn answer_an_item_then_kill_the_terminal_and_the_answer_is_saved() {
     // The new session asks what is assessed first.
     wait_for(&session, "Scope");
     tmux(&["send-keys", "-t", &session, "-l", "platform, 2026"]);
-    for _ in 0..5 {
+    // Past the level, id, superseded session and the checklist's condition to "Start".
+    for _ in 0..6 {
         tmux(&["send-keys", "-t", &session, "Enter"]);
     }
     wait_for(&session, "PE-01");

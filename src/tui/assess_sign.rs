@@ -249,7 +249,10 @@ impl AssessState {
             }
         };
         let facts = match sign_facts(&self.ws, cl, session, &open.sign_state) {
-            Ok(f) => f,
+            Ok(f) => f
+                .into_iter()
+                .map(|(label, value)| (label, Message::new(value.clone(), value)))
+                .collect(),
             Err(e) => return self.fail(&e),
         };
         let ledger = match crate::ledger::Ledger::open(&self.ws) {

@@ -173,7 +173,7 @@ pub fn draw_sign(frame: &mut Frame, app: &App, theme: &Theme, d: &SignDialog, ar
     for (label, value) in &d.facts {
         lines.push(Line::from(vec![
             Span::styled(format!(" {}", pad(label.get(l), label_width)), theme.dim()),
-            Span::raw(fit(value, w.saturating_sub(label_width + 1))),
+            Span::raw(fit(value.get(l), w.saturating_sub(label_width + 1))),
         ]));
     }
     lines.push(Line::raw(""));

@@ -15,6 +15,8 @@ pub mod form;
 pub mod keys;
 mod person;
 pub mod records;
+mod records_todo;
+mod records_todo_view;
 mod records_view;
 mod risks_view;
 pub mod signing;

@@ -128,7 +128,9 @@ fn draw_ready(frame: &mut Frame, app: &App, theme: &Theme, s: &RecordsState, are
     .areas(area);
     draw_summary(frame, app, theme, s, summary);
     draw_pane_bar(frame, app, theme, s, pane);
-    if s.detail.is_some() {
+    if s.todo.is_some() {
+        super::records_todo_view::draw(frame, app, theme, s, list);
+    } else if s.detail.is_some() {
         draw_detail(frame, app, theme, s, list);
     } else if s.pane == Pane::Records && s.data.lines.is_empty() {
         draw_empty(frame, app, theme, s, list);
@@ -850,13 +852,22 @@ fn checkpoint_lines(lang: Lang, theme: &Theme, s: &RecordsState, i: usize) -> Ve
 /// The footer's keys on this screen.
 pub fn footer_hints(app: &App) -> Vec<Bindable> {
     let detail = matches!(&app.records, RecordsScreen::Ready(s) if s.detail.is_some());
-    if detail {
+    let todo = matches!(&app.records, RecordsScreen::Ready(s) if s.todo.is_some());
+    if todo {
+        vec![
+            Bindable::Sign,
+            Bindable::Todo,
+            Bindable::Language,
+            Bindable::Help,
+            Bindable::Quit,
+        ]
+    } else if detail {
         super::view::DETAIL_HINTS.to_vec()
     } else {
         vec![
             Bindable::Open,
             Bindable::Checkpoints,
-            Bindable::NextScreen,
+            Bindable::Todo,
             Bindable::Language,
             Bindable::Help,
             Bindable::Quit,
@@ -865,7 +876,7 @@ pub fn footer_hints(app: &App) -> Vec<Bindable> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::super::app::{update, Action, App, Screen};
     use super::super::keys::KeyMap;
     use super::super::records::{self, RecordsScreen};
@@ -884,7 +895,7 @@ mod tests {
 
     /// A key made from fixed bytes (so key ids and signatures, and with them the snapshots,
     /// are the same on every run), trusted by the workspace at `ws`.
-    fn fixed_key(ws: &Path, unit: &str, seed: u8) -> SigningKey {
+    pub(in crate::tui) fn fixed_key(ws: &Path, unit: &str, seed: u8) -> SigningKey {
         let secret = SecretKey::from_bytes(SigAlg::Ed25519, &[seed; 32]).unwrap();
         let key = SigningKey {
             path: Default::default(),
@@ -911,7 +922,7 @@ mod tests {
     /// Six records: evidence on 1, a joint signature on 2, one awaiting the construction unit
     /// (3), a correction of 2 (4) and a co-signature of 3 (5 is left out so 3 keeps waiting);
     /// a checkpoint signed over the first three.
-    fn sample_workspace() -> tempfile::TempDir {
+    pub(in crate::tui) fn sample_workspace() -> tempfile::TempDir {
         let ws = empty_workspace();
         let root = ws.path();
         let imp = fixed_key(root, "implementing", 1);
@@ -981,7 +992,7 @@ mod tests {
     }
 
     /// An app whose ledger was read and verified by the same code the TUI runs on its worker.
-    fn app_on(ws: &Path, lang: Lang, size: (u16, u16)) -> App {
+    pub(in crate::tui) fn app_on(ws: &Path, lang: Lang, size: (u16, u16)) -> App {
         let mut app = App::new(lang, KeyMap::default(), false, size);
         let actions = Mutex::new(Vec::new());
         records::read_and_verify(Some(ws.to_path_buf()), &|a| actions.lock().unwrap().push(a));
@@ -993,7 +1004,7 @@ mod tests {
         app
     }
 
-    fn state(app: &App) -> &records::RecordsState {
+    pub(in crate::tui) fn state(app: &App) -> &records::RecordsState {
         match &app.records {
             RecordsScreen::Ready(s) => s,
             other => panic!("the ledger is not ready: {other:?}"),

@@ -29,8 +29,8 @@ pub struct Signer {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignDialog {
     pub title: Message,
-    /// What will be signed, as label and value.
-    pub facts: Vec<(Message, String)>,
+    /// What will be signed, as label and value (a value names things in each language).
+    pub facts: Vec<(Message, Message)>,
     /// The units still to sign, the first one whose key is at hand selected.
     pub signers: Vec<Signer>,
     pub selected: usize,
@@ -53,7 +53,7 @@ pub fn ledger_message(e: &LedgerError) -> Message {
 }
 
 impl SignDialog {
-    pub fn new(title: Message, facts: Vec<(Message, String)>, signers: Vec<Signer>) -> Self {
+    pub fn new(title: Message, facts: Vec<(Message, Message)>, signers: Vec<Signer>) -> Self {
         let selected = signers.iter().position(|s| s.key.is_ok()).unwrap_or(0);
         SignDialog {
             title,

@@ -4,6 +4,7 @@
 use super::acceptance::AcceptanceState;
 use super::app::{App, LoadState, Screen};
 use super::keys::Bindable;
+use super::records::RecordsScreen;
 use crate::i18n::Lang;
 use crate::policy::Verdict;
 use crate::report::labels;
@@ -166,11 +167,25 @@ fn draw_dialogs(frame: &mut Frame, app: &App, theme: &Theme, body: Rect) {
             draw_form(frame, app, theme, form, body);
         }
     }
+    if let Some(d) = records_sign(app) {
+        draw_sign(frame, app, theme, d, body);
+    }
+}
+
+/// The co-signature being confirmed on the Records screen.
+fn records_sign(app: &App) -> Option<&super::signing::SignDialog> {
+    match (&app.screen, &app.records) {
+        (Screen::Records, RecordsScreen::Ready(r)) => {
+            r.todo.as_ref()?.sign.as_ref().map(|(_, d)| d)
+        }
+        _ => None,
+    }
 }
 
 /// Whether a dialog takes the keys (its own keys are on its border).
 fn dialog_open(app: &App) -> bool {
     app.name_prompt.is_some()
+        || records_sign(app).is_some()
         || (app.screen == Screen::Drills && app.drills_state().is_some_and(|d| d.form.is_some()))
         || (matches!(app.screen, Screen::Assessment | Screen::Risks)
             && app
