@@ -44,8 +44,8 @@ fn main() {
     let load = || black_box(inventory::load(&[&sbom]).unwrap());
     let check = || {
         let ws = Workspace::open(dir.path()).unwrap();
-        let files = ws.inventory_files().unwrap();
-        let inputs = acceptance::load_inputs(ws, &files, || inventory::load(&files)).unwrap();
+        let found = ws.inventories().unwrap();
+        let inputs = acceptance::load_inputs(ws, &found, || inventory::load(&found.files)).unwrap();
         let report = acceptance::run(&inputs, "2026-11-28".parse().unwrap());
         // As `anbao check --format json > report.json` does it.
         let mut file = std::fs::File::create(&out).unwrap();
@@ -69,11 +69,11 @@ fn main() {
     // Where the check's time goes, from one more run, so the next optimisation aims right.
     let t = Instant::now();
     let ws = Workspace::open(dir.path()).unwrap();
-    let files = ws.inventory_files().unwrap();
-    let inv = inventory::load(&files).unwrap();
+    let found = ws.inventories().unwrap();
+    let inv = inventory::load(&found.files).unwrap();
     let t_load = t.elapsed();
     let t = Instant::now();
-    let inputs = acceptance::load_policy_inputs(ws, inv, &files).unwrap();
+    let inputs = acceptance::load_policy_inputs(ws, inv, &found).unwrap();
     let t_inputs = t.elapsed();
     let t = Instant::now();
     let evaluation = anbao::policy::evaluate(

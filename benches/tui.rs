@@ -50,9 +50,9 @@ fn ms(d: Duration) -> f64 {
 /// is returned so that, as with the first frame, freeing it is not timed.
 fn load_and_check(dir: &Path) -> (acceptance::Report, acceptance::Inputs) {
     let ws = Workspace::open(dir).unwrap();
-    let files = ws.inventory_files().unwrap();
-    let inv = inventory::load(&files).unwrap();
-    let inputs = acceptance::load_policy_inputs(ws, inv, &files).unwrap();
+    let found = ws.inventories().unwrap();
+    let inv = inventory::load(&found.files).unwrap();
+    let inputs = acceptance::load_policy_inputs(ws, inv, &found).unwrap();
     let report = acceptance::run(&inputs, as_of());
     (report, inputs)
 }

@@ -14,6 +14,7 @@ pub mod inventory;
 pub mod ledger;
 pub mod policy;
 pub mod report;
+pub mod timezone;
 pub mod tui;
 pub mod user;
 pub mod workspace;

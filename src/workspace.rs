@@ -73,6 +73,9 @@ pub struct Project {
     /// True for demo data that does not describe a real project.
     #[serde(default)]
     pub illustrative: bool,
+    /// The IANA time zone drill times are logged and shown in (default Asia/Shanghai).
+    #[serde(default)]
+    pub timezone: crate::timezone::Zone,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -121,21 +124,62 @@ pub struct Milestones {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct InventoryConfig {
-    /// Files or folders, relative to the workspace, holding the inventories.
-    #[serde(default = "default_inventory_paths")]
+    /// Files, folders (walked to any depth) or glob patterns, relative to the workspace,
+    /// holding the inventories.
+    #[serde(default = "default_inventory_paths", deserialize_with = "globs::paths")]
     pub paths: Vec<PathBuf>,
+    /// Globs of files in those folders that are not inventories (matched against the name, or
+    /// with a `/` against the path relative to the workspace); each is listed as excluded.
+    #[serde(default = "default_exclude", deserialize_with = "globs::patterns")]
+    pub exclude: Vec<String>,
+    /// Product categories (policy ids) the project is known to contain; a category without a
+    /// component in the inventories makes the evidence insufficient. Absent: the project must
+    /// contain at least one key product; `[]` declares a project with none.
+    #[serde(default)]
+    pub expected_categories: Option<Vec<toml::Spanned<String>>>,
 }
 
 impl Default for InventoryConfig {
     fn default() -> Self {
         InventoryConfig {
             paths: default_inventory_paths(),
+            exclude: default_exclude(),
+            expected_categories: None,
         }
     }
 }
 
 fn default_inventory_paths() -> Vec<PathBuf> {
     vec![PathBuf::from("inventories")]
+}
+
+/// Documentation kept beside the inventories.
+fn default_exclude() -> Vec<String> {
+    vec!["*.md".into(), "README*".into()]
+}
+
+/// Inventory paths and exclude rules checked as globs when the manifest is read, so a bad
+/// pattern is reported at its line and column.
+mod globs {
+    use crate::inventory::discover::{glob, is_pattern};
+    use serde::{de::Error, Deserialize, Deserializer};
+    use std::path::PathBuf;
+
+    pub fn paths<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<PathBuf>, D::Error> {
+        let paths = Vec::<String>::deserialize(d)?;
+        for p in paths.iter().filter(|p| is_pattern(p)) {
+            glob(p).map_err(|e| D::Error::custom(format!("bad pattern '{p}': {e}")))?;
+        }
+        Ok(paths.into_iter().map(PathBuf::from).collect())
+    }
+
+    pub fn patterns<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+        let patterns = Vec::<String>::deserialize(d)?;
+        for p in &patterns {
+            glob(p).map_err(|e| D::Error::custom(format!("bad pattern '{p}': {e}")))?;
+        }
+        Ok(patterns)
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
@@ -206,39 +250,17 @@ impl Workspace {
         })
     }
 
-    /// Every inventory file of the workspace, in a stable order: the configured files, and the
-    /// files inside the configured folders (not hidden, not README/notes), sorted by path.
-    pub fn inventory_files(&self) -> Result<Vec<PathBuf>, InputError> {
-        let mut files = Vec::new();
-        for rel in &self.manifest.inventories.paths {
-            let path = self.root.join(rel);
-            if path.is_dir() {
-                let entries = std::fs::read_dir(&path)
-                    .map_err(|e| InputError::whole_file(&path, format!("cannot list: {e}")))?;
-                let mut found: Vec<PathBuf> = entries
-                    .filter_map(|e| e.ok().map(|e| e.path()))
-                    .filter(|p| p.is_file() && is_inventory_candidate(p))
-                    .collect();
-                found.sort();
-                files.extend(found);
-            } else if path.is_file() {
-                files.push(path);
-            } else {
-                return Err(InputError::whole_file(
-                    &self.root.join(MANIFEST),
-                    format!("inventory path '{}' does not exist", rel.display()),
-                ));
-            }
-        }
-        Ok(files)
+    /// The workspace's inventory files, found as `[inventories]` says (folders walked to any
+    /// depth, files identified by content), with every file found there and not read.
+    pub fn inventories(&self) -> Result<crate::inventory::discover::Discovery, InputError> {
+        let cfg = &self.manifest.inventories;
+        crate::inventory::discover::discover(
+            &self.root,
+            &self.root.join(MANIFEST),
+            &cfg.paths,
+            &cfg.exclude,
+        )
     }
-}
-
-/// Files in an inventory folder that are documentation rather than inventories.
-fn is_inventory_candidate(path: &Path) -> bool {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    let lower = name.to_ascii_lowercase();
-    !(name.starts_with('.') || lower.ends_with(".md") || lower.ends_with(".txt"))
 }
 
 /// Parses TOML into `T`, reporting errors as `file:line:column: message`.

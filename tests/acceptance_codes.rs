@@ -250,6 +250,21 @@ code_tests! {
     // The 2023 procurement-standard rule turned on for operating systems.
     secure_reliable_missing: "secure-reliable-missing" => deny("示例嵌入式操作系统@V3", FAIL);
     secure_reliable_expired: "secure-reliable-expired" => deny("示例桌面操作系统@V3", FAIL);
+    // Gaps in the inventories: whatever the components read look like, the evidence is
+    // insufficient and the project never meets the requirement on it.
+    no_components: "no-components" => gap();
+    no_key_products: "no-key-products" => gap();
+    expected_category_empty: "expected-category-empty" => gap();
+    inventory_file_not_read: "inventory-file-not-read" => gap();
+}
+
+/// A gap in the inventories: a finding about no component, at deny level; the components that
+/// were read all pass, and the check still exits 1.
+fn gap() -> Expect {
+    Expect {
+        component: None,
+        ..deny("", "pass")
+    }
 }
 
 impl Expect {
@@ -317,9 +332,11 @@ fn a_blocking_category_that_is_not_key_fails_the_project_without_being_called_ke
     );
     assert_eq!(cat["verdict"], "insufficient-evidence");
     let summary = &r["verdict"]["summary"];
+    // Nothing fails; a product lacks evidence: the verdict is insufficient evidence, not a pass.
+    assert_eq!(r["verdict"]["state"], "insufficient-evidence");
     assert_eq!(
         summary["en"],
-        "Does not meet the controllable-procurement requirement: 0 product(s) fail, 1 lack evidence"
+        "Insufficient evidence to show the controllable-procurement requirement is met: 1 product(s) lack evidence"
     );
     assert!(!summary["zh"].as_str().unwrap().contains("关键产品不通过"));
     assert_eq!(

@@ -571,19 +571,20 @@ fn an_unfinished_session_cannot_be_signed_and_roles_are_enforced() {
         "assess", "status", "p", "--format", "json", "--as-of", AS_OF,
     ]);
     assert_eq!(status["progress"]["answered"], 1);
-    // No drill on record: anbao offers "not conforming" for the drilled-plans item; once a
-    // drill.finished record is in the ledger it offers "conforming" and names the record.
-    let offer = |env: &Env| {
-        let status = env.json(&["assess", "status", "p", "--format", "json"]);
-        status["offered"]
-            .as_array()
+    // No drill on record, in a ledger with no history yet: it cannot show the last 12 months,
+    // so nothing is offered for the drilled-plans item, and the status says why.
+    let outcome = |env: &Env| derived(env, "p", "PA-21", None);
+    let (offered, not_offered) = outcome(&env);
+    assert!(offered.is_none(), "{offered:?}");
+    let why = not_offered.unwrap();
+    assert!(
+        why["reason"]["en"]
+            .as_str()
             .unwrap()
-            .iter()
-            .find(|o| o["item"] == "PA-21")
-            .cloned()
-            .unwrap()
-    };
-    assert_eq!(offer(&env)["offered"], "not-conforming");
+            .contains("no record yet"),
+        "{why}"
+    );
+    // A record of kind drill.finished that shows no drill held proves nothing ...
     env.ok(&[
         "ledger",
         "append",
@@ -594,13 +595,31 @@ fn an_unfinished_session_cannot_be_signed_and_roles_are_enforced() {
         "--key",
         s(&key),
     ]);
-    let drilled = offer(&env);
+    assert!(outcome(&env).0.is_none());
+    // ... one of a drill whose every step was carried out, signed by the unit, does.
+    let body = serde_json::json!({
+        "run": "ransomware-gov-server-20261118",
+        "playbook": "ransomware-gov-server",
+        "started": anbao::ledger::now_rfc3339(),
+        "steps": [{"id": "detect", "status": "done"}, {"id": "debrief", "status": "skipped"}],
+    });
+    env.ok(&[
+        "ledger",
+        "append",
+        "--kind",
+        "drill.finished",
+        "--body",
+        &body.to_string(),
+        "--key",
+        s(&key),
+    ]);
+    let drilled = outcome(&env).0.expect("offered");
     assert_eq!(drilled["offered"], "conforming", "{drilled}");
     assert!(
         drilled["detail"]["en"]
             .as_str()
             .unwrap()
-            .contains("ledger record 0"),
+            .contains("ledger record 1"),
         "{drilled}"
     );
     // The same answers from TOML, with evidence named relative to the file.
@@ -759,6 +778,73 @@ fn the_html_report_renders_in_chromium() {
         );
         assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
     }
+}
+
+/// What `assess status` says of an item's answer from data: the offer, or why there is none.
+fn derived(
+    env: &Env,
+    session: &str,
+    item: &str,
+    as_of: Option<&str>,
+) -> (Option<Value>, Option<Value>) {
+    let mut args = vec!["assess", "status", session, "--format", "json"];
+    if let Some(d) = as_of {
+        args.extend(["--as-of", d]);
+    }
+    let status = env.json(&args);
+    let find = |list: &str| {
+        status[list]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["item"] == item)
+            .cloned()
+    };
+    (find("offered"), find("not_offered"))
+}
+
+#[test]
+fn the_acceptance_report_filing_is_not_offered_while_it_is_not_due() {
+    let env = Env::demo();
+    env.ok(&["assess", "new", "level3-joint", "--id", "f"]);
+    let ms08 = |as_of: &str| derived(&env, "f", "MS-08", Some(as_of));
+    // Acceptance on 2026-11-10, the report not filed: the 30 working days run to 2026-12-22.
+    // Until then the item is answered "not applicable", so "not conforming" is not offered.
+    let (offered, not_offered) = ms08("2026-11-20");
+    assert!(offered.is_none(), "{offered:?}");
+    let reason = not_offered.unwrap()["reason"]["en"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        reason.contains("not yet due") && reason.contains("2026-12-22"),
+        "{reason}"
+    );
+    let err = env.fails(&[
+        "assess",
+        "answer",
+        "f",
+        "MS-08",
+        "--derived",
+        "--role",
+        "implementing",
+        "--person",
+        "王科长",
+        "--as-of",
+        "2026-11-20",
+    ]);
+    assert!(err.contains("not yet due"), "{err}");
+    // Past the deadline and still not filed, the fact decides: not conforming.
+    let (offered, _) = ms08("2026-12-28");
+    let offered = offered.expect("offered once overdue");
+    assert_eq!(offered["offered"], "not-conforming");
+    assert!(
+        offered["detail"]["en"]
+            .as_str()
+            .unwrap()
+            .contains("2026-12-22"),
+        "{offered}"
+    );
 }
 
 #[test]

@@ -81,6 +81,7 @@ impl Env {
 }
 
 const SUMMARY: &str = r#"
+evaluators = ["评估组 赵六"]
 lessons = ["报告模板放在共享盘并打印一份放在值班室"]
 
 [[evaluation]]
@@ -238,6 +239,8 @@ fn plan_run_finish_verify_and_track_actions() {
         "log",
         "skip",
         "debrief",
+        "--note",
+        "改为书面点评",
         "--at",
         "2026-11-18T13:35:00+08:00",
     ]);
@@ -260,12 +263,18 @@ fn plan_run_finish_verify_and_track_actions() {
         "[[evaluation]]\nobjective = \"contain\"\nrating = 4\ncomment = \"\"\n",
     )
     .unwrap();
-    let (code, _, err) = env.run_in(
+    let (code, out, err) = env.run_in(
         "en",
         &["drill", "finish", "--summary", partial.to_str().unwrap()],
     );
-    assert_eq!(code, 2);
-    assert!(err.contains("missing: report, recover"), "{err}");
+    assert_eq!(code, 1, "{err}");
+    for o in ["report", "recover"] {
+        assert!(
+            out.contains(&format!("objective {o} has no rating")),
+            "{out}"
+        );
+    }
+    assert!(out.contains("the summary names no evaluator"), "{out}");
     let summary = env.home.path().join("summary.toml");
     std::fs::write(&summary, SUMMARY).unwrap();
     let v = env.json(&[

@@ -43,6 +43,7 @@ struct Tail<'a> {
     waivers: &'a [WaiverRow],
     deadlines: &'a [Deadline],
     inputs: &'a [InputFile],
+    not_read: &'a [crate::inventory::discover::NotRead],
     inventory_findings: &'a [crate::inventory::Finding],
 }
 
@@ -63,6 +64,7 @@ pub fn write_compact(report: &Report, out: &mut (impl Write + ?Sized)) -> io::Re
         waivers: &report.waivers,
         deadlines: &report.deadlines,
         inputs: &report.inputs,
+        not_read: &report.not_read,
         inventory_findings: &report.inventory_findings,
     })?;
     // `head` is `{...}` and `tail` is `{...}`: the arrays go between the two, inside one object.
@@ -166,9 +168,9 @@ mod tests {
     fn demo_report() -> Report {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let ws = crate::workspace::Workspace::open(root).unwrap();
-        let files = ws.inventory_files().unwrap();
-        let inventory = crate::inventory::load(&files).unwrap();
-        let inputs = super::super::load_policy_inputs(ws, inventory, &files).unwrap();
+        let found = ws.inventories().unwrap();
+        let inventory = crate::inventory::load(&found.files).unwrap();
+        let inputs = super::super::load_policy_inputs(ws, inventory, &found).unwrap();
         super::super::run(&inputs, "2026-11-28".parse().unwrap())
     }
 

@@ -1,6 +1,7 @@
 //! The acceptance check: a workspace's inventories against its policy, catalog and waivers,
 //! plus the filing deadlines, into one [`Report`].
 
+pub mod coverage;
 pub mod deadlines;
 pub mod json;
 pub mod record;
@@ -10,6 +11,7 @@ pub use report::Report;
 
 use crate::calendar::Calendar;
 use crate::error::InputError;
+use crate::inventory::discover::{Discovery, NotRead};
 use crate::inventory::Inventory;
 use crate::policy::{self, Catalog, Policy, Waiver};
 use crate::workspace::Workspace;
@@ -27,15 +29,20 @@ pub struct Inputs {
     pub waivers: Vec<Waiver>,
     pub calendar: Calendar,
     pub files: Vec<InputFile>,
+    /// Files of the inventory folders that were found and not read.
+    pub not_read: Vec<NotRead>,
+    /// The categories `anbao.toml` declares, when it does.
+    pub expected: Option<Vec<coverage::Expected>>,
 }
 
-/// Loads the workspace's policy, catalogs and waivers, and the given inventory.
+/// Loads the workspace's policy, catalogs and waivers, and the given inventory read from the
+/// files `found`.
 pub fn load_policy_inputs(
     workspace: Workspace,
     inventory: Inventory,
-    inventory_files: &[impl AsRef<Path> + Sync],
+    found: &Discovery,
 ) -> Result<Inputs, InputError> {
-    load_inputs(workspace, inventory_files, || Ok(inventory))
+    load_inputs(workspace, found, || Ok(inventory))
 }
 
 /// Loads the inventory with `load_inventory` on this thread while another reads the policy,
@@ -44,9 +51,10 @@ pub fn load_policy_inputs(
 /// policy error, as when the two ran one after the other.
 pub fn load_inputs(
     workspace: Workspace,
-    inventory_files: &[impl AsRef<Path> + Sync],
+    found: &Discovery,
     load_inventory: impl FnOnce() -> Result<Inventory, InputError>,
 ) -> Result<Inputs, InputError> {
+    let inventory_files = &found.files;
     let (inventory, policy_files) = std::thread::scope(|scope| {
         let policy = scope.spawn(|| {
             // Hashing large inventories takes as long as reading the whole policy, so the two
@@ -55,7 +63,7 @@ pub fn load_inputs(
                 || {
                     inventory_files
                         .iter()
-                        .map(|f| input_file(f.as_ref(), "inventory"))
+                        .map(|f| input_file(f, "inventory"))
                         .collect::<Result<Vec<_>, _>>()
                 },
                 || load_policy_files(&workspace),
@@ -72,6 +80,7 @@ pub fn load_inputs(
     let mut files = hashed?;
     let (policy, catalog, waivers, calendar, policy_inputs) = policy_files?;
     files.extend(policy_inputs);
+    let expected = coverage::expected(&workspace, &policy)?;
     Ok(Inputs {
         workspace,
         inventory,
@@ -80,6 +89,8 @@ pub fn load_inputs(
         waivers,
         calendar,
         files,
+        not_read: found.not_read.clone(),
+        expected,
     })
 }
 
@@ -115,13 +126,22 @@ fn load_policy_files(workspace: &Workspace) -> Result<PolicyFiles, InputError> {
 
 /// Runs the check as of `as_of`.
 pub fn run(inputs: &Inputs, as_of: NaiveDate) -> Report {
-    let evaluation = policy::evaluate(
+    let mut evaluation = policy::evaluate(
         &inputs.inventory,
         &inputs.policy,
         &inputs.catalog,
         &inputs.waivers,
         as_of,
     );
+    let gaps = coverage::gaps(
+        &inputs.inventory,
+        &inputs.policy,
+        &evaluation,
+        inputs.expected.as_deref(),
+        &inputs.not_read,
+        &inputs.workspace.root,
+    );
+    evaluation.findings.extend(gaps);
     let deadlines = deadlines::compute(
         &inputs.workspace.manifest.milestones,
         &inputs.calendar,
@@ -136,6 +156,7 @@ pub fn run(inputs: &Inputs, as_of: NaiveDate) -> Report {
         evaluation,
         deadlines,
         inputs: inputs.files.clone(),
+        not_read: inputs.not_read.clone(),
     })
 }
 

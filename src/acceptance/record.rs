@@ -117,7 +117,9 @@ pub fn body(report: &Report, root: &Path, alg: HashAlg) -> Result<Value, InputEr
         "project": { "code": report.project.code, "name": report.project.name },
         "policy": { "id": report.policy.id, "version": report.policy.version },
         "verdict": {
+            "state": report.verdict.state,
             "meets": report.verdict.meets,
+            "gaps": report.verdict.gaps,
             "failing": report.verdict.failing,
             "insufficient": report.verdict.insufficient,
             "summary": report.verdict.summary,

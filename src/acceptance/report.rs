@@ -3,6 +3,7 @@
 //! else.
 
 use super::deadlines::Deadline;
+use crate::inventory::discover::NotRead;
 use crate::inventory::{self, Inventory};
 use crate::policy::evaluate::{Bilingual, Classification, Counts, Evaluation, Evidence, Verdict};
 use crate::policy::{Catalog, Check, Code, Policy, Waiver};
@@ -32,6 +33,8 @@ pub struct Report {
     pub waivers: Vec<WaiverRow>,
     pub deadlines: Vec<Deadline>,
     pub inputs: Vec<InputFile>,
+    /// Files found in the inventory folders and not read, each with the reason.
+    pub not_read: Vec<NotRead>,
     pub inventory_findings: Vec<inventory::Finding>,
 }
 
@@ -72,12 +75,19 @@ pub struct CatalogInfo {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ProjectVerdict {
-    /// Whether the project meets the controllable-procurement requirement.
+    /// `pass` (the project meets the requirement), `fail` (a blocking product fails), or
+    /// `insufficient-evidence` (nothing fails, but a blocking product lacks evidence or the
+    /// inventories have a gap: no component, no key product, a declared category empty, a file
+    /// not read).
+    pub state: Verdict,
+    /// Whether the project meets the controllable-procurement requirement: `state` is `pass`.
     pub meets: bool,
     /// Blocking products that fail.
     pub failing: usize,
     /// Blocking (or unclassified key-looking) products that lack evidence.
     pub insufficient: usize,
+    /// Gaps in the inventories (finding codes such as `no-components`), each once.
+    pub gaps: Vec<Code>,
     pub summary: Bilingual,
     /// One line per blocking product that fails or lacks evidence, and per other blocker.
     pub reasons: Vec<Bilingual>,
@@ -165,6 +175,7 @@ pub struct Parts<'a> {
     pub evaluation: Evaluation,
     pub deadlines: Vec<Deadline>,
     pub inputs: Vec<InputFile>,
+    pub not_read: Vec<NotRead>,
 }
 
 impl Report {
@@ -186,6 +197,7 @@ impl Report {
             waivers: self.waivers.clone(),
             deadlines: self.deadlines.clone(),
             inputs: self.inputs.clone(),
+            not_read: self.not_read.clone(),
             inventory_findings: Vec::new(),
         }
     }
@@ -336,6 +348,7 @@ pub fn build(p: Parts<'_>) -> Report {
         waivers,
         deadlines: p.deadlines,
         inputs: p.inputs,
+        not_read: p.not_read,
         inventory_findings: inv.findings.clone(),
     }
 }
@@ -388,13 +401,27 @@ fn project_verdict(
             format_args!("{} ({cat_en}) {v_en}: {}", row.component, codes.join(", ")),
         ));
     }
-    let summary = if eval.meets_requirement {
-        Bilingual::new(
+    // Gaps in the inventories: said once each, after the products.
+    let mut gaps: Vec<Code> = Vec::new();
+    for f in findings.iter().filter(|f| f.code.is_coverage_gap()) {
+        reasons.push(f.message.clone());
+        if !gaps.contains(&f.code) {
+            gaps.push(f.code);
+        }
+    }
+    let state = if failing > 0 {
+        Verdict::Fail
+    } else if insufficient > 0 || !gaps.is_empty() || !eval.components_meet {
+        Verdict::InsufficientEvidence
+    } else {
+        Verdict::Pass
+    };
+    let summary = match state {
+        Verdict::Pass => Bilingual::new(
             "满足关键产品安全可控要求：所有关键产品均通过核验",
             "Meets the controllable-procurement requirement: every key product passes",
-        )
-    } else {
-        Bilingual::new(
+        ),
+        Verdict::Fail => Bilingual::new(
             // Not every product counted is a key product: a blocking non-key category
             // (traceable third-party components) and unclassified key-looking components count
             // too, and the reasons below say which category each is in.
@@ -402,13 +429,61 @@ fn project_verdict(
             format!(
                 "Does not meet the controllable-procurement requirement: {failing} product(s) fail, {insufficient} lack evidence"
             ),
-        )
+        ),
+        _ => insufficient_summary(insufficient, &gaps, findings),
     };
     ProjectVerdict {
-        meets: eval.meets_requirement,
+        state,
+        meets: state == Verdict::Pass,
         failing,
         insufficient,
+        gaps,
         summary,
         reasons,
     }
+}
+
+/// The summary of a verdict of insufficient evidence: what is missing, counted.
+fn insufficient_summary(insufficient: usize, gaps: &[Code], findings: &[FindingRow]) -> Bilingual {
+    let (mut zh, mut en) = (Vec::new(), Vec::new());
+    if insufficient > 0 {
+        zh.push(format!("{insufficient} 个产品证据不足"));
+        en.push(format!("{insufficient} product(s) lack evidence"));
+    }
+    for &code in gaps {
+        let n = findings.iter().filter(|f| f.code == code).count();
+        let (z, e) = match code {
+            Code::NoComponents => (
+                "清单中没有任何组件".to_string(),
+                "the inventories hold no component".to_string(),
+            ),
+            Code::NoKeyProducts => (
+                "清单中没有关键产品".to_string(),
+                "no key product in the inventories".to_string(),
+            ),
+            Code::ExpectedCategoryEmpty => (
+                format!("{n} 个应有的产品类别没有组件"),
+                format!(
+                    "{n} expected categor{} without products",
+                    if n == 1 { "y" } else { "ies" }
+                ),
+            ),
+            _ => (
+                format!("{n} 个清单文件未读取"),
+                format!("{n} inventory file(s) not read"),
+            ),
+        };
+        zh.push(z);
+        en.push(e);
+    }
+    Bilingual::new(
+        format!(
+            "证据不足，不能认定满足关键产品安全可控要求：{}",
+            zh.join("，")
+        ),
+        format!(
+            "Insufficient evidence to show the controllable-procurement requirement is met: {}",
+            en.join(", ")
+        ),
+    )
 }

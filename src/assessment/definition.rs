@@ -9,15 +9,6 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use toml::Spanned;
 
-/// The sources anbao can answer an item from (`derive = "..."` in an item).
-pub const DERIVED_SOURCES: &[&str] = &[
-    "acceptance.key-products-controllable",
-    "drills.within-12-months",
-    "milestones.contract-filed",
-    "milestones.supervision-filed",
-    "milestones.acceptance-report-filed",
-];
-
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct File {
@@ -1023,13 +1014,13 @@ impl Validator<'_> {
                 None => None,
             };
             let derive = match &it.derive {
-                Some(d) if !DERIVED_SOURCES.contains(&d.get_ref().as_str()) => {
+                Some(d) if super::derived::derivation(d.get_ref()).is_none() => {
                     return Err(self.at(
                         d.span(),
                         format!(
                             "item '{id}' derives from unknown source '{}'; known sources: {}",
                             d.get_ref(),
-                            DERIVED_SOURCES.join(", ")
+                            super::derived::sources().collect::<Vec<_>>().join(", ")
                         ),
                     ))
                 }

@@ -439,14 +439,29 @@ pub fn run(ctx: &Context, cmd: AssessCommand) -> anyhow::Result<Outcome> {
         } => {
             let (s, cl) = open(&ws, &store, &session, lang)?;
             s.ensure_open().map_err(&err)?;
-            let offer = cl
-                .item(&item)
-                .filter(|i| i.derive.is_some())
-                .and_then(|_| derived::offers(&ws, &cl, as_of.unwrap_or(today)).remove(&item));
-            let answer = match (answer, use_derived, &offer) {
-                (Some(a), _, _) => a,
-                (None, true, Some(o)) => cl.answer_for(o.offered).id.clone(),
-                (None, _, _) => anyhow::bail!(
+            let outcome = cl.item(&item).filter(|i| i.derive.is_some()).and_then(|_| {
+                derived::outcomes(&ws, &cl, as_of.unwrap_or(today), None).remove(&item)
+            });
+            let offer = match &outcome {
+                Some(derived::Outcome::Offered(d)) => Some(d.clone()),
+                _ => None,
+            };
+            let answer = match (answer, use_derived, &offer, &outcome) {
+                (Some(a), _, _, _) => a,
+                (None, true, Some(o), _) => cl.answer_for(o.offered).id.clone(),
+                // The data does not decide the item: say why, and take no answer.
+                (None, _, _, Some(derived::Outcome::Undecided(why))) => anyhow::bail!(
+                    "{}",
+                    match lang {
+                        Lang::Zh =>
+                            format!("第 {item} 项无法由数据得出答复：{}；请给出答复", why.zh),
+                        Lang::En => format!(
+                            "anbao offers no answer from data for item {item}: {}; give one",
+                            why.en
+                        ),
+                    }
+                ),
+                (None, _, _, _) => anyhow::bail!(
                     "{}",
                     match lang {
                         Lang::Zh => format!("第 {item} 项没有可从数据得出的答复；请给出答复"),
@@ -571,8 +586,8 @@ pub fn run(ctx: &Context, cmd: AssessCommand) -> anyhow::Result<Outcome> {
         } => {
             let (s, cl) = open(&ws, &store, &session, lang)?;
             let state = signoff::state(&ledger(&ws, lang)?, &cl, &s).map_err(&err)?;
-            let offers = derived::offers(&ws, &cl, as_of.unwrap_or(today));
-            status(&mut out, lang, &cl, &s, &state, &offers, format)?;
+            let outcomes = derived::outcomes(&ws, &cl, as_of.unwrap_or(today), None);
+            status(&mut out, lang, &cl, &s, &state, &outcomes, format)?;
         }
         AssessCommand::Import {
             session,
@@ -673,27 +688,40 @@ fn status(
     cl: &Checklist,
     s: &Session,
     state: &SignState,
-    offers: &std::collections::BTreeMap<String, crate::assessment::session::Derived>,
+    outcomes: &std::collections::BTreeMap<String, derived::Outcome>,
     format: Format,
 ) -> anyhow::Result<()> {
     let total = s.progress(cl, None);
     let risks = s.risk_views(cl);
     let blockers = s.blockers(cl);
     // Offers matter only for items still open to an answer.
-    let open_offers: Vec<(&String, &crate::assessment::session::Derived)> = offers
+    let open =
+        |id: &String| !s.answers.contains_key(id) && cl.item(id).is_some_and(|i| s.applies(cl, i));
+    let open_offers: Vec<(&String, &crate::assessment::session::Derived)> = outcomes
         .iter()
-        .filter(|(id, _)| {
-            !s.answers.contains_key(*id) && cl.item(id).is_some_and(|i| s.applies(cl, i))
+        .filter(|(id, _)| open(id))
+        .filter_map(|(id, o)| match o {
+            derived::Outcome::Offered(d) => Some((id, d)),
+            derived::Outcome::Undecided(_) => None,
+        })
+        .collect();
+    let undecided: Vec<(&String, &crate::assessment::report::Both)> = outcomes
+        .iter()
+        .filter(|(id, _)| open(id))
+        .filter_map(|(id, o)| match o {
+            derived::Outcome::Undecided(why) => Some((id, why)),
+            derived::Outcome::Offered(_) => None,
         })
         .collect();
     if format == Format::Json {
         let sections: Vec<serde_json::Value> = cl.sections.iter().map(|sec| serde_json::json!({"id": sec.id, "name": sec.name, "name_en": sec.name_en, "progress": s.progress(cl, Some(&sec.id))})).collect();
         let offered: Vec<serde_json::Value> = open_offers.iter().map(|(id, o)| serde_json::json!({"item": id, "offered": o.offered, "answer": cl.answer_for(o.offered).id, "source": o.source, "detail": o.detail})).collect();
+        let not_offered: Vec<serde_json::Value> = undecided.iter().map(|(id, why)| serde_json::json!({"item": id, "source": cl.item(id).and_then(|i| i.derive.clone()), "reason": why})).collect();
         let body = serde_json::json!({
             "session": s.id, "checklist": s.checklist, "protection_level": s.protection_level, "scope": s.scope,
             "conditions": cl.conditions.iter().map(|c| (c.id.clone(), s.condition(cl, &c.id))).collect::<std::collections::BTreeMap<_, _>>(),
             "progress": total, "sections": sections, "risks": risks, "heat_map": s.heat_map(cl),
-            "offered": offered, "blockers": blockers, "signoff": state,
+            "offered": offered, "not_offered": not_offered, "blockers": blockers, "signoff": state,
         });
         write_json(out, "anbao.assessment.status/1", &body)?;
         return Ok(());
@@ -798,6 +826,20 @@ fn status(
                 },
                 o.detail.get(lang)
             )?;
+        }
+    }
+    if !undecided.is_empty() {
+        writeln!(
+            out,
+            "\n{BOLD}{}{BOLD:#}",
+            l(
+                lang,
+                "数据尚不能得出答复的项目",
+                "Items the data does not decide (yet)"
+            )
+        )?;
+        for (id, why) in &undecided {
+            writeln!(out, "  {id}  {DIM}{}{DIM:#}", why.get(lang))?;
         }
     }
     if matches!(state, SignState::Open) {

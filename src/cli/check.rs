@@ -61,10 +61,11 @@ pub fn run(ctx: &Context, args: CheckArgs) -> anyhow::Result<Outcome> {
         false => None,
     };
     let root = ws.root.clone();
-    let files = ws.inventory_files()?;
-    let inputs = progress::with_progress(tr(ctx.lang, Text::Reading), files.len(), |report| {
-        acceptance::load_inputs(ws, &files, || inventory::load_with(&files, report))
-    })?;
+    let found = ws.inventories()?;
+    let inputs =
+        progress::with_progress(tr(ctx.lang, Text::Reading), found.files.len(), |report| {
+            acceptance::load_inputs(ws, &found, || inventory::load_with(&found.files, report))
+        })?;
     let as_of = args
         .as_of
         .unwrap_or_else(|| chrono::Local::now().date_naive());
@@ -119,9 +120,11 @@ pub fn run(ctx: &Context, args: CheckArgs) -> anyhow::Result<Outcome> {
         None if args.format == CheckFormat::Table => emit(&mut anstream::stdout().lock())?,
         None => emit(&mut std::io::stdout().lock())?,
     }
-    let outcome = match report.verdict.meets {
-        true => Outcome::Clean,
-        false => Outcome::Failed,
+    // Only a verdict that the project meets the requirement is clean: a failing product and
+    // insufficient evidence both exit 1 (the check ran; its answer is not "meets").
+    let outcome = match report.verdict.state {
+        Verdict::Pass => Outcome::Clean,
+        _ => Outcome::Failed,
     };
     // The process ends right after this. At 50,000 components the inventory and the report are
     // millions of small allocations that take a tenth of a second to free one by one, while the
@@ -139,6 +142,35 @@ fn ledger_and_keys(
     let ledger = Ledger::open(ws).map_err(local(lang))?;
     let keys = signing_keys(lang, &ledger, explicit)?;
     Ok((ledger, keys))
+}
+
+/// The files of the inventory folders that were not read, each with the reason: a gap first
+/// (it leaves the evidence insufficient), then what a rule left out.
+fn write_not_read(out: &mut impl Write, l: Lang, r: &Report) -> anyhow::Result<()> {
+    if r.not_read.is_empty() {
+        return Ok(());
+    }
+    let view = crate::report::view::View::new(r, l);
+    writeln!(out, "\n{BOLD}{}{BOLD:#}", labels::word(l, Word::NotRead))?;
+    let (gaps, left_out): (Vec<_>, Vec<_>) = r.not_read.iter().partition(|n| n.reason.leaves_gap());
+    for n in gaps {
+        writeln!(
+            out,
+            "  {RED}{}{RED:#} {}  {DIM}{}{DIM:#}",
+            labels::level(l, Level::Deny),
+            view.path(&n.path),
+            n.reason.describe(l)
+        )?;
+    }
+    for n in left_out {
+        writeln!(
+            out,
+            "  {DIM}{}  {}{DIM:#}",
+            view.path(&n.path),
+            n.reason.describe(l)
+        )?;
+    }
+    Ok(())
 }
 
 fn verdict_style(v: Verdict) -> anstyle::Style {
@@ -182,7 +214,7 @@ fn write_text(out: &mut impl Write, l: Lang, r: &Report, all: bool) -> anyhow::R
             )
         }
     )?;
-    let style = if r.verdict.meets { GREEN } else { RED };
+    let style = verdict_style(r.verdict.state);
     writeln!(out, "\n{style}{}{style:#}", r.verdict.summary.get(l))?;
     for reason in &r.verdict.reasons {
         writeln!(out, "  • {}", reason.get(l))?;
@@ -209,12 +241,25 @@ fn write_text(out: &mut impl Write, l: Lang, r: &Report, all: bool) -> anyhow::R
         ]);
     }
     table.write(out)?;
-    let unclassified = r.components.iter().filter(|c| c.category.is_none()).count();
+    let unclassified: Vec<&str> = r
+        .components
+        .iter()
+        .filter(|c| c.category.is_none())
+        .map(|c| &*c.component)
+        .collect();
     writeln!(
         out,
         "{DIM}{}{DIM:#}",
-        labels::components_line(l, r.components.len(), unclassified)
+        labels::components_line(l, r.components.len(), unclassified.len())
     )?;
+    if !unclassified.is_empty() {
+        writeln!(
+            out,
+            "{DIM}{}{DIM:#}",
+            labels::unclassified_line(l, &unclassified, if all { usize::MAX } else { 10 })
+        )?;
+    }
+    write_not_read(out, l, r)?;
 
     writeln!(out, "\n{BOLD}{}{BOLD:#}", labels::word(l, Word::Deadlines))?;
     let width = r
@@ -318,7 +363,8 @@ fn write_text(out: &mut impl Write, l: Lang, r: &Report, all: bool) -> anyhow::R
     let general: Vec<_> = r
         .findings
         .iter()
-        .filter(|f| f.component.is_none())
+        // Gaps in the inventories are the verdict's reasons above.
+        .filter(|f| f.component.is_none() && !f.code.is_coverage_gap())
         .collect();
     if !general.is_empty() {
         writeln!(out, "\n{BOLD}{}{BOLD:#}", labels::word(l, Word::Waivers))?;

@@ -13,6 +13,7 @@ use crate::i18n::drill::{self as d, Msg};
 use crate::i18n::Lang;
 use crate::ledger::keys::SigningKey;
 use crate::ledger::Ledger;
+use crate::timezone::Zone;
 use anyhow::{bail, Context as _};
 use chrono::{Datelike, NaiveDate};
 use clap::{Args, Subcommand, ValueEnum};
@@ -70,13 +71,15 @@ pub enum DrillCommand {
     Log(LogArgs),
     /// Show a drill run's timeline / 查看演练进程
     Show {
-        /// The run (default: the one open run)
-        run: Option<String>,
+        #[command(flatten)]
+        run: RunArg,
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
     },
     /// Finish a run with its evaluation and summary and sign it into the ledger / 结束演练并签名
     Finish(FinishArgs),
+    /// Give up a run started by mistake or called off; it never counts as held / 放弃演练
+    Abandon(AbandonArgs),
     /// Write the annual plan report or a drill's summary report / 生成报告
     Report(ReportArgs),
     /// List improvement actions, or record a new status of one / 整改措施
@@ -104,6 +107,28 @@ pub struct StartArgs {
     format: Format,
 }
 
+/// Which drill run a command is about: `--run RUN` (documented), or RUN alone where the
+/// command has room for it. Without either, the one open run.
+#[derive(Debug, Args)]
+pub struct RunArg {
+    /// The drill run, e.g. portal-defacement-20261120 (default: the one open run)
+    #[arg(long = "run", value_name = "RUN")]
+    named: Option<String>,
+    /// The drill run, given without --run
+    #[arg(value_name = "RUN", hide = true)]
+    positional: Option<String>,
+}
+
+impl RunArg {
+    /// The run named, if any; naming two different runs is refused.
+    fn get(&self, lang: Lang) -> anyhow::Result<Option<&str>> {
+        match (self.named.as_deref(), self.positional.as_deref()) {
+            (Some(a), Some(b)) if a != b => bail!(d::msg(lang, Msg::RunTwice)),
+            (a, b) => Ok(a.or(b)),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum EventKind {
     /// Start step TARGET
@@ -120,6 +145,8 @@ pub enum EventKind {
     Evidence,
     /// Add the participant TARGET as NAME,UNIT,ROLE
     Join,
+    /// Add --note to step TARGET (why it was skipped or failed)
+    Note,
 }
 
 #[derive(Debug, Args)]
@@ -129,9 +156,8 @@ pub struct LogArgs {
     event: EventKind,
     /// The step id, the observation, the file or the participant
     target: String,
-    /// The run (default: the one open run)
-    #[arg(long)]
-    run: Option<String>,
+    #[command(flatten)]
+    run: RunArg,
     /// A note on the step or evidence
     #[arg(long)]
     note: Option<String>,
@@ -147,15 +173,15 @@ pub struct LogArgs {
 
 #[derive(Debug, Args)]
 pub struct FinishArgs {
-    /// The run (default: the one open run)
-    run: Option<String>,
+    #[command(flatten)]
+    run: RunArg,
     /// Print a summary file to fill in, listing every objective
     #[arg(long, conflicts_with = "summary")]
     template: bool,
     /// The filled-in summary file (TOML)
     #[arg(long, value_name = "FILE", required_unless_present = "template")]
     summary: Option<PathBuf>,
-    /// When the drill ended (default now)
+    /// When the drill ended (default: the last event logged)
     #[arg(long, value_name = "TIME")]
     at: Option<String>,
     /// Private key file(s) to sign with (default: ANBAO_KEY, then the key folder)
@@ -169,10 +195,27 @@ pub struct FinishArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct AbandonArgs {
+    #[command(flatten)]
+    run: RunArg,
+    /// Why the run is given up (recorded in the run)
+    #[arg(long)]
+    reason: String,
+    /// When (default now)
+    #[arg(long, value_name = "TIME")]
+    at: Option<String>,
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+}
+
+#[derive(Debug, Args)]
 pub struct ReportArgs {
     /// The summary report of this run (default: the annual plan report)
-    #[arg(long, conflicts_with = "year")]
+    #[arg(long = "run", value_name = "RUN", conflicts_with = "year")]
     run: Option<String>,
+    /// The run, given without --run
+    #[arg(value_name = "RUN", hide = true, conflicts_with_all = ["year", "run"])]
+    run_positional: Option<String>,
     /// The plan's year (default: the year of --as-of)
     #[arg(long)]
     year: Option<i32>,
@@ -210,27 +253,16 @@ fn today() -> NaiveDate {
     chrono::Local::now().date_naive()
 }
 
-/// Parses `--at`: RFC 3339, or a local `YYYY-MM-DDTHH:MM[:SS]` / `YYYY-MM-DD HH:MM`.
-pub fn parse_time(lang: Lang, text: Option<&str>) -> anyhow::Result<Time> {
+/// Parses `--at`: RFC 3339, or a wall-clock `YYYY-MM-DDTHH:MM[:SS]` / `YYYY-MM-DD HH:MM` of the
+/// project's time zone; `None` is now. Either way the time is kept with the zone's offset.
+pub fn parse_time(lang: Lang, zone: Zone, text: Option<&str>) -> anyhow::Result<Time> {
     let Some(text) = text else {
-        return Ok(chrono::Local::now().fixed_offset());
+        return Ok(zone.now());
     };
-    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(text) {
-        return Ok(t);
+    match zone.parse(text) {
+        Some(t) => Ok(zone.fixed(t)),
+        None => bail!(d::msg(lang, Msg::BadTime(text))),
     }
-    for fmt in [
-        "%Y-%m-%dT%H:%M:%S",
-        "%Y-%m-%dT%H:%M",
-        "%Y-%m-%d %H:%M:%S",
-        "%Y-%m-%d %H:%M",
-    ] {
-        if let Ok(naive) = chrono::NaiveDateTime::parse_from_str(text, fmt) {
-            if let Some(t) = naive.and_local_timezone(chrono::Local).earliest() {
-                return Ok(t.fixed_offset());
-            }
-        }
-    }
-    bail!(d::msg(lang, Msg::BadTime(text)))
 }
 
 fn parse_participant(lang: Lang, text: &str) -> anyhow::Result<Participant> {
@@ -261,6 +293,16 @@ fn pick_run(lang: Lang, runs: &Runs, id: Option<&str>) -> anyhow::Result<Run> {
     }
 }
 
+/// The playbook `run` follows.
+fn playbook_of<'a>(drills: &'a Drills, run: &Run) -> anyhow::Result<&'a crate::drill::Playbook> {
+    drills.playbook(&run.playbook).with_context(|| {
+        format!(
+            "the run's playbook '{}' is no longer in playbooks/",
+            run.playbook
+        )
+    })
+}
+
 fn keys_for(
     ctx: &Context,
     ledger: &Ledger,
@@ -275,6 +317,7 @@ pub fn run(ctx: &Context, cmd: DrillCommand) -> anyhow::Result<Outcome> {
     let drills = Drills::load(&ws)?;
     let runs = Runs::new(&ws.root);
     let ledger = Ledger::open(&ws).map_err(local(lang))?;
+    let zone = ws.manifest.project.timezone;
     let mut out = anstream::stdout().lock();
     match cmd {
         DrillCommand::Playbooks { format } => {
@@ -353,7 +396,7 @@ pub fn run(ctx: &Context, cmd: DrillCommand) -> anyhow::Result<Outcome> {
                     }
                 ));
             };
-            let at = parse_time(lang, args.at.as_deref())?;
+            let at = parse_time(lang, zone, args.at.as_deref())?;
             if let Some(open) = runs
                 .open()?
                 .iter()
@@ -406,17 +449,12 @@ pub fn run(ctx: &Context, cmd: DrillCommand) -> anyhow::Result<Outcome> {
                     .map_err(|e| anyhow::anyhow!(d::run_error(lang, &e)))?;
             }
             runs.save(&run)?;
-            view::run_written(&mut out, lang, &run, playbook, at, args.format)?;
+            view::run_written(&mut out, lang, &run, playbook, at, zone, args.format)?;
         }
         DrillCommand::Log(args) => {
-            let mut run = pick_run(lang, &runs, args.run.as_deref())?;
-            let playbook = drills.playbook(&run.playbook).with_context(|| {
-                format!(
-                    "the run's playbook '{}' is no longer in playbooks/",
-                    run.playbook
-                )
-            })?;
-            let at = parse_time(lang, args.at.as_deref())?;
+            let mut run = pick_run(lang, &runs, args.run.get(lang)?)?;
+            let playbook = playbook_of(&drills, &run)?;
+            let at = parse_time(lang, zone, args.at.as_deref())?;
             let step_event = |e| match e {
                 EventKind::Start => Some(StepEvent::Start),
                 EventKind::Done => Some(StepEvent::Done),
@@ -435,38 +473,47 @@ pub fn run(ctx: &Context, cmd: DrillCommand) -> anyhow::Result<Outcome> {
                 EventKind::Evidence => {
                     run.attach(std::path::Path::new(&args.target), args.note.clone(), at)
                 }
+                EventKind::Note => run.annotate(&args.target, args.note.as_deref().unwrap_or("")),
                 _ => run.add_participant(parse_participant(lang, &args.target)?, playbook),
             };
             refused.map_err(|e| anyhow::anyhow!(d::run_error(lang, &e)))?;
             runs.save(&run)?;
-            view::run_written(&mut out, lang, &run, playbook, at, args.format)?;
+            view::run_written(&mut out, lang, &run, playbook, at, zone, args.format)?;
         }
         DrillCommand::Show { run, format } => {
-            let run = pick_run(lang, &runs, run.as_deref())?;
-            let playbook = drills.playbook(&run.playbook).with_context(|| {
-                format!(
-                    "the run's playbook '{}' is no longer in playbooks/",
-                    run.playbook
-                )
-            })?;
-            let now = chrono::Local::now().fixed_offset();
+            let run = pick_run(lang, &runs, run.get(lang)?)?;
+            let playbook = playbook_of(&drills, &run)?;
+            let now = zone.now();
+            let end = run.finished.or(run.abandoned.as_ref().map(|a| a.time));
             view::run_written(
                 &mut out,
                 lang,
                 &run,
                 playbook,
-                run.finished.unwrap_or(now),
+                end.unwrap_or(now),
+                zone,
                 format,
             )?;
         }
+        DrillCommand::Abandon(args) => {
+            let mut run = pick_run(lang, &runs, args.run.get(lang)?)?;
+            let playbook = playbook_of(&drills, &run)?;
+            // A run whose finish reached the ledger is held, whatever its file says.
+            if record::record_of_run(&ledger, &run.id)
+                .map_err(local(lang))?
+                .is_some()
+            {
+                bail!(d::msg(lang, Msg::AlreadySigned(&run.id)));
+            }
+            let at = parse_time(lang, zone, args.at.as_deref())?;
+            crate::drill::finish::abandon(&mut run, &args.reason, at)
+                .map_err(|e| anyhow::anyhow!(d::run_error(lang, &e)))?;
+            runs.save(&run)?;
+            view::run_written(&mut out, lang, &run, playbook, at, zone, args.format)?;
+        }
         DrillCommand::Finish(args) => {
-            let mut run = pick_run(lang, &runs, args.run.as_deref())?;
-            let playbook = drills.playbook(&run.playbook).with_context(|| {
-                format!(
-                    "the run's playbook '{}' is no longer in playbooks/",
-                    run.playbook
-                )
-            })?;
+            let mut run = pick_run(lang, &runs, args.run.get(lang)?)?;
+            let playbook = playbook_of(&drills, &run)?;
             if args.template {
                 write!(out, "{}", summary::template(&run, playbook, lang))?;
                 return Ok(Outcome::Clean);
@@ -474,16 +521,22 @@ pub fn run(ctx: &Context, cmd: DrillCommand) -> anyhow::Result<Outcome> {
             if run.record_seq.is_some() {
                 bail!(d::msg(lang, Msg::AlreadySigned(&run.id)));
             }
+            if let Some(a) = &run.abandoned {
+                let time = zone.show(a.time, "%Y-%m-%d %H:%M");
+                bail!(d::msg(
+                    lang,
+                    Msg::Abandoned {
+                        id: &run.id,
+                        time: &time
+                    }
+                ));
+            }
             // A finish interrupted after the ledger append: pick up its record instead of
             // signing the drill twice.
-            if let Some(done) = record::finished_drills(&ledger)
-                .map_err(local(lang))?
-                .into_iter()
-                .find(|d| d.run == run.id)
-            {
-                run.record_seq = Some(done.seq.to_string());
+            if let Some(seq) = record::record_of_run(&ledger, &run.id).map_err(local(lang))? {
+                run.record_seq = Some(seq.to_string());
                 runs.save(&run)?;
-                view::finished(&mut out, lang, &run, done.seq, args.format)?;
+                view::finished(&mut out, lang, &run, seq, args.format)?;
                 return Ok(Outcome::Clean);
             }
             let path = args
@@ -492,34 +545,41 @@ pub fn run(ctx: &Context, cmd: DrillCommand) -> anyhow::Result<Outcome> {
             let text = std::fs::read_to_string(&path)
                 .with_context(|| format!("cannot read '{}'", path.display()))?;
             let s = summary::parse(&path, &text, playbook)?;
-            let at = parse_time(lang, args.at.as_deref())?;
-            if at < run.started {
+            let at = match args.at.as_deref() {
+                Some(text) => Some(parse_time(lang, zone, Some(text))?),
+                None => None,
+            };
+            let end = crate::drill::finish::end_time(&run, at);
+            if end < run.started {
                 bail!(d::msg(lang, Msg::EndsBeforeStart));
+            }
+            // Everything the record would claim is checked before a key is asked for; a run
+            // that cannot be finished is left as it was.
+            let mut finished = run.clone();
+            if let Err(problems) = crate::drill::finish::finish(&mut finished, playbook, s, end) {
+                view::problems(&mut out, lang, &problems, args.format)?;
+                return Ok(Outcome::Failed);
             }
             let keys = keys_for(ctx, &ledger, &args.keys)?;
             let key_refs: Vec<&SigningKey> = keys.iter().collect();
-            run.finished = Some(at);
-            run.summary = Some(s);
+            let mut run = finished;
             // The run is saved finished before the append, so the ledger's copy of the run
             // file is the finished one; a crash between the two is picked up above.
             runs.save(&run)?;
             let requires: Vec<&str> = args.requires.iter().map(String::as_str).collect();
-            let rec =
-                record::append_finished(&ledger, &runs, &run, playbook, &key_refs, &requires)?;
+            let rec = record::append_finished(
+                &ledger, &runs, &run, playbook, zone, &key_refs, &requires,
+            )?;
             run.record_seq = Some(rec.seq().to_string());
             runs.save(&run)?;
             view::finished(&mut out, lang, &run, rec.seq(), args.format)?;
         }
         DrillCommand::Report(args) => {
             let as_of = args.as_of.unwrap_or_else(today);
-            let text = if let Some(id) = &args.run {
+            let named = args.run.as_deref().or(args.run_positional.as_deref());
+            let text = if let Some(id) = named {
                 let run = runs.load(id)?;
-                let playbook = drills.playbook(&run.playbook).with_context(|| {
-                    format!(
-                        "the run's playbook '{}' is no longer in playbooks/",
-                        run.playbook
-                    )
-                })?;
+                let playbook = playbook_of(&drills, &run)?;
                 let report = RunReport::new(&ws, &run, playbook, &drills.plans);
                 match args.format {
                     ReportFormat::Json => json_string(report.schema, &report)?,

@@ -2,13 +2,16 @@
 
 use super::drill::Format;
 use super::output::{write_json, Table, BOLD, DIM, GREEN, RED, YELLOW};
+use crate::drill::finish::FinishProblem;
 use crate::drill::record::TrackedAction;
 use crate::drill::report::PlanReport;
-use crate::drill::run::{timings, Run, Time};
+use crate::drill::run::{Run, Time};
 use crate::drill::schedule::{DueReport, Status};
+use crate::drill::timeline::{Timeline, TimelineCode};
 use crate::drill::{Drills, Playbook};
 use crate::i18n::drill::{self as d, K};
 use crate::i18n::Lang;
+use crate::timezone::Zone;
 use crate::workspace::Workspace;
 use anstyle::Style;
 use chrono::NaiveDate;
@@ -215,21 +218,27 @@ pub fn due(out: &mut impl Write, lang: Lang, r: &DueReport, all: bool) -> anyhow
     Ok(())
 }
 
-/// The run's state after an event: its id, the clock and the timeline.
+/// The run's state after an event: its id, the clock and the timeline, every time in the
+/// project's zone.
 pub fn run_written(
     out: &mut impl Write,
     lang: Lang,
     run: &Run,
     playbook: &Playbook,
     now: Time,
+    zone: Zone,
     format: Format,
 ) -> anyhow::Result<()> {
+    let timeline = Timeline::of(run, playbook);
     if format == Format::Json {
         #[derive(serde::Serialize)]
         struct Body<'a> {
             run: &'a Run,
             path: String,
-            timings: Vec<crate::drill::run::StepTiming>,
+            timezone: Zone,
+            timings: &'a [crate::drill::timeline::StepTiming],
+            reporting_clock_minutes: Option<u32>,
+            findings: &'a [crate::drill::timeline::TimelineFinding],
         }
         return write_json(
             out,
@@ -237,7 +246,10 @@ pub fn run_written(
             &Body {
                 run,
                 path: format!("{}/{}.json", crate::drill::run::DIR, run.id),
-                timings: timings(run, playbook),
+                timezone: zone,
+                timings: &timeline.steps,
+                reporting_clock_minutes: timeline.reporting_clock_minutes,
+                findings: &timeline.findings,
             },
         );
     }
@@ -248,9 +260,25 @@ pub fn run_written(
         run.id,
         playbook.title.get(lang),
         d::t(lang, K::Started),
-        run.started.format("%Y-%m-%d %H:%M"),
+        zone.show(run.started, "%Y-%m-%d %H:%M %:z"),
         d::t(lang, K::Minutes)
     )?;
+    if let Some(a) = &run.abandoned {
+        writeln!(
+            out,
+            "{YELLOW}{} {}: {}{YELLOW:#}",
+            d::t(lang, K::Abandoned),
+            zone.show(a.time, "%Y-%m-%d %H:%M"),
+            a.reason
+        )?;
+    } else if let Some(end) = run.finished {
+        writeln!(
+            out,
+            "{} {}",
+            d::t(lang, K::Finished),
+            zone.show(end, "%Y-%m-%d %H:%M %:z")
+        )?;
+    }
     let mut table = Table::new(&[
         d::t(lang, K::Step),
         d::t(lang, K::Role),
@@ -258,10 +286,12 @@ pub fn run_written(
         d::t(lang, K::Actual),
         d::t(lang, K::Status),
     ]);
-    for t in timings(run, playbook) {
+    for t in &timeline.steps {
         // Table cells stay plain: escape codes would count towards the column widths.
-        let overrun =
-            !t.status.is_final() && i64::from(t.target_minutes) < elapsed && run.finished.is_none();
+        let overrun = !t.status.is_final()
+            && i64::from(t.target_minutes) < elapsed
+            && run.finished.is_none()
+            && run.abandoned.is_none();
         let role = playbook
             .step(&t.id)
             .and_then(|s| playbook.role(&s.role))
@@ -273,7 +303,7 @@ pub fn run_written(
             t.actual_minutes.map_or("—".into(), |a| {
                 let late = t.late_by_minutes.unwrap_or(0);
                 if late > 0 {
-                    format!("{a} (+{late})")
+                    format!("{a} (+{late}) !")
                 } else {
                     a.to_string()
                 }
@@ -286,6 +316,27 @@ pub fn run_written(
         ]);
     }
     table.write(out)?;
+    if let Some(clock) = timeline.reporting_clock_minutes {
+        writeln!(
+            out,
+            "{DIM}{}: {clock} {} ({}){DIM:#}",
+            d::t(lang, K::ReportingClock),
+            d::t(lang, K::Minutes),
+            playbook.operator.name().get(lang)
+        )?;
+    }
+    for f in &timeline.findings {
+        let style = match f.code {
+            TimelineCode::ReportingClockMissed => RED,
+            TimelineCode::StepLate => YELLOW,
+        };
+        writeln!(
+            out,
+            "{style}! {} {}{style:#}",
+            f.code.as_str(),
+            f.message.get(lang)
+        )?;
+    }
     writeln!(
         out,
         "{DIM}{}: {}  {}: {}  {}: {}{DIM:#}",
@@ -296,6 +347,35 @@ pub fn run_written(
         d::t(lang, K::Evidence),
         run.evidence.len()
     )?;
+    Ok(())
+}
+
+/// Why a run cannot be finished yet: every problem, one a line, under a heading.
+pub fn problems(
+    out: &mut impl Write,
+    lang: Lang,
+    problems: &[FinishProblem],
+    format: Format,
+) -> anyhow::Result<()> {
+    if format == Format::Json {
+        #[derive(serde::Serialize)]
+        struct Body<'a> {
+            finished: bool,
+            problems: &'a [FinishProblem],
+        }
+        return write_json(
+            out,
+            "anbao.drill.finish-problems/1",
+            &Body {
+                finished: false,
+                problems,
+            },
+        );
+    }
+    writeln!(out, "{RED}{}{RED:#}", d::t(lang, K::CannotFinish))?;
+    for p in problems {
+        writeln!(out, "  • {}", p.message.get(lang))?;
+    }
     Ok(())
 }
 

@@ -86,14 +86,30 @@ fn files(ctx: &Context, input: &Input) -> anyhow::Result<Vec<PathBuf>> {
         return Ok(input.files.clone());
     }
     let ws = Workspace::locate(ctx.workspace.as_deref())?;
-    let files = ws.inventory_files()?;
-    if files.is_empty() {
+    let found = ws.inventories()?;
+    // Files found and not read are said on standard error, which keeps standard output the
+    // command's own (JSON stays one document).
+    let mut err = anstream::stderr().lock();
+    for n in &found.not_read {
+        let shown = n.path.strip_prefix(&ws.root).unwrap_or(&n.path);
+        writeln!(
+            err,
+            "{DIM}{}: {}: {}{DIM:#}",
+            match ctx.lang {
+                Lang::Zh => "未读取",
+                Lang::En => "not read",
+            },
+            shown.display(),
+            n.reason.describe(ctx.lang)
+        )?;
+    }
+    if found.files.is_empty() {
         bail!(
             "the workspace at '{}' has no inventory files",
             ws.root.display()
         );
     }
-    Ok(files)
+    Ok(found.files)
 }
 
 fn load(ctx: &Context, input: &Input) -> anyhow::Result<Inventory> {

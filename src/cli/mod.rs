@@ -233,8 +233,16 @@ fn explain(ctx: &Context, code: &str) -> anyhow::Result<Outcome> {
             crate::i18n::explain_inventory_code(ctx.lang, c),
         )
     } else if let Some(c) = crate::policy::Code::parse(code) {
-        // Acceptance findings take their level from the policy's category.
-        ("policy", c.explain(ctx.lang))
+        // Acceptance findings take their level from the policy's category; a gap in the
+        // inventories is always one that leaves the evidence insufficient.
+        let level = if c.is_coverage_gap() {
+            "deny"
+        } else {
+            "policy"
+        };
+        (level, c.explain(ctx.lang))
+    } else if let Some(c) = crate::drill::timeline::TimelineCode::parse(code) {
+        ("drill", c.explain(ctx.lang))
     } else if let Some(c) = crate::ledger::Code::parse(code) {
         (
             if c.is_error() { "error" } else { "warning" },
@@ -245,6 +253,11 @@ fn explain(ctx: &Context, code: &str) -> anyhow::Result<Outcome> {
             .iter()
             .map(|c| c.as_str())
             .chain(crate::policy::Code::ALL.iter().map(|c| c.as_str()))
+            .chain(
+                crate::drill::timeline::TimelineCode::ALL
+                    .iter()
+                    .map(|c| c.as_str()),
+            )
             .chain(crate::ledger::Code::ALL.iter().map(|c| c.as_str()))
             .collect();
         anyhow::bail!("unknown code '{code}'; known codes: {}", known.join(", "));

@@ -26,6 +26,7 @@ macro_rules! keyword_enum {
 
 pub mod annex;
 pub mod classes;
+pub mod finish;
 pub mod plan;
 pub mod playbook;
 pub mod record;
@@ -35,6 +36,7 @@ pub mod run;
 pub mod schedule;
 pub mod summary;
 pub mod text;
+pub mod timeline;
 
 pub use plan::Plan;
 pub use playbook::Playbook;

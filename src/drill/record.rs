@@ -4,8 +4,9 @@
 //! months?") read the drill history from here.
 
 use super::playbook::Playbook;
-use super::run::{timings, Run, Runs};
+use super::run::{Run, Runs};
 use super::summary::Action;
+use super::timeline::Timeline;
 use crate::ledger::keys::SigningKey;
 use crate::ledger::{Ledger, LedgerError, NewRecord, Record};
 use chrono::NaiveDate;
@@ -18,9 +19,11 @@ pub const FINISHED_KIND: &str = "drill.finished";
 /// Kind of a status change of an improvement action.
 pub const ACTION_KIND: &str = "drill.action";
 
-/// The body of a `drill.finished` record: the summary report's facts in machine form.
-pub fn finished_body(run: &Run, playbook: &Playbook) -> Value {
+/// The body of a `drill.finished` record: the summary report's facts in machine form, with the
+/// timeline's findings (a missed reporting clock first) beside the steps.
+pub fn finished_body(run: &Run, playbook: &Playbook, zone: crate::timezone::Zone) -> Value {
     let summary = run.summary.clone();
+    let timeline = Timeline::of(run, playbook);
     json!({
         "run": run.id,
         "playbook": run.playbook,
@@ -34,11 +37,15 @@ pub fn finished_body(run: &Run, playbook: &Playbook) -> Value {
         "plan_year": run.plan_year.map(|y| y.to_string()),
         "plan_item": run.plan_item,
         "place": run.place,
-        "started": run.started.to_rfc3339(),
-        "finished": run.finished.map(|t| t.to_rfc3339()),
+        "timezone": zone.name(),
+        "started": zone.fixed(run.started).to_rfc3339(),
+        "finished": run.finished.map(|t| zone.fixed(t).to_rfc3339()),
         "participants": run.participants,
-        "steps": timings(run, playbook),
+        "steps": timeline.steps,
+        "reporting_clock_minutes": timeline.reporting_clock_minutes,
+        "findings": timeline.findings,
         "observations": run.observations,
+        "evaluators": summary.as_ref().map(|s| &s.evaluators),
         "evaluations": summary.as_ref().map(|s| &s.evaluations),
         "problems": summary.as_ref().map(|s| &s.problems),
         "lessons": summary.as_ref().map(|s| &s.lessons),
@@ -54,6 +61,7 @@ pub fn append_finished(
     runs: &Runs,
     run: &Run,
     playbook: &Playbook,
+    zone: crate::timezone::Zone,
     keys: &[&SigningKey],
     requires: &[&str],
 ) -> anyhow::Result<Record> {
@@ -72,7 +80,7 @@ pub fn append_finished(
         files.push(ev.path.clone());
     }
     files.push(runs.path_of(&run.id));
-    let body = finished_body(run, playbook);
+    let body = finished_body(run, playbook, zone);
     Ok(ledger.append(
         NewRecord::new(FINISHED_KIND, body)
             .evidence(&files)
@@ -102,10 +110,39 @@ struct FinishedFields {
     started: String,
     #[serde(default)]
     actions: Option<Vec<Action>>,
+    #[serde(default)]
+    steps: Vec<StepFields>,
 }
 
-/// Every `drill.finished` record of the ledger, in ledger order. Records that are not readable
-/// as a drill are left out (`anbao ledger verify` reports broken lines).
+#[derive(Deserialize)]
+struct StepFields {
+    status: super::run::StepStatus,
+}
+
+impl FinishedFields {
+    /// Whether the record shows a drill that was held: it has steps and every one was done,
+    /// skipped or failed. Earlier versions of anbao signed runs whose steps never started; such
+    /// a record stays in the ledger but proves no drill.
+    fn held(&self) -> bool {
+        !self.steps.is_empty() && self.steps.iter().all(|s| s.status.is_final())
+    }
+}
+
+/// The seq of the `drill.finished` record of run `id`, held or not: a finish interrupted after
+/// its append is picked up from it rather than signed twice.
+pub fn record_of_run(ledger: &Ledger, id: &str) -> Result<Option<u64>, LedgerError> {
+    let (records, _) = ledger.records()?;
+    Ok(records
+        .into_iter()
+        .flatten()
+        .filter(|r| r.entry.kind == FINISHED_KIND)
+        .find(|r| r.entry.body.get("run").and_then(Value::as_str) == Some(id))
+        .map(|r| r.seq()))
+}
+
+/// Every `drill.finished` record of the ledger that shows a drill held, in ledger order.
+/// Records that are not readable as a drill are left out (`anbao ledger verify` reports broken
+/// lines), and so are records of runs whose steps were never all accounted for.
 pub fn finished_drills(ledger: &Ledger) -> Result<Vec<FinishedDrill>, LedgerError> {
     let (records, _) = ledger.records()?;
     Ok(records
@@ -114,6 +151,9 @@ pub fn finished_drills(ledger: &Ledger) -> Result<Vec<FinishedDrill>, LedgerErro
         .filter(|r| r.entry.kind == FINISHED_KIND)
         .filter_map(|r| {
             let f: FinishedFields = serde_json::from_value(r.entry.body.clone()).ok()?;
+            if !f.held() {
+                return None;
+            }
             let date = chrono::DateTime::parse_from_rfc3339(&f.started)
                 .ok()?
                 .date_naive();

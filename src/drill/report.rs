@@ -4,8 +4,9 @@
 use super::plan::Plan;
 use super::playbook::Playbook;
 use super::record::FinishedDrill;
-use super::run::{timings, Run, StepTiming};
+use super::run::Run;
 use super::schedule::{self, NextPlan, Occurrence};
+use super::timeline::{StepTiming, Timeline, TimelineFinding};
 use crate::calendar::Calendar;
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -69,7 +70,13 @@ pub struct RunReport {
     pub playbook: Playbook,
     /// The plan item's purpose, when the run belongs to a plan item.
     pub purpose: Option<super::text::LocalText>,
+    /// The zone every time of the report is shown in (`[project] timezone`).
+    pub timezone: crate::timezone::Zone,
     pub timings: Vec<StepTiming>,
+    /// Minutes from the start within which the incident must be reported, when it must be.
+    pub reporting_clock_minutes: Option<u32>,
+    /// A missed reporting clock first, then the steps done after their target.
+    pub findings: Vec<TimelineFinding>,
     /// The reporting clock and how the drill met it (articles 4, 7 and 8 of the national
     /// incident reporting measures).
     pub reporting: super::reporting::DrillReporting,
@@ -93,6 +100,7 @@ impl RunReport {
         playbook: &Playbook,
         plans: &[Plan],
     ) -> RunReport {
+        let timeline = Timeline::of(run, playbook);
         let purpose = run.plan_item.as_ref().and_then(|item| {
             plans
                 .iter()
@@ -101,9 +109,9 @@ impl RunReport {
                 .find(|i| &i.id == item)
                 .map(|i| i.purpose.clone())
         });
-        let timings = timings(run, playbook);
         let report_step = playbook.steps.iter().find(|s| s.report).map(|s| {
-            let actual = timings
+            let actual = timeline
+                .steps
                 .iter()
                 .find(|t| t.id == s.id)
                 .and_then(|t| t.actual_minutes);
@@ -112,7 +120,8 @@ impl RunReport {
         let reporting = super::reporting::DrillReporting::new(
             playbook.reporting_clock(),
             report_step,
-            run.finished.map(|t| t.date_naive()),
+            run.finished
+                .map(|t| ws.manifest.project.timezone.fixed(t).date_naive()),
         );
         RunReport {
             schema: "anbao.drill.summary/1",
@@ -122,7 +131,10 @@ impl RunReport {
             run: run.clone(),
             playbook: playbook.clone(),
             purpose,
-            timings,
+            timezone: ws.manifest.project.timezone,
+            timings: timeline.steps,
+            reporting_clock_minutes: timeline.reporting_clock_minutes,
+            findings: timeline.findings,
             reporting,
             unit_names: super::unit_keys(ws)
                 .into_iter()

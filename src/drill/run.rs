@@ -114,6 +114,17 @@ pub struct Run {
     /// Seq of the `drill.finished` record in the ledger, once appended.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_seq: Option<String>,
+    /// Set when the run was abandoned: it takes no more events and never counts as held.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub abandoned: Option<Abandonment>,
+}
+
+/// Why and when a run was given up (started by mistake, called off, replaced by another).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Abandonment {
+    pub time: Time,
+    pub reason: String,
 }
 
 /// What went wrong with an event; the run is left unchanged.
@@ -121,6 +132,8 @@ pub struct Run {
 pub enum RunError {
     #[error("drill run '{0}' is already finished")]
     Finished(String),
+    #[error("drill run '{0}' was abandoned")]
+    Abandoned(String),
     #[error("step '{0}' is not a step of the playbook")]
     NoSuchStep(String),
     #[error("role '{role}' is not a role of playbook '{playbook}' (roles: {known})")]
@@ -177,13 +190,23 @@ impl Run {
             finished: None,
             summary: None,
             record_seq: None,
+            abandoned: None,
         }
     }
 
-    fn open(&self, at: Time) -> Result<(), RunError> {
+    /// Refuses any change to a run that is finished or abandoned.
+    fn still_open(&self) -> Result<(), RunError> {
+        if self.abandoned.is_some() {
+            return Err(RunError::Abandoned(self.id.clone()));
+        }
         if self.finished.is_some() {
             return Err(RunError::Finished(self.id.clone()));
         }
+        Ok(())
+    }
+
+    fn open(&self, at: Time) -> Result<(), RunError> {
+        self.still_open()?;
         if at < self.started {
             return Err(RunError::BeforeStart(at.to_rfc3339()));
         }
@@ -191,9 +214,7 @@ impl Run {
     }
 
     pub fn add_participant(&mut self, p: Participant, playbook: &Playbook) -> Result<(), RunError> {
-        if self.finished.is_some() {
-            return Err(RunError::Finished(self.id.clone()));
-        }
+        self.still_open()?;
         if p.name.trim().is_empty() {
             return Err(RunError::Empty("the participant's name"));
         }
@@ -287,6 +308,41 @@ impl Run {
         Ok(())
     }
 
+    /// Adds `note` to a step, at any time before the run is finished: a step skipped or failed
+    /// with one key press gets its reason afterwards. An earlier note is kept before it.
+    pub fn annotate(&mut self, step: &str, note: &str) -> Result<(), RunError> {
+        self.still_open()?;
+        if note.trim().is_empty() {
+            return Err(RunError::Empty("the note"));
+        }
+        let log = self
+            .steps
+            .iter_mut()
+            .find(|s| s.id == step)
+            .ok_or_else(|| RunError::NoSuchStep(step.into()))?;
+        log.note = Some(match log.note.take() {
+            Some(before) if !before.trim().is_empty() => format!("{before}; {}", note.trim()),
+            _ => note.trim().to_string(),
+        });
+        Ok(())
+    }
+
+    /// The time of the last event logged: the drill's start, a step started or closed, an
+    /// observation or an evidence file. A drill ends with its last event unless told otherwise.
+    pub fn last_event(&self) -> Time {
+        let steps = self
+            .steps
+            .iter()
+            .flat_map(|s| [s.started, s.ended])
+            .flatten();
+        let notes = self.observations.iter().map(|o| o.time);
+        let files = self.evidence.iter().map(|e| e.time);
+        steps
+            .chain(notes)
+            .chain(files)
+            .fold(self.started, |last, t| last.max(t))
+    }
+
     /// Minutes from the start of the drill to `at`, rounded down.
     pub fn minutes_at(&self, at: Time) -> i64 {
         (at - self.started).num_minutes()
@@ -302,36 +358,6 @@ impl Run {
     pub fn is_finished(&self) -> bool {
         self.finished.is_some()
     }
-}
-
-/// How a step went against its target.
-#[derive(Debug, Clone, Serialize)]
-pub struct StepTiming {
-    pub id: String,
-    pub status: StepStatus,
-    pub target_minutes: u32,
-    /// Minutes from the start of the drill to the end of the step, when it ended.
-    pub actual_minutes: Option<i64>,
-    /// Actual minus target; positive means late.
-    pub late_by_minutes: Option<i64>,
-}
-
-/// Target against actual for every step of `run`.
-pub fn timings(run: &Run, playbook: &Playbook) -> Vec<StepTiming> {
-    run.steps
-        .iter()
-        .map(|log| {
-            let target = playbook.step(&log.id).map_or(0, |s| s.target_minutes);
-            let actual = log.ended.map(|t| run.minutes_at(t));
-            StepTiming {
-                id: log.id.clone(),
-                status: log.status,
-                target_minutes: target,
-                actual_minutes: actual,
-                late_by_minutes: actual.map(|a| a - i64::from(target)),
-            }
-        })
-        .collect()
 }
 
 /// The runs of one workspace.
@@ -424,12 +450,12 @@ impl Runs {
         Ok(runs)
     }
 
-    /// The runs not finished yet.
+    /// The runs not finished yet (an abandoned run is closed, not open).
     pub fn open(&self) -> Result<Vec<Run>, crate::error::InputError> {
         Ok(self
             .all()?
             .into_iter()
-            .filter(|r| r.record_seq.is_none())
+            .filter(|r| r.record_seq.is_none() && r.abandoned.is_none())
             .collect())
     }
 }
@@ -482,12 +508,7 @@ mod tests {
         assert_eq!(back.steps[0].status, StepStatus::Done);
         assert_eq!(back.steps[1].status, StepStatus::Failed);
         assert_eq!(back.current_step().unwrap().id, "report-cac");
-        let tm = timings(&back, &pb);
-        assert_eq!(
-            (tm[0].actual_minutes, tm[0].late_by_minutes),
-            (Some(14), Some(-1))
-        );
-        assert_eq!(tm[1].late_by_minutes, Some(10));
+        assert_eq!(back.last_event(), t("2026-11-20T21:10:00+08:00"));
         // The id of a second run the same day does not overwrite the first.
         assert_eq!(runs.new_id(&pb.id, start), format!("{id}-2"));
     }

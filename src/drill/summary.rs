@@ -48,7 +48,8 @@ pub fn rating_label(lang: Lang, rating: u8) -> &'static str {
 #[serde(deny_unknown_fields)]
 pub struct Evaluation {
     pub objective: String,
-    pub rating: u8,
+    /// 1 to 4 on [`SCALE`]; `None` until a person rates it (the template leaves it empty).
+    pub rating: Option<u8>,
     pub comment: String,
 }
 
@@ -74,6 +75,9 @@ pub struct Action {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Summary {
+    /// Who evaluated the drill and rated its objectives (the evaluation team).
+    #[serde(default)]
+    pub evaluators: Vec<String>,
     pub evaluations: Vec<Evaluation>,
     pub problems: Vec<Problem>,
     pub lessons: Vec<String>,
@@ -83,6 +87,8 @@ pub struct Summary {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawSummary {
+    #[serde(default)]
+    evaluators: Vec<String>,
     #[serde(default)]
     evaluation: Vec<RawEvaluation>,
     #[serde(default)]
@@ -97,7 +103,10 @@ struct RawSummary {
 #[serde(deny_unknown_fields)]
 struct RawEvaluation {
     objective: Spanned<String>,
-    rating: Spanned<u8>,
+    /// A number 1 to 4, or `""` (not rated yet).
+    #[serde(default)]
+    rating: Option<Spanned<toml::Value>>,
+    #[serde(default)]
     comment: String,
 }
 
@@ -110,8 +119,10 @@ struct RawAction {
     due: NaiveDate,
 }
 
-/// Parses a summary file and checks it against the playbook: every objective rated once on the
-/// scale, every action with an owner.
+/// Parses a summary file and checks what it says against the playbook: objectives of the
+/// playbook, each rated at most once and on the scale, every action with an owner. What it
+/// leaves out (an objective not rated, no evaluator) is for [`super::finish::check`] to report
+/// with everything else a finish needs.
 pub fn parse(path: &Path, text: &str, playbook: &Playbook) -> Result<Summary, InputError> {
     let raw: RawSummary = crate::workspace::parse_toml(path, text)?;
     let at = |span: std::ops::Range<usize>| Location::from_offset(text.as_bytes(), span.start);
@@ -141,34 +152,34 @@ pub fn parse(path: &Path, text: &str, playbook: &Playbook) -> Result<Summary, In
                 format!("objective '{id}' is rated twice"),
             ));
         }
-        let rating = *e.rating.get_ref();
-        if !(1..=4).contains(&rating) {
-            return Err(InputError::new(
-                path,
-                at(e.rating.span()),
-                format!("rating {rating} is off the scale 1 (poor) to 4 (excellent)"),
-            ));
-        }
+        let rating = match &e.rating {
+            None => None,
+            Some(r) => match r.get_ref() {
+                toml::Value::String(t) if t.trim().is_empty() => None,
+                toml::Value::Integer(n) if (1..=4).contains(n) => u8::try_from(*n).ok(),
+                toml::Value::Integer(n) => {
+                    return Err(InputError::new(
+                        path,
+                        at(r.span()),
+                        format!("rating {n} is off the scale 1 (poor) to 4 (excellent)"),
+                    ))
+                }
+                other => {
+                    return Err(InputError::new(
+                        path,
+                        at(r.span()),
+                        format!(
+                            "rating {other} is not a number 1 (poor) to 4 (excellent), nor \"\" for not rated yet"
+                        ),
+                    ))
+                }
+            },
+        };
         evaluations.push(Evaluation {
             objective: id.clone(),
             rating,
             comment: e.comment,
         });
-    }
-    let missing: Vec<&str> = playbook
-        .objectives
-        .iter()
-        .filter(|o| evaluations.iter().all(|e| e.objective != o.id))
-        .map(|o| o.id.as_str())
-        .collect();
-    if !missing.is_empty() {
-        return Err(InputError::whole_file(
-            path,
-            format!(
-                "every objective needs an [[evaluation]]; missing: {}",
-                missing.join(", ")
-            ),
-        ));
     }
     let mut actions = Vec::new();
     for (i, a) in raw.action.into_iter().enumerate() {
@@ -187,6 +198,11 @@ pub fn parse(path: &Path, text: &str, playbook: &Playbook) -> Result<Summary, In
         });
     }
     Ok(Summary {
+        evaluators: raw
+            .evaluators
+            .into_iter()
+            .map(|e| e.trim().to_string())
+            .collect(),
         evaluations,
         problems: raw.problem,
         lessons: raw.lessons,
@@ -207,16 +223,23 @@ pub fn template(run: &Run, playbook: &Playbook, lang: Lang) -> String {
         },
         run.id,
         match lang {
-            Lang::Zh => "评分：4 优、3 良、2 中、1 差。填写后运行 anbao drill finish RUN --summary 本文件",
-            Lang::En => "Ratings: 4 excellent, 3 good, 2 fair, 1 poor. Then run: anbao drill finish RUN --summary THIS-FILE",
+            Lang::Zh => "由评估人员为每个目标评分：4 优、3 良、2 中、1 差。填写后运行 anbao drill finish --run RUN --summary 本文件",
+            Lang::En => "The evaluators rate every objective: 4 excellent, 3 good, 2 fair, 1 poor. Then run: anbao drill finish --run RUN --summary THIS-FILE",
         }
     );
     // Plain keys before the first table, or TOML reads them as the last table's.
-    out.push_str("\nlessons = []\n");
+    let _ = writeln!(
+        out,
+        "\n# {}\nevaluators = []\nlessons = []",
+        match lang {
+            Lang::Zh => "评估人员姓名，如 [\"张三\", \"李四\"]",
+            Lang::En => "names of the evaluators, e.g. [\"Zhang San\", \"Li Si\"]",
+        }
+    );
     for o in &playbook.objectives {
         let _ = writeln!(
             out,
-            "\n# {}\n# {}\n[[evaluation]]\nobjective = \"{}\"\nrating = 3\ncomment = \"\"",
+            "\n# {}\n# {}\n[[evaluation]]\nobjective = \"{}\"\nrating = \"\"\ncomment = \"\"",
             t(&o.text),
             t(&o.criteria),
             o.id
@@ -242,7 +265,7 @@ mod tests {
     const OK: &str = "[[evaluation]]\nobjective = \"mitigate\"\nrating = 3\ncomment = \"\"\n[[evaluation]]\nobjective = \"continuity\"\nrating = 4\ncomment = \"\"\n";
 
     #[test]
-    fn the_template_is_a_valid_summary() {
+    fn the_template_reads_but_rates_nothing_and_names_no_evaluator() {
         let pb = playbook();
         let run = Run::new(
             "r",
@@ -253,6 +276,8 @@ mod tests {
         for lang in [Lang::Zh, Lang::En] {
             let s = parse(Path::new("s.toml"), &template(&run, &pb, lang), &pb).unwrap();
             assert_eq!(s.evaluations.len(), 2);
+            assert!(s.evaluations.iter().all(|e| e.rating.is_none()), "{s:?}");
+            assert!(s.evaluators.is_empty());
         }
     }
 
@@ -281,8 +306,11 @@ mod tests {
             .unwrap_err(),
             "s.toml:10:10: an [[action]] needs the action and its owner"
         );
-        assert!(check("")
-            .unwrap_err()
-            .contains("missing: mitigate, continuity"));
+        assert_eq!(
+            check(&OK.replace("rating = 3", "rating = \"good\"")).unwrap_err(),
+            "s.toml:3:10: rating \"good\" is not a number 1 (poor) to 4 (excellent), nor \"\" for not rated yet"
+        );
+        // Leaving objectives out is no error here: finishing reports it with the rest.
+        assert!(check("").unwrap().evaluations.is_empty());
     }
 }

@@ -119,6 +119,14 @@ labels! {
     Cites => "依据", "Follows";
     Legend => "图例：◆ 计划日期　✓ 已完成　! 已逾期　● 到期　○ 周期内", "Legend: ◆ planned  ✓ done  ! overdue  ● due  ○ in period";
     Month => "月", "Month";
+    TimelineFindings => "时间线问题", "Timeline findings";
+    ReportingClock => "事件报告时限", "Incident reporting clock";
+    Evaluators => "评估人员", "Evaluators";
+    Abandoned => "已放弃", "abandoned";
+    Reason => "原因", "Reason";
+    NotRated => "未评分", "not rated";
+    TimeZone => "时区", "Time zone";
+    CannotFinish => "演练尚不能结束并签名", "The drill cannot be finished and signed yet";
 }
 
 pub fn status(lang: Lang, s: Status) -> &'static str {
@@ -217,6 +225,7 @@ pub fn run_error(lang: Lang, e: &crate::drill::run::RunError) -> String {
     match (lang, e) {
         (Lang::En, e) => e.to_string(),
         (Lang::Zh, E::Finished(id)) => format!("演练“{id}”已结束"),
+        (Lang::Zh, E::Abandoned(id)) => format!("演练“{id}”已放弃"),
         (Lang::Zh, E::NoSuchStep(s)) => format!("“{s}”不是该演练脚本的步骤"),
         (
             Lang::Zh,
@@ -250,6 +259,10 @@ fn step_status_word(status: &str) -> &'static str {
 fn empty_word(what: &str) -> &'static str {
     if what.contains("name") {
         "参演人员姓名"
+    } else if what.contains("reason") {
+        "放弃原因"
+    } else if what.contains("note") {
+        "说明"
     } else {
         "观察记录"
     }
@@ -268,6 +281,8 @@ pub enum Msg<'a> {
     AlreadySigned(&'a str),
     EndsBeforeStart,
     DraftExists(&'a str),
+    Abandoned { id: &'a str, time: &'a str },
+    RunTwice,
 }
 
 pub fn msg(lang: Lang, m: Msg) -> String {
@@ -294,6 +309,10 @@ pub fn msg(lang: Lang, m: Msg) -> String {
         (Lang::En, Msg::EndsBeforeStart) => "the drill cannot end before it started".into(),
         (Lang::Zh, Msg::DraftExists(p)) => format!("“{p}”已存在，请直接修改"),
         (Lang::En, Msg::DraftExists(p)) => format!("'{p}' exists already; edit it instead"),
+        (Lang::Zh, Msg::Abandoned { id, time }) => format!("演练“{id}”已于 {time} 放弃，不计为已开展的演练"),
+        (Lang::En, Msg::Abandoned { id, time }) => format!("drill run '{id}' was abandoned at {time}; it never counts as a drill held"),
+        (Lang::Zh, Msg::RunTwice) => "演练记录只能用 --run 指定一次".into(),
+        (Lang::En, Msg::RunTwice) => "name the run once, with --run".into(),
     }
 }
 

@@ -1,6 +1,6 @@
 //! Format detection from a file's content, never from its name.
 
-use super::Format;
+use super::{hardware, Format};
 use crate::error::InputError;
 use std::path::Path;
 
@@ -40,6 +40,55 @@ pub fn detect(path: &Path, bytes: &[u8]) -> Result<Format, InputError> {
         b'{' => detect_json(path, head),
         b'<' => Ok(Format::CycloneDxXml),
         _ => Ok(detect_text(head)),
+    }
+}
+
+/// How many bytes of a file [`sniff`] wants to see.
+pub const SNIFF_LEN_BYTES: usize = SNIFF_LEN;
+
+/// Decides whether the start of a file found in an inventory folder is an inventory anbao
+/// reads, and in which format; `Err` says what it is instead. Stricter than [`detect`], which
+/// serves files named on purpose and lets their parser report what is wrong: a folder may also
+/// hold notes, exports and spreadsheets, which are listed as not read, never parsed as a broken
+/// equipment list.
+pub fn sniff(head: &[u8]) -> Result<Format, String> {
+    let format = detect(Path::new(""), head).map_err(|e| e.message)?;
+    match format {
+        Format::CycloneDxXml => {
+            let text = String::from_utf8_lossy(&head[..head.len().min(SNIFF_LEN)]);
+            if text.contains("cyclonedx.org/schema/bom") || text.contains("<bom") {
+                Ok(format)
+            } else {
+                Err("XML that is not a CycloneDX BOM".into())
+            }
+        }
+        Format::HardwareCsv => {
+            hardware::sniff_list(&head_text(head))?;
+            Ok(format)
+        }
+        _ => Ok(format),
+    }
+}
+
+/// The start of a text file, decoded as the hardware parsers would decode the whole (UTF-16 with
+/// a byte-order mark, UTF-8, else GB18030), cut at its last line end so that a character split
+/// by the cut is not mistaken for an encoding error.
+fn head_text(head: &[u8]) -> String {
+    if let Some(text) = utf16_head(head) {
+        return text;
+    }
+    let body = strip_bom(head);
+    let body = &body[..body.len().min(SNIFF_LEN)];
+    let body = match memchr::memrchr(b'\n', body) {
+        Some(end) if body.len() == SNIFF_LEN => &body[..end],
+        _ => body,
+    };
+    match std::str::from_utf8(body) {
+        Ok(text) => text.to_string(),
+        Err(_) => encoding_rs::GB18030
+            .decode_without_bom_handling(body)
+            .0
+            .into_owned(),
     }
 }
 

@@ -4,6 +4,7 @@
 mod cargo_lock;
 mod cyclonedx;
 pub mod detect;
+pub mod discover;
 mod finding;
 pub mod graph;
 mod hardware;

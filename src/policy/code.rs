@@ -126,10 +126,14 @@ pub enum Code {
     WaiverUnused,
     SecureReliableMissing,
     SecureReliableExpired,
+    NoComponents,
+    NoKeyProducts,
+    ExpectedCategoryEmpty,
+    InventoryFileNotRead,
 }
 
 impl Code {
-    pub const ALL: [Code; 20] = [
+    pub const ALL: [Code; 24] = [
         Code::UnclassifiedKeyComponent,
         Code::NotInCatalog,
         Code::CatalogEntryNotValid,
@@ -150,6 +154,10 @@ impl Code {
         Code::WaiverUnused,
         Code::SecureReliableMissing,
         Code::SecureReliableExpired,
+        Code::NoComponents,
+        Code::NoKeyProducts,
+        Code::ExpectedCategoryEmpty,
+        Code::InventoryFileNotRead,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -174,6 +182,10 @@ impl Code {
             Code::WaiverUnused => "waiver-unused",
             Code::SecureReliableMissing => "secure-reliable-missing",
             Code::SecureReliableExpired => "secure-reliable-expired",
+            Code::NoComponents => "no-components",
+            Code::NoKeyProducts => "no-key-products",
+            Code::ExpectedCategoryEmpty => "expected-category-empty",
+            Code::InventoryFileNotRead => "inventory-file-not-read",
         }
     }
 
@@ -193,6 +205,22 @@ impl Code {
                 | Code::CertificateMissing
                 | Code::LicenseMissing
                 | Code::IdentityIncomplete
+                | Code::NoComponents
+                | Code::NoKeyProducts
+                | Code::ExpectedCategoryEmpty
+                | Code::InventoryFileNotRead
+        )
+    }
+
+    /// Whether the code is about the inventories as a whole rather than one product: the
+    /// evidence is incomplete, so no verdict can say the project meets the requirement.
+    pub fn is_coverage_gap(self) -> bool {
+        matches!(
+            self,
+            Code::NoComponents
+                | Code::NoKeyProducts
+                | Code::ExpectedCategoryEmpty
+                | Code::InventoryFileNotRead
         )
     }
 
@@ -278,6 +306,22 @@ impl Code {
             Code::SecureReliableExpired => (
                 "The product has a security-and-reliability evaluation result, but it is not valid on the assessment date (results are taken as valid for three years from the announcement unless the catalog says otherwise).",
                 "产品有安全可靠测评结果，但在核验日期已不在有效期内（目录未另行注明的，按公告之日起三年计）。",
+            ),
+            Code::NoComponents => (
+                "The inventories hold no component at all (an empty folder, files in a place anbao.toml does not name, or only files that are not inventories), so nothing was checked: the evidence is insufficient and the project cannot meet the requirement on it. Put the SBOMs and equipment lists where [inventories] paths points.",
+                "清单中没有任何组件（目录为空、文件不在 anbao.toml 指定的位置，或其中的文件都不是清单），因而什么都没有核验：证据不足，不能据此认定项目满足要求。请把 SBOM 和设备清单放到 [inventories] paths 指定的位置。",
+            ),
+            Code::NoKeyProducts => (
+                "No component of the inventories falls in a key product category (information-security equipment, core network equipment, basic software, system software, business application software). Every government informatization project has at least its business application, so the inventories are incomplete and the evidence insufficient. A project that truly has no key product says so with `expected_categories = []` under [inventories] in anbao.toml.",
+                "清单中没有任何组件属于关键产品类别（信息安全设备、核心网络设备、基础软件、系统软件、业务应用软件）。政务信息化项目至少包含其业务应用软件，因此清单不完整、证据不足。确实不含关键产品的项目，请在 anbao.toml 的 [inventories] 中写明 expected_categories = []。",
+            ),
+            Code::ExpectedCategoryEmpty => (
+                "anbao.toml ([inventories] expected_categories) says the project contains products of this category, but no component of the inventories is in it: the inventory of those products is missing, so the evidence is insufficient.",
+                "anbao.toml（[inventories] expected_categories）写明项目包含该类别的产品，但清单中没有任何组件属于该类别：缺少这些产品的清单，证据不足。",
+            ),
+            Code::InventoryFileNotRead => (
+                "A file in the inventory folders was not read: its content is no inventory format anbao reads (an Excel workbook, a PDF, notes), it is a FIFO, socket or device, a broken or looping symbolic link, or it cannot be opened; or a pattern of [inventories] paths matches no file. Whatever it holds was not checked, so the evidence is insufficient. Convert it (Excel: save as CSV), remove it, or exclude it on purpose with [inventories] exclude.",
+                "清单目录中有文件未被读取：其内容不是 anbao 可读取的清单格式（Excel 工作簿、PDF、备注等），或是命名管道、套接字、设备文件、失效或循环的符号链接，或无法打开；或 [inventories] paths 中的匹配模式没有匹配到任何文件。其中的内容未经核验，证据不足。请转换格式（Excel 另存为 CSV）、删除该文件，或用 [inventories] exclude 明确排除。",
             ),
         };
         match lang {

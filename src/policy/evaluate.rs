@@ -223,8 +223,10 @@ pub struct Evaluation {
     pub unclassified: usize,
     /// Waivers that accepted at least one finding, by index into the waiver list.
     pub waivers_used: Vec<usize>,
-    /// True when no blocking component fails or lacks evidence.
-    pub meets_requirement: bool,
+    /// True when no blocking component fails or lacks evidence. The components alone: whether
+    /// the inventories are complete enough to carry a verdict is the acceptance check's to judge
+    /// (`acceptance::coverage`), and the project verdict combines the two.
+    pub components_meet: bool,
 }
 
 /// The evidence and findings of one component in its category (`None`: unclassified).
@@ -412,7 +414,7 @@ pub fn evaluate(
         categories,
         unclassified,
         waivers_used,
-        meets_requirement: meets,
+        components_meet: meets,
     }
 }
 
@@ -1417,6 +1419,6 @@ category_text = ["*安全设备*"]
         let e = run("d.csv", "设备名称,型号\n不明设备,X-1\n");
         assert_eq!(codes(&e), [(Code::UnclassifiedKeyComponent, Level::Deny)]);
         assert_eq!(&*e.findings[0].rule, "p.toml:10");
-        assert!(!e.meets_requirement);
+        assert!(!e.components_meet);
     }
 }

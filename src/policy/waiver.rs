@@ -72,6 +72,14 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<Waiver>, InputError> {
                 format!("'{code_text}' cannot itself be waived"),
             ));
         }
+        // A gap in the inventories is about no one product: no waiver can fill it.
+        if code.is_coverage_gap() {
+            return Err(InputError::new(
+                path,
+                code_at,
+                format!("'{code_text}' is about the inventories as a whole and cannot be waived"),
+            ));
+        }
         out.push(Waiver {
             component: w.component,
             code,

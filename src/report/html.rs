@@ -178,11 +178,7 @@ fn write_report(o: &mut String, v: &View) -> fmt::Result {
     fact(o, v.word(Word::Catalogs), &format!("<ul>{catalogs}</ul>"))?;
     writeln!(o, "</dl>\n</header>")?;
 
-    let overall = if r.verdict.meets {
-        Verdict::Pass
-    } else {
-        Verdict::Fail
-    };
+    let overall = r.verdict.state;
     writeln!(
         o,
         "<section class=\"verdict {}\">\n<h2>{}</h2>",
@@ -309,10 +305,14 @@ fn categories(o: &mut String, v: &View) -> fmt::Result {
     }
     writeln!(
         o,
-        "</tbody>\n</table>\n<p class=\"note\">{}{}</p>\n</section>",
+        "</tbody>\n</table>\n<p class=\"note\">{}{}</p>",
         E(&v.components_line()),
         v.full_stop()
-    )
+    )?;
+    if let Some(line) = v.unclassified_line() {
+        writeln!(o, "<p class=\"note\">{}{}</p>", E(&line), v.full_stop())?;
+    }
+    writeln!(o, "</section>")
 }
 
 /// One failing product: how it was classified, what is wrong, what passed, how it got in.
@@ -662,6 +662,25 @@ fn inputs(o: &mut String, v: &View) -> fmt::Result {
             code(&v.path(&f.path)),
             E(&labels::input_role(l, f.role)),
             hash(&f.sha256)
+        )?;
+    }
+    writeln!(o, "</tbody>\n</table>\n</section>")?;
+    if v.r.not_read.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        o,
+        "<section>\n<h2>{}</h2>\n<table class=\"inputs\">",
+        E(v.word(Word::NotRead))
+    )?;
+    thead(o, &[("", v.word(Word::File)), ("", v.word(Word::Reason))])?;
+    writeln!(o, "<tbody>")?;
+    for n in &v.r.not_read {
+        writeln!(
+            o,
+            "<tr><td>{}</td><td>{}</td></tr>",
+            code(&v.path(&n.path)),
+            E(&n.reason.describe(l))
         )?;
     }
     writeln!(o, "</tbody>\n</table>\n</section>")

@@ -186,6 +186,8 @@ pub enum Word {
     File,
     Role,
     Generated,
+    NotRead,
+    UnclassifiedProducts,
 }
 
 /// The text of `w` in `lang`.
@@ -213,6 +215,11 @@ pub fn word(lang: Lang, w: Word) -> &'static str {
         Word::Category => ("类别", "Category"),
         Word::Verdict => ("结论", "Verdict"),
         Word::Unclassified => ("未分类", "unclassified"),
+        Word::NotRead => ("未读取的清单文件", "Inventory files not read"),
+        Word::UnclassifiedProducts => (
+            "未分类组件（没有适用的类别）",
+            "Unclassified components (no category applies)",
+        ),
         Word::FailingProducts => (
             "不通过及证据不足的产品",
             "Products that fail or lack evidence",
@@ -317,6 +324,26 @@ pub fn input_role(lang: Lang, role: &str) -> String {
 }
 
 /// The line under a category table: the ★ legend and how many components were judged.
+/// The components no category applies to, by name: the first `limit`, then how many more.
+pub fn unclassified_line(lang: Lang, names: &[&str], limit: usize) -> String {
+    let shown = names.len().min(limit);
+    let mut list = names[..shown].join(match lang {
+        Lang::Zh => "、",
+        Lang::En => ", ",
+    });
+    let more = names.len() - shown;
+    if more > 0 {
+        list.push_str(&match lang {
+            Lang::Zh => format!(" 等，另有 {more} 个（--all 列出全部）"),
+            Lang::En => format!(" and {more} more (--all lists them all)"),
+        });
+    }
+    match lang {
+        Lang::Zh => format!("未分类（没有适用的类别）：{list}"),
+        Lang::En => format!("unclassified (no category applies): {list}"),
+    }
+}
+
 pub fn components_line(lang: Lang, total: usize, unclassified: usize) -> String {
     match lang {
         Lang::Zh => format!("★ 关键产品类别；共 {total} 个组件，{unclassified} 个未分类"),

@@ -97,11 +97,7 @@ fn write_report(o: &mut String, v: &View) -> std::fmt::Result {
 
     heading(o, 2, v.word(Word::Conclusion))?;
     block(o);
-    let overall = if r.verdict.meets {
-        Verdict::Pass
-    } else {
-        Verdict::Fail
-    };
+    let overall = r.verdict.state;
     writeln!(
         o,
         "**{}{}** {}{}",
@@ -147,6 +143,10 @@ fn write_report(o: &mut String, v: &View) -> std::fmt::Result {
     }
     block(o);
     writeln!(o, "{}{}", text(&v.components_line()), v.full_stop())?;
+    if let Some(line) = v.unclassified_line() {
+        block(o);
+        writeln!(o, "{}{}", text(&line), v.full_stop())?;
+    }
 
     heading(o, 2, v.word(Word::FailingProducts))?;
     let failing = v.failing();
@@ -288,6 +288,14 @@ fn write_report(o: &mut String, v: &View) -> std::fmt::Result {
                 code(&f.sha256),
             ],
         )?;
+    }
+    if !r.not_read.is_empty() {
+        heading(o, 2, v.word(Word::NotRead))?;
+        block(o);
+        header(o, &[v.word(Word::File), v.word(Word::Reason)])?;
+        for n in &r.not_read {
+            row(o, &[code(&v.path(&n.path)), text(&n.reason.describe(l))])?;
+        }
     }
     block(o);
     writeln!(o, "---")?;

@@ -4,6 +4,7 @@
 pub mod assessment;
 pub mod drill;
 pub mod drill_reporting;
+pub mod drill_summary;
 pub mod html;
 pub mod labels;
 pub mod markdown;
@@ -74,9 +75,11 @@ pub(crate) mod tests {
                 entries: 1,
             }],
             verdict: ProjectVerdict {
+                state: Verdict::Fail,
                 meets: false,
                 failing: 1,
                 insufficient: 0,
+                gaps: vec![],
                 summary: b("不满足", "Does not meet"),
                 reasons: vec![b("fw@1 不通过", "fw@1 fails")],
             },
@@ -176,6 +179,7 @@ pub(crate) mod tests {
                     sha256: "cd".repeat(32),
                 },
             ],
+            not_read: vec![],
             inventory_findings: vec![],
         }
     }

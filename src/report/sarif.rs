@@ -61,6 +61,7 @@ pub fn sarif(r: &Report, lang: Lang) -> Value {
             "asOf": r.as_of.to_string(),
             "policy": format!("{} v{}", r.policy.id, r.policy.version),
             "meets": r.verdict.meets,
+            "verdict": r.verdict.state,
             "summary": r.verdict.summary.get(lang),
             "illustrative": v.illustrative(),
         }),

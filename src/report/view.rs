@@ -120,6 +120,19 @@ impl<'a> View<'a> {
             .count()
     }
 
+    /// The components no category applies to, named (the first 50 in a document; the JSON
+    /// report has them all), or `None` when every component is classified.
+    pub fn unclassified_line(&self) -> Option<String> {
+        let names: Vec<&str> = self
+            .r
+            .components
+            .iter()
+            .filter(|c| c.category.is_none())
+            .map(|c| &*c.component)
+            .collect();
+        (!names.is_empty()).then(|| labels::unclassified_line(self.lang, &names, 50))
+    }
+
     /// The name of a category id, or "unclassified".
     pub fn category(&self, id: Option<&str>) -> &'a str {
         id.and_then(|id| self.r.categories.iter().find(|c| c.id == id))

@@ -289,7 +289,7 @@ pub fn update(app: &mut App, action: Action) {
         }
         Action::Tick(now) => {
             if let Some(Ok(d)) = &mut app.drills {
-                d.now = now;
+                d.now = d.zone.fixed(now);
                 d.poll();
             }
             if let Some(a) = &mut app.assess {

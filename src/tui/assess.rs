@@ -46,6 +46,8 @@ pub struct Open {
     pub session: Session,
     pub checklist: Checklist,
     pub offers: BTreeMap<String, Derived>,
+    /// Items with a `derive` source whose data does not decide them (yet), with why.
+    pub undecided: BTreeMap<String, crate::assessment::report::Both>,
     pub sign_state: signoff::SignState,
     pub lines: Vec<Line>,
     /// The session file as last read or written.
@@ -223,8 +225,20 @@ impl AssessState {
         if checklist.role(&self.role).is_none() {
             self.role = checklist.roles[0].id.clone();
         }
-        let offers =
-            derived::offers_with(&self.ws, &checklist, self.as_of, self.acceptance.as_ref());
+        let mut offers = BTreeMap::new();
+        let mut undecided = BTreeMap::new();
+        for (id, outcome) in
+            derived::outcomes(&self.ws, &checklist, self.as_of, self.acceptance.as_ref())
+        {
+            match outcome {
+                derived::Outcome::Offered(d) => {
+                    offers.insert(id, d);
+                }
+                derived::Outcome::Undecided(why) => {
+                    undecided.insert(id, why);
+                }
+            }
+        }
         let lines = lines_of(&checklist, &session);
         let sign_state = self.sign_state(&checklist, &session);
         let stamp = Stamp::of(&self.store.path(id));
@@ -232,6 +246,7 @@ impl AssessState {
             session,
             checklist,
             offers,
+            undecided,
             sign_state,
             lines,
             stamp,
@@ -539,13 +554,24 @@ impl AssessState {
         };
         let Some(open) = &self.open else { return false };
         let Some(offer) = open.offers.get(&item).cloned() else {
-            self.say(
-                true,
-                Message::new(
+            let why = open.undecided.get(&item);
+            let text = match why {
+                Some(why) => Message::new(
+                    format!(
+                        "第 {item} 项无法由数据得出答复：{}",
+                        why.get(crate::i18n::Lang::Zh)
+                    ),
+                    format!(
+                        "anbao offers no answer from data for item {item}: {}",
+                        why.get(crate::i18n::Lang::En)
+                    ),
+                ),
+                None => Message::new(
                     format!("第 {item} 项没有可从数据得出的答复"),
                     format!("anbao has no answer from data for item {item}"),
                 ),
-            );
+            };
+            self.say(true, text);
             return false;
         };
         let option = open.checklist.answer_for(offer.offered);

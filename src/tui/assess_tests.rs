@@ -347,6 +347,14 @@ fn the_answer_from_data_is_offered_and_taken() {
         s["answers"]["MS-05"]["derived"]["source"],
         "acceptance.key-products-controllable"
     );
+    // Where the data does not decide an item, the item says why and nothing is taken.
+    while app.assess.as_ref().unwrap().current_item() != Some("MS-08") {
+        update(&mut app, Action::Down);
+    }
+    let text = render(&app);
+    assert!(text.contains("no answer from data: not yet due"), "{text}");
+    update(&mut app, Action::TakeDerived);
+    assert!(session(dir.path())["answers"]["MS-08"].is_null());
 }
 
 /// Answers PE-01 no, PE-02 partly, PE-03 no: three risks in three cells.

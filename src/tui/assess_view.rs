@@ -451,6 +451,16 @@ fn draw_item_detail(frame: &mut Frame, app: &App, s: &AssessState, area: Rect) {
             fg(app.color, Color::Cyan),
         ));
     }
+    if let Some(why) = open.undecided.get(id) {
+        lines.push(Line::styled(
+            format!(
+                "◇ {} {}",
+                pick(l, "数据尚不能得出答复：", "no answer from data:"),
+                why.get(l)
+            ),
+            dim(),
+        ));
+    }
     if !guidance.is_empty() {
         lines.push(Line::styled(guidance.as_str(), dim()));
     }

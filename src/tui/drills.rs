@@ -77,12 +77,14 @@ pub struct DrillsState {
     pub run: Option<RunMode>,
     /// The last problem, shown until the next key.
     pub message: Option<Problem>,
-    /// The time the running clock shows; advanced by ticks.
+    /// The time the running clock shows; advanced by ticks, in the project's zone.
     pub now: Time,
     /// Who acts (set by the app once known; empty until then).
     pub person: String,
     /// A form open over the screen (starting a drill, a participant, an evidence file).
     pub form: Option<(super::drill_forms::DrillForm, super::form::Form)>,
+    /// The project's time zone: events are logged and times shown in it.
+    pub zone: crate::timezone::Zone,
 }
 
 impl DrillsState {
@@ -98,9 +100,18 @@ impl DrillsState {
         let finished = record::finished_drills(&ledger)?;
         let actions = record::actions(&ledger)?;
         let open_runs = Runs::new(&ws.root).open()?;
-        Ok(DrillsState::new(
-            ws.root, drills, finished, actions, open_runs, as_of, now,
-        ))
+        let zone = ws.manifest.project.timezone;
+        let mut state = DrillsState::new(
+            ws.root,
+            drills,
+            finished,
+            actions,
+            open_runs,
+            as_of,
+            zone.fixed(now),
+        );
+        state.zone = zone;
+        Ok(state)
     }
 
     pub fn new(
@@ -134,6 +145,7 @@ impl DrillsState {
             now,
             person: String::new(),
             form: None,
+            zone: crate::timezone::Zone::default(),
         }
     }
 

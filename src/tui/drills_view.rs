@@ -3,8 +3,9 @@
 
 use super::app::App;
 use super::drills::{DrillsState, RunMode};
-use crate::drill::run::{timings, StepStatus};
+use crate::drill::run::StepStatus;
 use crate::drill::schedule::Status;
+use crate::drill::timeline::Timeline;
 use crate::i18n::drill::{self as d, K};
 use crate::i18n::Lang;
 use crate::report::drill::{months, Cell};
@@ -292,7 +293,7 @@ fn draw_run(frame: &mut Frame, app: &App, s: &DrillsState, mode: &RunMode, area:
                         "{} · {} {}{report}",
                         run.id,
                         d::t(l, K::Started),
-                        run.started.format("%Y-%m-%d %H:%M")
+                        s.zone.show(run.started, "%Y-%m-%d %H:%M")
                     ),
                     area.width as usize,
                 ),
@@ -304,7 +305,8 @@ fn draw_run(frame: &mut Frame, app: &App, s: &DrillsState, mode: &RunMode, area:
     let expected_width = (area.width as usize)
         .saturating_sub(1 + 14 + 4 + 7 + 8 + 5)
         .max(8);
-    let rows: Vec<Row> = timings(run, pb)
+    let rows: Vec<Row> = Timeline::of(run, pb)
+        .steps
         .into_iter()
         .enumerate()
         .map(|(i, t)| {
@@ -382,7 +384,7 @@ fn draw_run(frame: &mut Frame, app: &App, s: &DrillsState, mode: &RunMode, area:
         lines.push(Line::raw(fit(
             &format!(
                 "{} {}{}",
-                o.time.format("%H:%M"),
+                s.zone.show(o.time, "%H:%M"),
                 o.step
                     .as_deref()
                     .map(|s| format!("[{s}] "))

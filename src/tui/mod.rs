@@ -174,10 +174,10 @@ pub fn load_workspace(
     progress: &dyn Fn(usize, usize, &std::path::Path),
 ) -> anyhow::Result<Loaded> {
     let ws = crate::workspace::Workspace::locate(workspace.as_deref())?;
-    let files = ws.inventory_files()?;
-    let total = files.len();
-    let inputs = crate::acceptance::load_inputs(ws, &files, || {
-        crate::inventory::load_with(&files, &|i, p| progress(i, total, p))
+    let found = ws.inventories()?;
+    let total = found.files.len();
+    let inputs = crate::acceptance::load_inputs(ws, &found, || {
+        crate::inventory::load_with(&found.files, &|i, p| progress(i, total, p))
     })?;
     let report = crate::acceptance::run(&inputs, as_of);
     Ok(Loaded {

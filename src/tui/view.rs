@@ -341,10 +341,9 @@ fn draw_acceptance(frame: &mut Frame, app: &App, theme: &Theme, a: &AcceptanceSt
     .areas(area);
     let r = &a.report;
     let l = app.lang;
-    let verdict_style = if r.verdict.meets {
-        theme.fg(Color::Green)
-    } else {
-        theme.fg(Color::Red)
+    let verdict_style = match r.verdict.state {
+        Verdict::Pass => theme.fg(Color::Green),
+        _ => theme.fg(Color::Red),
     }
     .add_modifier(Modifier::BOLD);
     let project = match (l, &r.project.name_en) {
@@ -352,16 +351,27 @@ fn draw_acceptance(frame: &mut Frame, app: &App, theme: &Theme, a: &AcceptanceSt
         _ => r.project.name.as_str(),
     };
     // The headline must fit 80 columns in both languages, so it is built from the counts.
-    let headline = match (r.verdict.meets, l) {
-        (true, Lang::Zh) => "✓ 满足关键产品安全可控要求".to_string(),
-        (true, Lang::En) => "✓ Meets the controllable-procurement requirement".to_string(),
-        (false, Lang::Zh) => format!(
+    // The gaps by code (`anbao explain CODE`), so an empty table says why it is empty.
+    let gaps: Vec<&str> = r.verdict.gaps.iter().map(|c| c.as_str()).collect();
+    let gaps = gaps.join(", ");
+    let headline = match (r.verdict.state, l) {
+        (Verdict::Pass, Lang::Zh) => "✓ 满足关键产品安全可控要求".to_string(),
+        (Verdict::Pass, Lang::En) => "✓ Meets the controllable-procurement requirement".to_string(),
+        (Verdict::Fail, Lang::Zh) => format!(
             "✗ 不满足安全可控要求 · 不通过 {} · 证据不足 {}",
             r.verdict.failing, r.verdict.insufficient
         ),
-        (false, Lang::En) => format!(
+        (Verdict::Fail, Lang::En) => format!(
             "✗ Requirement not met · {} fail · {} lack evidence",
             r.verdict.failing, r.verdict.insufficient
+        ),
+        (_, Lang::Zh) => format!(
+            "? 证据不足，不能认定满足要求 · 证据不足 {} · {gaps}",
+            r.verdict.insufficient
+        ),
+        (_, Lang::En) => format!(
+            "? Insufficient evidence · {} lack evidence · {gaps}",
+            r.verdict.insufficient
         ),
     };
     let lines = vec![
@@ -1024,6 +1034,41 @@ pub(crate) mod snapshots {
             }
             assert_eq!(super::tab_at(0, lang), None, "the brand is no tab");
             assert_eq!(super::tab_at(79, lang), None);
+        }
+    }
+
+    #[test]
+    fn an_empty_inventory_is_insufficient_evidence_not_a_pass() {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::copy(root.join("anbao.toml"), dir.path().join("anbao.toml")).unwrap();
+        std::fs::create_dir(dir.path().join("inventories")).unwrap();
+        let checklists = dir.path().join("checklists");
+        std::fs::create_dir(&checklists).unwrap();
+        for name in [
+            "controllable-policy.toml",
+            "approved-products.toml",
+            "secure-reliable-evaluations.toml",
+            "waivers.toml",
+        ] {
+            std::fs::copy(root.join("checklists").join(name), checklists.join(name)).unwrap();
+        }
+        let loaded = super::super::load_workspace(
+            Some(dir.path().to_path_buf()),
+            "2026-11-28".parse().unwrap(),
+            &|_, _, _| {},
+        )
+        .unwrap();
+        for (lang, code) in [(Lang::Zh, "zh"), (Lang::En, "en")] {
+            let mut app = App::new(lang, KeyMap::default(), false, (80, 24));
+            update(
+                &mut app,
+                Action::Loaded(Box::new(super::super::app::Loaded {
+                    report: loaded.report.clone(),
+                    inventory: loaded.inventory.clone(),
+                })),
+            );
+            insta::assert_snapshot!(format!("acceptance_insufficient_{code}"), render(&app));
         }
     }
 

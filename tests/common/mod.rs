@@ -69,3 +69,50 @@ pub fn copy_dir(from: &Path, to: &Path) {
 pub fn ledger_path(ws: &Path) -> PathBuf {
     ws.join("records/ledger.jsonl")
 }
+
+/// A copy of the demo workspace (the repository root): its manifest and the named folders. Of
+/// `drills/` only the plans are taken: the runs there are a user's session, not the demo.
+pub fn demo_copy(dirs: &[&str]) -> tempfile::TempDir {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let ws = tempfile::tempdir().unwrap();
+    std::fs::copy(root.join("anbao.toml"), ws.path().join("anbao.toml")).unwrap();
+    for dir in dirs {
+        if *dir == "drills" {
+            std::fs::create_dir_all(ws.path().join(dir)).unwrap();
+            for e in std::fs::read_dir(root.join(dir)).unwrap() {
+                let name = e.unwrap().file_name();
+                if name.to_string_lossy().starts_with("plan-") {
+                    std::fs::copy(root.join(dir).join(&name), ws.path().join(dir).join(&name))
+                        .unwrap();
+                }
+            }
+        } else {
+            copy_dir(&root.join(dir), &ws.path().join(dir));
+        }
+    }
+    ws
+}
+
+/// The binary run in workspace `ws` in English without colour, with `home` as the user's home
+/// (keys, configuration) and no key or workspace taken from the environment.
+pub fn anbao(ws: &Path, home: &Path) -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::cargo_bin("anbao").unwrap();
+    cmd.env_remove("ANBAO_WORKSPACE")
+        .env_remove("ANBAO_KEY")
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home)
+        .env("NO_COLOR", "1")
+        .env("ANBAO_LANG", "en")
+        .arg("-C")
+        .arg(ws);
+    cmd
+}
+
+/// A finished command as its exit code, standard output and standard error.
+pub fn outcome(out: std::process::Output) -> (i32, String, String) {
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}

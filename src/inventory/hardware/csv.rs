@@ -61,10 +61,7 @@ pub fn parse_csv(path: &Path, bytes: &[u8]) -> Result<Document, InputError> {
                 }
             }
             None => {
-                let labels_name = cells
-                    .iter()
-                    .any(|c| Field::from_label(c) == Some(Field::Name));
-                if labels_name {
+                if labels_name(&cells) {
                     header = Some(Header::new(path, line, &cells, &mut doc.findings));
                 } else if filled > 1 {
                     return Err(InputError::new(
@@ -89,6 +86,44 @@ pub fn parse_csv(path: &Path, bytes: &[u8]) -> Result<Document, InputError> {
             "no header line with a device-name column (设备名称, 名称 or name)",
         )),
     }
+}
+
+/// Whether a row is the header: one of its cells names the device-name column.
+fn labels_name(cells: &[&str]) -> bool {
+    cells
+        .iter()
+        .any(|c| Field::from_label(c) == Some(Field::Name))
+}
+
+/// Whether the start of a text reads as an equipment list by the rule [`parse_csv`] follows: a
+/// header row naming the device-name column comes before any other row with more than one
+/// filled cell. `Err` says what the first such row holds instead, or that there is none; a file
+/// found in an inventory folder is then listed as not an inventory rather than read.
+pub fn sniff_list(text: &str) -> Result<(), String> {
+    let mut reader = ::csv::ReaderBuilder::new()
+        .delimiter(sniff_delimiter(text))
+        .has_headers(false)
+        .flexible(true)
+        .trim(::csv::Trim::All)
+        .from_reader(text.as_bytes());
+    for record in reader.records().take(200) {
+        let Ok(record) = record else { break };
+        let cells: Vec<&str> = record.iter().map(str::trim).collect();
+        if labels_name(&cells) {
+            return Ok(());
+        }
+        if cells.iter().filter(|c| !c.is_empty()).count() > 1 {
+            let mut first = cells.join(" | ");
+            if let Some((cut, _)) = first.char_indices().nth(80) {
+                first.truncate(cut);
+                first.push('…');
+            }
+            return Err(format!(
+                "text with no device-name column (设备名称, 名称 or name) in its first table row: {first}"
+            ));
+        }
+    }
+    Err("text that is neither an SBOM, a lockfile nor an equipment list".into())
 }
 
 /// The delimiter of the first line that has any of comma, tab or semicolon outside quotes:

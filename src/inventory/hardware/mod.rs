@@ -21,7 +21,7 @@
 mod csv;
 mod toml;
 
-pub use self::csv::parse_csv;
+pub use self::csv::{parse_csv, sniff_list};
 pub use self::toml::parse_toml;
 
 use super::{Certificate, Code, Component, ComponentType, Finding, HardwareInfo, Party};
