@@ -563,15 +563,10 @@ pub fn run(ctx: &Context, cmd: DrillCommand) -> anyhow::Result<Outcome> {
             let keys = keys_for(ctx, &ledger, &args.keys)?;
             let key_refs: Vec<&SigningKey> = keys.iter().collect();
             let mut run = finished;
-            // The run is saved finished before the append, so the ledger's copy of the run
-            // file is the finished one; a crash between the two is picked up above.
-            runs.save(&run)?;
             let requires: Vec<&str> = args.requires.iter().map(String::as_str).collect();
-            let rec = record::append_finished(
-                &ledger, &runs, &run, playbook, zone, &key_refs, &requires,
+            let rec = record::file_finished(
+                &ledger, &runs, &mut run, playbook, zone, &key_refs, &requires,
             )?;
-            run.record_seq = Some(rec.seq().to_string());
-            runs.save(&run)?;
             view::finished(&mut out, lang, &run, rec.seq(), args.format)?;
         }
         DrillCommand::Report(args) => {

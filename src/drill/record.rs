@@ -89,6 +89,26 @@ pub fn append_finished(
     )?)
 }
 
+/// Files a run that [`finish`](super::finish::finish) closed, for the CLI and the TUI alike:
+/// saves it finished first (so the ledger's copy of the run file is the finished one), appends
+/// its record and keeps the record's seq in the run. A crash between the append and the last
+/// save is picked up from the ledger by [`record_of_run`].
+pub fn file_finished(
+    ledger: &Ledger,
+    runs: &Runs,
+    run: &mut Run,
+    playbook: &Playbook,
+    zone: crate::timezone::Zone,
+    keys: &[&SigningKey],
+    requires: &[&str],
+) -> anyhow::Result<Record> {
+    runs.save(run)?;
+    let rec = append_finished(ledger, runs, run, playbook, zone, keys, requires)?;
+    run.record_seq = Some(rec.seq().to_string());
+    runs.save(run)?;
+    Ok(rec)
+}
+
 /// A drill the ledger records as finished.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FinishedDrill {

@@ -230,6 +230,10 @@ impl App {
             }
             if let Some(Ok(d)) = &mut self.drills {
                 d.message = None;
+                d.notice = None;
+            }
+            if let RecordsScreen::Ready(r) = &mut self.records {
+                r.status = None;
             }
         }
         self.screen = screen;

@@ -7,10 +7,10 @@
 
 use super::drill_forms::DrillForm;
 use super::drills::{DrillsState, Problem};
-use super::form::{Field, Form, Input, Outcome, Row};
+use super::form::{Field, Form, Input, Row};
 use super::signing::{key_for, Choice, SignDialog, Signer};
 use super::text::Status;
-use crate::drill::finish::{self, FinishProblem, Subject};
+use crate::drill::finish::{self, FinishProblem, ProblemKind, Subject};
 use crate::drill::record;
 use crate::drill::summary::{Action as Improvement, Evaluation, Problem as Issue, Summary};
 use crate::drill::{Playbook, Runs};
@@ -35,7 +35,10 @@ pub enum DrillSigning {
 fn rating_choices() -> Vec<(String, Message)> {
     let mut out = vec![(String::new(), Message::new("（未评分）", "(not rated)"))];
     out.extend(crate::drill::summary::SCALE.iter().map(|(r, zh, en)| {
-        (r.to_string(), Message::new(format!("{r} {zh}"), format!("{r} {en}")))
+        (
+            r.to_string(),
+            Message::new(format!("{r} {zh}"), format!("{r} {en}")),
+        )
     }));
     out
 }
@@ -86,11 +89,17 @@ fn action_rows(n: usize) -> Vec<Row> {
     ]
 }
 
-/// How many groups named `group` a form holds.
+/// How many groups whose keys start with `prefix` a form holds.
 fn count(form: &Form, prefix: &str) -> usize {
     form.fields()
         .filter(|f| f.key.starts_with(prefix))
-        .filter_map(|f| f.key[prefix.len()..].split('.').next()?.parse::<usize>().ok())
+        .filter_map(|f| {
+            f.key[prefix.len()..]
+                .split('.')
+                .next()?
+                .parse::<usize>()
+                .ok()
+        })
         .max()
         .map_or(0, |n| n + 1)
 }
@@ -279,7 +288,10 @@ impl DrillsState {
                     key("due"),
                     Message::new(
                         format!("整改措施 {} 的期限“{due}”不是日期（YYYY-MM-DD）", n + 1),
-                        format!("the due date '{due}' of action {} is not a date (YYYY-MM-DD)", n + 1),
+                        format!(
+                            "the due date '{due}' of action {} is not a date (YYYY-MM-DD)",
+                            n + 1
+                        ),
                     ),
                 ));
             };
@@ -300,24 +312,813 @@ impl DrillsState {
     }
 }
 
-/// The form field a core problem points at, for putting the cursor there.
-fn field_of(p: &FinishProblem) -> Option<String> {
-    match &p.subject {
-        Subject::Objective(id) => Some(format!("rating.{id}")),
-        Subject::Evaluators => Some("evaluators".into()),
-        Subject::FinishTime => Some("end".into()),
-        _ => None,
-    }
-}
-
-/// Every problem the core found, one a line.
+/// Every problem the core found, in one status.
 fn problems_text(problems: &[FinishProblem]) -> Message {
     let join = |lang: Lang| {
         problems
             .iter()
-            .map(|p| format!("· {}", p.message.get(lang)))
+            .map(|p| p.message.get(lang).to_string())
             .collect::<Vec<_>>()
-            .join("\n")
+            .join(match lang {
+                Lang::Zh => "；",
+                Lang::En => "; ",
+            })
     };
-    Message::new(join(Lang::Zh), join(Lang::En))
+    Message::new(
+        format!("尚不能结束：{}", join(Lang::Zh)),
+        format!("cannot finish yet: {}", join(Lang::En)),
+    )
+}
+
+/// What keeps a run from being finished whatever its summary says, short enough for the
+/// screen, which shows the steps: which steps are still open or lack their reason.
+fn blocking_text(problems: &[FinishProblem]) -> Message {
+    let steps = |kind: ProblemKind| {
+        problems
+            .iter()
+            .filter(|p| p.kind == kind)
+            .filter_map(|p| match &p.subject {
+                Subject::Step(id) => Some(id.as_str()),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+    };
+    let (open, unexplained) = (
+        steps(ProblemKind::StepNotClosed),
+        steps(ProblemKind::StepWithoutNote),
+    );
+    let mut zh = Vec::new();
+    let mut en = Vec::new();
+    let steps_en = |ids: &[&str], one: &str, many: &str| match ids {
+        [id] => format!("step {id} {one}"),
+        _ => format!("steps {} {many}", ids.join(", ")),
+    };
+    if !open.is_empty() {
+        zh.push(format!(
+            "步骤 {} 尚未记为完成、跳过或未完成",
+            open.join("、")
+        ));
+        en.push(steps_en(
+            &open,
+            "is not yet done, skipped or failed",
+            "are not yet done, skipped or failed",
+        ));
+    }
+    if !unexplained.is_empty() {
+        zh.push(format!(
+            "步骤 {} 跳过或未完成但未说明原因",
+            unexplained.join("、")
+        ));
+        en.push(steps_en(
+            &unexplained,
+            "was skipped or failed without saying why",
+            "were skipped or failed without saying why",
+        ));
+    }
+    for p in problems
+        .iter()
+        .filter(|p| !matches!(p.subject, Subject::Step(_)))
+    {
+        zh.push(p.message.get(Lang::Zh).to_string());
+        en.push(p.message.get(Lang::En).to_string());
+    }
+    Message::new(
+        format!("尚不能结束：{}", zh.join("；")),
+        format!("cannot finish yet: {}", en.join("; ")),
+    )
+}
+
+/// An error of the core or the file system, in both languages.
+fn failure(e: impl std::fmt::Display) -> Message {
+    Message::new(format!("{e:#}"), format!("{e:#}"))
+}
+
+impl DrillsState {
+    /// `F` in a run: what the summary cannot change (steps left open, nobody logged) is
+    /// refused at once, by the same core check as `anbao drill finish`; else the summary form.
+    pub(super) fn start_finish(&mut self) {
+        let Some(mode) = &self.run else { return };
+        let blank = Summary {
+            evaluators: Vec::new(),
+            evaluations: Vec::new(),
+            problems: Vec::new(),
+            lessons: Vec::new(),
+            actions: Vec::new(),
+        };
+        let end = finish::end_time(&mode.run, None);
+        let blocking: Vec<FinishProblem> = finish::check(&mode.run, &mode.playbook, &blank, end)
+            .into_iter()
+            .filter(|p| {
+                matches!(
+                    p.subject,
+                    Subject::Step(_) | Subject::Participants | Subject::Run
+                )
+            })
+            .collect();
+        if blocking.is_empty() {
+            self.finish_form();
+        } else {
+            self.message = Some(Problem::Failed(blocking_text(&blocking)));
+        }
+    }
+
+    /// The finish form was submitted: the summary is checked by the core against the run as
+    /// it is on disk, and when nothing is wrong the signing confirmation opens over the form
+    /// (which stays, so a cancelled signature loses nothing typed).
+    pub(super) fn submit_finish(&mut self, form: &mut Form) {
+        let Some(mode) = &self.run else { return };
+        let pb = mode.playbook.clone();
+        let summary = match Self::summary_of(form, &pb) {
+            Ok(s) => s,
+            Err((field, why)) => {
+                form.select(&field);
+                form.status = Some(Status::error(why));
+                return;
+            }
+        };
+        let Some(end) = self
+            .zone
+            .parse(form.value("end"))
+            .map(|t| self.zone.fixed(t))
+        else {
+            form.select("end");
+            form.status = Some(Status::error(Message::new(
+                format!(
+                    "结束时间“{}”不是时间（YYYY-MM-DD HH:MM）",
+                    form.value("end")
+                ),
+                format!(
+                    "the end '{}' is not a time (YYYY-MM-DD HH:MM)",
+                    form.value("end")
+                ),
+            )));
+            return;
+        };
+        let run = match Runs::new(&self.root).load(&mode.run.id) {
+            Ok(r) => r,
+            Err(e) => return form.status = Some(Status::error(failure(e))),
+        };
+        if let Err(problems) = finish::finish(&mut run.clone(), &pb, summary.clone(), end) {
+            form.status = Some(Status::error(problems_text(&problems)));
+            return;
+        }
+        form.status = None;
+        let requires = Some(form.value("requires").to_string()).filter(|u| !u.is_empty());
+        match self.finish_dialog(&run, &pb, &summary, end, requires.as_deref()) {
+            Ok(dialog) => {
+                self.sign = Some((
+                    DrillSigning::Finish {
+                        summary,
+                        end,
+                        requires,
+                    },
+                    dialog,
+                ))
+            }
+            Err(why) => form.status = Some(Status::error(why)),
+        }
+    }
+
+    /// The confirmation of a finish: what the record will hold and which unit signs it.
+    fn finish_dialog(
+        &self,
+        run: &crate::drill::run::Run,
+        pb: &Playbook,
+        summary: &Summary,
+        end: crate::drill::run::Time,
+        requires: Option<&str>,
+    ) -> Result<SignDialog, Message> {
+        let (ws, ledger) = self.ledger()?;
+        let same = |s: String| Message::new(s.clone(), s);
+        let count = |status: crate::drill::run::StepStatus| {
+            run.steps.iter().filter(|s| s.status == status).count()
+        };
+        use crate::drill::run::StepStatus as St;
+        let ratings = summary
+            .evaluations
+            .iter()
+            .map(|e| format!("{} {}", e.objective, e.rating.unwrap_or(0)))
+            .collect::<Vec<_>>()
+            .join(" · ");
+        let names = run
+            .participants
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect::<Vec<_>>();
+        let mut facts = vec![
+            (
+                Message::new("演练", "Drill"),
+                Message::new(
+                    format!("{} · {}", run.id, pb.title.get(Lang::Zh)),
+                    format!("{} · {}", run.id, pb.title.get(Lang::En)),
+                ),
+            ),
+            (
+                Message::new("地点与时间", "Place and time"),
+                same(format!(
+                    "{} · {} – {}",
+                    run.place,
+                    self.zone.show(run.started, "%Y-%m-%d %H:%M"),
+                    self.zone.show(end, "%H:%M")
+                )),
+            ),
+            (
+                Message::new("参演人员", "Participants"),
+                same(format!("{} · {}", names.len(), names.join(", "))),
+            ),
+            (
+                Message::new("步骤", "Steps"),
+                same(format!(
+                    "{} · ✓{} ↷{} ✗{}",
+                    run.steps.len(),
+                    count(St::Done),
+                    count(St::Skipped),
+                    count(St::Failed)
+                )),
+            ),
+            (Message::new("评分", "Ratings"), same(ratings)),
+            (
+                Message::new("评估人员", "Evaluators"),
+                same(summary.evaluators.join(", ")),
+            ),
+            (
+                Message::new("总结", "Summary"),
+                Message::new(
+                    format!(
+                        "问题 {} · 教训 {} · 整改措施 {}",
+                        summary.problems.len(),
+                        summary.lessons.len(),
+                        summary.actions.len()
+                    ),
+                    format!(
+                        "problems {} · lessons {} · actions {}",
+                        summary.problems.len(),
+                        summary.lessons.len(),
+                        summary.actions.len()
+                    ),
+                ),
+            ),
+            (
+                Message::new("证据", "Evidence"),
+                same(format!("{} + {}.toml", run.evidence.len(), run.id)),
+            ),
+        ];
+        facts.push((
+            Message::new("账本记录", "Ledger record"),
+            Message::new(
+                format!(
+                    "{} · 须会签：{}",
+                    record::FINISHED_KIND,
+                    requires.map_or("无".into(), |u| unit_short(Lang::Zh, u))
+                ),
+                format!(
+                    "{} · to be co-signed by: {}",
+                    record::FINISHED_KIND,
+                    requires.map_or("nobody".into(), |u| unit_short(Lang::En, u))
+                ),
+            ),
+        ));
+        let mut units = vec!["implementing", "construction"];
+        if ws.manifest.units.supervision.is_some() {
+            units.push("supervision");
+        }
+        let signers = units
+            .into_iter()
+            .filter(|u| Some(*u) != requires)
+            .map(|u| self.signer(&ws, &ledger, u))
+            .collect();
+        Ok(SignDialog::new(
+            Message::new(
+                format!("签署演练记录 {}", run.id),
+                format!("Sign the record of drill {}", run.id),
+            ),
+            facts,
+            signers,
+        ))
+    }
+
+    /// A unit that could sign, with its key at hand or how to make one.
+    fn signer(&self, ws: &crate::workspace::Workspace, ledger: &Ledger, unit: &str) -> Signer {
+        let name = |lang: Lang| {
+            format!(
+                "{} · {}",
+                unit_short(lang, unit),
+                crate::drill::unit_name(ws, unit, lang)
+            )
+        };
+        Signer {
+            unit: unit.to_string(),
+            name: Message::new(name(Lang::Zh), name(Lang::En)),
+            key: key_for(ledger, &self.keys, unit),
+        }
+    }
+
+    fn ledger(&self) -> Result<(crate::workspace::Workspace, Ledger), Message> {
+        let ws = crate::workspace::Workspace::open(&self.root).map_err(failure)?;
+        let ledger = Ledger::open(&ws).map_err(|e| super::signing::ledger_message(&e))?;
+        Ok((ws, ledger))
+    }
+
+    /// The co-signature of drill.finished record `seq` by the units it still lacks, when one
+    /// of their keys is at hand (else nothing is offered: the Records to-do lists it).
+    fn offer_cosign(&mut self, seq: u64, requires: &str) {
+        let Ok((ws, ledger)) = self.ledger() else {
+            return;
+        };
+        let Ok(record) = ledger.record(seq) else {
+            return;
+        };
+        let signed = [record.entry.unit.clone()];
+        let missing = [requires.to_string()];
+        let facts = super::records_todo::record_facts(&record, &signed, &missing);
+        let dialog = SignDialog::new(
+            Message::new(
+                format!("会签演练记录（第 {seq} 号）"),
+                format!("Co-sign the drill record (record {seq})"),
+            ),
+            facts,
+            vec![self.signer(&ws, &ledger, requires)],
+        );
+        if dialog.can_sign() {
+            self.sign = Some((DrillSigning::Cosign { seq }, dialog));
+        }
+    }
+
+    /// Keys while the signing confirmation is open.
+    pub(super) fn handle_sign(&mut self, action: super::app::Action) {
+        let Some((what, mut dialog)) = self.sign.take() else {
+            return;
+        };
+        match dialog.handle(action) {
+            Choice::Cancel => {}
+            Choice::Waiting => self.sign = Some((what, dialog)),
+            Choice::Sign(i) => {
+                if let Err(why) = self.sign_with(&what, &dialog, i) {
+                    dialog.status = Some(Status::error(why));
+                    self.sign = Some((what, dialog));
+                }
+            }
+        }
+    }
+
+    fn sign_with(
+        &mut self,
+        what: &DrillSigning,
+        dialog: &SignDialog,
+        i: usize,
+    ) -> Result<(), Message> {
+        let key = dialog.key(i)?;
+        let (_, ledger) = self.ledger()?;
+        let unit = dialog.signers[i].unit.clone();
+        match what {
+            DrillSigning::Finish {
+                summary,
+                end,
+                requires,
+            } => {
+                let Some(mode) = &self.run else {
+                    return Ok(());
+                };
+                let pb = mode.playbook.clone();
+                let runs = Runs::new(&self.root);
+                let mut run = runs.load(&mode.run.id).map_err(failure)?;
+                // A finish interrupted after its append is picked up, not signed twice.
+                let seq = match record::record_of_run(&ledger, &run.id)
+                    .map_err(|e| super::signing::ledger_message(&e))?
+                {
+                    Some(seq) => {
+                        run.record_seq = Some(seq.to_string());
+                        runs.save(&run).map_err(failure)?;
+                        seq
+                    }
+                    None => {
+                        finish::finish(&mut run, &pb, summary.clone(), *end)
+                            .map_err(|p| problems_text(&p))?;
+                        let required: Vec<&str> = requires.iter().map(String::as_str).collect();
+                        record::file_finished(
+                            &ledger,
+                            &runs,
+                            &mut run,
+                            &pb,
+                            self.zone,
+                            &[&key],
+                            &required,
+                        )
+                        .map_err(failure)?
+                        .seq()
+                    }
+                };
+                self.form = None;
+                self.run = None;
+                self.open_runs.retain(|r| r.id != run.id);
+                self.reload_history(&ledger);
+                let awaiting = requires
+                    .as_deref()
+                    .map_or((String::new(), String::new()), |u| {
+                        (
+                            format!("，待{}会签", unit_short(Lang::Zh, u)),
+                            format!(
+                                ", awaiting the {} unit's co-signature",
+                                unit_short(Lang::En, u)
+                            ),
+                        )
+                    });
+                self.notice = Some(Status::ok(Message::new(
+                    format!(
+                        "演练 {} 已结束，由{}签署为账本第 {seq} 号记录{}",
+                        run.id,
+                        unit_short(Lang::Zh, &unit),
+                        awaiting.0
+                    ),
+                    format!(
+                        "drill {} finished and signed by the {} unit as ledger record {seq}{}",
+                        run.id,
+                        unit_short(Lang::En, &unit),
+                        awaiting.1
+                    ),
+                )));
+                if let Some(u) = requires {
+                    self.offer_cosign(seq, u);
+                }
+            }
+            DrillSigning::Cosign { seq } => {
+                let rec = ledger
+                    .cosign(*seq, &key)
+                    .map_err(|e| super::signing::ledger_message(&e))?;
+                self.notice = Some(Status::ok(Message::new(
+                    format!(
+                        "已以{}名义会签演练记录第 {seq} 号（会签记录第 {} 号）",
+                        unit_short(Lang::Zh, &unit),
+                        rec.seq()
+                    ),
+                    format!(
+                        "co-signed drill record {seq} for the {} unit (cosign record {})",
+                        unit_short(Lang::En, &unit),
+                        rec.seq()
+                    ),
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// The abandon form was submitted: the run is given up through the core, with its reason.
+    pub(super) fn submit_abandon(&mut self, form: &Form) -> Result<(), Message> {
+        let Some(mode) = &self.run else { return Ok(()) };
+        let id = mode.run.id.clone();
+        // A run whose finish reached the ledger was held, whatever its file says.
+        let (_, ledger) = self.ledger()?;
+        if let Some(seq) =
+            record::record_of_run(&ledger, &id).map_err(|e| super::signing::ledger_message(&e))?
+        {
+            return Err(Message::new(
+                format!("演练 {id} 已签署为账本第 {seq} 号记录，不能放弃"),
+                format!("drill run {id} is signed as ledger record {seq} and cannot be abandoned"),
+            ));
+        }
+        let reason = form.value("reason").to_string();
+        let now = self.now;
+        self.change_run(|run| finish::abandon(run, &reason, now))?;
+        self.open_runs.retain(|r| r.id != id);
+        self.run = None;
+        self.notice = Some(Status::ok(Message::new(
+            format!("已放弃演练 {id}（{}），不计为已开展的演练", reason.trim()),
+            format!(
+                "abandoned drill run {id} ({}); it never counts as a drill held",
+                reason.trim()
+            ),
+        )));
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::app::{update, Action, App};
+    use super::super::drills_view::tests::{at, start_drill, workspace};
+    use super::super::form::Row;
+    use super::super::view::snapshots::render;
+    use crate::drill::run::StepStatus;
+    use crate::drill::Runs;
+    use crate::i18n::Lang;
+    use crate::ledger::keys::{public_key_file, trust, KeyPlaces, SigningKey};
+    use crate::ledger::sig::SecretKey;
+    use crate::ledger::SigAlg;
+    use std::path::{Path, PathBuf};
+
+    /// A key of `unit` from a fixed seed, trusted by the workspace and saved in `keys`.
+    fn key(ws: &Path, keys: &Path, unit: &str, seed: u8) {
+        let secret = SecretKey::from_bytes(SigAlg::Ed25519, &[seed; 32]).unwrap();
+        let mut key = SigningKey {
+            path: PathBuf::new(),
+            unit: unit.into(),
+            key_id: secret.public().key_id(),
+            secret,
+        };
+        let created = "2026-01-01T00:00:00+08:00";
+        trust(
+            &ws.join("keys"),
+            &public_key_file(&key.public(), unit, None, created),
+        )
+        .unwrap();
+        key.save(&keys.join(key.file_name()), created).unwrap();
+    }
+
+    /// The demo's drills in a temporary workspace, the ransomware drill started, and signing
+    /// keys looked for in `home/keys`.
+    fn running(lang: Lang, size: (u16, u16)) -> (tempfile::TempDir, tempfile::TempDir, App) {
+        let dir = workspace();
+        let home = tempfile::tempdir().unwrap();
+        let mut app = super::super::drills_view::tests::app(dir.path(), lang, size);
+        if let Some(Ok(d)) = &mut app.drills {
+            d.keys = KeyPlaces {
+                listed: None,
+                dir: home.path().join("keys"),
+            };
+        }
+        update(&mut app, Action::Down);
+        start_drill(&mut app);
+        (dir, home, app)
+    }
+
+    fn typed(app: &mut App, text: &str) {
+        for c in text.chars() {
+            update(app, Action::FilterChar(c));
+        }
+    }
+
+    /// Every step of the run closed, one a minute: all done but the third, skipped with why.
+    fn hold(app: &mut App) {
+        let steps = app
+            .drills_state()
+            .unwrap()
+            .run
+            .as_ref()
+            .unwrap()
+            .run
+            .steps
+            .len();
+        for i in 0..steps {
+            update(
+                app,
+                Action::Tick(at(&format!("2026-11-28T09:{:02}:00+08:00", 10 + i))),
+            );
+            if i == 2 {
+                update(app, Action::StepSkip);
+                typed(app, "研判由指挥部完成");
+                update(app, Action::FilterDone);
+            } else {
+                update(app, Action::StepDone);
+            }
+        }
+    }
+
+    fn form(app: &App) -> &super::super::form::Form {
+        &app.drills_state().unwrap().form.as_ref().unwrap().1
+    }
+
+    /// Moves the selection to field `key`, or to the add row of `key`.
+    fn goto(app: &mut App, key: &str) {
+        while form(app).selected > 0 {
+            let before = form(app).selected;
+            update(app, Action::Up);
+            if form(app).selected == before {
+                break;
+            }
+        }
+        for _ in 0..200 {
+            let f = form(app);
+            match f.rows.get(f.selected) {
+                Some(Row::Field(field)) if field.key == key => return,
+                Some(Row::Add { group, .. }) if group == key => return,
+                _ => update(app, Action::Down),
+            }
+        }
+        panic!("no field {key}: {}", render(app));
+    }
+
+    fn submit(app: &mut App) {
+        for _ in 0..200 {
+            let f = form(app);
+            if f.selected >= f.rows.len() {
+                break;
+            }
+            update(app, Action::Down);
+        }
+        update(app, Action::FilterDone);
+    }
+
+    /// Fills the summary: the evaluator, each objective rated 3 with a comment, one problem,
+    /// one lesson and one action, and who must co-sign.
+    fn fill(app: &mut App, due: &str, requires: bool) {
+        goto(app, "evaluators");
+        typed(app, "评估组 王五");
+        for o in ["contain", "report", "recover"] {
+            goto(app, &format!("rating.{o}"));
+            // (not rated) → 4 → 3.
+            for _ in 0..2 {
+                update(app, Action::Right);
+            }
+            update(app, Action::Down);
+            typed(app, "按时完成");
+        }
+        for (group, texts) in [
+            ("problem", vec!["报送模板缺失", "未纳入预案附件"]),
+            ("lesson", vec!["模板应放在值班室"]),
+            ("action", vec!["补充报送模板", "李四", due]),
+        ] {
+            goto(app, group);
+            update(app, Action::FilterDone);
+            for (i, t) in texts.iter().enumerate() {
+                if i > 0 {
+                    update(app, Action::Down);
+                }
+                typed(app, t);
+            }
+        }
+        if requires {
+            goto(app, "requires");
+            update(app, Action::Right);
+        }
+    }
+
+    #[test]
+    fn finishing_with_steps_left_open_is_refused_at_once_and_says_which() {
+        let (dir, _home, mut app) = running(Lang::En, (80, 24));
+        update(&mut app, Action::StepDone);
+        update(&mut app, Action::Finish);
+        assert!(app.drills_state().unwrap().form.is_none());
+        insta::assert_snapshot!("drill_finish_refused_en_80x24", render(&app));
+        let text = app
+            .drills_state()
+            .unwrap()
+            .message
+            .as_ref()
+            .unwrap()
+            .text(Lang::Zh);
+        assert!(text.contains("isolate"), "{text}");
+        assert!(!text.contains("detect"), "{text}");
+        assert!(Runs::new(dir.path()).open().unwrap()[0].finished.is_none());
+    }
+
+    #[test]
+    fn the_summary_form_in_both_languages() {
+        for (lang, code) in [(Lang::Zh, "zh"), (Lang::En, "en")] {
+            for size in [(80, 24), (120, 40)] {
+                let (_dir, _home, mut app) = running(lang, size);
+                hold(&mut app);
+                update(&mut app, Action::Finish);
+                insta::assert_snapshot!(
+                    format!("drill_finish_form_{code}_{}x{}", size.0, size.1),
+                    render(&app)
+                );
+                update(&mut app, Action::Back);
+                update(&mut app, Action::Abandon);
+                insta::assert_snapshot!(
+                    format!("drill_abandon_form_{code}_{}x{}", size.0, size.1),
+                    render(&app)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_core_judges_the_summary_and_nothing_is_written_until_it_passes() {
+        let (dir, home, mut app) = running(Lang::En, (100, 30));
+        key(dir.path(), &home.path().join("keys"), "implementing", 1);
+        hold(&mut app);
+        update(&mut app, Action::Finish);
+        // Nothing rated, nobody named: the core's reasons, all of them.
+        goto(&mut app, "evaluators");
+        for _ in 0..20 {
+            update(&mut app, Action::FilterBackspace);
+        }
+        submit(&mut app);
+        let status = form(&app).status.clone().expect("refused");
+        for word in ["contain", "report", "recover", "evaluator"] {
+            assert!(status.get(Lang::En).contains(word), "{status:?}");
+        }
+        // A due date that is not a date is refused where it was typed.
+        fill(&mut app, "next week", false);
+        submit(&mut app);
+        let f = form(&app);
+        assert!(matches!(&f.rows[f.selected], Row::Field(x) if x.key == "action.0.due"));
+        assert!(app.drills_state().unwrap().sign.is_none());
+        let run = &Runs::new(dir.path()).open().unwrap()[0];
+        assert!(run.finished.is_none() && run.summary.is_none());
+        assert!(
+            !dir.path().join("ledger").exists() || {
+                let ws = crate::workspace::Workspace::open(dir.path()).unwrap();
+                crate::ledger::Ledger::open(&ws)
+                    .unwrap()
+                    .records()
+                    .unwrap()
+                    .0
+                    .is_empty()
+            }
+        );
+    }
+
+    #[test]
+    fn a_drill_is_finished_signed_and_co_signed_by_the_construction_unit() {
+        for (lang, code) in [(Lang::Zh, "zh"), (Lang::En, "en")] {
+            for size in [(80, 24), (120, 40)] {
+                let (dir, home, mut app) = running(lang, size);
+                let keys = home.path().join("keys");
+                key(dir.path(), &keys, "implementing", 1);
+                key(dir.path(), &keys, "construction", 2);
+                hold(&mut app);
+                update(&mut app, Action::Finish);
+                fill(&mut app, "2026-12-31", true);
+                submit(&mut app);
+                let ledger = || {
+                    let ws = crate::workspace::Workspace::open(dir.path()).unwrap();
+                    crate::ledger::Ledger::open(&ws).unwrap()
+                };
+                // Without the temporary folder's name and the signing time.
+                let steady = |s: String| {
+                    let name = home
+                        .path()
+                        .file_name()
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned();
+                    let s = s.replace(&name, &"x".repeat(name.len()));
+                    match ledger().record(0) {
+                        Ok(r) => s.replace(&r.entry.time, "2026-11-28T09:30:00+08:00"),
+                        Err(_) => s,
+                    }
+                };
+                insta::assert_snapshot!(
+                    format!("drill_finish_sign_{code}_{}x{}", size.0, size.1),
+                    steady(render(&app))
+                );
+                update(&mut app, Action::Char('y'));
+                // Signed; the construction unit's key is at hand, so its signature is offered.
+                let state = app.drills_state().unwrap();
+                assert!(state.run.is_none() && state.form.is_none());
+                assert!(state.sign.is_some(), "{}", render(&app));
+                insta::assert_snapshot!(
+                    format!("drill_cosign_{code}_{}x{}", size.0, size.1),
+                    steady(render(&app))
+                );
+                update(&mut app, Action::Char('y'));
+                let notice = app.drills_state().unwrap().notice.clone().unwrap();
+                assert!(
+                    notice.get(Lang::En).contains("co-signed drill record 0"),
+                    "{notice:?}"
+                );
+
+                let ledger = ledger();
+                let report = ledger.verify().unwrap();
+                assert!(report.is_clean(), "{:?}", report.findings);
+                assert!(report.awaiting.is_empty());
+                assert_eq!(report.signed_by(0), ["construction", "implementing"]);
+                let record = ledger.record(0).unwrap();
+                assert_eq!(record.entry.kind, "drill.finished");
+                assert_eq!(record.entry.unit, "implementing");
+                let body = &record.entry.body;
+                assert_eq!(body["evaluators"][0], "评估组 王五");
+                assert_eq!(body["evaluations"][0]["rating"], 3);
+                assert_eq!(body["actions"][0]["owner"], "李四");
+                assert_eq!(body["actions"][0]["due"], "2026-12-31");
+                assert_eq!(body["problems"][0]["cause"], "未纳入预案附件");
+                let run = &Runs::new(dir.path()).all().unwrap()[0];
+                assert_eq!(run.record_seq.as_deref(), Some("0"));
+                assert_eq!(run.steps[2].status, StepStatus::Skipped);
+                // The calendar counts the drill as held now.
+                let state = app.drills_state().unwrap();
+                assert_eq!(state.finished.len(), 1);
+                assert!(state.open_runs.is_empty());
+            }
+        }
+    }
+
+    #[test]
+    fn a_run_is_abandoned_with_its_reason_and_leaves_the_open_runs() {
+        let (dir, _home, mut app) = running(Lang::Zh, (80, 24));
+        update(&mut app, Action::Abandon);
+        submit(&mut app);
+        // No reason: the core refuses, nothing changes.
+        assert!(form(&app).status.is_some(), "{}", render(&app));
+        assert_eq!(Runs::new(dir.path()).open().unwrap().len(), 1);
+        goto(&mut app, "reason");
+        typed(&mut app, "误开始，演练改期");
+        submit(&mut app);
+        insta::assert_snapshot!("drill_abandoned_zh_80x24", render(&app));
+        let state = app.drills_state().unwrap();
+        assert!(state.run.is_none() && state.open_runs.is_empty());
+        let run = &Runs::new(dir.path()).all().unwrap()[0];
+        assert_eq!(run.abandoned.as_ref().unwrap().reason, "误开始，演练改期");
+        assert!(Runs::new(dir.path()).open().unwrap().is_empty());
+        // L: the notice follows the language; the next key clears it.
+        update(&mut app, Action::ToggleLang);
+        assert!(
+            render(&app).contains("abandoned drill run"),
+            "{}",
+            render(&app)
+        );
+        update(&mut app, Action::Down);
+        assert!(app.drills_state().unwrap().notice.is_none());
+    }
 }

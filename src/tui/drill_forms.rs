@@ -20,6 +20,10 @@ pub enum DrillForm {
     Join,
     /// An evidence file of the open run.
     Evidence,
+    /// Why the open run is given up.
+    Abandon,
+    /// The open run's evaluation and summary.
+    Finish,
 }
 
 /// The units a participant can belong to: the workspace's and the other bodies the plan item
@@ -212,6 +216,14 @@ impl DrillsState {
         let done = match form.handle(action) {
             Outcome::Cancel => true,
             Outcome::Editing => false,
+            Outcome::Add { at, group } if purpose == DrillForm::Finish => {
+                Self::add_group(&mut form, &group, at);
+                false
+            }
+            Outcome::Submit if purpose == DrillForm::Finish => {
+                self.submit_finish(&mut form);
+                false
+            }
             Outcome::Add { at, .. } => {
                 if let Some(pb) = self.form_playbook(&purpose) {
                     let units = form
@@ -269,11 +281,14 @@ impl DrillsState {
                 let now = self.now;
                 self.change_run(|run| run.attach(&path, note, now))
             }
+            DrillForm::Abandon => self.submit_abandon(form),
+            // Submitted above: it opens the signing confirmation instead of closing.
+            DrillForm::Finish => Ok(()),
         }
     }
 
     /// Applies an event to the open run; the refusal in both languages, else saved.
-    fn change_run(
+    pub(super) fn change_run(
         &mut self,
         event: impl FnOnce(&mut Run) -> Result<(), crate::drill::run::RunError>,
     ) -> Result<(), Message> {

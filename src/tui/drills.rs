@@ -81,8 +81,18 @@ pub struct DrillsState {
     pub now: Time,
     /// Who acts (set by the app once known; empty until then).
     pub person: String,
-    /// A form open over the screen (starting a drill, a participant, an evidence file).
+    /// A form open over the screen (starting a drill, a participant, an evidence file,
+    /// abandoning or finishing the run).
     pub form: Option<(super::drill_forms::DrillForm, super::form::Form)>,
+    /// The signing confirmation, over the form that led to it.
+    pub sign: Option<(
+        super::drill_finish::DrillSigning,
+        super::signing::SignDialog,
+    )>,
+    /// What the last finish, signature or abandonment did, shown until the next key.
+    pub notice: Option<super::text::Status>,
+    /// Where signing keys are looked for (the environment's places; tests choose their own).
+    pub keys: crate::ledger::keys::KeyPlaces,
     /// The project's time zone: events are logged and times shown in it.
     pub zone: crate::timezone::Zone,
 }
@@ -145,6 +155,9 @@ impl DrillsState {
             now,
             person: String::new(),
             form: None,
+            sign: None,
+            notice: None,
+            keys: crate::ledger::keys::KeyPlaces::from_env(),
             zone: crate::timezone::Zone::default(),
         }
     }
@@ -159,11 +172,40 @@ impl DrillsState {
     }
 
     pub fn is_typing(&self) -> bool {
-        self.form.is_some() || self.run.as_ref().is_some_and(|r| r.typing.is_some())
+        // The signing confirmation answers to y and n, not to typing.
+        self.sign.is_none()
+            && (self.form.is_some() || self.run.as_ref().is_some_and(|r| r.typing.is_some()))
+    }
+
+    /// Reads the drills held and the actions again from the ledger (after a drill was
+    /// signed), and with them what is due.
+    pub(super) fn reload_history(&mut self, ledger: &crate::ledger::Ledger) {
+        if let Ok(finished) = record::finished_drills(ledger) {
+            self.finished = finished;
+        }
+        if let Ok(actions) = record::actions(ledger) {
+            self.actions = actions;
+        }
+        let d = &self.drills;
+        self.occurrences = d
+            .plan(self.year)
+            .map(|p| schedule::occurrences(p, &d.calendar, &self.finished, self.as_of))
+            .unwrap_or_default();
+        self.due = schedule::due(
+            &d.plans,
+            &d.calendar,
+            &self.finished,
+            &self.actions,
+            self.as_of,
+        );
     }
 
     pub fn handle(&mut self, action: Action) {
         self.message = None;
+        if self.sign.is_some() {
+            return self.handle_sign(action);
+        }
+        self.notice = None;
         if self.form.is_some() {
             return self.handle_form(action);
         }
@@ -289,6 +331,8 @@ impl DrillsState {
             }
             Action::Join => return self.join_form(),
             Action::EditEvidence => return self.evidence_form(),
+            Action::Abandon => return self.abandon_form(),
+            Action::Finish => return self.start_finish(),
             _ => None,
         };
         let Some(event) = event else { return };

@@ -91,20 +91,27 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
             None => draw_calendar(frame, app, state, area),
         },
     }
-    if let Some(Ok(DrillsState {
-        message: Some(m), ..
-    })) = &app.drills
-    {
+    // The last problem, or what the last finish, signature or abandonment did, at the
+    // bottom, over as many lines as it needs (up to four).
+    let Some(Ok(state)) = &app.drills else { return };
+    let shown = match (&state.message, &state.notice) {
+        (Some(m), _) => Some((m.text(app.lang), Color::Red)),
+        (None, Some(n)) => Some((n.get(app.lang).to_string(), Color::Green)),
+        (None, None) => None,
+    };
+    if let Some((text, color)) = shown {
+        let width = usize::from(area.width.max(1));
+        let height = (text.width().div_ceil(width)).clamp(1, 4) as u16;
         let last = Rect {
-            y: area.bottom().saturating_sub(1),
-            height: 1,
+            y: area.bottom().saturating_sub(height),
+            height,
             ..area
         };
+        frame.render_widget(ratatui::widgets::Clear, last);
         frame.render_widget(
-            Line::styled(
-                fit(&m.text(app.lang), area.width as usize),
-                fg(app, Color::Red),
-            ),
+            Paragraph::new(text)
+                .style(fg(app, color))
+                .wrap(Wrap { trim: false }),
             last,
         );
     }

@@ -8,6 +8,7 @@ mod assess_risks;
 mod assess_sign;
 pub mod assess_view;
 mod dialog_view;
+mod drill_finish;
 mod drill_forms;
 pub mod drills;
 mod drills_view;

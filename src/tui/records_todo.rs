@@ -35,22 +35,28 @@ fn units(list: &[String]) -> (String, String) {
     (join(Lang::Zh, "、"), join(Lang::En, ", "))
 }
 
-/// The body's plain values as `key=value`, for saying which run, session or verdict it is.
+/// The body's plain values as `key=value`, those that say which run, session or verdict it is
+/// first, for telling records apart.
 fn body_summary(r: &Record) -> String {
+    const NAMING: [&str; 6] = ["run", "session", "playbook", "checklist", "scope", "place"];
     let Some(fields) = r.entry.body.as_object() else {
         return String::new();
     };
-    fields
+    let plain = |(k, v): (&String, &serde_json::Value)| match v {
+        serde_json::Value::String(s) if !s.is_empty() => Some(format!("{k}={s}")),
+        serde_json::Value::Bool(b) => Some(format!("{k}={b}")),
+        serde_json::Value::Number(n) => Some(format!("{k}={n}")),
+        _ => None,
+    };
+    let naming = NAMING
         .iter()
-        .filter_map(|(k, v)| match v {
-            serde_json::Value::String(s) if !s.is_empty() => Some(format!("{k}={s}")),
-            serde_json::Value::Bool(b) => Some(format!("{k}={b}")),
-            serde_json::Value::Number(n) => Some(format!("{k}={n}")),
-            _ => None,
-        })
-        .take(4)
-        .collect::<Vec<_>>()
-        .join(" · ")
+        .filter_map(|k| fields.get_key_value(*k))
+        .filter_map(plain);
+    let rest = fields
+        .iter()
+        .filter(|(k, _)| !NAMING.contains(&k.as_str()))
+        .filter_map(plain);
+    naming.chain(rest).take(4).collect::<Vec<_>>().join(" · ")
 }
 
 /// What a co-signature of `r` will sign, as the confirmation shows it.

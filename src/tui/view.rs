@@ -5,6 +5,7 @@ use super::acceptance::AcceptanceState;
 use super::app::{App, LoadState, Screen};
 use super::keys::Bindable;
 use super::records::RecordsScreen;
+use super::text;
 use crate::i18n::Lang;
 use crate::policy::Verdict;
 use crate::report::labels;
@@ -163,7 +164,9 @@ fn draw_dialogs(frame: &mut Frame, app: &App, theme: &Theme, body: Rect) {
         }
     }
     if let (Screen::Drills, Some(d)) = (app.screen, app.drills_state()) {
-        if let Some((_, form)) = &d.form {
+        if let Some((_, dialog)) = &d.sign {
+            draw_sign(frame, app, theme, dialog, body);
+        } else if let Some((_, form)) = &d.form {
             draw_form(frame, app, theme, form, body);
         }
     }
@@ -186,7 +189,10 @@ fn records_sign(app: &App) -> Option<&super::signing::SignDialog> {
 fn dialog_open(app: &App) -> bool {
     app.name_prompt.is_some()
         || records_sign(app).is_some()
-        || (app.screen == Screen::Drills && app.drills_state().is_some_and(|d| d.form.is_some()))
+        || (app.screen == Screen::Drills
+            && app
+                .drills_state()
+                .is_some_and(|d| d.form.is_some() || d.sign.is_some()))
         || (matches!(app.screen, Screen::Assessment | Screen::Risks)
             && app
                 .assess
@@ -278,6 +284,8 @@ fn draw_footer(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             Bindable::StepSkip,
             Bindable::StepFail,
             Bindable::Observe,
+            Bindable::Finish,
+            Bindable::Abandon,
             Bindable::Join,
             Bindable::Evidence,
             Bindable::Help,
@@ -321,11 +329,31 @@ fn draw_footer(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         };
         spans.push(Span::styled(pick(app.lang, zh, en), theme.dim()));
     }
+    // Hints that do not fit are left out whole rather than cut, and help, the way to all the
+    // keys, always stays.
+    let hint = |b: Bindable| {
+        let k = app.keymap.keys(b).first()?.label();
+        Some((format!(" {k} "), format!(" {} ", b.short(app.lang))))
+    };
+    let cols = |(k, t): &(String, String)| text::width(k) + text::width(t);
+    let mut reserved = if hints.contains(&Bindable::Help) {
+        hint(Bindable::Help).map_or(0, |h| cols(&h))
+    } else {
+        0
+    };
+    let mut used: usize = spans.iter().map(|s| text::width(&s.content)).sum();
     for b in hints {
-        if let Some(k) = app.keymap.keys(b).first() {
-            spans.push(Span::styled(format!(" {} ", k.label()), theme.selected()));
-            spans.push(Span::raw(format!(" {} ", b.short(app.lang))));
+        let Some(h) = hint(b) else { continue };
+        if b == Bindable::Help {
+            reserved = 0;
         }
+        let room = usize::from(area.width).saturating_sub(reserved);
+        if used + cols(&h) > room {
+            continue;
+        }
+        used += cols(&h);
+        spans.push(Span::styled(h.0, theme.selected()));
+        spans.push(Span::raw(h.1));
     }
     frame.render_widget(Line::from(spans), area);
 }
