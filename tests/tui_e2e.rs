@@ -1,6 +1,7 @@
 //! Whole jobs done in the TUI, end to end, in real terminals (tmux): two people, one of each
-//! unit, each with their own config folder and key, run a joint assessment to both signatures
-//! on a copy of the demo workspace; then `anbao ledger verify` checks what they filed.
+//! unit, each with their own config folder and key, run a joint assessment to both signatures,
+//! and a whole drill to a co-signed `drill.finished` record, on copies of the demo workspace;
+//! then `anbao ledger verify` checks what they filed.
 //! Skipped, with a message, where tmux is not installed; CI installs it.
 
 use anbao::assessment::definition::Checklist;
@@ -358,4 +359,122 @@ fn a_whole_joint_assessment_to_both_signatures_in_the_tui() {
         assert_eq!(a["confirmation"]["person"], other, "{}", i.id);
     }
     assert_eq!(session["scope"], "平台上线前验收");
+}
+
+#[test]
+fn a_whole_drill_to_a_co_signed_record_in_the_tui() {
+    if !tmux_here() {
+        eprintln!("skipped: tmux is not installed");
+        return;
+    }
+    let ws = demo_copy();
+    let ws = ws.path();
+    let implementing = Person::new(ws, "implementing", "王科长");
+    let construction = Person::new(ws, "construction", "李工");
+
+    // The department's 王科长 starts the ransomware drill of the plan: where, and who.
+    let a = Terminal::start("drill-imp", ws, implementing.home.path());
+    a.wait("Requirement not met");
+    a.keys(&["4"]);
+    a.wait("Due and overdue");
+    a.keys(&["j", "Enter"]);
+    a.wait("Start the drill");
+    a.text("市政务云机房值班室");
+    a.keys(&["Enter"]);
+    a.text(implementing.name);
+    // Unit and role as offered (implementing, commander), then past the add row to start.
+    a.keys(&["Enter", "Enter", "Enter", "Down", "Enter"]);
+    a.wait("T+00:00");
+    // The construction unit's 李工 joins the same run from his own terminal.
+    let b = Terminal::start("drill-con", ws, construction.home.path());
+    b.wait("Requirement not met");
+    b.keys(&["4"]);
+    b.wait("Due and overdue");
+    b.keys(&["j", "Enter"]);
+    b.wait("T+00:");
+    b.keys(&["P"]);
+    b.wait("Add a participant");
+    b.text(construction.name);
+    b.keys(&["Enter", "Right", "Enter", "Right", "Enter", "Enter"]);
+    b.wait("b  start");
+    b.keys(&["Escape"]);
+
+    // Every step closed: all done but the grading, skipped with why.
+    a.keys(&["d", "d", "s"]);
+    a.wait("Why skipped");
+    a.text("研判由指挥部完成");
+    a.keys(&["Enter", "d", "d", "d", "d", "d"]);
+    a.wait("✓ debrief");
+
+    // The summary: evaluators, a rating and comment per objective, a problem, a lesson, an
+    // action with owner and due date, and the construction unit to co-sign.
+    a.keys(&["F"]);
+    a.wait("evaluation and summary");
+    a.text("评估组 赵六");
+    a.keys(&["Enter"]);
+    for comment in ["隔离及时", "按时报告", "恢复完整"] {
+        a.keys(&["Right", "Right", "Enter"]);
+        a.text(comment);
+        a.keys(&["Enter"]);
+    }
+    a.keys(&["Enter"]);
+    a.text("报送模板缺失");
+    a.keys(&["Enter"]);
+    a.text("未纳入预案附件");
+    a.keys(&["Enter", "Down", "Enter"]);
+    a.text("模板放在值班室");
+    a.keys(&["Enter", "Down", "Enter"]);
+    a.text("补充报送模板");
+    a.keys(&["Enter"]);
+    a.text("李四");
+    a.keys(&["Enter"]);
+    a.text("2026-12-31");
+    a.keys(&["Enter", "Down", "Down", "Right", "Down", "Enter"]);
+    let dialog = a.wait("What will be signed");
+    assert!(dialog.contains("Steps"), "{dialog}");
+    assert!(dialog.contains("co-signed by: construction"), "{dialog}");
+    a.wait("key ");
+    a.keys(&["y"]);
+    a.wait("finished and signed by the implementing unit");
+
+    // 李工 finds the record in his to-do and co-signs it after the same confirmation.
+    b.keys(&["5"]);
+    b.wait("ledger verified");
+    b.keys(&["t"]);
+    b.wait("Still to sign");
+    b.keys(&["Enter"]);
+    b.wait("Co-sign record");
+    b.wait("key ");
+    b.keys(&["y"]);
+    b.wait("co-signed record");
+    b.wait("Nothing awaits a signature");
+    a.keys(&["q"]);
+    b.keys(&["q"]);
+
+    let verify = anbao(ws, implementing.home.path(), &["ledger", "verify"]);
+    assert!(
+        verify.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&verify.stdout),
+        String::from_utf8_lossy(&verify.stderr)
+    );
+    let ledger =
+        anbao::ledger::Ledger::open(&anbao::workspace::Workspace::open(ws).unwrap()).unwrap();
+    let report = ledger.verify().unwrap();
+    assert!(report.is_clean() && report.awaiting.is_empty());
+    let (records, _) = ledger.records().unwrap();
+    let drill = records
+        .iter()
+        .flatten()
+        .find(|r| r.entry.kind == "drill.finished")
+        .expect("a drill.finished record");
+    assert_eq!(
+        report.signed_by(drill.seq()),
+        ["construction", "implementing"]
+    );
+    let body = &drill.entry.body;
+    assert_eq!(body["evaluators"][0], "评估组 赵六");
+    assert_eq!(body["participants"][1]["name"], construction.name);
+    assert_eq!(body["actions"][0]["due"], "2026-12-31");
+    assert_eq!(body["steps"][2]["status"], "skipped");
 }

@@ -19,6 +19,10 @@ use crate::i18n::Lang;
 use crate::ledger::Ledger;
 use chrono::NaiveDate;
 
+/// How the finish form shows when the drill ended; left as shown, it means the last event
+/// logged exactly (which has sub-second precision the field does not show).
+const END_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
+
 /// What the sign dialog of the drill screen signs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DrillSigning {
@@ -204,11 +208,11 @@ impl DrillsState {
                 Field::text(
                     "end",
                     Message::new("结束时间", "Ended at"),
-                    end.format("%Y-%m-%d %H:%M").to_string(),
+                    self.zone.show(end, END_FORMAT),
                 )
                 .help(Message::new(
-                    "默认为最后记录的事件时间",
-                    "the last event logged, unless it ended later",
+                    "默认为最后记录的事件时间（YYYY-MM-DD HH:MM:SS）",
+                    "the last event logged, unless it ended later (YYYY-MM-DD HH:MM:SS)",
                 )),
             ),
             Row::Field(
@@ -436,27 +440,24 @@ impl DrillsState {
                 return;
             }
         };
-        let Some(end) = self
-            .zone
-            .parse(form.value("end"))
-            .map(|t| self.zone.fixed(t))
-        else {
-            form.select("end");
-            form.status = Some(Status::error(Message::new(
-                format!(
-                    "结束时间“{}”不是时间（YYYY-MM-DD HH:MM）",
-                    form.value("end")
-                ),
-                format!(
-                    "the end '{}' is not a time (YYYY-MM-DD HH:MM)",
-                    form.value("end")
-                ),
-            )));
-            return;
-        };
         let run = match Runs::new(&self.root).load(&mode.run.id) {
             Ok(r) => r,
             Err(e) => return form.status = Some(Status::error(failure(e))),
+        };
+        let last = finish::end_time(&run, None);
+        let typed = form.value("end").to_string();
+        let end = if typed == self.zone.show(last, END_FORMAT) {
+            Some(last)
+        } else {
+            self.zone.parse(&typed).map(|t| self.zone.fixed(t))
+        };
+        let Some(end) = end else {
+            form.select("end");
+            form.status = Some(Status::error(Message::new(
+                format!("结束时间“{typed}”不是时间（YYYY-MM-DD HH:MM:SS）"),
+                format!("the end '{typed}' is not a time (YYYY-MM-DD HH:MM:SS)"),
+            )));
+            return;
         };
         if let Err(problems) = finish::finish(&mut run.clone(), &pb, summary.clone(), end) {
             form.status = Some(Status::error(problems_text(&problems)));
@@ -848,6 +849,8 @@ mod tests {
     }
 
     /// Every step of the run closed, one a minute: all done but the third, skipped with why.
+    /// The clock has sub-second precision, as a real one does: the end the form offers must
+    /// still not be before the last event.
     fn hold(app: &mut App) {
         let steps = app
             .drills_state()
@@ -861,7 +864,7 @@ mod tests {
         for i in 0..steps {
             update(
                 app,
-                Action::Tick(at(&format!("2026-11-28T09:{:02}:00+08:00", 10 + i))),
+                Action::Tick(at(&format!("2026-11-28T09:{:02}:12.345+08:00", 10 + i))),
             );
             if i == 2 {
                 update(app, Action::StepSkip);
