@@ -240,7 +240,7 @@ impl Bom {
             scope: None,
             sha256: rng.hex(64),
             sha1: None,
-            license: License::Id("LicenseRef-proprietary", Some("declared")),
+            license: License::Expression("LicenseRef-proprietary", Some("declared")),
             purl: "pkg:generic/gov-service-platform@3.2.0".into(),
             supplier: Some(&SUPPLIERS[0]),
             website: None,

@@ -116,10 +116,49 @@ pub struct ComponentRow {
     pub classification: Option<Classification>,
     pub supplier: Option<String>,
     pub manufacturer: Option<String>,
+    /// What the inventory wrote where the manufacturer's name was resolved from an id
+    /// (`GenuineIntel`, PCI vendor `0x1af4`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub manufacturer_written: Option<inventory::NameSource>,
+    /// The device's class, where the inventory states one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hardware_class: Option<inventory::device::HardwareClass>,
     pub verdict: Verdict,
     pub evidence: Vec<Evidence>,
     /// Indices into `findings`.
     pub findings: Vec<usize>,
+}
+
+impl ComponentRow {
+    /// The manufacturer as the reports show it: the resolved name, and what was written where
+    /// that was an id.
+    pub fn manufacturer_text(&self, lang: crate::i18n::Lang) -> Option<String> {
+        let name = self.manufacturer.as_deref()?;
+        Some(match &self.manufacturer_written {
+            Some(w) => match lang {
+                crate::i18n::Lang::Zh => {
+                    format!("{name}（原文 {} {}）", w.scheme.as_str(), w.written)
+                }
+                crate::i18n::Lang::En => {
+                    format!("{name} (written {} {})", w.scheme.as_str(), w.written)
+                }
+            },
+            None => name.to_string(),
+        })
+    }
+
+    /// The hardware class, with what the inventory stated where that reads differently.
+    pub fn class_text(&self, lang: crate::i18n::Lang) -> Option<String> {
+        let class = self.hardware_class.as_ref()?;
+        Some(if class.stated.eq_ignore_ascii_case(&class.class) {
+            class.class.clone()
+        } else {
+            match lang {
+                crate::i18n::Lang::Zh => format!("{}（原文 {}）", class.class, class.stated),
+                crate::i18n::Lang::En => format!("{} (stated {})", class.class, class.stated),
+            }
+        })
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -256,6 +295,11 @@ pub fn build(p: Parts<'_>) -> Report {
                 classification: r.classification.take(),
                 supplier: c.supplier.as_ref().map(|s| s.name.clone()),
                 manufacturer: c.manufacturer.as_ref().map(|s| s.name.clone()),
+                manufacturer_written: c
+                    .manufacturer
+                    .as_ref()
+                    .and_then(|m| m.resolved_from.as_deref().cloned()),
+                hardware_class: c.hardware.class.clone(),
                 verdict: r.verdict,
                 evidence: std::mem::take(&mut r.evidence),
                 findings: std::mem::take(&mut r.findings),

@@ -287,9 +287,16 @@ fn show_one(out: &mut impl Write, l: Lang, inv: &Inventory, id: ComponentId) -> 
         writeln!(out, "  {DIM}{}:{DIM:#} {value}", L(l, label))
     };
     let party = |p: &Option<Box<inventory::Party>>| {
-        p.as_ref().map_or(String::new(), |p| match &p.country {
-            Some(country) => format!("{} ({country})", p.name),
-            None => p.name.clone(),
+        p.as_ref().map_or(String::new(), |p| {
+            let mut shown = p.name.clone();
+            if let Some(country) = &p.country {
+                shown.push_str(&format!(" ({country})"));
+            }
+            // What the file wrote, where the name was resolved from an id.
+            if let Some(w) = &p.resolved_from {
+                shown.push_str(&format!(" ← {} {}", w.scheme.as_str(), w.written));
+            }
+            shown
         })
     };
     field(Text::Type, c.kind.as_str().to_string())?;
@@ -328,6 +335,27 @@ fn show_one(out: &mut impl Write, l: Lang, inv: &Inventory, id: ComponentId) -> 
             .unwrap_or_default(),
     )?;
     let hw = &c.hardware;
+    field(
+        Text::HardwareClass,
+        hw.class.as_ref().map_or(String::new(), |k| {
+            if k.stated.eq_ignore_ascii_case(&k.class) {
+                k.class.clone()
+            } else {
+                format!("{} ← {}", k.class, k.stated)
+            }
+        }),
+    )?;
+    field(
+        Text::BusIds,
+        hw.bus_ids.as_ref().map_or(String::new(), |ids| {
+            let id = match &ids.device_id {
+                Some(d) => format!("{}:{d}", ids.vendor_id),
+                None => ids.vendor_id.clone(),
+            };
+            let names: Vec<&str> = [ids.vendor, ids.device].into_iter().flatten().collect();
+            format!("{} {id} {}", ids.bus.to_uppercase(), names.join(" / "))
+        }),
+    )?;
     field(Text::Model, hw.model.clone().unwrap_or_default())?;
     field(Text::Firmware, hw.firmware.clone().unwrap_or_default())?;
     field(Text::SerialNumbers, hw.serial_numbers.join(", "))?;
@@ -642,9 +670,12 @@ fn validate_cmd(ctx: &Context, input: &Input) -> anyhow::Result<Outcome> {
         .iter()
         .map(|f| validate::validate_file(f))
         .collect::<Result<Vec<_>, _>>()?;
-    let failed = results
-        .iter()
-        .any(|v| !v.is_valid() || v.findings.iter().any(Finding::breaks_spec));
+    let failed = results.iter().any(|v| !v.is_valid());
+    let outcome = if failed {
+        Outcome::Failed
+    } else {
+        Outcome::Clean
+    };
     let mut out = anstream::stdout().lock();
     if input.format == OutputFormat::Json {
         #[derive(Serialize)]
@@ -654,45 +685,50 @@ fn validate_cmd(ctx: &Context, input: &Input) -> anyhow::Result<Outcome> {
         }
         write_json(
             &mut out,
-            "anbao.inventory.validate/1",
+            "anbao.inventory.validate/2",
             &ValidateOut {
                 valid: !failed,
                 files: &results,
             },
         )?;
-        return Ok(if failed {
-            Outcome::Failed
-        } else {
-            Outcome::Clean
-        });
+        return Ok(outcome);
     }
     let l = ctx.lang;
     for v in &results {
-        let ok = v.is_valid() && !v.findings.iter().any(Finding::breaks_spec);
-        let (style, word) = if ok {
+        let (style, word) = if v.is_valid() {
             (GREEN, tr(l, Text::Valid))
         } else {
             (RED, tr(l, Text::Invalid))
         };
-        let how = if v.strict {
-            tr(l, Text::StrictChecked)
+        let file = v.file.display();
+        // Hardware lists name their format as their version; say it once.
+        let what = if v.spec_version.replace('-', " ") == v.format.as_str().to_lowercase() {
+            v.format.to_string()
         } else {
-            tr(l, Text::StructuralOnly)
+            format!("{} {}", v.format, v.spec_version)
         };
+        writeln!(out, "{style}{word}{style:#}  {file} ({what})")?;
         writeln!(
             out,
-            "{style}{word}{style:#}  {} ({} {}; {DIM}{how}{DIM:#})",
-            v.file.display(),
-            v.format,
-            v.spec_version
+            "  {DIM}{}: {}{DIM:#}",
+            tr(l, Text::Checked),
+            v.checked.get(l)
         )?;
         for x in &v.violations {
             writeln!(
                 out,
-                "  {RED}error{RED:#} {}: {}",
-                if x.path.is_empty() { "/" } else { &x.path },
-                x.message
+                "  {RED}error{RED:#} {file}:{}: {} {DIM}[{}]{DIM:#}",
+                if x.location.is_empty() {
+                    "/"
+                } else {
+                    &x.location
+                },
+                x.message.get(l),
+                x.rule
             )?;
+        }
+        if let Some(why) = &v.unreadable {
+            writeln!(out, "  {RED}{}{RED:#}: {why}", tr(l, Text::Unreadable))?;
         }
         for f in &v.findings {
             let style = if f.breaks_spec() { RED } else { YELLOW };
@@ -710,9 +746,5 @@ fn validate_cmd(ctx: &Context, input: &Input) -> anyhow::Result<Outcome> {
             )?;
         }
     }
-    Ok(if failed {
-        Outcome::Failed
-    } else {
-        Outcome::Clean
-    })
+    Ok(outcome)
 }

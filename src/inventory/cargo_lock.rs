@@ -56,6 +56,8 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Document, InputError> {
             .or_default()
             .push(key.clone());
         let mut c = Component::new(key, ComponentType::Library, name.clone());
+        // A lockfile lists crates, which are libraries, but does not say so.
+        c.kind_inferred = true;
         c.version = Some(version.clone());
         c.source_kind = Some(match &package.source {
             None => SourceKind::Path,

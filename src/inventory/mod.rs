@@ -5,12 +5,14 @@ mod cargo_lock;
 mod cyclonedx;
 pub mod detect;
 pub mod discover;
+pub mod device;
 mod finding;
 pub mod graph;
 mod hardware;
 pub mod json;
 mod merge;
 mod model;
+pub mod schema;
 mod spdx3;
 mod spdx_json;
 mod spdx_tag;
@@ -34,6 +36,12 @@ pub const MAX_FILE_SIZE: u64 = 512 * 1024 * 1024;
 
 /// Reads and parses one inventory file, whatever its format.
 pub fn parse_file(path: &Path) -> Result<Document, InputError> {
+    parse(path, Cow::Owned(read_file(path)?))
+}
+
+/// Reads a whole inventory file, refusing directories and files over [`MAX_FILE_SIZE`]. Every
+/// inventory command reads its files here.
+pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, InputError> {
     let meta = std::fs::metadata(path)
         .map_err(|e| InputError::whole_file(path, format!("cannot read: {e}")))?;
     if meta.is_dir() {
@@ -52,9 +60,7 @@ pub fn parse_file(path: &Path) -> Result<Document, InputError> {
             ),
         ));
     }
-    let bytes = std::fs::read(path)
-        .map_err(|e| InputError::whole_file(path, format!("cannot read: {e}")))?;
-    parse(path, Cow::Owned(bytes))
+    std::fs::read(path).map_err(|e| InputError::whole_file(path, format!("cannot read: {e}")))
 }
 
 /// Parses the bytes of one inventory file; `path` is only used to name it.
@@ -66,6 +72,12 @@ pub fn parse_bytes(path: &Path, bytes: &[u8]) -> Result<Document, InputError> {
 /// CycloneDX does so before it builds the edges, the largest part of a large document, which
 /// keeps the peak of a load lower.
 fn parse(path: &Path, bytes: Cow<'_, [u8]>) -> Result<Document, InputError> {
+    let mut doc = parse_format(path, bytes)?;
+    device::resolve(&mut doc);
+    Ok(doc)
+}
+
+fn parse_format(path: &Path, bytes: Cow<'_, [u8]>) -> Result<Document, InputError> {
     match detect::detect(path, &bytes)? {
         Format::CycloneDxJson => cyclonedx::json::parse(path, bytes),
         Format::CycloneDxXml => cyclonedx::xml::parse(path, bytes),

@@ -153,6 +153,42 @@ pub struct Party {
     /// Country of origin or registration, as given (ISO code or a name such as 中国).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
+    /// Where the file named the party by an id (`GenuineIntel`, PCI vendor `0x1af4`) and
+    /// `name` is what the id stands for: what was written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resolved_from: Option<Box<NameSource>>,
+}
+
+/// What a file wrote where anbao resolved a maker's name from an id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NameSource {
+    pub written: String,
+    pub scheme: VendorScheme,
+}
+
+/// The kind of id a maker was named by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum VendorScheme {
+    /// The 12-character vendor string of x86 `CPUID` leaf 0.
+    CpuidVendor,
+    /// The implementer code of an Arm processor's MIDR register.
+    ArmImplementer,
+    /// A PCI vendor id (pci.ids).
+    PciVendorId,
+    /// A USB vendor id (usb.ids).
+    UsbVendorId,
+}
+
+impl VendorScheme {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VendorScheme::CpuidVendor => "CPUID",
+            VendorScheme::ArmImplementer => "Arm MIDR",
+            VendorScheme::PciVendorId => "PCI",
+            VendorScheme::UsbVendorId => "USB",
+        }
+    }
 }
 
 impl Party {
@@ -190,6 +226,22 @@ pub enum LicenseValue {
     Name(String),
     /// An SPDX licence expression (`MIT OR Apache-2.0`).
     Expression(String),
+}
+
+impl LicenseValue {
+    /// The licence as written, whichever kind it is.
+    pub fn text(&self) -> &str {
+        match self {
+            LicenseValue::Id(s) | LicenseValue::Name(s) | LicenseValue::Expression(s) => s,
+        }
+    }
+}
+
+impl LicenseRole {
+    /// Whether the source says who made the statement (declared or concluded).
+    pub fn is_stated(self) -> bool {
+        self != LicenseRole::Unstated
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -231,6 +283,12 @@ pub struct HardwareInfo {
     pub country_of_origin: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub certificates: Vec<Certificate>,
+    /// The device's class, resolved from what the file states.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub class: Option<super::device::HardwareClass>,
+    /// PCI or USB vendor and device ids, with their names from the id databases.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bus_ids: Option<Box<super::device::BusIds>>,
 }
 
 impl HardwareInfo {
@@ -253,6 +311,8 @@ static NO_HARDWARE: HardwareInfo = HardwareInfo {
     quantity: None,
     country_of_origin: None,
     certificates: Vec::new(),
+    class: None,
+    bus_ids: None,
 };
 
 impl std::ops::Deref for Hardware {
@@ -311,6 +371,10 @@ pub struct Component {
     pub bom_ref: Option<String>,
     #[serde(rename = "type")]
     pub kind: ComponentType,
+    /// The type is anbao's default for the format, not stated by the file (a Cargo.lock
+    /// package is a library): such a type never disagrees with a stated one.
+    #[serde(rename = "type_inferred", skip_serializing_if = "is_false")]
+    pub kind_inferred: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
     pub name: String,
@@ -360,6 +424,10 @@ pub struct Component {
     pub location: String,
 }
 
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
 impl Component {
     /// A component with only a key, a type and a name; parsers fill in the rest.
     pub fn new(key: impl Into<String>, kind: ComponentType, name: impl Into<String>) -> Component {
@@ -367,6 +435,7 @@ impl Component {
             key: key.into(),
             bom_ref: None,
             kind,
+            kind_inferred: false,
             group: None,
             name: name.into(),
             version: None,

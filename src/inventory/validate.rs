@@ -1,20 +1,13 @@
-//! `inventory validate`: strict CycloneDX 1.3 to 1.5 validation through `cyclonedx-bom`, and
-//! anbao's own structural checks for every format.
+//! `inventory validate`: the official schema's verdict on each file (see [`super::schema`]),
+//! with anbao's own checks beside it as findings (dangling references, duplicate bom-refs,
+//! missing versions ...).
 
-use super::{Document, Finding, Format, Inventory};
+use super::schema::{self, SchemaRef, Verdict, Violation};
+use super::{detect, Finding, Format, Inventory};
 use crate::error::InputError;
-use cyclonedx_bom::models::bom::{Bom, SpecVersion};
-use cyclonedx_bom::validation::{Validate, ValidationErrorsKind, ValidationResult};
+use crate::policy::evaluate::Bilingual;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
-
-/// One rule of the CycloneDX specification that the document breaks.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct SpecViolation {
-    /// Dotted path into the document, e.g. `components[3].purl`.
-    pub path: String,
-    pub message: String,
-}
 
 /// The outcome of validating one file.
 #[derive(Debug, Clone, Serialize)]
@@ -22,123 +15,78 @@ pub struct Validation {
     pub file: PathBuf,
     pub format: Format,
     pub spec_version: String,
-    /// Whether the spec's own rules were checked (CycloneDX 1.3 to 1.5), beyond anbao's.
-    pub strict: bool,
-    pub violations: Vec<SpecViolation>,
+    /// The official schema the file was checked against; absent for formats without one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schema: Option<SchemaRef>,
+    /// What was checked, in words.
+    pub checked: Bilingual,
+    pub violations: Vec<Violation>,
+    /// Why anbao could not read the file into its model, when it could not: the schema's
+    /// violations then say what is wrong with it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unreadable: Option<String>,
     pub findings: Vec<Finding>,
 }
 
 impl Validation {
+    /// Whether the file follows its schema and anbao's structural rules.
     pub fn is_valid(&self) -> bool {
         self.violations.is_empty()
+            && self.unreadable.is_none()
+            && !self.findings.iter().any(Finding::breaks_spec)
     }
 }
 
-/// Validates one file: it must parse (else `Err`); then spec rules and findings are collected.
+/// Validates one file. `Err` means it could not be judged: unreadable, of no known format, or
+/// a document anbao cannot read although its schema (if any) accepts it.
 pub fn validate_file(path: &Path) -> Result<Validation, InputError> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| InputError::whole_file(path, format!("cannot read: {e}")))?;
-    let doc = super::parse_bytes(path, &bytes)?;
-    let violations = match (doc.format, spec_version(&doc)) {
-        (Format::CycloneDxJson, Some(v)) => {
-            strict(Bom::parse_from_json_with_version(&bytes[..], v), v)
+    let bytes = super::read_file(path)?;
+    let format = detect::detect(path, &bytes)?;
+    let outcome = schema::validate(format, &bytes).map_err(|e| InputError::whole_file(path, e))?;
+    let (schema, violations, schema_words) = match outcome.verdict {
+        Verdict::Checked { schema, violations } => {
+            let words = Bilingual::format(
+                format_args!("官方模式 {}（{}）", schema.name, schema.file),
+                format_args!("the official {} ({})", schema.name, schema.file),
+            );
+            (Some(schema), violations, words)
         }
-        (Format::CycloneDxXml, Some(v)) => {
-            strict(Bom::parse_from_xml_with_version(&bytes[..], v), v)
+        Verdict::NoSchema(why) => (None, Vec::new(), why),
+        Verdict::NoSuchVersion(violation) => {
+            let words = Bilingual::new("文档指明的版本", "the version the document states");
+            (None, vec![violation], words)
         }
-        _ => None,
     };
-    let strict_checked = violations.is_some();
-    let (file, format, version) = (doc.path.clone(), doc.format, doc.meta.spec_version.clone());
-    let findings = Inventory::from_documents(vec![doc]).findings;
+    let checked = Bilingual::format(
+        format_args!(
+            "{}；另有 anbao 的检查：引用能否对应、标识是否重复、版本是否缺失",
+            schema_words.zh()
+        ),
+        format_args!(
+            "{}; and anbao's checks: references resolve, identifiers are unique, versions are present",
+            schema_words.en()
+        ),
+    );
+    let (spec_version, unreadable, findings) = match super::parse_bytes(path, &bytes) {
+        Ok(doc) => {
+            let version = doc.meta.spec_version.clone();
+            (version, None, Inventory::from_documents(vec![doc]).findings)
+        }
+        // The schema explains what it rejects; anbao's reader failing on such a file is
+        // part of the same verdict, not a failure to run.
+        Err(e) if !violations.is_empty() => (outcome.version, Some(e.to_string()), Vec::new()),
+        Err(e) => return Err(e),
+    };
     Ok(Validation {
-        file,
+        file: path.to_path_buf(),
         format,
-        spec_version: version,
-        strict: strict_checked,
-        violations: violations.unwrap_or_default(),
+        spec_version,
+        schema,
+        checked,
+        violations,
+        unreadable,
         findings,
     })
-}
-
-fn spec_version(doc: &Document) -> Option<SpecVersion> {
-    match doc.meta.spec_version.as_str() {
-        "1.3" => Some(SpecVersion::V1_3),
-        "1.4" => Some(SpecVersion::V1_4),
-        "1.5" => Some(SpecVersion::V1_5),
-        _ => None,
-    }
-}
-
-fn strict<E: std::fmt::Display>(
-    parsed: Result<Bom, E>,
-    version: SpecVersion,
-) -> Option<Vec<SpecViolation>> {
-    Some(match parsed {
-        // anbao read the file, so this is a schema-level disagreement: report it as such.
-        Err(e) => vec![SpecViolation {
-            path: String::new(),
-            message: format!("does not follow the CycloneDX {version} schema: {e}"),
-        }],
-        Ok(bom) => {
-            let mut out = Vec::new();
-            flatten(bom.validate_version(version), "", &mut out);
-            out
-        }
-    })
-}
-
-/// Turns the nested validation result into one violation per message, with dotted paths.
-fn flatten(result: ValidationResult, prefix: &str, out: &mut Vec<SpecViolation>) {
-    // cyclonedx-bom wraps its lists in a struct with one field `inner`; that level means
-    // nothing to a reader of the document, so it is folded away.
-    let join = |name: &str| match (prefix.is_empty(), json_name(name)) {
-        (_, n) if n == "inner" => prefix.to_string(),
-        (true, n) => n,
-        (false, n) => format!("{prefix}.{n}"),
-    };
-    for (name, kind) in result.errors() {
-        let here = join(&name);
-        match kind {
-            ValidationErrorsKind::Struct(inner) => flatten(inner, &here, out),
-            ValidationErrorsKind::List(items) => {
-                for (index, inner) in items {
-                    flatten(inner, &format!("{here}[{index}]"), out);
-                }
-            }
-            ValidationErrorsKind::Field(errors) | ValidationErrorsKind::Custom(errors) => {
-                out.extend(errors.into_iter().map(|e| SpecViolation {
-                    path: here.clone(),
-                    message: e.message,
-                }));
-            }
-            ValidationErrorsKind::Enum(e) => out.push(SpecViolation {
-                path: here,
-                message: e.message,
-            }),
-        }
-    }
-}
-
-/// The JSON spelling of a cyclonedx-bom field name: `external_references` is
-/// `externalReferences` in the document, `bom_ref` is `bom-ref`.
-fn json_name(field: &str) -> String {
-    if field == "bom_ref" {
-        return "bom-ref".into();
-    }
-    let mut out = String::with_capacity(field.len());
-    let mut upper = false;
-    for ch in field.chars() {
-        if ch == '_' {
-            upper = true;
-        } else if upper {
-            out.extend(ch.to_uppercase());
-            upper = false;
-        } else {
-            out.push(ch);
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -146,37 +94,56 @@ mod tests {
     use super::*;
     use std::io::Write;
 
-    fn temp(content: &str) -> tempfile::NamedTempFile {
+    fn temp(content: &[u8]) -> tempfile::NamedTempFile {
         let mut f = tempfile::NamedTempFile::new().unwrap();
-        f.write_all(content.as_bytes()).unwrap();
+        f.write_all(content).unwrap();
         f
     }
 
     #[test]
-    fn strict_validation_uses_the_documents_own_version() {
-        // A purl that does not parse breaks a spec rule in every version.
+    fn schema_violations_name_the_pointer_and_the_rule() {
         let f = temp(
-            r#"{"bomFormat":"CycloneDX","specVersion":"1.5","version":1,
-            "components":[{"type":"library","name":"x","version":"1","purl":"not a purl"}]}"#,
+            br#"{"bomFormat":"CycloneDX","specVersion":"1.6","version":1,
+            "components":[{"type":"library","version":"1"}]}"#,
         );
         let v = validate_file(f.path()).unwrap();
-        assert!(v.strict);
         assert!(!v.is_valid());
-        assert_eq!(
-            v.violations[0].path, "components[0].purl",
-            "{:?}",
-            v.violations
+        assert_eq!(v.violations.len(), 1, "{:?}", v.violations);
+        let x = &v.violations[0];
+        assert_eq!(x.location, "/components/0");
+        assert!(
+            x.rule.starts_with("required @ bom-1.6.schema.json#"),
+            "{}",
+            x.rule
+        );
+        assert!(x.message.en().contains("\"name\""), "{}", x.message.en());
+        assert!(
+            x.message.zh().contains("缺少必需的属性"),
+            "{}",
+            x.message.zh()
         );
     }
 
     #[test]
-    fn versions_cyclonedx_bom_cannot_read_get_structural_checks_only() {
+    fn a_file_anbao_cannot_read_is_invalid_when_its_schema_says_why() {
         let f = temp(
-            r#"{"bomFormat":"CycloneDX","specVersion":"1.6","version":1,"components":[{"type":"library","name":"x"}]}"#,
+            br#"{"bomFormat":"CycloneDX","specVersion":"1.5","version":1,"components":"none"}"#,
         );
         let v = validate_file(f.path()).unwrap();
-        assert!(!v.strict);
-        assert!(v.is_valid());
-        assert_eq!(v.findings.len(), 1, "missing version is a finding");
+        assert!(v.unreadable.is_some());
+        assert_eq!(v.violations[0].location, "/components");
+    }
+
+    #[test]
+    fn semantic_checks_stay_findings_beside_the_schema_verdict() {
+        let f = temp(
+            br#"{"bomFormat":"CycloneDX","specVersion":"1.6","version":1,
+            "components":[{"type":"library","name":"x","bom-ref":"a"}],
+            "dependencies":[{"ref":"a","dependsOn":["b"]}]}"#,
+        );
+        let v = validate_file(f.path()).unwrap();
+        assert!(v.violations.is_empty(), "{:?}", v.violations);
+        assert!(!v.is_valid(), "a dangling reference breaks the spec's rule");
+        assert!(v.findings.iter().any(|f| f.breaks_spec()));
     }
 }

@@ -164,6 +164,8 @@ struct RuleFile {
     supplier: Vec<Spanned<String>>,
     #[serde(default, rename = "category_text")]
     category_text: Vec<Spanned<String>>,
+    #[serde(default)]
+    hardware_class: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -247,6 +249,8 @@ pub enum Field {
     CpeProduct,
     Supplier,
     CategoryText,
+    /// The device class anbao resolved (`processor`, `storage`, `network-interface` ...).
+    HardwareClass,
 }
 
 /// A classification rule: every field it names must match one of its patterns.
@@ -449,6 +453,7 @@ impl Policy {
                 (Field::CpeProduct, r.cpe_product),
                 (Field::Supplier, r.supplier),
                 (Field::CategoryText, r.category_text),
+                (Field::HardwareClass, r.hardware_class),
             ] {
                 if globs.is_empty() {
                     continue;
@@ -460,7 +465,7 @@ impl Policy {
                 patterns.push((field, compiled));
             }
             if types.is_empty() && patterns.is_empty() {
-                return Err(error_at(span, "a classification rule needs at least one condition (type, name, purl, cpe_vendor, cpe_product, supplier or category_text)".into()));
+                return Err(error_at(span, "a classification rule needs at least one condition (type, name, purl, cpe_vendor, cpe_product, supplier, category_text or hardware_class)".into()));
             }
             rules.push(Rule {
                 category,

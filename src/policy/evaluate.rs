@@ -492,6 +492,7 @@ impl Classifier {
             Field::CpeProduct,
             Field::Supplier,
             Field::CategoryText,
+            Field::HardwareClass,
         ];
         let sets = fields
             .into_iter()
@@ -559,6 +560,7 @@ impl Field {
             Field::CpeProduct => 8,
             Field::Supplier => 16,
             Field::CategoryText => 32,
+            Field::HardwareClass => 64,
         }
     }
 }
@@ -584,6 +586,7 @@ fn for_each_value(field: Field, c: &Component, mut f: impl FnMut(&str)) {
             .iter()
             .filter(|(k, _)| matches!(k.as_str(), "category" | "anbao:category" | "类别"))
             .for_each(|(_, v)| f(v)),
+        Field::HardwareClass => c.hardware.class.iter().for_each(|k| f(&k.class)),
     }
 }
 
@@ -603,6 +606,15 @@ fn cpe_part(c: &Component, n: usize) -> Option<String> {
         .get(n)
         .map(|s| s.replace('\\', ""))
         .filter(|s| !s.is_empty() && s != "*")
+}
+
+/// A maker's name for a message: with what the inventory wrote where the name was resolved
+/// from an id, so a reader sees both.
+fn maker_shown(p: &Party) -> std::borrow::Cow<'_, str> {
+    match &p.resolved_from {
+        Some(w) => format!("{} ({} {})", p.name, w.scheme.as_str(), w.written).into(),
+        None => p.name.as_str().into(),
+    }
 }
 
 fn parties(c: &Component) -> impl Iterator<Item = &Party> {
@@ -831,25 +843,26 @@ fn run_check(check: Check, ctx: &CheckContext<'_>) -> Result<Evidence, Problems>
                     ),
                 );
             };
+            let shown = maker_shown(maker);
             match country_of(ctx.policy, maker) {
                 None => problem(
                     Code::OriginUnknown,
                     Bilingual::format(
-                        format_args!("制造商 {} 的所在国家或地区不明", maker.name),
-                        format_args!("the country of manufacturer {} is not known", maker.name),
+                        format_args!("制造商 {} 的所在国家或地区不明", shown),
+                        format_args!("the country of manufacturer {} is not known", shown),
                     ),
                 ),
                 Some((country, _)) if !ctx.policy.is_domestic(country) => problem(
                     Code::ManufacturerForeign,
                     Bilingual::format(
-                        format_args!("制造商 {} 位于 {country}", maker.name),
-                        format_args!("manufacturer {} is in {country}", maker.name),
+                        format_args!("制造商 {} 位于 {country}", shown),
+                        format_args!("manufacturer {} is in {country}", shown),
                     ),
                 ),
                 Some((country, source)) => ok(
                     Bilingual::format(
-                        format_args!("制造商 {}（{country}）", maker.name),
-                        format_args!("manufacturer {} ({country})", maker.name),
+                        format_args!("制造商 {}（{country}）", shown),
+                        format_args!("manufacturer {} ({country})", shown),
                     ),
                     source,
                 ),

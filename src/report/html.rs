@@ -334,8 +334,11 @@ fn product(o: &mut String, v: &View, c: &ComponentRow) -> fmt::Result {
     if let Some(s) = &c.supplier {
         fact(o, v.word(Word::Supplier), &E(s).to_string())?;
     }
-    if let Some(m) = &c.manufacturer {
-        fact(o, v.word(Word::Manufacturer), &E(m).to_string())?;
+    if let Some(m) = c.manufacturer_text(v.lang) {
+        fact(o, v.word(Word::Manufacturer), &E(&m).to_string())?;
+    }
+    if let Some(class) = c.class_text(v.lang) {
+        fact(o, v.word(Word::HardwareClass), &E(&class).to_string())?;
     }
     writeln!(o, "</dl>")?;
 

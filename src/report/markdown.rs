@@ -324,8 +324,11 @@ fn product(o: &mut String, v: &View, c: &ComponentRow) -> std::fmt::Result {
     if let Some(s) = &c.supplier {
         item(o, v, v.word(Word::Supplier), &text(s))?;
     }
-    if let Some(m) = &c.manufacturer {
-        item(o, v, v.word(Word::Manufacturer), &text(m))?;
+    if let Some(m) = c.manufacturer_text(l) {
+        item(o, v, v.word(Word::Manufacturer), &text(&m))?;
+    }
+    if let Some(class) = c.class_text(l) {
+        item(o, v, v.word(Word::HardwareClass), &text(&class))?;
     }
 
     let findings = v.findings_of(c);

@@ -109,6 +109,8 @@ pub(crate) mod tests {
                     }),
                     supplier: Some("S <Ltd>".into()),
                     manufacturer: None,
+                    manufacturer_written: None,
+                    hardware_class: None,
                     verdict: Verdict::Fail,
                     evidence: vec![Evidence {
                         check: Check::SupplierKnown,
@@ -131,6 +133,8 @@ pub(crate) mod tests {
                     }),
                     supplier: None,
                     manufacturer: None,
+                    manufacturer_written: None,
+                    hardware_class: None,
                     verdict: Verdict::Warn,
                     evidence: vec![],
                     findings: vec![2],

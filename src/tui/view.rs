@@ -618,8 +618,9 @@ fn draw_detail(frame: &mut Frame, app: &App, theme: &Theme, a: &AcceptanceState,
         theme.dim(),
     ));
     let maker = [
-        (pick(l, "制造商", "Manufacturer"), &c.manufacturer),
-        (pick(l, "供应商", "Supplier"), &c.supplier),
+        (pick(l, "制造商", "Manufacturer"), c.manufacturer_text(l)),
+        (pick(l, "供应商", "Supplier"), c.supplier.clone()),
+        (pick(l, "硬件类别", "Hardware class"), c.class_text(l)),
     ];
     for (label, value) in maker {
         if let Some(v) = value {

@@ -481,6 +481,7 @@ fn org(o: RawOrg) -> Option<Party> {
         urls: exact(o.url),
         email,
         country: o.address.and_then(|a| a.country),
+        resolved_from: None,
     })
 }
 

@@ -416,8 +416,9 @@ impl<'a> Events<'a> {
         self.children(tag, |_, _| Ok(()))
     }
 
-    /// The text directly inside `tag` (just read), trimmed; text inside its child elements is
-    /// not part of it.
+    /// The text directly inside `tag` (just read), exactly as written: the caller applies the
+    /// whitespace rule of the element's schema type ([`normalized`], [`collapsed`]). Text
+    /// inside its child elements is not part of it.
     fn text(&mut self, tag: &Tag<'a>) -> Result<String> {
         if tag.empty {
             return Ok(String::new());
@@ -437,8 +438,8 @@ impl<'a> Events<'a> {
                     text.to_mut().push(c);
                     continue;
                 }
-                Ev::End if self.open.len() < depth => return Ok(text.trim().to_string()),
-                Ev::Eof => return Ok(text.trim().to_string()),
+                Ev::End if self.open.len() < depth => return Ok(text.into_owned()),
+                Ev::Eof => return Ok(text.into_owned()),
                 _ => continue,
             };
             if text.is_empty() {
@@ -473,6 +474,33 @@ impl<'a> Events<'a> {
 
 fn nonempty(text: Option<String>) -> Option<String> {
     text.filter(|t| !t.is_empty())
+}
+
+/// A value of an `xs:normalizedString` element (names, versions, descriptions, property
+/// values): each tab, line feed and carriage return reads as a space, and nothing is trimmed,
+/// so leading, trailing and repeated spaces survive as they do in JSON.
+fn normalized(text: Option<String>) -> Option<String> {
+    let text = text?;
+    let text = if text.contains(['\t', '\n', '\r']) {
+        text.replace(['\t', '\n', '\r'], " ")
+    } else {
+        text
+    };
+    nonempty(Some(text))
+}
+
+/// A value of an `xs:token` or `xs:anyURI` element (purls, CPEs, URLs, hashes, dates): runs
+/// of whitespace read as one space, and none at either end.
+fn collapsed(text: Option<String>) -> Option<String> {
+    let text = text?;
+    let tidy = !text.starts_with(char::is_whitespace)
+        && !text.ends_with(char::is_whitespace)
+        && !text.contains(['\t', '\n', '\r'])
+        && !text.contains("  ");
+    if tidy {
+        return nonempty(Some(text));
+    }
+    nonempty(Some(text.split_whitespace().collect::<Vec<_>>().join(" ")))
 }
 
 fn predefined_entity(name: &[u8]) -> Option<char> {
@@ -518,7 +546,7 @@ fn metadata<'a>(events: &mut Events<'a>, m: &Tag<'a>) -> Result<RawMetadata> {
         }
         _ => Ok(()),
     })?;
-    raw.timestamp = nonempty(raw.timestamp);
+    raw.timestamp = collapsed(raw.timestamp);
     Ok(raw)
 }
 
@@ -564,10 +592,10 @@ fn tool<'a>(events: &mut Events<'a>, t: &Tag<'a>) -> Result<RawTool> {
         _ => Ok(()),
     })?;
     Ok(RawTool {
-        vendor: nonempty(raw.vendor),
-        group: nonempty(raw.group),
-        name: nonempty(raw.name),
-        version: nonempty(raw.version),
+        vendor: normalized(raw.vendor),
+        group: normalized(raw.group),
+        name: normalized(raw.name),
+        version: normalized(raw.version),
     })
 }
 
@@ -579,8 +607,8 @@ fn contact<'a>(events: &mut Events<'a>, c: &Tag<'a>) -> Result<RawContact> {
         _ => Ok(()),
     })?;
     Ok(RawContact {
-        name: nonempty(raw.name),
-        email: nonempty(raw.email),
+        name: normalized(raw.name),
+        email: collapsed(raw.email),
     })
 }
 
@@ -589,7 +617,7 @@ fn org<'a>(events: &mut Events<'a>, o: &Tag<'a>) -> Result<RawOrg> {
     events.children(o, |events, child| match child.name() {
         b"name" => events.first_text(&child, &mut raw.name),
         b"url" => {
-            raw.url.push(events.text(&child)?);
+            raw.url.extend(collapsed(Some(events.text(&child)?)));
             Ok(())
         }
         b"contact" => {
@@ -603,13 +631,13 @@ fn org<'a>(events: &mut Events<'a>, o: &Tag<'a>) -> Result<RawOrg> {
                 _ => Ok(()),
             })?;
             raw.address = Some(RawAddress {
-                country: nonempty(country),
+                country: collapsed(country),
             });
             Ok(())
         }
         _ => Ok(()),
     })?;
-    raw.name = nonempty(raw.name);
+    raw.name = normalized(raw.name);
     Ok(raw)
 }
 
@@ -652,7 +680,7 @@ fn component_with<'a>(
             if h.name() == b"hash" {
                 raw.hashes.push(RawHash {
                     alg: h.attr("alg").unwrap_or_default(),
-                    content: events.text(&h)?,
+                    content: collapsed(Some(events.text(&h)?)).unwrap_or_default(),
                 });
             }
             Ok(())
@@ -669,8 +697,8 @@ fn component_with<'a>(
                         b"name" => events.first_text(&part, &mut license.name),
                         _ => Ok(()),
                     })?;
-                    license.id = nonempty(license.id);
-                    license.name = nonempty(license.name);
+                    license.id = collapsed(license.id);
+                    license.name = normalized(license.name);
                     raw.licenses.push(RawLicenseChoice {
                         license: Some(license),
                         ..RawLicenseChoice::default()
@@ -678,7 +706,7 @@ fn component_with<'a>(
                 }
                 b"expression" => raw.licenses.push(RawLicenseChoice {
                     acknowledgement: l.attr("acknowledgement"),
-                    expression: Some(events.text(&l)?),
+                    expression: collapsed(Some(events.text(&l)?)),
                     ..RawLicenseChoice::default()
                 }),
                 _ => {}
@@ -702,7 +730,7 @@ fn component_with<'a>(
                 })?;
                 raw.external_references.push(RawExternalRef {
                     kind: r.attr("type"),
-                    url: nonempty(url),
+                    url: collapsed(url),
                 });
             }
             Ok(())
@@ -711,7 +739,7 @@ fn component_with<'a>(
             if p.name() == b"property" {
                 raw.properties.push(RawProperty {
                     name: p.attr("name"),
-                    value: Some(events.text(&p)?),
+                    value: Some(normalized(Some(events.text(&p)?)).unwrap_or_default()),
                 });
             }
             Ok(())
@@ -731,11 +759,11 @@ fn component_with<'a>(
         &mut raw.name,
         &mut raw.version,
         &mut raw.description,
-        &mut raw.scope,
-        &mut raw.cpe,
-        &mut raw.purl,
     ] {
-        *text = nonempty(text.take());
+        *text = normalized(text.take());
+    }
+    for text in [&mut raw.scope, &mut raw.cpe, &mut raw.purl] {
+        *text = collapsed(text.take());
     }
     Ok(raw)
 }
@@ -854,6 +882,32 @@ mod tests {
             ("sw", "a")
         );
         assert_eq!(doc.edges[0].kind, EdgeKind::DependsOn);
+    }
+
+    #[test]
+    fn text_keeps_the_whitespace_its_schema_type_keeps() {
+        let doc = parse_str(
+            "<bom xmlns=\"http://cyclonedx.org/schema/bom/1.6\"><components>\
+             <component type=\"library\"><name> spaced  name </name>\
+             <description>  two\n  lines  </description>\
+             <purl>\n  pkg:npm/x@1\n</purl>\
+             <properties><property name=\"p\"> v </property></properties>\
+             </component></components></bom>",
+        )
+        .unwrap();
+        let c = &doc.components[0];
+        // xs:normalizedString: line breaks read as spaces, nothing trimmed, as JSON keeps it.
+        assert_eq!(c.name, " spaced  name ");
+        assert_eq!(c.description.as_deref(), Some("  two   lines  "));
+        assert_eq!(c.properties, [("p".to_string(), " v ".to_string())]);
+        // xs:anyURI collapses.
+        assert_eq!(c.purl.as_deref(), Some("pkg:npm/x@1"));
+        let json = crate::inventory::cyclonedx::json::parse(
+            Path::new("t.json"),
+            br#"{"bomFormat":"CycloneDX","specVersion":"1.6","components":[{"type":"library","name":" spaced  name "}]}"#.as_slice(),
+        )
+        .unwrap();
+        assert_eq!(json.components[0].name, c.name);
     }
 
     #[test]

@@ -50,6 +50,9 @@ enum Field {
     Id,
     Purpose,
     Location,
+    /// Where the device sits on its bus (`pci@0000:00:03.0`), which says what its vendor id
+    /// means.
+    Bus,
     /// The running number (序号) almost every Chinese list starts with; kept, never reported.
     Sequence,
 }
@@ -150,6 +153,10 @@ const LABELS: &[(&str, Field)] = &[
     ("部署位置", Field::Location),
     ("安装位置", Field::Location),
     ("location", Field::Location),
+    ("总线", Field::Bus),
+    ("总线地址", Field::Bus),
+    ("bus", Field::Bus),
+    ("businfo", Field::Bus),
     ("序号", Field::Sequence),
     ("no", Field::Sequence),
     ("#", Field::Sequence),
@@ -420,6 +427,7 @@ impl Draft {
             }
             Field::Purpose => self.property("purpose", text),
             Field::Location => self.property("location", text),
+            Field::Bus => self.property("bus", text),
             Field::Sequence => self.property("sequence", text),
         }
     }
@@ -450,6 +458,8 @@ impl Draft {
             .as_deref()
             .map_or(ComponentType::Device, kind_from_category);
         let mut c = Component::new(self.id.clone().unwrap_or(fallback_key), kind, name);
+        // Without a category, `device` is anbao's assumption, not the list's.
+        c.kind_inferred = self.category.is_none();
         c.bom_ref = self.id;
         c.version = self.model.clone().or_else(|| self.firmware.clone());
         c.description = self.notes;
@@ -484,6 +494,7 @@ impl Draft {
             quantity: self.quantity,
             country_of_origin: self.origin,
             certificates,
+            ..HardwareInfo::default()
         }
         .into();
         c.location = self.location;

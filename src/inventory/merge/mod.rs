@@ -1,17 +1,20 @@
 //! Merging parsed documents into one [`Inventory`] with one dependency graph.
 //!
-//! The same component seen in two files becomes one node: matched by purl, then by bom-ref, then
-//! by name, version and supplier. Where the two descriptions disagree a `component-conflict`
-//! finding says so; fields only one of them has are kept.
+//! The same component seen in two files becomes one node: matched by purl, then by bom-ref (as
+//! long as name, purl and version agree), then by name, version and supplier. Every field on
+//! which two descriptions disagree is a `component-conflict` finding naming both values and
+//! both files; fields only one of them has are kept, and licences are merged by value.
 
-use super::{
-    Code, Component, ComponentType, Document, DocumentMeta, EdgeKind, Finding, Format, HardwareInfo,
-};
+mod fields;
+mod key_index;
+
+use super::{Code, Component, ComponentType, Document, DocumentMeta, EdgeKind, Finding, Format};
+use fields::{both_differ, conflicts, fill_missing, Field};
 use foldhash::fast::RandomState;
+use key_index::KeyIndex;
 use petgraph::graph::{DiGraph, NodeIndex};
 use serde::Serialize;
 use std::collections::HashMap;
-use std::hash::BuildHasher;
 use std::path::{Path, PathBuf};
 
 /// Index of a component in [`Inventory::components`]; also its node index in the graph.
@@ -106,6 +109,9 @@ struct Merger {
     /// different components, so a component with a purl is matched by name only to these.
     by_name_bare: HashMap<String, Vec<ComponentId>, RandomState>,
     edges: Vec<(ComponentId, ComponentId, EdgeKind)>,
+    /// Which of a component's origins gave it a field, where that was not the first: so a
+    /// conflict names the file the value came from.
+    given_by: HashMap<(ComponentId, Field), usize, RandomState>,
     /// Products the documents name, in the order met.
     roots: Vec<ComponentId>,
     /// Top-level items of documents that name no product.
@@ -275,12 +281,19 @@ impl Merger {
             })
             .or_else(|| {
                 let r = component.bom_ref.as_deref()?;
-                // The first component indexed under this bom-ref, as long as it has this name.
+                // The first component indexed under this bom-ref, as long as it is the same
+                // thing: a bom-ref is local to its file, and two files may give one to
+                // different components. Whose purls or versions differ are different.
                 self.by_ref
                     .find(self.by_ref.hash(r), |id| {
                         self.components[id].bom_ref.as_deref() == Some(r)
                     })
-                    .filter(|&id| self.components[id].name == component.name)
+                    .filter(|&id| {
+                        let known = &self.components[id];
+                        known.name == component.name
+                            && !both_differ(&known.purl, &component.purl)
+                            && !both_differ(&known.version, &component.version)
+                    })
             })
             .or_else(|| {
                 let supplier = component.supplier.as_ref().map(|s| s.name.as_str());
@@ -304,28 +317,46 @@ impl Merger {
             return Interned::New(slot);
         };
         if self.origins[id].iter().any(|o| o.source != source) || self.origins[id].is_empty() {
-            if let Some(diff) = conflict(&self.components[id], &component) {
+            for diff in conflicts(&self.components[id], &component) {
+                let earlier = self.origin_of(id, diff.field);
                 self.findings.push(
                     Finding::new(
                         Code::ComponentConflict,
                         path,
                         component.location.clone(),
                         format!(
-                            "also described in '{}' at {}, but {diff}",
-                            self.sources[self.origins[id][0].source].path.display(),
-                            self.origins[id][0].location
+                            "{} differs: '{}' here, '{}' in '{}' at {}",
+                            diff.field.name(),
+                            diff.theirs,
+                            diff.ours,
+                            beside(path, &self.sources[earlier.source].path).display(),
+                            earlier.location
                         ),
                     )
                     .about(self.components[id].display_id()),
                 );
             }
         }
-        fill_missing(&mut self.components[id], component);
+        let filled = fill_missing(&mut self.components[id], component);
         self.index(id, None);
-        if !self.origins[id].contains(&origin) {
-            self.origins[id].push(origin);
+        let at = match self.origins[id].iter().position(|o| *o == origin) {
+            Some(at) => at,
+            None => {
+                self.origins[id].push(origin);
+                self.origins[id].len() - 1
+            }
+        };
+        for field in filled {
+            self.given_by.insert((id, field), at);
         }
         Interned::Merged(id)
+    }
+
+    /// The description that gave component `id` its value of `field`: the one recorded when a
+    /// later description filled it in, else the first.
+    fn origin_of(&self, id: ComponentId, field: Field) -> &Origin {
+        let at = self.given_by.get(&(id, field)).copied().unwrap_or(0);
+        &self.origins[id][at]
     }
 
     /// Indexes component `id` under its purl, bom-ref and name key where nothing holds those yet.
@@ -433,114 +464,16 @@ impl Merger {
     }
 }
 
-/// What differs between two descriptions of the same component, in words, if anything.
-fn conflict(a: &Component, b: &Component) -> Option<String> {
-    let mut diffs = Vec::new();
-    let mut differ = |what: &str, x: Option<&str>, y: Option<&str>| {
-        if let (Some(x), Some(y)) = (x, y) {
-            if x != y {
-                diffs.push(format!("{what} '{x}' differs from '{y}'"));
-            }
-        }
-    };
-    differ("version", a.version.as_deref(), b.version.as_deref());
-    differ(
-        "supplier",
-        a.supplier.as_ref().map(|p| p.name.as_str()),
-        b.supplier.as_ref().map(|p| p.name.as_str()),
-    );
-    differ(
-        "manufacturer",
-        a.manufacturer.as_ref().map(|p| p.name.as_str()),
-        b.manufacturer.as_ref().map(|p| p.name.as_str()),
-    );
-    if a.kind != ComponentType::Unspecified && b.kind != ComponentType::Unspecified {
-        differ("type", Some(a.kind.as_str()), Some(b.kind.as_str()));
-    }
-    for ha in &a.hashes {
-        if let Some(hb) = b.hashes.iter().find(|h| h.alg == ha.alg) {
-            if !ha.value.eq_ignore_ascii_case(&hb.value) {
-                diffs.push(format!("{} hash differs", ha.alg));
-            }
-        }
-    }
-    (!diffs.is_empty()).then(|| diffs.join("; "))
-}
-
-/// Keeps what `into` has and takes from `from` whatever `into` lacks.
-fn fill_missing(into: &mut Component, from: Component) {
-    fn take<T>(slot: &mut Option<T>, value: Option<T>) {
-        if slot.is_none() {
-            *slot = value;
-        }
-    }
-    take(&mut into.bom_ref, from.bom_ref);
-    take(&mut into.group, from.group);
-    take(&mut into.version, from.version);
-    take(&mut into.description, from.description);
-    take(&mut into.purl, from.purl);
-    take(&mut into.cpe, from.cpe);
-    take(&mut into.swid, from.swid);
-    take(&mut into.supplier, from.supplier);
-    take(&mut into.manufacturer, from.manufacturer);
-    take(&mut into.originator, from.originator);
-    take(&mut into.publisher, from.publisher);
-    take(&mut into.scope, from.scope);
-    take(&mut into.source_kind, from.source_kind);
-    if into.kind == ComponentType::Unspecified {
-        into.kind = from.kind;
-    }
-    for h in from.hashes {
-        if !into.hashes.iter().any(|x| x.alg == h.alg) {
-            into.hashes.push(h);
-        }
-    }
-    for l in from.licenses {
-        if !into.licenses.contains(&l) {
-            into.licenses.push(l);
-        }
-    }
-    for a in from.authors {
-        if !into.authors.contains(&a) {
-            into.authors.push(a);
-        }
-    }
-    for r in from.external_refs {
-        if !into.external_refs.contains(&r) {
-            into.external_refs.push(r);
-        }
-    }
-    for p in from.properties {
-        if !into.properties.contains(&p) {
-            into.properties.push(p);
-        }
-    }
-    if from.hardware.is_empty() {
-        return;
-    }
-    let new: &HardwareInfo = &from.hardware;
-    let hw: &mut HardwareInfo = &mut into.hardware;
-    let copy = |slot: &mut Option<String>, value: &Option<String>| {
-        if slot.is_none() {
-            slot.clone_from(value);
-        }
-    };
-    copy(&mut hw.model, &new.model);
-    copy(&mut hw.firmware, &new.firmware);
-    copy(&mut hw.country_of_origin, &new.country_of_origin);
-    if hw.quantity.is_none() {
-        hw.quantity = new.quantity;
-    }
-    for serial in &new.serial_numbers {
-        if !hw.serial_numbers.contains(serial) {
-            hw.serial_numbers.push(serial.clone());
-        }
-    }
-    for cert in &new.certificates {
-        if !hw.certificates.contains(cert) {
-            hw.certificates.push(cert.clone());
-        }
-    }
+/// `other` as a reader of a finding about `here` needs it: relative to the folder the two files
+/// share, so a message never carries the machine's absolute paths (the finding's own file is
+/// made relative by whoever renders it).
+fn beside<'a>(here: &Path, other: &'a Path) -> &'a Path {
+    here.ancestors()
+        .skip(1)
+        // Neither the empty path nor the root: sharing only those is sharing nothing.
+        .filter(|dir| dir.parent().is_some())
+        .find_map(|dir| other.strip_prefix(dir).ok())
+        .unwrap_or(other)
 }
 
 enum Interned {
@@ -557,67 +490,6 @@ fn name_key(c: &Component) -> String {
     format!("{}:{full_name}{version}", full_name.len())
 }
 
-/// Component ids by a key the components hold (purl, bom-ref), stored as hashes only: a hash
-/// match is confirmed by the caller comparing the component's key, so no key is copied.
-///
-/// Open addressing with linear probing, kept at most half full. Entries are never removed.
-#[derive(Default)]
-struct KeyIndex {
-    hasher: RandomState,
-    /// `(hash, value)`; `value == usize::MAX` marks a free slot.
-    slots: Vec<(u64, usize)>,
-    len: usize,
-}
-
-impl KeyIndex {
-    const FREE: usize = usize::MAX;
-
-    fn hash(&self, key: &str) -> u64 {
-        self.hasher.hash_one(key)
-    }
-
-    /// The first value stored under `hash` for which `is_key` says its key is the one sought.
-    fn find(&self, hash: u64, mut is_key: impl FnMut(usize) -> bool) -> Option<usize> {
-        if self.slots.is_empty() {
-            return None;
-        }
-        let mask = self.slots.len() - 1;
-        let mut i = hash as usize & mask;
-        loop {
-            let (h, value) = self.slots[i];
-            if value == Self::FREE {
-                return None;
-            }
-            if h == hash && is_key(value) {
-                return Some(value);
-            }
-            i = (i + 1) & mask;
-        }
-    }
-
-    /// Adds `value` under `hash`; the caller has checked that its key is not there yet.
-    fn insert(&mut self, hash: u64, value: usize) {
-        if 2 * (self.len + 1) > self.slots.len() {
-            self.grow_to((2 * self.slots.len()).max(16));
-        }
-        let mask = self.slots.len() - 1;
-        let mut i = hash as usize & mask;
-        while self.slots[i].1 != Self::FREE {
-            i = (i + 1) & mask;
-        }
-        self.slots[i] = (hash, value);
-        self.len += 1;
-    }
-
-    fn grow_to(&mut self, capacity: usize) {
-        let old = std::mem::replace(&mut self.slots, vec![(0, Self::FREE); capacity]);
-        self.len = 0;
-        // Each key is stored once at most, so the order within a run of equal hashes is free.
-        for (hash, value) in old.into_iter().filter(|(_, v)| *v != Self::FREE) {
-            self.insert(hash, value);
-        }
-    }
-}
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -655,6 +527,27 @@ mod tests {
         });
         hbom.meta.roots = vec!["root".into()];
         vec![list, hbom]
+    }
+
+    #[test]
+    fn a_conflict_names_the_other_file_relative_to_the_folder_both_share() {
+        let here = Path::new("/srv/ws/inventories/hw/list.csv");
+        assert_eq!(
+            beside(here, Path::new("/srv/ws/inventories/a.cdx.json")),
+            Path::new("a.cdx.json")
+        );
+        assert_eq!(
+            beside(here, Path::new("/srv/ws/inventories/hw/b.json")),
+            Path::new("b.json")
+        );
+        assert_eq!(
+            beside(Path::new("list.csv"), Path::new("/abs/b.json")),
+            Path::new("/abs/b.json")
+        );
+        assert_eq!(
+            beside(Path::new("/one/list.csv"), Path::new("/abs/b.json")),
+            Path::new("/abs/b.json")
+        );
     }
 
     #[test]
