@@ -4,8 +4,8 @@
 mod cargo_lock;
 mod cyclonedx;
 pub mod detect;
-pub mod discover;
 pub mod device;
+pub mod discover;
 mod finding;
 pub mod graph;
 mod hardware;

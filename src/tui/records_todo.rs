@@ -188,6 +188,10 @@ impl RecordsState {
         });
         match done {
             Ok(record) => {
+                // What awaits a signature is unknown until the watcher has verified the
+                // changed ledger; meanwhile nothing can be signed twice from a stale list.
+                self.verification =
+                    super::records::Verification::Running(crate::ledger::Phase::Read);
                 let unit = &dialog.signers[i].unit;
                 self.status = Some(Status::ok(Message::new(
                     format!(
