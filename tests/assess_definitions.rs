@@ -87,6 +87,11 @@ const CASES: &[(&str, &str, &str)] = &[
         "role 'implementing' is defined twice",
     ),
     (
+        "item-covers-without-derive",
+        "150:17",
+        "item 'T-02' sets derive_covers without a derive source",
+    ),
+    (
         "item-id-duplicate",
         "142:6",
         "item id 'T-01' is used twice (first on line 131)",

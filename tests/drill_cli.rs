@@ -237,6 +237,14 @@ fn plan_run_finish_verify_and_track_actions() {
     env.ok(&[
         "drill",
         "log",
+        "done",
+        "closing-report",
+        "--at",
+        "2026-11-18T13:32:00+08:00",
+    ]);
+    env.ok(&[
+        "drill",
+        "log",
         "skip",
         "debrief",
         "--note",
@@ -521,6 +529,9 @@ fn html_reports_render_in_chromium() {
         ("match", "09:50"),
         ("grade", "10:05"),
         ("report-cac", "10:58"),
+        ("trace", "11:40"),
+        ("notify", "11:50"),
+        ("closing-report", "11:55"),
     ] {
         env.ok(&[
             "drill",
@@ -534,7 +545,7 @@ fn html_reports_render_in_chromium() {
     let summary = env.home.path().join("s.toml");
     std::fs::write(
         &summary,
-        "lessons = [\"比对脚本应预先准备\"]\n[[evaluation]]\nobjective = \"verify\"\nrating = 3\ncomment = \"略超时\"\n[[evaluation]]\nobjective = \"report\"\nrating = 4\ncomment = \"按时\"\n[[evaluation]]\nobjective = \"stop\"\nrating = 1\ncomment = \"未演练到\"\n[[problem]]\nproblem = \"接口账号无人负责\"\ncause = \"第三方接口未纳入台账\"\n[[action]]\naction = \"建立接口账号台账\"\nowner = \"数据科\"\ndue = 2026-10-31\n",
+        "evaluators = [\"评估组 赵六\"]\nlessons = [\"比对脚本应预先准备\"]\n[[evaluation]]\nobjective = \"verify\"\nrating = 3\ncomment = \"略超时\"\n[[evaluation]]\nobjective = \"report\"\nrating = 4\ncomment = \"按时\"\n[[evaluation]]\nobjective = \"stop\"\nrating = 1\ncomment = \"未演练到\"\n[[problem]]\nproblem = \"接口账号无人负责\"\ncause = \"第三方接口未纳入台账\"\n[[action]]\naction = \"建立接口账号台账\"\nowner = \"数据科\"\ndue = 2026-10-31\n",
     )
     .unwrap();
     env.ok(&[

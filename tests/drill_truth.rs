@@ -221,6 +221,7 @@ fn the_timeline_shows_what_happened_in_the_project_time_zone() {
     log("done", "statement", clock() + 20);
     log("done", "find-entry", 200);
     log("done", "restore", 270);
+    log("done", "closing-report", 280);
 
     let shown = env.json(&["drill", "show", &id, "--format", "json"]);
     let skipped = &shown["timings"][1];
@@ -260,16 +261,25 @@ fn the_timeline_shows_what_happened_in_the_project_time_zone() {
     env.ok(&["drill", "finish", "--run", &id, "--summary", &summary]);
     let rec = env.json(&["ledger", "show", "0", "--format", "json"]);
     let body = &rec["record"]["entry"]["body"];
-    assert_eq!(body["finished"], format!("{}:00+08:00", wall(270)));
+    assert_eq!(body["finished"], format!("{}:00+08:00", wall(280)));
     assert_eq!(body["timezone"], "Asia/Shanghai");
     assert_eq!(body["findings"][0]["code"], "reporting-clock-missed");
+    assert_eq!(body["reporting_clock_minutes"], clock());
+    assert_eq!(
+        body["reporting_clock"]["hours"].as_i64().unwrap() * 60,
+        clock()
+    );
+    assert!(body["reporting_clock"]["basis"]
+        .as_str()
+        .unwrap()
+        .contains("第四条"));
     assert!(body["steps"][1]["actual_minutes"].is_null());
 
     // The summary report: times in the project's zone, nothing for the skipped step, the
     // missed clock said in words.
     let md = env.ok(&["drill", "report", "--run", &id]);
     assert!(md.contains("2026-11-20 09:00 +08:00"), "{md}");
-    assert!(md.contains("2026-11-20 13:30 +08:00"), "{md}");
+    assert!(md.contains("2026-11-20 13:40 +08:00"), "{md}");
     assert!(md.contains("reporting-clock-missed"), "{md}");
     let row = md
         .lines()

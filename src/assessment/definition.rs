@@ -220,6 +220,8 @@ struct ItemFile {
     #[serde(default)]
     derive: Option<Spanned<String>>,
     #[serde(default)]
+    derive_covers: Option<Spanned<Coverage>>,
+    #[serde(default)]
     applies_when: Option<Spanned<String>>,
     risk: RiskFile,
 }
@@ -244,6 +246,18 @@ pub enum Importance {
     Key,
     #[default]
     Normal,
+}
+
+/// How much of an item the fact of its `derive` source shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Coverage {
+    /// The fact answers the whole question: when it decides, its answer is offered.
+    #[default]
+    Whole,
+    /// The question asks more than the fact shows (OM-09 asks for training and a review of the
+    /// plans besides a drill): the fact is stated, and no answer is ever offered.
+    Part,
 }
 
 /// A role of the joint assessment; its id is the unit name keys sign for.
@@ -317,6 +331,8 @@ pub struct Item {
     pub weight: u8,
     pub min_level: Option<u8>,
     pub derive: Option<String>,
+    /// How much of the question the derived fact answers.
+    pub derive_covers: Coverage,
     /// The condition under which the item applies (its own, else its section's).
     pub applies_when: Option<String>,
     pub risk: RiskTemplate,
@@ -1027,6 +1043,15 @@ impl Validator<'_> {
                 Some(d) => Some(d.get_ref().clone()),
                 None => None,
             };
+            let derive_covers = match (&it.derive_covers, &derive) {
+                (Some(c), None) => {
+                    return Err(self.at(
+                        c.span(),
+                        format!("item '{id}' sets derive_covers without a derive source"),
+                    ))
+                }
+                (c, _) => c.as_ref().map_or(Coverage::Whole, |c| *c.get_ref()),
+            };
             let section_condition = sections
                 .iter()
                 .find(|s| &s.id == it.section.get_ref())
@@ -1078,6 +1103,7 @@ impl Validator<'_> {
                 weight,
                 min_level,
                 derive,
+                derive_covers,
                 applies_when,
                 risk: RiskTemplate {
                     asset: it.risk.asset.into_inner(),

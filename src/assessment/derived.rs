@@ -4,7 +4,7 @@
 //! An answer is offered only when the fact decides the item, with the fact stated; the person
 //! still decides and confirms. A new derivation is one more row.
 
-use super::definition::{Checklist, Meaning};
+use super::definition::{Checklist, Coverage, Item, Meaning};
 use super::report::Both;
 use super::session::Derived;
 use crate::acceptance::deadlines::{self, Status};
@@ -165,9 +165,27 @@ pub fn outcomes(
         .iter()
         .filter_map(|item| {
             let d = derivation(item.derive.as_deref()?)?;
-            Some((item.id.clone(), (d.derive)(&facts)))
+            Some((item.id.clone(), within(item, (d.derive)(&facts))))
         })
         .collect()
+}
+
+/// What an outcome means for `item`: an item that asks more than the fact shows is not
+/// decided by it, so the answer the fact would give becomes the fact, stated, and no offer.
+fn within(item: &Item, outcome: Outcome) -> Outcome {
+    match (item.derive_covers, outcome) {
+        (Coverage::Part, Outcome::Offered(d)) => undecided(
+            format!(
+                "{}；本项所问多于这一事实，请据其余证据作答",
+                d.detail.zh
+            ),
+            format!(
+                "{}; the item asks more than this fact shows, so answer it from the rest of the evidence",
+                d.detail.en
+            ),
+        ),
+        (_, o) => o,
+    }
 }
 
 /// The answers offered, by item id: the outcomes that decide their item.
@@ -625,6 +643,54 @@ mod tests {
         let o = derive(&ws, S, &today.to_string());
         assert_eq!(offered(&o), Some(Meaning::Conforming));
         assert!(text(&o).contains("ledger record 1"), "{}", text(&o));
+    }
+
+    #[test]
+    fn an_item_asking_more_than_the_fact_shows_is_told_the_fact_and_offered_nothing() {
+        let (_d, ws) =
+            workspace("supervision_contracted = 2026-03-01\nsupervision_filed = 2026-03-20");
+        let home = tempfile::tempdir().unwrap();
+        let (ledger, key) = signed_ledger(&ws, home.path());
+        let now = crate::ledger::now_rfc3339();
+        ledger.append(drill(&now, "done"), &[&key]).unwrap();
+        let today = chrono::Local::now().date_naive();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("checklists");
+        let load = |name: &str| Checklist::load(&root.join(name)).unwrap();
+        let (level3, pre) = (
+            load("level3-joint-assessment.toml"),
+            load("pre-acceptance.toml"),
+        );
+        // PA-21 asks only whether a drill was held: the record decides it.
+        let pa = outcomes(&ws, &pre, today, None);
+        assert_eq!(offered(&pa["PA-21"]), Some(Meaning::Conforming));
+        // OM-09 also asks for training and a review of the plans, PA-03 for a complete
+        // supervision report: the fact is stated, nothing is offered.
+        let om = outcomes(&ws, &level3, today, None);
+        for (o, fact) in [
+            (&om["OM-09"], "ledger record 0"),
+            (&pa["PA-03"], "2026-03-20"),
+        ] {
+            assert_eq!(offered(o), None, "{}", text(o));
+            assert!(text(o).contains(fact), "{}", text(o));
+            assert!(
+                text(o).contains("asks more than this fact shows"),
+                "{}",
+                text(o)
+            );
+        }
+        assert!(!offers(&ws, &level3, today).contains_key("OM-09"));
+        // Not even when the fact is missing: a part may fail while the answer is "partly".
+        assert_eq!(
+            offered(
+                &outcomes(
+                    &ws,
+                    &level3,
+                    today.checked_add_months(Months::new(13)).unwrap(),
+                    None
+                )["OM-09"]
+            ),
+            None
+        );
     }
 
     #[test]

@@ -43,6 +43,8 @@ pub fn finished_body(run: &Run, playbook: &Playbook, zone: crate::timezone::Zone
         "participants": run.participants,
         "steps": timeline.steps,
         "reporting_clock_minutes": timeline.reporting_clock_minutes,
+        // The clock the drill was held to and where it comes from (operator kind and grade).
+        "reporting_clock": playbook.reporting_clock(),
         "findings": timeline.findings,
         "observations": run.observations,
         "evaluators": summary.as_ref().map(|s| &s.evaluators),

@@ -110,12 +110,13 @@ impl RunReport {
                 .map(|i| i.purpose.clone())
         });
         let report_step = playbook.steps.iter().find(|s| s.report).map(|s| {
-            let actual = timeline
-                .steps
-                .iter()
-                .find(|t| t.id == s.id)
-                .and_then(|t| t.actual_minutes);
-            (s.id.as_str(), s.target_minutes, actual)
+            let timing = timeline.steps.iter().find(|t| t.id == s.id);
+            (
+                s.id.as_str(),
+                s.target_minutes,
+                timing.map_or(super::run::StepStatus::Pending, |t| t.status),
+                timing.and_then(|t| t.actual_minutes),
+            )
         });
         let reporting = super::reporting::DrillReporting::new(
             playbook.reporting_clock(),

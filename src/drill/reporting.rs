@@ -11,6 +11,7 @@
 //! only in fragments and is kept as our summary, marked to be checked.
 
 use super::classes::Grade;
+use super::run::StepStatus;
 use super::text::LocalText;
 use serde::{Deserialize, Serialize};
 
@@ -198,26 +199,38 @@ pub struct ReportStepOutcome {
     pub id: String,
     pub target_minutes: u32,
     pub actual_minutes: Option<i64>,
-    /// Whether the report went within the clock; `None` while it has not been done or when
-    /// reporting is not mandatory.
+    /// Whether the report went within the clock (a step skipped or failed did not); `None`
+    /// while the step is open or when reporting is not mandatory.
     pub within_clock: Option<bool>,
 }
 
+/// Whether a reporting step in `status`, done `actual_minutes` after the start, met a clock of
+/// `limit` minutes: done within it, yes; done after it, or skipped or failed, no (no report
+/// went out); still open, not known yet. The timeline's finding and the summary's reporting
+/// section both ask this, so they never disagree.
+pub fn clock_met(limit: u32, status: StepStatus, actual_minutes: Option<i64>) -> Option<bool> {
+    match status {
+        StepStatus::Done => actual_minutes.map(|a| a <= i64::from(limit)),
+        StepStatus::Skipped | StepStatus::Failed => Some(false),
+        StepStatus::Pending | StepStatus::Started => None,
+    }
+}
+
 impl DrillReporting {
-    /// The reporting section of a drill of `clock`, whose reporting step `step` (id, target) was
-    /// done at `actual_minutes` after the start, and which ended on `ended`.
+    /// The reporting section of a drill of `clock`, whose reporting step `step` (id, target,
+    /// status) was done at `actual_minutes` after the start, and which ended on `ended`.
     pub fn new(
         clock: ReportingClock,
-        step: Option<(&str, u32, Option<i64>)>,
+        step: Option<(&str, u32, StepStatus, Option<i64>)>,
         ended: Option<chrono::NaiveDate>,
     ) -> DrillReporting {
         let limit = clock.mandatory_minutes();
         DrillReporting {
-            step: step.map(|(id, target, actual)| ReportStepOutcome {
+            step: step.map(|(id, target, status, actual)| ReportStepOutcome {
                 id: id.to_string(),
                 target_minutes: target,
                 actual_minutes: actual,
-                within_clock: actual.zip(limit).map(|(a, l)| a <= i64::from(l)),
+                within_clock: limit.and_then(|l| clock_met(l, status, actual)),
             }),
             contents: report_contents(),
             closing_contents: closing_report_contents(),
@@ -266,12 +279,24 @@ mod tests {
     fn a_drill_meets_or_misses_the_clock_and_dates_the_closing_report() {
         let clock = reporting_clock(Operator::Other, Grade::III);
         let ended = "2026-12-09".parse().ok();
-        let on_time = DrillReporting::new(clock.clone(), Some(("report", 115, Some(230))), ended);
+        let done = StepStatus::Done;
+        let on_time =
+            DrillReporting::new(clock.clone(), Some(("report", 115, done, Some(230))), ended);
         assert_eq!(on_time.step.as_ref().unwrap().within_clock, Some(true));
         assert_eq!(on_time.closing_due, "2027-01-08".parse().ok());
-        let late = DrillReporting::new(clock.clone(), Some(("report", 115, Some(241))), ended);
+        let late =
+            DrillReporting::new(clock.clone(), Some(("report", 115, done, Some(241))), ended);
         assert_eq!(late.step.unwrap().within_clock, Some(false));
-        let not_done = DrillReporting::new(clock, Some(("report", 115, None)), None);
+        // A report skipped or failed never went out: the clock was missed.
+        for status in [StepStatus::Skipped, StepStatus::Failed] {
+            let r = DrillReporting::new(clock.clone(), Some(("report", 115, status, None)), ended);
+            assert_eq!(r.step.unwrap().within_clock, Some(false), "{status:?}");
+        }
+        let not_done = DrillReporting::new(
+            clock,
+            Some(("report", 115, StepStatus::Started, None)),
+            None,
+        );
         assert_eq!(not_done.step.unwrap().within_clock, None);
         assert_eq!(not_done.closing_due, None);
         let ordinary = DrillReporting::new(reporting_clock(Operator::Cii, Grade::IV), None, ended);

@@ -177,23 +177,24 @@ fn clock_missed(t: &StepTiming, clock: u32) -> Option<LocalText> {
         }
     };
     let h = hours(clock);
+    if super::reporting::clock_met(clock, t.status, t.actual_minutes)? {
+        return None;
+    }
     match t.status {
         StepStatus::Done => {
             let actual = t.actual_minutes?;
-            (actual > i64::from(clock)).then(|| {
-                LocalText::new(
-                    format!(
-                        "未在报告时限内报告：步骤 {} 于开始后 {actual} 分钟完成，超过 {h} 小时（{clock} 分钟）的报告时限 {} 分钟",
-                        t.id,
-                        actual - i64::from(clock)
-                    ),
-                    format!(
-                        "reporting clock missed: step {} was done {actual} min after the start, {} min past the {h}-hour ({clock} min) clock",
-                        t.id,
-                        actual - i64::from(clock)
-                    ),
-                )
-            })
+            Some(LocalText::new(
+                format!(
+                    "未在报告时限内报告：步骤 {} 于开始后 {actual} 分钟完成，超过 {h} 小时（{clock} 分钟）的报告时限 {} 分钟",
+                    t.id,
+                    actual - i64::from(clock)
+                ),
+                format!(
+                    "reporting clock missed: step {} was done {actual} min after the start, {} min past the {h}-hour ({clock} min) clock",
+                    t.id,
+                    actual - i64::from(clock)
+                ),
+            ))
         }
         StepStatus::Skipped | StepStatus::Failed => {
             let (zh, en) = if t.status == StepStatus::Skipped {

@@ -5,7 +5,7 @@ use super::app::App;
 use super::drills::{DrillsState, RunMode};
 use crate::drill::run::StepStatus;
 use crate::drill::schedule::Status;
-use crate::drill::timeline::Timeline;
+use crate::drill::timeline::{Timeline, TimelineCode, TimelineFinding};
 use crate::i18n::drill::{self as d, K};
 use crate::i18n::Lang;
 use crate::report::drill::{months, Cell};
@@ -312,13 +312,20 @@ fn draw_run(frame: &mut Frame, app: &App, s: &DrillsState, mode: &RunMode, area:
     let expected_width = (area.width as usize)
         .saturating_sub(1 + 14 + 4 + 7 + 8 + 5)
         .max(8);
-    let rows: Vec<Row> = Timeline::of(run, pb)
+    let timeline = Timeline::of(run, pb);
+    let missed_clock: Vec<&TimelineFinding> = timeline
+        .findings
+        .iter()
+        .filter(|f| f.code == TimelineCode::ReportingClockMissed)
+        .collect();
+    let rows: Vec<Row> = timeline
         .steps
-        .into_iter()
+        .iter()
         .enumerate()
         .map(|(i, t)| {
             let step = pb.step(&t.id);
             let overrun = !t.status.is_final() && i64::from(t.target_minutes) < elapsed_min;
+            let clock_missed = missed_clock.iter().any(|f| f.step == t.id);
             let sign = match t.status {
                 StepStatus::Pending if overrun => "!",
                 StepStatus::Pending => "·",
@@ -328,6 +335,8 @@ fn draw_run(frame: &mut Frame, app: &App, s: &DrillsState, mode: &RunMode, area:
                 StepStatus::Failed => "✗",
             };
             let style = match t.status {
+                _ if clock_missed => fg(app, Color::Red),
+                StepStatus::Done if t.is_late() => fg(app, Color::Yellow),
                 StepStatus::Done => fg(app, Color::Green),
                 StepStatus::Failed => fg(app, Color::Red),
                 StepStatus::Skipped => Style::new().add_modifier(Modifier::DIM),
@@ -383,11 +392,26 @@ fn draw_run(frame: &mut Frame, app: &App, s: &DrillsState, mode: &RunMode, area:
         .column_spacing(1),
         table,
     );
-    let mut lines: Vec<Line> = vec![Line::styled(
+    // A missed reporting clock comes before the observations: it is the finding that matters.
+    let mut lines: Vec<Line> = missed_clock
+        .iter()
+        .map(|f| {
+            Line::styled(
+                fit(&format!("! {}", f.message.get(l)), area.width as usize),
+                fg(app, Color::Red).add_modifier(Modifier::BOLD),
+            )
+        })
+        .collect();
+    lines.push(Line::styled(
         d::t(l, K::Observations),
         Style::new().add_modifier(Modifier::BOLD),
-    )];
-    for o in run.observations.iter().rev().take(3) {
+    ));
+    for o in run
+        .observations
+        .iter()
+        .rev()
+        .take(3usize.saturating_sub(missed_clock.len()))
+    {
         lines.push(Line::raw(fit(
             &format!(
                 "{} {}{}",
@@ -571,6 +595,37 @@ pub(super) mod tests {
                 assert_eq!(run.observations[0].text, "报送模板缺失");
                 assert_eq!(run.observations[0].step.as_deref(), Some("report-cac"));
             }
+        }
+    }
+
+    #[test]
+    fn a_missed_reporting_clock_is_shown_above_the_observations() {
+        for (lang, code) in langs() {
+            let dir = workspace();
+            let mut app = app(dir.path(), lang, (80, 24));
+            for a in [Action::Down, Action::Open] {
+                update(&mut app, a);
+            }
+            // detect, isolate and grade done; the report to the authority skipped.
+            for (a, t) in [
+                (Action::StepDone, "09:07"),
+                (Action::StepDone, "09:45"),
+                (Action::StepDone, "09:55"),
+                (Action::StepSkip, "10:05"),
+            ] {
+                update(
+                    &mut app,
+                    Action::Tick(at(&format!("2026-11-28T{t}:00+08:00"))),
+                );
+                update(&mut app, a);
+            }
+            let screen = render(&app);
+            let expected = match lang {
+                Lang::Zh => "! 未在报告时限内报告",
+                Lang::En => "! reporting clock missed",
+            };
+            assert!(screen.contains(expected), "{screen}");
+            insta::assert_snapshot!(format!("drills_run_clock_missed_{code}"), screen);
         }
     }
 

@@ -1074,13 +1074,12 @@ pub(crate) mod snapshots {
         std::fs::create_dir(dir.path().join("inventories")).unwrap();
         let checklists = dir.path().join("checklists");
         std::fs::create_dir(&checklists).unwrap();
-        for name in [
-            "controllable-policy.toml",
-            "approved-products.toml",
-            "secure-reliable-evaluations.toml",
-            "waivers.toml",
-        ] {
-            std::fs::copy(root.join("checklists").join(name), checklists.join(name)).unwrap();
+        // Every checklist the manifest names, so the test follows the manifest as it grows.
+        for entry in std::fs::read_dir(root.join("checklists")).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "toml") {
+                std::fs::copy(&path, checklists.join(path.file_name().unwrap())).unwrap();
+            }
         }
         let loaded = super::super::load_workspace(
             Some(dir.path().to_path_buf()),
