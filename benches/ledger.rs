@@ -6,9 +6,10 @@
 //! `cargo bench --bench ledger` (ANBAO_BENCH_RECORDS / ANBAO_BENCH_FSYNC change the sizes,
 //! ANBAO_BENCH_PROFILE=intl|gm runs one profile).
 
-use anbao::ledger::keys::{public_key_file, trust, SigningKey};
+use anbao::ledger::enrol::{proof_of_possession, KeyDescriptor};
+use anbao::ledger::keys::SigningKey;
 use anbao::ledger::merkle::Frontier;
-use anbao::ledger::verify::verify_bytes;
+use anbao::ledger::verify::{verify_bytes, Inputs};
 use anbao::ledger::{record, HashAlg, Ledger, NewRecord, SigAlg};
 use anbao::workspace::CryptoProfile;
 use serde_json::json;
@@ -70,24 +71,16 @@ fn run(profile: CryptoProfile, records: usize, fsync_records: usize) {
     let mut key = SigningKey::generate(alg, "implementing").unwrap();
     key.save(&home.path().join("k.key"), "2026-01-01T00:00:00+08:00")
         .unwrap();
-    trust(
-        &ws.path().join("keys"),
-        &public_key_file(
-            &key.public(),
-            "implementing",
-            None,
-            "2026-01-01T00:00:00+08:00",
-        ),
-    )
-    .unwrap();
+    // Each ledger is founded by the key, which then signs everything.
+    let found = |ledger: &Ledger| {
+        let descriptor = KeyDescriptor::new(&key.public(), "implementing", None);
+        let proof = proof_of_possession(&key, &descriptor).unwrap();
+        ledger.enrol(&descriptor, &proof, &key).unwrap();
+    };
     // Appends, each one locked, written and fsynced before it returns (a ledger of its own).
     let fsync_ws = tempfile::tempdir().unwrap();
-    std::fs::create_dir_all(fsync_ws.path().join("keys")).unwrap();
-    for e in std::fs::read_dir(ws.path().join("keys")).unwrap() {
-        let e = e.unwrap();
-        std::fs::copy(e.path(), fsync_ws.path().join("keys").join(e.file_name())).unwrap();
-    }
     let fsync_ledger = Ledger::at(fsync_ws.path(), profile, "XZZW-2026-001");
+    found(&fsync_ledger);
     let mut latencies = Vec::with_capacity(fsync_records);
     let t = Instant::now();
     for i in 0..fsync_records {
@@ -109,6 +102,7 @@ fn run(profile: CryptoProfile, records: usize, fsync_records: usize) {
 
     // The whole ledger in one batch under one lock, synced once at the end.
     let ledger = Ledger::at(ws.path(), profile, "XZZW-2026-001");
+    found(&ledger);
     let t = Instant::now();
     let mut appender = ledger.appender().unwrap();
     for i in 0..records {
@@ -152,11 +146,19 @@ fn run(profile: CryptoProfile, records: usize, fsync_records: usize) {
     });
 
     // The whole verify, phases timed inside; median of three runs.
-    let trust_store = ledger.trust_store().unwrap();
+    let key_files = ledger.key_files().unwrap();
     let checkpoints = ledger.checkpoints().unwrap();
+    let anchors = anbao::ledger::Anchors::default();
+    let inputs = Inputs {
+        bytes: &bytes,
+        key_files: &key_files,
+        checkpoints: &checkpoints,
+        anchors: &anchors,
+        private_keys: &[],
+    };
     let mut reports = Vec::new();
     let (whole, _) = time(3, || {
-        let r = verify_bytes(&ledger, &bytes, &trust_store, &checkpoints);
+        let r = verify_bytes(&ledger, &inputs);
         assert!(r.is_clean(), "{:?}", r.first_bad);
         reports.push(r.timings);
     });
@@ -169,17 +171,13 @@ fn run(profile: CryptoProfile, records: usize, fsync_records: usize) {
         pick(|t| t.signatures),
         pick(|t| t.checks),
     );
-    let report = verify_bytes(&ledger, &bytes, &trust_store, &checkpoints);
+    let report = verify_bytes(&ledger, &inputs);
     assert_eq!(report.trees[0].root, root);
     let one = rayon::ThreadPoolBuilder::new()
         .num_threads(1)
         .build()
         .unwrap();
-    let one_sig = one.install(|| {
-        verify_bytes(&ledger, &bytes, &trust_store, &checkpoints)
-            .timings
-            .signatures
-    });
+    let one_sig = one.install(|| verify_bytes(&ledger, &inputs).timings.signatures);
 
     println!("baseline SHA-256 of the file (1 thread):  {}", ms(sha));
     println!("baseline SM3 of the file (1 thread):      {}", ms(sm3));

@@ -4,6 +4,7 @@ use std::fmt;
 
 pub mod drill;
 pub mod ledger;
+pub mod trust;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {

@@ -60,9 +60,10 @@ fn key(ws: &Path, keys: &Path, unit: &str) -> PathBuf {
     path
 }
 
+/// The verdict record: record 1, after the record that enrolled the signing key.
 fn recorded_body(ws: &Path) -> (Value, Value) {
     let out = anbao(ws)
-        .args(["ledger", "show", "0", "--format", "json"])
+        .args(["ledger", "show", "1", "--format", "json"])
         .output()
         .unwrap();
     assert!(
@@ -102,7 +103,7 @@ fn the_verdict_is_filed_with_its_inputs_and_the_report_as_evidence() {
     assert_eq!(report["schema"], "anbao.check/1");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("wrote record 0 (acceptance.verdict, supervision)"),
+        stderr.contains("wrote record 1 (acceptance.verdict, supervision)"),
         "{stderr}"
     );
 

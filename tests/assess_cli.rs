@@ -385,15 +385,16 @@ fn a_whole_assessment_is_signed_by_both_units_and_verifies() {
     assert_eq!(code, 0, "{out}{err}");
     let list = env.json(&["ledger", "list", "--format", "json"]);
     let records = list["records"].as_array().unwrap();
-    assert_eq!(records[0]["kind"], "assessment.signoff");
+    // Records 0 and 1 enrol the two units' keys.
+    assert_eq!(records[2]["kind"], "assessment.signoff");
     assert_eq!(
-        records[0]["signed_by"],
+        records[2]["signed_by"],
         serde_json::json!(["construction", "implementing"])
     );
-    assert_eq!(records[0]["awaiting"], serde_json::json!([]));
-    assert_eq!(records[1]["kind"], "cosign");
+    assert_eq!(records[2]["awaiting"], serde_json::json!([]));
+    assert_eq!(records[3]["kind"], "cosign");
     // The record pins the checklist definition and the evidence by hash.
-    let show = env.json(&["ledger", "show", "0", "--format", "json"]);
+    let show = env.json(&["ledger", "show", "2", "--format", "json"]);
     let text = show.to_string();
     let cl = Checklist::load(&env.path("checklists/level3-joint-assessment.toml")).unwrap();
     assert!(
@@ -494,8 +495,8 @@ fn a_whole_assessment_is_signed_by_both_units_and_verifies() {
     assert_eq!(both["signoff"]["state"], "signed", "{both}");
     let (code, out, err) = env.run(&["ledger", "verify"]);
     assert_eq!(code, 0, "{out}{err}");
-    let show = env.json(&["ledger", "show", "2", "--format", "json"]);
-    assert_eq!(show["record"]["entry"]["supersedes"]["seq"], "0");
+    let show = env.json(&["ledger", "show", "4", "--format", "json"]);
+    assert_eq!(show["record"]["entry"]["supersedes"]["seq"], "2");
     assert_eq!(
         show["record"]["entry"]["body"]["supersedes_session"],
         "demo"

@@ -296,10 +296,11 @@ fn plan_run_finish_verify_and_track_actions() {
         "json",
     ]);
     assert_eq!(v["kind"], "drill.finished");
-    assert_eq!(v["seq"], "0");
+    // Record 0 enrols the key.
+    assert_eq!(v["seq"], "1");
 
     // The ledger holds it, signed, with the evidence and the run file, and verifies.
-    let rec = env.json(&["ledger", "show", "0", "--format", "json"]);
+    let rec = env.json(&["ledger", "show", "1", "--format", "json"]);
     let entry = &rec["record"]["entry"];
     assert_eq!(entry["kind"], "drill.finished");
     assert_eq!(entry["body"]["run"], id.as_str());
@@ -327,9 +328,9 @@ fn plan_run_finish_verify_and_track_actions() {
         "--format",
         "json",
     ]);
-    assert_eq!(v["seq"], "0");
+    assert_eq!(v["seq"], "1");
     let list = env.json(&["ledger", "list", "--format", "json"]);
-    assert_eq!(list["records"].as_array().unwrap().len(), 1);
+    assert_eq!(list["records"].as_array().unwrap().len(), 2);
     // Finishing twice is refused.
     let (code, _, err) = env.run_in(
         "en",

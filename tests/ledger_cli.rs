@@ -4,78 +4,9 @@
 mod common;
 
 use assert_cmd::Command;
+use common::{s, Cli as Env};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-
-struct Env {
-    ws: tempfile::TempDir,
-    home: tempfile::TempDir,
-}
-
-impl Env {
-    fn new(profile: &str) -> Env {
-        Env {
-            ws: common::workspace(profile),
-            home: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn run_in(&self, lang: &str, args: &[&str]) -> (i32, String, String) {
-        let out = Command::cargo_bin("anbao")
-            .unwrap()
-            .arg("-C")
-            .arg(self.ws.path())
-            .args(args)
-            .env("NO_COLOR", "1")
-            .env("ANBAO_LANG", lang)
-            .env("XDG_CONFIG_HOME", self.home.path())
-            .env("HOME", self.home.path())
-            .env_remove("ANBAO_KEY")
-            .output()
-            .unwrap();
-        (
-            out.status.code().unwrap_or(-1),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
-    }
-
-    fn run(&self, args: &[&str]) -> (i32, String, String) {
-        self.run_in("en", args)
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let (code, out, err) = self.run(args);
-        assert_eq!(code, 0, "{args:?}\nstdout: {out}\nstderr: {err}");
-        out
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        serde_json::from_str(&self.ok(args)).unwrap()
-    }
-
-    /// Makes a key for `unit` at an explicit path in the temporary home and returns it.
-    fn key(&self, unit: &str) -> PathBuf {
-        let path = self.home.path().join(format!("{unit}.key"));
-        self.ok(&[
-            "keys",
-            "new",
-            "--unit",
-            unit,
-            "--out",
-            path.to_str().unwrap(),
-        ]);
-        path
-    }
-
-    fn ledger(&self) -> PathBuf {
-        self.ws.path().join("records/ledger.jsonl")
-    }
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
 
 #[test]
 fn keys_new_then_append_list_show_verify() {
@@ -112,12 +43,14 @@ fn keys_new_then_append_list_show_verify() {
         "json",
     ]);
     assert_eq!(v["schema"], "anbao.ledger.append/1");
-    assert_eq!(v["seq"], "0");
+    // Record 0 is the key's enrolment, which founded the ledger.
+    assert_eq!(v["seq"], "1");
     assert_eq!(v["record"]["entry"]["evidence"][0]["name"], "验收报告.pdf");
     let list = env.json(&["ledger", "list", "--format", "json"]);
-    assert_eq!(list["records"].as_array().unwrap().len(), 1);
+    assert_eq!(list["records"].as_array().unwrap().len(), 2);
+    assert_eq!(list["records"][0]["kind"], "key.enrol");
     assert_eq!(list["verified"], true);
-    let shown = env.ok(&["ledger", "show", "0"]);
+    let shown = env.ok(&["ledger", "show", "1"]);
     assert!(
         shown.contains("acceptance.verdict") && shown.contains("valid"),
         "{shown}"
@@ -127,7 +60,9 @@ fn keys_new_then_append_list_show_verify() {
     let v = env.json(&["ledger", "verify", "--format", "json"]);
     assert_eq!(v["schema"], "anbao.ledger.verify/1");
     assert_eq!(v["clean"], true);
-    assert_eq!(v["records"], "1");
+    assert_eq!(v["records"], "2");
+    assert_eq!(v["anchored"], false);
+    assert_eq!(v["keys"][0]["founding"], true);
 
     // Floats are refused with the place named; the ledger is unchanged.
     let (code, _, err) = env.run(&[
@@ -177,23 +112,19 @@ fn a_key_readable_by_others_is_refused_and_keys_stay_out_of_the_workspace() {
     use std::os::unix::fs::PermissionsExt;
     let env = Env::new("intl");
     let key = env.key("implementing");
+    let before = std::fs::read(env.ledger()).unwrap();
     std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
-    let (code, _, err) = env.run(&[
-        "ledger",
-        "append",
-        "--kind",
-        "note",
-        "--body",
-        "{}",
-        "--key",
-        s(&key),
-    ]);
+    let (code, _, err) = env.try_note(&key, "{}");
     assert_eq!(code, 2);
     assert!(
         err.contains("readable by group or others") && err.contains("chmod 600"),
         "{err}"
     );
-    assert!(!env.ledger().exists(), "nothing was written");
+    assert_eq!(
+        std::fs::read(env.ledger()).unwrap(),
+        before,
+        "nothing was written"
+    );
     let inside = env.ws.path().join("my.key");
     let (code, _, err) = env.run(&["keys", "new", "--unit", "construction", "--out", s(&inside)]);
     assert_eq!(code, 2);
@@ -225,14 +156,15 @@ fn joint_records_await_the_second_unit_until_it_signs() {
     assert_eq!(code, 0);
     assert!(out.contains("awaiting-signature"), "{out}");
 
-    env.ok(&["ledger", "sign", "0", "--key", s(&con)]);
+    // Records 0 and 1 enrol the keys.
+    env.ok(&["ledger", "sign", "2", "--key", s(&con)]);
     let list = env.json(&["ledger", "list", "--format", "json"]);
-    assert_eq!(list["records"][0]["awaiting"], serde_json::json!([]));
+    assert_eq!(list["records"][2]["awaiting"], serde_json::json!([]));
     assert_eq!(
-        list["records"][0]["signed_by"],
+        list["records"][2]["signed_by"],
         serde_json::json!(["construction", "implementing"])
     );
-    assert_eq!(list["records"][1]["kind"], "cosign");
+    assert_eq!(list["records"][3]["kind"], "cosign");
 
     // The offline path: a detached signature, filed by the implementing unit.
     env.ok(&[
@@ -248,7 +180,7 @@ fn joint_records_await_the_second_unit_until_it_signs() {
         s(&imp),
     ]);
     let sig = env.home.path().join("sig.json");
-    env.ok(&["ledger", "sign", "2", "--key", s(&con), "--output", s(&sig)]);
+    env.ok(&["ledger", "sign", "4", "--key", s(&con), "--output", s(&sig)]);
     env.ok(&["ledger", "cosign", s(&sig), "--key", s(&imp)]);
     let v = env.json(&["ledger", "verify", "--format", "json"]);
     assert_eq!(v["clean"], true);
@@ -266,7 +198,7 @@ fn joint_records_await_the_second_unit_until_it_signs() {
         "--key",
         s(&con),
     ]);
-    let shown = env.json(&["ledger", "show", "4", "--format", "json"]);
+    let shown = env.json(&["ledger", "show", "6", "--format", "json"]);
     assert_eq!(
         shown["signed_by"],
         serde_json::json!(["construction", "implementing"])
@@ -278,16 +210,7 @@ fn a_changed_byte_fails_verify_naming_the_first_bad_record() {
     let env = Env::new("intl");
     let key = env.key("implementing");
     for i in 0..3 {
-        env.ok(&[
-            "ledger",
-            "append",
-            "--kind",
-            "note",
-            "--body",
-            &format!(r#"{{"i": "{i}"}}"#),
-            "--key",
-            s(&key),
-        ]);
+        env.note(&key, &format!(r#"{{"i": "{i}"}}"#));
     }
     let mut bytes = std::fs::read(env.ledger()).unwrap();
     let second = bytes.iter().position(|&b| b == b'\n').unwrap() + 1;
@@ -322,30 +245,12 @@ fn checkpoints_proofs_and_exports_verify_without_the_workspace() {
     let env = Env::new("intl");
     let key = env.key("implementing");
     for i in 0..5 {
-        env.ok(&[
-            "ledger",
-            "append",
-            "--kind",
-            "note",
-            "--body",
-            &format!(r#"{{"i": "{i}"}}"#),
-            "--key",
-            s(&key),
-        ]);
+        env.note(&key, &format!(r#"{{"i": "{i}"}}"#));
     }
     let out = env.ok(&["ledger", "checkpoint", "--key", s(&key)]);
-    assert!(out.contains("anbao/TEST-001/sha256\n5\n"), "{out}");
+    assert!(out.contains("anbao/TEST-001/sha256\n6\n"), "{out}");
     assert!(out.contains("\u{2014} implementing/ed25519:"), "{out}");
-    env.ok(&[
-        "ledger",
-        "append",
-        "--kind",
-        "note",
-        "--body",
-        "{}",
-        "--key",
-        s(&key),
-    ]);
+    env.note(&key, "{}");
     env.ok(&["ledger", "checkpoint", "--key", s(&key)]);
     let old_cp = std::fs::read_dir(env.ws.path().join("records/checkpoints"))
         .unwrap()
@@ -354,13 +259,13 @@ fn checkpoints_proofs_and_exports_verify_without_the_workspace() {
         .unwrap();
 
     let proof = env.home.path().join("inclusion.json");
-    env.ok(&["ledger", "prove", "--inclusion", "3", "-o", s(&proof)]);
+    env.ok(&["ledger", "prove", "--inclusion", "4", "-o", s(&proof)]);
     let consistency = env.home.path().join("consistency.json");
     env.ok(&[
         "ledger",
         "prove",
         "--consistency",
-        "5",
+        "6",
         "-o",
         s(&consistency),
     ]);
@@ -385,10 +290,10 @@ fn checkpoints_proofs_and_exports_verify_without_the_workspace() {
     };
     let (code, out) = verify_proof(&[s(&proof)]);
     assert_eq!(code, 0, "{out}");
-    assert!(out.contains("record 3 is included"), "{out}");
+    assert!(out.contains("record 4 is included"), "{out}");
     let (code, out) = verify_proof(&[s(&consistency), "--old-checkpoint", s(&old_cp)]);
     assert_eq!(code, 0, "{out}");
-    assert!(out.contains("only grew to 6"), "{out}");
+    assert!(out.contains("only grew to 7"), "{out}");
     let forged = std::fs::read_to_string(&proof)
         .unwrap()
         .replace(r#"\"i\":\"3\""#, r#"\"i\":\"9\""#);
@@ -420,7 +325,7 @@ fn checkpoints_proofs_and_exports_verify_without_the_workspace() {
             String::from_utf8_lossy(&out.stdout)
         );
         let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-        assert_eq!(v["records"], "6");
+        assert_eq!(v["records"], "7");
         assert_eq!(v["checkpoints"].as_array().unwrap().len(), 2);
     }
 }
@@ -429,30 +334,12 @@ fn checkpoints_proofs_and_exports_verify_without_the_workspace() {
 fn a_torn_line_blocks_appends_until_repair_quarantines_it() {
     let env = Env::new("intl");
     let key = env.key("implementing");
-    env.ok(&[
-        "ledger",
-        "append",
-        "--kind",
-        "note",
-        "--body",
-        "{}",
-        "--key",
-        s(&key),
-    ]);
+    env.note(&key, "{}");
     let good = std::fs::read(env.ledger()).unwrap();
     let mut torn = good.clone();
     torn.extend_from_slice(br#"{"entry":{"body":{},"evid"#);
     std::fs::write(env.ledger(), &torn).unwrap();
-    let (code, _, err) = env.run(&[
-        "ledger",
-        "append",
-        "--kind",
-        "note",
-        "--body",
-        "{}",
-        "--key",
-        s(&key),
-    ]);
+    let (code, _, err) = env.try_note(&key, "{}");
     assert_eq!(code, 2);
     assert!(
         err.contains("torn line") && err.contains("anbao ledger repair"),
@@ -471,16 +358,7 @@ fn a_torn_line_blocks_appends_until_repair_quarantines_it() {
         .unwrap()
         .path();
     assert_eq!(std::fs::read(q).unwrap(), br#"{"entry":{"body":{},"evid"#);
-    env.ok(&[
-        "ledger",
-        "append",
-        "--kind",
-        "note",
-        "--body",
-        "{}",
-        "--key",
-        s(&key),
-    ]);
+    env.note(&key, "{}");
     env.ok(&["ledger", "verify"]);
     assert!(env.ok(&["ledger", "repair"]).contains("nothing to repair"));
     let v = env.json(&["ledger", "repair", "--format", "json"]);
@@ -516,5 +394,5 @@ fn binaries_appending_at_once_keep_every_record() {
     });
     let v = env.json(&["ledger", "verify", "--format", "json"]);
     assert_eq!(v["clean"], true);
-    assert_eq!(v["records"], "50");
+    assert_eq!(v["records"], "51");
 }

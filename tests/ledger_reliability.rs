@@ -71,7 +71,10 @@ fn two_processes_appending_500_each_end_with_1000_and_a_valid_ledger() {
     let l = ledger(ws.path());
     let report = l.verify().unwrap();
     assert!(report.is_clean(), "{:?}", report.first_bad);
-    assert_eq!(report.records, 1000);
+    assert_eq!(
+        report.records, 1001,
+        "the key's enrolment and the 1000 appended"
+    );
     let (records, tail) = l.records().unwrap();
     assert_eq!(tail, Tail::Complete);
     for w in ["a", "b"] {

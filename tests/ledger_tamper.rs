@@ -44,12 +44,13 @@ fn fixture(profile: &'static str) -> &'static (PathBuf, Vec<u8>) {
             &[&imp],
         )
         .unwrap();
-        l.cosign(2, &con).unwrap();
+        // Records 0 and 1 enrol the two keys.
+        l.cosign(4, &con).unwrap();
         l.append(NewRecord::new("note", json!({"x": "y"})), &[&con])
             .unwrap();
         l.checkpoint(&[&imp]).unwrap();
         l.append(
-            NewRecord::new("assessment.signoff", json!({"n": 5})).supersedes(1),
+            NewRecord::new("assessment.signoff", json!({"n": 5})).supersedes(3),
             &[&imp, &con],
         )
         .unwrap();

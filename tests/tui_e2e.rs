@@ -180,14 +180,36 @@ struct Person {
 }
 
 impl Person {
-    fn new(ws: &Path, unit: &'static str, name: &'static str) -> Person {
+    /// A person of `unit` with a new key: the first founds the ledger; a later one's key is
+    /// enrolled by `authority`, a person whose key the ledger enrols already.
+    fn new(
+        ws: &Path,
+        unit: &'static str,
+        name: &'static str,
+        authority: Option<&Person>,
+    ) -> Person {
         let home = tempfile::tempdir().unwrap();
-        let out = anbao(ws, home.path(), &["keys", "new", "--unit", unit]);
+        let out = anbao(
+            ws,
+            home.path(),
+            &["keys", "new", "--unit", unit, "--format", "json"],
+        );
         assert!(
             out.status.success(),
             "{}",
             String::from_utf8_lossy(&out.stderr)
         );
+        let made: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        if let Some(by) = authority {
+            let public = made["public_key"].as_str().unwrap();
+            let out = anbao(ws, by.home.path(), &["keys", "enrol", public]);
+            assert!(
+                out.status.success(),
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
         Person { home, unit, name }
     }
 }
@@ -224,8 +246,8 @@ fn a_whole_joint_assessment_to_both_signatures_in_the_tui() {
     let level = cl.protection_level;
     let items = items_in_screen_order(&cl, level);
     let total = items.len();
-    let implementing = Person::new(ws, "implementing", "王科长");
-    let construction = Person::new(ws, "construction", "李工");
+    let implementing = Person::new(ws, "implementing", "王科长", None);
+    let construction = Person::new(ws, "construction", "李工", Some(&implementing));
 
     // The construction unit's 李工 starts the session from the checklist, with its scope.
     let b = Terminal::start("con", ws, construction.home.path());
@@ -369,8 +391,8 @@ fn a_whole_drill_to_a_co_signed_record_in_the_tui() {
     }
     let ws = demo_copy();
     let ws = ws.path();
-    let implementing = Person::new(ws, "implementing", "王科长");
-    let construction = Person::new(ws, "construction", "李工");
+    let implementing = Person::new(ws, "implementing", "王科长", None);
+    let construction = Person::new(ws, "construction", "李工", Some(&implementing));
 
     // The department's 王科长 starts the ransomware drill of the plan: where, and who.
     let a = Terminal::start("drill-imp", ws, implementing.home.path());

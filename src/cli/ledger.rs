@@ -7,7 +7,9 @@ use super::{workspace, Context, Outcome};
 use crate::i18n::ledger::{self as t, Label};
 use crate::i18n::Lang;
 use crate::ledger::export::{verify_archive, ArchiveFormat};
-use crate::ledger::keys::{find_signing_keys, SigningKey, TrustStore};
+use crate::ledger::keys::{find_signing_keys, SigningKey};
+use crate::ledger::proof::proof_keys;
+use crate::ledger::Anchors;
 use crate::ledger::{DetachedSignature, Ledger, LedgerError, NewRecord, Record};
 use anyhow::Context as _;
 use clap::{Args, Subcommand, ValueEnum};
@@ -48,6 +50,8 @@ pub enum LedgerCommand {
         /// Verify an exported archive (.tar or .zip) instead of the workspace
         #[arg(long, value_name = "FILE")]
         archive: Option<PathBuf>,
+        #[command(flatten)]
+        anchors: AnchorArgs,
         /// Also print how long each phase took
         #[arg(long)]
         timings: bool,
@@ -91,9 +95,11 @@ pub enum LedgerCommand {
         /// For a consistency proof: the old checkpoint as filed with the authority
         #[arg(long, value_name = "FILE")]
         old_checkpoint: Option<PathBuf>,
-        /// Folder of trusted public keys (default: the workspace's keys/)
-        #[arg(long, value_name = "DIR")]
-        keys: Option<PathBuf>,
+        /// The keys filed with the authority: a folder of public key files, a public key
+        /// file, or a file of key ids one a line (default: the keys the workspace's ledger
+        /// enrols, which authenticates nothing)
+        #[arg(long, visible_alias = "keys", value_name = "DIR|FILE")]
+        trust: Vec<PathBuf>,
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
     },
@@ -131,6 +137,24 @@ pub enum LedgerCommand {
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
     },
+}
+
+/// What the authority holds of the project, to authenticate a ledger against.
+#[derive(Debug, Args)]
+pub struct AnchorArgs {
+    /// The keys filed with the authority: a folder of public key files, a public key file,
+    /// or a file of key ids one a line; the ledger's founding key must be among them
+    #[arg(long, value_name = "DIR|FILE")]
+    trust: Vec<PathBuf>,
+    /// A checkpoint filed earlier with the authority; the ledger must contain it as a prefix
+    #[arg(long, value_name = "FILE")]
+    checkpoint: Vec<PathBuf>,
+}
+
+impl AnchorArgs {
+    fn load(&self) -> Result<Anchors, LedgerError> {
+        Anchors::load(&self.trust, &self.checkpoint)
+    }
 }
 
 #[derive(Debug, Args)]
@@ -174,8 +198,8 @@ pub(super) fn signing_keys(
     ledger: &Ledger,
     explicit: &[PathBuf],
 ) -> anyhow::Result<Vec<SigningKey>> {
-    let trust = ledger.trust_store().map_err(local(lang))?;
-    find_signing_keys(explicit, ledger.sig_alg(), None, &trust).map_err(local(lang))
+    let history = ledger.key_history().map_err(local(lang))?;
+    find_signing_keys(explicit, ledger.sig_alg(), None, &history).map_err(local(lang))
 }
 
 pub fn run(ctx: &Context, cmd: LedgerCommand) -> anyhow::Result<Outcome> {
@@ -183,28 +207,41 @@ pub fn run(ctx: &Context, cmd: LedgerCommand) -> anyhow::Result<Outcome> {
     let err = local(lang);
     if let LedgerCommand::Verify {
         archive: Some(archive),
+        anchors,
         timings,
         format,
     } = &cmd
     {
-        let report = verify_archive(archive).map_err(&err)?;
+        let anchors = anchors.load().map_err(&err)?;
+        let report = verify_archive(archive, &anchors).map_err(&err)?;
         return print_verify(lang, &report, *timings, *format);
     }
     if let LedgerCommand::VerifyProof {
         proof,
         checkpoint,
         old_checkpoint,
-        keys: Some(dir),
+        trust,
         format,
     } = &cmd
     {
-        let trust = TrustStore::load(dir).map_err(&err)?;
+        // The workspace's own keys are the fallback only; a proof checked elsewhere needs none.
+        let local = match workspace(ctx) {
+            Ok(ws) => Some(
+                Ledger::open(&ws)
+                    .and_then(|l| l.trust_store())
+                    .map_err(&err)?,
+            ),
+            Err(_) => None,
+        };
+        let anchors = Anchors::load(trust, &[]).map_err(&err)?;
+        let (keys, anchored) = proof_keys(&anchors, local).map_err(&err)?;
+        let anchored = anchored || checkpoint.is_some() || old_checkpoint.is_some();
         return run_verify_proof(
             lang,
             proof,
             checkpoint.as_deref(),
             old_checkpoint.as_deref(),
-            &trust,
+            (&keys, anchored),
             *format,
         );
     }
@@ -316,10 +353,14 @@ pub fn run(ctx: &Context, cmd: LedgerCommand) -> anyhow::Result<Outcome> {
             show(&mut out, lang, &ledger, &record, &report, &trust, format)?;
         }
         LedgerCommand::Verify {
-            timings, format, ..
+            anchors,
+            timings,
+            format,
+            ..
         } => {
             drop(out);
-            let report = ledger.verify().map_err(&err)?;
+            let anchors = anchors.load().map_err(&err)?;
+            let report = ledger.verify_anchored(&anchors, &|_| {}).map_err(&err)?;
             return print_verify(lang, &report, timings, format);
         }
         LedgerCommand::Checkpoint { keys, format } => {
@@ -393,24 +434,7 @@ pub fn run(ctx: &Context, cmd: LedgerCommand) -> anyhow::Result<Outcome> {
                 None => out.write_all(&bytes)?,
             }
         }
-        LedgerCommand::VerifyProof {
-            proof,
-            checkpoint,
-            old_checkpoint,
-            format,
-            ..
-        } => {
-            drop(out);
-            let trust = ledger.trust_store().map_err(&err)?;
-            return run_verify_proof(
-                lang,
-                &proof,
-                checkpoint.as_deref(),
-                old_checkpoint.as_deref(),
-                &trust,
-                format,
-            );
-        }
+        LedgerCommand::VerifyProof { .. } => unreachable!("handled before the workspace"),
         LedgerCommand::Sign {
             seq,
             keys,

@@ -5,6 +5,7 @@ use super::ledger::Format;
 use super::output::{write_json, BOLD, DIM, GREEN, RED, YELLOW};
 use super::Outcome;
 use crate::i18n::ledger::{self as t, Label};
+use crate::i18n::trust as trust_texts;
 use crate::i18n::Lang;
 use crate::ledger::keys::TrustStore;
 use crate::ledger::proof::{verify_proof, Proof};
@@ -204,6 +205,18 @@ pub(super) fn print_verify(
                 )?;
             }
         }
+        for a in &report.anchors {
+            let (style, mark) = if a.ok { (GREEN, "✓") } else { (RED, "✗") };
+            writeln!(out, "{style}{mark}{style:#} {}", a.message.get(lang))?;
+        }
+        if report.is_clean() {
+            let (style, message) = if report.anchored {
+                (GREEN, trust_texts::anchored())
+            } else {
+                (YELLOW, trust_texts::not_anchored())
+            };
+            writeln!(out, "{style}{}{style:#}", message.get(lang))?;
+        }
         for tree in &report.trees {
             writeln!(
                 out,
@@ -260,7 +273,7 @@ pub(super) fn run_verify_proof(
     proof: &Path,
     checkpoint: Option<&Path>,
     old: Option<&Path>,
-    trust: &TrustStore,
+    (trust, anchored): (&TrustStore, bool),
     format: Format,
 ) -> anyhow::Result<Outcome> {
     let read = |p: &Path| {
@@ -271,7 +284,8 @@ pub(super) fn run_verify_proof(
     let parsed = Proof::parse(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", proof.display()))?;
     let cp = checkpoint.map(read).transpose()?;
     let old = old.map(read).transpose()?;
-    let report = verify_proof(&parsed, trust, cp.as_deref(), old.as_deref());
+    let mut report = verify_proof(&parsed, trust, cp.as_deref(), old.as_deref());
+    report.anchored = anchored;
     let mut out = anstream::stdout().lock();
     if format == Format::Json {
         write_json(&mut out, report.schema, &report)?;
@@ -279,6 +293,13 @@ pub(super) fn run_verify_proof(
         for s in &report.steps {
             let (style, mark) = if s.ok { (GREEN, "✓") } else { (RED, "✗") };
             writeln!(out, "{style}{mark}{style:#} {}", s.message.get(lang))?;
+        }
+        if report.ok && !anchored {
+            writeln!(
+                out,
+                "{YELLOW}{}{YELLOW:#}",
+                trust_texts::not_anchored().get(lang)
+            )?;
         }
     }
     Ok(if report.ok {

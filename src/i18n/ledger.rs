@@ -371,9 +371,28 @@ pub fn error(lang: Lang, e: &LedgerError) -> String {
             "账本 '{}' 末尾有 {bytes} 字节的残缺行（写入中断）；在运行 `anbao ledger repair` 将其移入隔离文件之前不能追加记录",
             path.display()
         ),
-        LedgerError::Untrusted { key_id, path } => format!(
-            "密钥 '{key_id}'（{}）不在本工作区信任库 keys/ 中；请用 `anbao keys trust '{}'` 加入其公钥",
-            path.display(),
+        LedgerError::NotEnrolled { key_id, unit, path } => format!(
+            "单位 '{unit}' 的密钥 '{key_id}'（{}）未在本账本中登记，不能在此签名；请由该单位用 `anbao keys enrol` 登记（见 `anbao keys list`）",
+            path.display()
+        ),
+        LedgerError::KeyEnded { key_id, path, seq, how } => format!(
+            "密钥 '{key_id}'（{}）已不能代表其单位签名：第 {seq} 号记录 {how}",
+            path.display()
+        ),
+        LedgerError::KeyUnitMismatch { key_id, unit, enrolled, path } => format!(
+            "密钥 '{key_id}' 登记为单位 '{enrolled}'，而其文件 '{}' 称属于 '{unit}'",
+            path.display()
+        ),
+        LedgerError::KeyRecord(why) => format!("拒绝写入密钥记录：{why}"),
+        LedgerError::NoAuthoriser { unit, by } => format!(
+            "为单位 '{unit}' 登记密钥需要单位 '{by}' 的现行密钥签名，但未找到其私钥；请用 --key 文件 指定"
+        ),
+        LedgerError::PrivateKeyFile { path, form } => format!(
+            "'{}' 是私钥（{form}）；私钥不得放入工作区、记录或导出包",
+            path.display()
+        ),
+        LedgerError::SymbolicLink { path } => format!(
+            "'{}' 是符号链接；anbao 导出时从不跟随链接",
             path.display()
         ),
         LedgerError::KeyInsideWorkspace { path, workspace } => format!(
@@ -422,7 +441,12 @@ pub fn explain(lang: Lang, code: crate::ledger::Code) -> &'static str {
         CheckpointInvalid => ("A checkpoint cannot be read, or a trusted key's signature on it fails.", "检查点无法解析，或其中受信任密钥的签名无效。"),
         CheckpointUnsigned => ("A checkpoint carries no valid signature by a trusted key.", "检查点没有受信任密钥的有效签名。"),
         TrustStoreInvalid => ("A key file in keys/ cannot be trusted: its key id does not belong to its public key (a swapped key), or it is unreadable.", "keys/ 中的密钥文件不可信：密钥标识与公钥不符（公钥被替换），或无法读取。"),
-        ManifestMismatch => ("A file of an exported archive is missing, changed, or not listed in its manifest.", "导出包中的文件缺失、被改动或未列入清单。"),
+        ManifestMismatch => ("An exported archive does not match its manifest: a file missing, changed, unlisted or out of place, a second top folder, or a wrong schema, project code, record count or tree root.", "导出包与其清单不符：文件缺失、被改动、未列入清单或位置不对，有第二个顶层目录，或模式、项目编号、记录数、树根不符。"),
+        KeyNotEnrolled => ("A signature by a key that the ledger does not enrol at that record (enrolled only later), or a key file in keys/ that the ledger does not enrol. A key speaks for a unit only through a key record (`anbao keys enrol`).", "签名所用密钥在该记录处尚未登记（之后才登记），或 keys/ 中有账本未登记的密钥文件。密钥只有经密钥记录登记（anbao keys enrol）才能代表单位签名。"),
+        KeyRevoked => ("A signature by a key after the record that revoked or rotated it.", "密钥在被吊销或轮换之后仍被用于签名。"),
+        BadKeyRecord => ("A key record (key.enrol, key.rotate, key.revoke) that may not do what it says: a bad proof of possession, a key already enrolled, or no signature by a key entitled to authorise it.", "密钥记录（key.enrol、key.rotate、key.revoke）无效：持有证明不成立、密钥已登记，或缺少有权批准的密钥签名。"),
+        AnchorMismatch => ("The ledger disagrees with an external anchor: its founding key is not among the keys given with --trust, or a checkpoint given with --checkpoint is not a prefix of it.", "账本与外部信任锚不一致：创始密钥不在 --trust 备案的密钥中，或 --checkpoint 备案的检查点不是账本的前缀。"),
+        PrivateKey => ("A private key lies where only public material belongs (keys/, the checkpoints, evidence, an export).", "私钥出现在只应存放公开材料的位置（keys/、检查点、证据、导出包）。"),
         AwaitingSignature => ("A record still needs the signature of a unit it requires (not a failure); that unit signs it with `anbao ledger sign SEQ`.", "记录仍缺少其要求单位的签名（不算失败）；该单位可用 anbao ledger sign 序号 会签。"),
         CheckpointOrigin => ("A checkpoint names another project code than this workspace's anbao.toml (not a failure).", "检查点的项目编号与本工作区 anbao.toml 不同（不算失败）。"),
     };

@@ -150,6 +150,11 @@ pub fn parse(text: &str) -> std::result::Result<Checkpoint, String> {
         .iter()
         .find_map(|l| l.strip_prefix("time "))
         .map(str::to_string);
+    if let Some(time) = time.as_deref().filter(|t| !super::valid_time(t)) {
+        return Err(format!(
+            "the time line '{time}' is not RFC 3339 with an offset"
+        ));
+    }
     Ok(Checkpoint {
         origin,
         alg,
@@ -217,18 +222,25 @@ impl Ledger {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
             Err(e) => return Err(LedgerError::io("list", &dir, e)),
         };
-        let mut paths: Vec<PathBuf> = entries
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| {
-                p.is_file()
-                    && !p
-                        .file_name()
-                        .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        // Links are not followed: a checkpoint is a file of its own, never one elsewhere.
+        let mut paths: Vec<(PathBuf, bool)> = entries
+            .filter_map(|e| e.ok())
+            .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+            .filter_map(|e| {
+                let t = e.file_type().ok()?;
+                (t.is_file() || t.is_symlink()).then(|| (e.path(), t.is_symlink()))
             })
             .collect();
         paths.sort();
         let mut out = Vec::new();
-        for path in paths {
+        for (path, link) in paths {
+            if link {
+                out.push((
+                    path,
+                    Err("a symbolic link, which anbao does not follow".to_string()),
+                ));
+                continue;
+            }
             let parsed = match std::fs::read(&path) {
                 Ok(bytes) => match String::from_utf8(bytes) {
                     Ok(text) => parse(&text),
@@ -248,16 +260,10 @@ impl Ledger {
         if let Some(bad) = report.first_bad.as_ref() {
             return Err(LedgerError::NotVerified(bad.message.en.clone()));
         }
-        let trust = self.trust_store()?;
+        let history = self.key_history()?;
         for key in keys {
-            if key.alg() != self.sig_alg()
-                || trust.get(&key.key_id).is_none_or(|k| k.unit != key.unit)
-            {
-                return Err(LedgerError::Untrusted {
-                    key_id: key.key_id.clone(),
-                    path: key.path.clone(),
-                });
-            }
+            self.check_key_file(key, true)?;
+            super::keyring::check_signer(&history, key, None)?;
         }
         let alg = self.hash_alg();
         let head = report
@@ -368,6 +374,7 @@ mod tests {
                     created: String::new(),
                     public: key.public(),
                     file: PathBuf::new(),
+                    proof: None,
                 },
             );
             let o = origin("XZZW 2026/001", alg.hash());

@@ -31,8 +31,35 @@ pub enum LedgerError {
     KeyTooOpen { path: PathBuf, mode: u32 },
     #[error("'{}' is not an anbao private key: {reason}", path.display())]
     BadKeyFile { path: PathBuf, reason: String },
-    #[error("the key '{key_id}' ({}) is not in this workspace's trust store 'keys/'; add its public half with `anbao keys trust '{}'`", path.display(), path.display())]
-    Untrusted { key_id: String, path: PathBuf },
+    #[error("the key '{key_id}' of unit '{unit}' ({}) is not enrolled in this ledger, so it cannot sign here; its unit enrols it with `anbao keys enrol` (see `anbao keys list`)", path.display())]
+    NotEnrolled {
+        key_id: String,
+        unit: String,
+        path: PathBuf,
+    },
+    #[error("the key '{key_id}' ({}) no longer signs for its unit: {how} at record {seq}", path.display())]
+    KeyEnded {
+        key_id: String,
+        path: PathBuf,
+        seq: u64,
+        /// "rotated to KEY" or "revoked (reason)".
+        how: String,
+    },
+    #[error("the key '{key_id}' is enrolled for unit '{enrolled}', but its file '{}' says '{unit}'", path.display())]
+    KeyUnitMismatch {
+        key_id: String,
+        unit: String,
+        enrolled: String,
+        path: PathBuf,
+    },
+    #[error("refused key record: {0}")]
+    KeyRecord(String),
+    #[error("enrolling a key of unit '{unit}' needs the signature of a current key of unit '{by}', and none of its private keys was found; pass it with --key FILE")]
+    NoAuthoriser { unit: String, by: String },
+    #[error("'{}' is a private key ({form}); private keys never go into a workspace, a record or an export", path.display())]
+    PrivateKeyFile { path: PathBuf, form: String },
+    #[error("'{}' is a symbolic link; anbao never follows links when it exports", path.display())]
+    SymbolicLink { path: PathBuf },
     #[error("the key '{key_id}' is an {alg} key but this workspace's crypto profile '{profile}' signs with {wanted}; make a key with `anbao keys new --unit UNIT`")]
     WrongAlgorithm {
         key_id: String,

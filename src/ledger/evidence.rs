@@ -2,6 +2,7 @@
 
 use super::error::{LedgerError, Result};
 use super::hash::{Digest, HashAlg};
+use super::keys::{private_key_form, read_head, PRIVATE_KEY_SCAN_LIMIT};
 use super::record::{valid_evidence_name, EvidenceRef};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -27,6 +28,7 @@ pub fn store(root: &Path, alg: HashAlg, src: &Path) -> Result<EvidenceRef> {
             src.display()
         )));
     }
+    refuse_private_key(src)?;
     let dir = root.join("evidence").join(alg.name());
     std::fs::create_dir_all(&dir).map_err(|e| LedgerError::io("create", &dir, e))?;
     let mut input = std::fs::File::open(src).map_err(|e| LedgerError::io("read", src, e))?;
@@ -69,11 +71,26 @@ pub fn store(root: &Path, alg: HashAlg, src: &Path) -> Result<EvidenceRef> {
     })
 }
 
+/// A private key is never filed as evidence: it would travel with every export.
+fn refuse_private_key(src: &Path) -> Result<()> {
+    match private_key_form(&read_head(src)?) {
+        Some(form) => Err(LedgerError::PrivateKeyFile {
+            path: src.into(),
+            form: form.into(),
+        }),
+        None => Ok(()),
+    }
+}
+
 /// What is wrong with a stored evidence file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Problem {
     Missing,
-    Mismatch { actual: String },
+    Mismatch {
+        actual: String,
+    },
+    /// It hashes right, but it is a private key (in the form named).
+    PrivateKey(&'static str),
 }
 
 /// Re-hashes a stored evidence file.
@@ -85,12 +102,17 @@ pub fn check(root: &Path, ev: &EvidenceRef) -> std::result::Result<(), Problem> 
     let mut hasher = ev.hash.alg.hasher();
     let mut buf = vec![0u8; 1 << 16];
     let mut size = 0u64;
+    // The start of the file, kept while it could still be a private key file.
+    let mut head = Vec::new();
     loop {
         match f.read(&mut buf) {
             Ok(0) => break,
             Ok(n) => {
                 hasher.update(&buf[..n]);
                 size += n as u64;
+                if head.len() <= PRIVATE_KEY_SCAN_LIMIT {
+                    head.extend_from_slice(&buf[..n]);
+                }
             }
             Err(_) => return Err(Problem::Missing),
         }
@@ -101,7 +123,10 @@ pub fn check(root: &Path, ev: &EvidenceRef) -> std::result::Result<(), Problem> 
             actual: actual.to_string(),
         });
     }
-    Ok(())
+    match private_key_form(&head) {
+        Some(form) => Err(Problem::PrivateKey(form)),
+        None => Ok(()),
+    }
 }
 
 #[cfg(test)]

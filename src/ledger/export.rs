@@ -1,17 +1,22 @@
-//! The evidence package: ledger, checkpoints, public keys, evidence and the workspace manifest,
-//! with a manifest of hashes, as one tar or zip archive that verifies on another machine.
-//! Private keys never enter it: only files that parse as public keys are taken from `keys/`.
+//! The evidence package: one tar or zip archive that verifies on another machine. What goes in
+//! is chosen by name, never by copying folders: the workspace manifest, the ledger, its
+//! checkpoints, the public key files and the evidence files the records name by hash, with a
+//! manifest of their sizes and hashes. No link is followed, and a private key in any form
+//! anbao knows stops the export. Reading an archive back is `archive`.
 
 use super::error::{LedgerError, Result};
-use super::hash::Digest;
-use super::keys::parse_public_key_file;
-use super::verify::{Code, Finding, Report};
+use super::hash::{Digest, HashAlg};
+use super::keys::{parse_public_key_file, private_key_form, read_head};
+use super::record;
+use super::store::split_lines;
 use super::Ledger;
-use crate::i18n::ledger as m;
-use crate::workspace::{Workspace, MANIFEST};
+use crate::workspace::MANIFEST;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 use std::io::{Read, Write};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
+
+pub use super::archive::verify_archive;
 
 pub const EXPORT_SCHEMA: &str = "anbao.ledger.export/1";
 pub const MANIFEST_FILE: &str = "MANIFEST.json";
@@ -54,61 +59,194 @@ pub struct ManifestFile {
     pub hash: Digest,
 }
 
-fn files_under(root: &Path, rel: &str, out: &mut Vec<String>) -> Result<()> {
-    let dir = root.join(rel);
-    let entries = match std::fs::read_dir(&dir) {
-        Ok(e) => e,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(LedgerError::io("list", &dir, e)),
-    };
-    let mut names: Vec<(String, bool)> = entries
-        .filter_map(|e| e.ok())
-        .filter_map(|e| {
-            let name = e.file_name().to_str()?.to_string();
-            (!name.starts_with('.')).then(|| (name, e.path().is_dir()))
-        })
-        .collect();
-    names.sort();
-    for (name, is_dir) in names {
-        let child = format!("{rel}/{name}");
-        if is_dir {
-            files_under(root, &child, out)?;
-        } else {
-            out.push(child);
+/// Whether `path` (relative to an export's top folder) is a file an export holds: the
+/// workspace manifest, the ledger, a checkpoint, a public key file, an evidence file.
+pub fn exportable_path(path: &str) -> bool {
+    let plain =
+        |name: &str| !name.is_empty() && !name.starts_with('.') && !name.contains(['/', '\\']);
+    path == MANIFEST
+        || path == super::LEDGER_FILE
+        || path.strip_prefix("records/checkpoints/").is_some_and(plain)
+        || path
+            .strip_prefix("keys/")
+            .is_some_and(|n| plain(n) && n.ends_with(".json"))
+        || path
+            .strip_prefix("evidence/")
+            .and_then(|rest| rest.split_once('/'))
+            .is_some_and(|(alg, hex)| {
+                HashAlg::parse(alg).is_some()
+                    && hex.len() == 64
+                    && hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+            })
+}
+
+/// A file chosen for export: where it is, and what it was when chosen.
+struct Chosen {
+    rel: String,
+    path: PathBuf,
+    size: u64,
+    hash: Digest,
+    #[cfg(unix)]
+    identity: (u64, u64),
+}
+
+/// `root/rel`, refusing a link at any step below `root`.
+fn no_link(root: &Path, rel: &str) -> Result<PathBuf> {
+    let mut path = root.to_path_buf();
+    for part in rel.split('/') {
+        path.push(part);
+        match std::fs::symlink_metadata(&path) {
+            Ok(m) if m.file_type().is_symlink() => {
+                return Err(LedgerError::SymbolicLink { path });
+            }
+            Ok(_) => {}
+            Err(e) => return Err(LedgerError::io("read", &path, e)),
         }
     }
-    Ok(())
+    Ok(path)
+}
+
+/// The regular files directly inside `root/rel` (not hidden), sorted; a link is an error, a
+/// missing folder holds nothing.
+fn plain_files(root: &Path, rel: &str) -> Result<Vec<String>> {
+    let dir = match no_link(root, rel) {
+        Ok(d) => d,
+        Err(LedgerError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(Vec::new())
+        }
+        Err(e) => return Err(e),
+    };
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(&dir).map_err(|e| LedgerError::io("list", &dir, e))? {
+        let entry = entry.map_err(|e| LedgerError::io("list", &dir, e))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let kind = entry
+            .file_type()
+            .map_err(|e| LedgerError::io("read", entry.path(), e))?;
+        if kind.is_symlink() {
+            return Err(LedgerError::SymbolicLink { path: entry.path() });
+        }
+        if kind.is_file() && !name.starts_with('.') {
+            names.push(format!("{rel}/{name}"));
+        }
+    }
+    names.sort();
+    Ok(names)
+}
+
+/// Opens a chosen file, making sure it is still the regular file that was chosen (not swapped
+/// for a link or another file since).
+fn open_chosen(c: &Chosen) -> Result<std::fs::File> {
+    let file = std::fs::File::open(&c.path).map_err(|e| LedgerError::io("read", &c.path, e))?;
+    let meta = file
+        .metadata()
+        .map_err(|e| LedgerError::io("read", &c.path, e))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if (meta.dev(), meta.ino()) != c.identity {
+            return Err(LedgerError::Other(format!(
+                "'{}' changed while it was being exported",
+                c.path.display()
+            )));
+        }
+    }
+    if !meta.is_file() {
+        return Err(LedgerError::Other(format!(
+            "'{}' is not a regular file",
+            c.path.display()
+        )));
+    }
+    Ok(file)
 }
 
 impl Ledger {
+    /// Chooses the files of an export and checks each: a regular file reached without a link,
+    /// not a private key. Evidence a record names but the store lacks is left out (the
+    /// manifest then says the ledger does not verify).
+    fn choose_export(&self) -> Result<Vec<Chosen>> {
+        let root = self.root();
+        let alg = self.hash_alg();
+        let mut names = vec![MANIFEST.to_string()];
+        if self.path().exists() {
+            names.push(super::LEDGER_FILE.to_string());
+        }
+        names.extend(plain_files(root, super::CHECKPOINT_DIR)?);
+        for name in plain_files(root, super::KEYS_DIR)? {
+            let path = root.join(&name);
+            let head = read_head(&path)?;
+            if let Some(form) = private_key_form(&head) {
+                return Err(LedgerError::PrivateKeyFile {
+                    path,
+                    form: form.into(),
+                });
+            }
+            // Only public key files travel; anything else in keys/ (verify names it) stays.
+            let public = name.ends_with(".json")
+                && std::fs::read(&path).is_ok_and(|b| parse_public_key_file(&b).is_ok());
+            if public {
+                names.push(name);
+            }
+        }
+        let bytes = self.read_bytes()?.unwrap_or_default();
+        let mut evidence = BTreeSet::new();
+        for line in split_lines(&bytes).0 {
+            if let Ok(r) = record::parse(line) {
+                for ev in r.entry.evidence {
+                    evidence.insert(format!("evidence/{}/{}", ev.hash.alg.name(), ev.hash.hex()));
+                }
+            }
+        }
+        for name in evidence {
+            match no_link(root, &name) {
+                Ok(_) => names.push(name),
+                Err(LedgerError::Io { source, .. })
+                    if source.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e),
+            }
+        }
+        let mut chosen = Vec::with_capacity(names.len());
+        for rel in names {
+            let path = no_link(root, &rel)?;
+            let meta =
+                std::fs::symlink_metadata(&path).map_err(|e| LedgerError::io("read", &path, e))?;
+            if !meta.is_file() {
+                return Err(LedgerError::Other(format!(
+                    "'{}' is not a regular file",
+                    path.display()
+                )));
+            }
+            if let Some(form) = private_key_form(&read_head(&path)?) {
+                return Err(LedgerError::PrivateKeyFile {
+                    path,
+                    form: form.into(),
+                });
+            }
+            let mut c = Chosen {
+                rel,
+                path,
+                size: 0,
+                hash: Digest::new(alg, [0; 32]),
+                #[cfg(unix)]
+                identity: {
+                    use std::os::unix::fs::MetadataExt;
+                    (meta.dev(), meta.ino())
+                },
+            };
+            let mut file = open_chosen(&c)?;
+            let mut tee = HashingReader::new(&mut file, alg);
+            std::io::copy(&mut tee, &mut std::io::sink())
+                .map_err(|e| LedgerError::io("read", &c.path, e))?;
+            (c.size, c.hash) = tee.finish();
+            chosen.push(c);
+        }
+        Ok(chosen)
+    }
+
     /// Writes the evidence package to `out` (atomically) and returns its manifest.
     pub fn export(&self, out: &Path, format: ArchiveFormat) -> Result<ExportManifest> {
         let report = self.verify()?;
-        let root = self.root();
-        let mut paths = vec![MANIFEST.to_string(), super::LEDGER_FILE.to_string()];
-        files_under(root, super::CHECKPOINT_DIR, &mut paths)?;
-        let mut keys = Vec::new();
-        files_under(root, super::KEYS_DIR, &mut keys)?;
-        for k in keys {
-            // Only public key files; anything else in keys/ (a stray private key) stays home.
-            let bytes = std::fs::read(root.join(&k))
-                .map_err(|e| LedgerError::io("read", root.join(&k), e))?;
-            if k.ends_with(".json") && parse_public_key_file(&bytes).is_ok() {
-                paths.push(k);
-            }
-        }
-        files_under(root, super::EVIDENCE_DIR, &mut paths)?;
-        let alg = self.hash_alg();
-        let mut files = Vec::new();
-        for p in &paths {
-            let bytes = std::fs::read(root.join(p))
-                .map_err(|e| LedgerError::io("read", root.join(p), e))?;
-            files.push(ManifestFile {
-                path: p.clone(),
-                size: bytes.len().to_string(),
-                hash: Digest::new(alg, alg.hash(&[&bytes])),
-            });
-        }
+        let chosen = self.choose_export()?;
         let manifest = ExportManifest {
             schema: EXPORT_SCHEMA.into(),
             project_code: self.project_code().into(),
@@ -120,223 +258,140 @@ impl Ledger {
                 .map(|t| Digest::new(t.alg, t.root).to_string())
                 .collect(),
             verified: report.is_clean(),
-            files,
+            files: chosen
+                .iter()
+                .map(|c| ManifestFile {
+                    path: c.rel.clone(),
+                    size: c.size.to_string(),
+                    hash: c.hash,
+                })
+                .collect(),
         };
         let mut manifest_bytes =
             serde_json::to_vec_pretty(&manifest).map_err(|e| LedgerError::Other(e.to_string()))?;
         manifest_bytes.push(b'\n');
         let top = format!(
             "anbao-ledger-{}-{}",
-            super::checkpoint::origin(self.project_code(), alg)
+            super::checkpoint::origin(self.project_code(), self.hash_alg())
                 .split('/')
                 .nth(1)
                 .unwrap_or("export"),
             chrono::Local::now().format("%Y%m%d")
         );
-        let dir = match out.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        let mut tmp =
-            tempfile::NamedTempFile::new_in(&dir).map_err(|e| LedgerError::io("write", out, e))?;
-        let write = |w: &mut dyn FnMut(&str, &[u8]) -> std::io::Result<()>| -> Result<()> {
-            w(&format!("{top}/{MANIFEST_FILE}"), &manifest_bytes)
-                .map_err(|e| LedgerError::io("write", out, e))?;
-            for p in &paths {
-                let bytes = std::fs::read(root.join(p))
-                    .map_err(|e| LedgerError::io("read", root.join(p), e))?;
-                w(&format!("{top}/{p}"), &bytes).map_err(|e| LedgerError::io("write", out, e))?;
-            }
-            Ok(())
-        };
-        match format {
-            ArchiveFormat::Tar => {
-                let mut builder = tar::Builder::new(tmp.as_file_mut());
-                write(&mut |name, bytes| {
-                    let mut header = tar::Header::new_gnu();
-                    header.set_size(bytes.len() as u64);
-                    header.set_mode(0o644);
-                    header.set_mtime(0);
-                    header.set_cksum();
-                    builder.append_data(&mut header, name, bytes)
-                })?;
-                builder
-                    .finish()
-                    .map_err(|e| LedgerError::io("write", out, e))?;
-            }
-            ArchiveFormat::Zip => {
-                let mut zip = zip::ZipWriter::new(tmp.as_file_mut());
-                let options = zip::write::SimpleFileOptions::default()
-                    .compression_method(zip::CompressionMethod::Deflated)
-                    .unix_permissions(0o644);
-                write(&mut |name, bytes| {
-                    zip.start_file(name, options)
-                        .map_err(std::io::Error::other)?;
-                    zip.write_all(bytes)
-                })?;
-                zip.finish()
-                    .map_err(|e| LedgerError::io("write", out, std::io::Error::other(e)))?;
-            }
+        let mut failure = None;
+        let written = crate::fsutil::write_atomic_with(out, |file| {
+            write_archive(file, format, &top, &manifest_bytes, &chosen).map_err(|e| {
+                let io = std::io::Error::other(e.to_string());
+                failure = Some(e);
+                io
+            })
+        });
+        if let Some(e) = failure {
+            return Err(e);
         }
-        tmp.as_file()
-            .sync_all()
-            .map_err(|e| LedgerError::io("write", out, e))?;
-        tmp.persist(out)
-            .map_err(|e| LedgerError::io("write", out, e.error))?;
+        written.map_err(|e| LedgerError::io("write", out, e))?;
         Ok(manifest)
     }
 }
 
-/// A relative archive path without `..`, root or prefix parts: nothing escapes the folder.
-fn safe_relative(name: &str) -> Option<PathBuf> {
-    let p = Path::new(name);
-    p.components()
-        .all(|c| matches!(c, Component::Normal(_)))
-        .then(|| p.to_path_buf())
-}
-
-/// Unpacks an export into `into`, refusing entries that are not plain files at safe paths.
-fn unpack(archive: &Path, into: &Path) -> Result<()> {
-    let put = |name: &str, bytes: &[u8]| -> Result<()> {
-        let rel = safe_relative(name).ok_or_else(|| {
-            LedgerError::Input(crate::error::InputError::whole_file(
-                archive,
-                format!("the archive holds an unsafe path '{name}'"),
-            ))
-        })?;
-        let path = into.join(rel);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| LedgerError::io("create", parent, e))?;
+/// Streams the manifest and every chosen file into `file`; a file that is no longer what was
+/// chosen (size or hash) fails the export.
+fn write_archive(
+    file: &mut std::fs::File,
+    format: ArchiveFormat,
+    top: &str,
+    manifest: &[u8],
+    chosen: &[Chosen],
+) -> Result<()> {
+    let io = |e: std::io::Error| LedgerError::Other(format!("cannot write the archive: {e}"));
+    let check = |c: &Chosen, got: (u64, Digest)| -> Result<()> {
+        if got != (c.size, c.hash) {
+            return Err(LedgerError::Other(format!(
+                "'{}' changed while it was being exported",
+                c.path.display()
+            )));
         }
-        std::fs::write(&path, bytes).map_err(|e| LedgerError::io("write", &path, e))
+        Ok(())
     };
-    let file = std::fs::File::open(archive).map_err(|e| LedgerError::io("read", archive, e))?;
-    if ArchiveFormat::from_path(archive) == ArchiveFormat::Zip {
-        let mut zip = zip::ZipArchive::new(file).map_err(|e| {
-            LedgerError::Input(crate::error::InputError::whole_file(archive, e.to_string()))
-        })?;
-        for i in 0..zip.len() {
-            let mut entry = zip.by_index(i).map_err(|e| {
-                LedgerError::Input(crate::error::InputError::whole_file(archive, e.to_string()))
-            })?;
-            if entry.is_dir() {
-                continue;
+    match format {
+        ArchiveFormat::Tar => {
+            let mut builder = tar::Builder::new(file);
+            let header = |size: u64| {
+                let mut h = tar::Header::new_gnu();
+                h.set_size(size);
+                h.set_mode(0o644);
+                h.set_mtime(0);
+                h.set_cksum();
+                h
+            };
+            builder
+                .append_data(
+                    &mut header(manifest.len() as u64),
+                    format!("{top}/{MANIFEST_FILE}"),
+                    manifest,
+                )
+                .map_err(io)?;
+            for c in chosen {
+                let mut source = open_chosen(c)?.take(c.size);
+                let mut tee = HashingReader::new(&mut source, c.hash.alg);
+                builder
+                    .append_data(&mut header(c.size), format!("{top}/{}", c.rel), &mut tee)
+                    .map_err(io)?;
+                check(c, tee.finish())?;
             }
-            let name = entry.name().to_string();
-            let mut bytes = Vec::new();
-            entry
-                .read_to_end(&mut bytes)
-                .map_err(|e| LedgerError::io("read", archive, e))?;
-            put(&name, &bytes)?;
+            builder.finish().map_err(io)?;
         }
-    } else {
-        let mut tar = tar::Archive::new(file);
-        let entries = tar
-            .entries()
-            .map_err(|e| LedgerError::io("read", archive, e))?;
-        for entry in entries {
-            let mut entry = entry.map_err(|e| LedgerError::io("read", archive, e))?;
-            if entry.header().entry_type().is_dir() {
-                continue;
+        ArchiveFormat::Zip => {
+            let mut zip = zip::ZipWriter::new(file);
+            let options = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Deflated)
+                .unix_permissions(0o644)
+                .large_file(true);
+            zip.start_file(format!("{top}/{MANIFEST_FILE}"), options)
+                .map_err(|e| io(std::io::Error::other(e)))?;
+            zip.write_all(manifest).map_err(io)?;
+            for c in chosen {
+                zip.start_file(format!("{top}/{}", c.rel), options)
+                    .map_err(|e| io(std::io::Error::other(e)))?;
+                let mut source = open_chosen(c)?.take(c.size);
+                let mut tee = HashingReader::new(&mut source, c.hash.alg);
+                std::io::copy(&mut tee, &mut zip).map_err(io)?;
+                check(c, tee.finish())?;
             }
-            if !entry.header().entry_type().is_file() {
-                return Err(LedgerError::Input(crate::error::InputError::whole_file(
-                    archive,
-                    "the archive holds something other than plain files",
-                )));
-            }
-            let name = entry
-                .path()
-                .map_err(|e| LedgerError::io("read", archive, e))?
-                .to_string_lossy()
-                .into_owned();
-            let mut bytes = Vec::new();
-            entry
-                .read_to_end(&mut bytes)
-                .map_err(|e| LedgerError::io("read", archive, e))?;
-            put(&name, &bytes)?;
+            zip.finish().map_err(|e| io(std::io::Error::other(e)))?;
         }
     }
     Ok(())
 }
 
-/// Verifies an exported archive on its own: the manifest's hashes, then the ledger inside.
-pub fn verify_archive(archive: &Path) -> Result<Report> {
-    let dir =
-        tempfile::tempdir().map_err(|e| LedgerError::io("create", std::env::temp_dir(), e))?;
-    unpack(archive, dir.path())?;
-    let top = std::fs::read_dir(dir.path())
-        .map_err(|e| LedgerError::io("list", dir.path(), e))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .find(|p| p.join(MANIFEST_FILE).is_file())
-        .ok_or_else(|| {
-            LedgerError::Input(crate::error::InputError::whole_file(
-                archive,
-                format!("no {MANIFEST_FILE}: not an anbao ledger export"),
-            ))
-        })?;
-    let manifest_path = top.join(MANIFEST_FILE);
-    let bytes =
-        std::fs::read(&manifest_path).map_err(|e| LedgerError::io("read", &manifest_path, e))?;
-    let manifest: ExportManifest = super::canonical::parse_strict(&bytes)
-        .and_then(|v| serde_json::from_value(v).map_err(|e| e.to_string()))
-        .map_err(|e| {
-            LedgerError::Input(crate::error::InputError::whole_file(
-                archive,
-                format!("{MANIFEST_FILE}: {e}"),
-            ))
-        })?;
-    let mut problems = Vec::new();
-    let mut listed = std::collections::BTreeSet::new();
-    for f in &manifest.files {
-        listed.insert(f.path.clone());
-        let why = match safe_relative(&f.path).map(|p| std::fs::read(top.join(p))) {
-            None => Some("is not a safe path".to_string()),
-            Some(Err(_)) => Some("is missing".to_string()),
-            Some(Ok(b))
-                if f.hash.alg.hash(&[&b]) != f.hash.bytes || b.len().to_string() != f.size =>
-            {
-                Some(format!("does not hash to {}", f.hash))
-            }
-            Some(Ok(_)) => None,
-        };
-        if let Some(why) = why {
-            problems.push(
-                Finding::new_pub(Code::ManifestMismatch, m::manifest_mismatch(&f.path, &why))
-                    .in_file_pub(f.path.clone()),
-            );
+/// A reader that hashes what passes through it.
+struct HashingReader<'a> {
+    inner: &'a mut dyn Read,
+    hasher: super::hash::Hasher,
+    alg: HashAlg,
+    size: u64,
+}
+
+impl<'a> HashingReader<'a> {
+    fn new(inner: &'a mut dyn Read, alg: HashAlg) -> HashingReader<'a> {
+        HashingReader {
+            inner,
+            hasher: alg.hasher(),
+            alg,
+            size: 0,
         }
     }
-    let mut present = Vec::new();
-    for d in [
-        super::LEDGER_FILE,
-        super::CHECKPOINT_DIR,
-        super::KEYS_DIR,
-        super::EVIDENCE_DIR,
-    ] {
-        let p = top.join(d);
-        if p.is_file() {
-            present.push(d.to_string());
-        } else {
-            files_under(&top, d, &mut present)?;
-        }
+
+    fn finish(self) -> (u64, Digest) {
+        (self.size, Digest::new(self.alg, self.hasher.finish()))
     }
-    for p in present.into_iter().filter(|p| !listed.contains(p)) {
-        problems.push(
-            Finding::new_pub(
-                Code::ManifestMismatch,
-                m::manifest_mismatch(&p, "is not in the manifest"),
-            )
-            .in_file_pub(p),
-        );
+}
+
+impl Read for HashingReader<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.size += n as u64;
+        Ok(n)
     }
-    let ws = Workspace::open(&top)?;
-    let mut report = Ledger::open(&ws)?.verify()?;
-    if !problems.is_empty() {
-        problems.extend(report.findings);
-        report.findings = problems;
-        report.first_bad = report.findings.iter().find(|f| f.code.is_error()).cloned();
-        report.clean = report.first_bad.is_none();
-    }
-    Ok(report)
 }

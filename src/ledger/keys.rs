@@ -197,20 +197,17 @@ fn create_private_dir(dir: &Path) -> Result<()> {
         .map_err(|e| LedgerError::io("create", dir, e))
 }
 
-/// The user's own anbao configuration folder: `$XDG_CONFIG_HOME/anbao`, else
-/// `$HOME/.config/anbao` (on Windows `%APPDATA%\anbao`).
+/// The environment variable that moves the user's anbao configuration folder (key bindings
+/// `keys.toml` and the default key folder `keys/`).
+pub const CONFIG_ENV: &str = "ANBAO_CONFIG_DIR";
+
+/// The user's own anbao configuration folder: `$ANBAO_CONFIG_DIR`, else `anbao` in the
+/// platform's configuration folder (`$XDG_CONFIG_HOME` or `~/.config` on Linux).
 pub fn config_dir() -> Option<PathBuf> {
-    let nonempty = |v: &str| {
-        std::env::var_os(v)
-            .filter(|s| !s.is_empty())
-            .map(PathBuf::from)
-    };
-    if cfg!(windows) {
-        return nonempty("APPDATA").map(|d| d.join("anbao"));
-    }
-    nonempty("XDG_CONFIG_HOME")
-        .or_else(|| nonempty("HOME").map(|h| h.join(".config")))
-        .map(|d| d.join("anbao"))
+    std::env::var_os(CONFIG_ENV)
+        .filter(|s| !s.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| dirs::config_dir().map(|d| d.join("anbao")))
 }
 
 /// Where `anbao keys new` saves private keys and where signing commands look last.
@@ -258,16 +255,91 @@ pub fn ensure_outside(path: &Path, workspace: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Refuses to sign with a private key file that lies inside a workspace: this one, or any
+/// folder above the file that holds an `anbao.toml`. Keys made in memory (no file) pass.
+pub fn ensure_not_in_workspace(path: &Path, workspace: &Path) -> Result<()> {
+    if path.as_os_str().is_empty() {
+        return Ok(());
+    }
+    ensure_outside(path, workspace)?;
+    let abs = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    for dir in abs.ancestors().skip(1) {
+        if dir.join(crate::workspace::MANIFEST).is_file() {
+            return Err(LedgerError::KeyInsideWorkspace {
+                path: path.into(),
+                workspace: dir.into(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Files larger than this are never taken for a private key file: every form below is a few
+/// hundred bytes, and reading a large evidence file whole just to look would be wasteful.
+pub const PRIVATE_KEY_SCAN_LIMIT: usize = 64 * 1024;
+
+/// The form in which `bytes` hold a private key, if they do: anbao's own key file (TOML as
+/// written, with or without its comments, any line endings, after a byte order mark, the same
+/// table as JSON, or any text carrying its format name and a 32-byte secret), or PEM and
+/// OpenSSH armour (`-----BEGIN … PRIVATE KEY-----`).
+pub fn private_key_form(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.len() > PRIVATE_KEY_SCAN_LIMIT {
+        return None;
+    }
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    let text = std::str::from_utf8(bytes).ok()?;
+    if text.contains("-----BEGIN") && text.contains("PRIVATE KEY-----") {
+        return Some("PEM");
+    }
+    let ours = |format: Option<&str>| format.is_some_and(|f| f.starts_with("anbao-private-key"));
+    if let Ok(table) = toml::from_str::<toml::Table>(text) {
+        if ours(table.get("format").and_then(|v| v.as_str())) {
+            return Some("anbao TOML");
+        }
+    }
+    if let Ok(serde_json::Value::Object(object)) = serde_json::from_str(text) {
+        if ours(object.get("format").and_then(|v| v.as_str())) {
+            return Some("anbao JSON");
+        }
+    }
+    (text.contains("anbao-private-key") && holds_secret(text)).then_some("anbao key text")
+}
+
+/// The start of `path`: enough for [`private_key_form`] to judge it.
+pub fn read_head(path: &Path) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let mut head = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| {
+            f.take(PRIVATE_KEY_SCAN_LIMIT as u64 + 1)
+                .read_to_end(&mut head)
+        })
+        .map_err(|e| LedgerError::io("read", path, e))?;
+    Ok(head)
+}
+
+/// Whether some `secret` in `text` is followed by a base64 string of 32 bytes.
+fn holds_secret(text: &str) -> bool {
+    text.match_indices("secret").any(|(at, word)| {
+        let rest = text[at + word.len()..].trim_start_matches([' ', '\t', '"', '\'', '=', ':']);
+        let token: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '='))
+            .collect();
+        b64_decode(&token).is_some_and(|b| b.len() == 32)
+    })
+}
+
 /// Finds the keys to sign with: the `--key` files if any, else the files `ANBAO_KEY` names
-/// (a path list), else the one key in the user's key folder that this workspace trusts and
-/// whose algorithm fits the profile (and the unit, when asked for one).
+/// (a path list), else the one key in the user's key folder that the ledger currently enrols
+/// and whose algorithm fits the profile (and the unit, when asked for one).
 pub fn find_signing_keys(
     explicit: &[PathBuf],
     alg: SigAlg,
     unit: Option<&str>,
-    trust: &TrustStore,
+    history: &super::enrol::KeyHistory,
 ) -> Result<Vec<SigningKey>> {
-    find_signing_keys_in(&KeyPlaces::from_env(), explicit, alg, unit, trust)
+    find_signing_keys_in(&KeyPlaces::from_env(), explicit, alg, unit, history)
 }
 
 /// Where signing keys are looked for when no file is named: the files `ANBAO_KEY` lists, else
@@ -293,7 +365,7 @@ pub fn find_signing_keys_in(
     explicit: &[PathBuf],
     alg: SigAlg,
     unit: Option<&str>,
-    trust: &TrustStore,
+    history: &super::enrol::KeyHistory,
 ) -> Result<Vec<SigningKey>> {
     if !explicit.is_empty() {
         return explicit.iter().map(|p| SigningKey::load(p)).collect();
@@ -315,10 +387,10 @@ pub fn find_signing_keys_in(
             // A key that cannot be used is no candidate, but a too-open one is worth saying.
             match SigningKey::load(&path) {
                 Ok(k) => {
-                    if k.alg() == alg
-                        && trust.get(&k.key_id).is_some()
-                        && unit.is_none_or(|u| u == k.unit)
-                    {
+                    let current = history
+                        .get(&k.key_id)
+                        .is_some_and(|e| e.ended.is_none() && e.unit == k.unit);
+                    if k.alg() == alg && current && unit.is_none_or(|u| u == k.unit) {
                         found.push(k);
                     }
                 }
@@ -357,6 +429,18 @@ pub struct PublicKeyFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_name: Option<String>,
     pub created: String,
+    /// The key's proof of possession (see `enrol`), so that a unit can enrol a key its
+    /// holder made elsewhere. Files from earlier versions have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proof: Option<String>,
+}
+
+impl PublicKeyFile {
+    /// The same file carrying the key's proof of possession.
+    pub fn with_proof(mut self, proof: &[u8]) -> PublicKeyFile {
+        self.proof = Some(b64_encode(proof));
+        self
+    }
 }
 
 /// A key the workspace trusts, and the unit it speaks for.
@@ -368,6 +452,8 @@ pub struct TrustedKey {
     pub created: String,
     pub public: PublicKey,
     pub file: PathBuf,
+    /// The proof of possession its file carries, checked.
+    pub proof: Option<Vec<u8>>,
 }
 
 /// A key file of the trust store that cannot be trusted as written.
@@ -394,12 +480,20 @@ impl TrustStore {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(store),
             Err(e) => return Err(LedgerError::io("list", dir, e)),
         };
-        let mut paths: Vec<PathBuf> = entries
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        let mut paths: Vec<(PathBuf, bool)> = entries
+            .filter_map(|e| e.ok())
+            .map(|e| (e.path(), e.file_type().is_ok_and(|t| t.is_symlink())))
+            .filter(|(p, _)| p.extension().is_some_and(|x| x == "json"))
             .collect();
         paths.sort();
-        for path in paths {
+        for (path, link) in paths {
+            if link {
+                store.problems.push(TrustProblem {
+                    file: path,
+                    message: "a symbolic link; anbao reads no links in keys/".into(),
+                });
+                continue;
+            }
             let bytes = std::fs::read(&path).map_err(|e| LedgerError::io("read", &path, e))?;
             match parse_public_key_file(&bytes) {
                 Ok(key) => {
@@ -458,6 +552,20 @@ pub fn parse_public_key_file(bytes: &[u8]) -> Result<TrustedKey, String> {
     if !valid_unit(&file.unit) {
         return Err(format!("'{}' is not a unit id", file.unit));
     }
+    if !super::valid_time(&file.created) {
+        return Err(format!(
+            "'created' is '{}', not an RFC 3339 time with an offset",
+            file.created
+        ));
+    }
+    let proof = match &file.proof {
+        None => None,
+        Some(text) => {
+            let proof = b64_decode(text).ok_or("the proof is not base64")?;
+            super::enrol::KeyDescriptor::of_file(&file).check_proof(&public, &proof)?;
+            Some(proof)
+        }
+    };
     Ok(TrustedKey {
         key_id: actual,
         unit: file.unit,
@@ -465,6 +573,7 @@ pub fn parse_public_key_file(bytes: &[u8]) -> Result<TrustedKey, String> {
         created: file.created,
         public,
         file: PathBuf::new(),
+        proof,
     })
 }
 
@@ -483,10 +592,12 @@ pub fn public_key_file(
         unit: unit.into(),
         unit_name: unit_name.map(str::to_string),
         created: created.into(),
+        proof: None,
     }
 }
 
-/// Adds a public key to the trust store `dir` (atomically); an identical entry is kept as is.
+/// Writes a public key into `dir` (atomically) as `UNIT-ALG-XXXXXXXX.json`; an identical file
+/// is kept as is, and a file of the same key is brought up to date (say, gains its proof).
 pub fn trust(dir: &Path, file: &PublicKeyFile) -> Result<PathBuf> {
     std::fs::create_dir_all(dir).map_err(|e| LedgerError::io("create", dir, e))?;
     let short = file
@@ -504,7 +615,10 @@ pub fn trust(dir: &Path, file: &PublicKeyFile) -> Result<PathBuf> {
         if existing == text.as_bytes() {
             return Ok(path);
         }
-        return Err(LedgerError::KeyExists { path });
+        let same_key = parse_public_key_file(&existing).is_ok_and(|k| k.key_id == file.key_id);
+        if !same_key {
+            return Err(LedgerError::KeyExists { path });
+        }
     }
     crate::fsutil::write_atomic(&path, text.as_bytes())
         .map_err(|e| LedgerError::io("write", &path, e))?;
@@ -565,7 +679,7 @@ mod tests {
     fn a_swapped_public_key_is_a_problem_not_a_key() {
         let a = SecretKey::generate(SigAlg::Ed25519).unwrap().public();
         let b = SecretKey::generate(SigAlg::Ed25519).unwrap().public();
-        let mut file = public_key_file(&a, "implementing", None, "t");
+        let mut file = public_key_file(&a, "implementing", None, "2026-01-01T00:00:00+08:00");
         assert!(parse_public_key_file(&serde_json::to_vec(&file).unwrap()).is_ok());
         file.public_key = b64_encode(&b.to_bytes());
         let err = parse_public_key_file(&serde_json::to_vec(&file).unwrap()).unwrap_err();
@@ -578,5 +692,88 @@ mod tests {
         assert!(ensure_outside(&ws.path().join("keys/a.key"), ws.path()).is_err());
         let other = tempfile::tempdir().unwrap();
         assert!(ensure_outside(&other.path().join("a.key"), ws.path()).is_ok());
+    }
+
+    #[test]
+    fn private_keys_are_recognised_in_every_form_and_public_files_are_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("k.key");
+        let mut key = SigningKey::generate(SigAlg::Ed25519, "implementing").unwrap();
+        key.save(&path, "2026-01-01T00:00:00+08:00").unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(private_key_form(text.as_bytes()), Some("anbao TOML"));
+        let bare: String = text
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .map(|l| format!("{l}\r\n"))
+            .collect();
+        assert!(private_key_form(bare.as_bytes()).is_some());
+        let table: toml::Table = toml::from_str(&text).unwrap();
+        let json = serde_json::to_vec(&table).unwrap();
+        assert_eq!(private_key_form(&json), Some("anbao JSON"));
+        let yaml = text.replace(" = ", ": ");
+        assert_eq!(private_key_form(yaml.as_bytes()), Some("anbao key text"));
+        assert_eq!(
+            private_key_form(b"-----BEGIN EC PRIVATE KEY-----\nAA==\n"),
+            Some("PEM")
+        );
+        // Public material and prose that only names the format pass.
+        let public = public_key_file(
+            &key.public(),
+            "implementing",
+            None,
+            "2026-01-01T00:00:00+08:00",
+        );
+        assert_eq!(
+            private_key_form(&serde_json::to_vec(&public).unwrap()),
+            None
+        );
+        assert_eq!(
+            private_key_form(b"the format anbao-private-key/1 keeps a secret"),
+            None
+        );
+        assert_eq!(
+            private_key_form(&vec![b'a'; PRIVATE_KEY_SCAN_LIMIT + 1]),
+            None
+        );
+    }
+
+    #[test]
+    fn a_key_file_with_a_bad_time_or_proof_is_no_key() {
+        let key = SigningKey::generate(SigAlg::Ed25519, "implementing").unwrap();
+        let d = super::super::enrol::KeyDescriptor::new(&key.public(), "implementing", None);
+        let proof = super::super::enrol::proof_of_possession(&key, &d).unwrap();
+        let good = public_key_file(
+            &key.public(),
+            "implementing",
+            None,
+            "2026-01-01T00:00:00+08:00",
+        )
+        .with_proof(&proof);
+        assert!(parse_public_key_file(&serde_json::to_vec(&good).unwrap()).is_ok());
+        let mut late = good.clone();
+        late.created = "yesterday".into();
+        assert!(parse_public_key_file(&serde_json::to_vec(&late).unwrap()).is_err());
+        let mut other = good.clone();
+        other.unit = "construction".into();
+        let err = parse_public_key_file(&serde_json::to_vec(&other).unwrap()).unwrap_err();
+        assert!(err.contains("proof"), "{err}");
+    }
+
+    #[test]
+    fn signing_keys_inside_any_workspace_are_refused() {
+        let ws = tempfile::tempdir().unwrap();
+        let other = tempfile::tempdir().unwrap();
+        std::fs::write(other.path().join("anbao.toml"), "").unwrap();
+        std::fs::create_dir(other.path().join("sub")).unwrap();
+        let inside = other.path().join("sub/k.key");
+        std::fs::write(&inside, "").unwrap();
+        assert!(matches!(
+            ensure_not_in_workspace(&inside, ws.path()),
+            Err(LedgerError::KeyInsideWorkspace { .. })
+        ));
+        let free = tempfile::tempdir().unwrap();
+        assert!(ensure_not_in_workspace(&free.path().join("k.key"), ws.path()).is_ok());
+        assert!(ensure_not_in_workspace(Path::new(""), ws.path()).is_ok());
     }
 }

@@ -1,6 +1,7 @@
 //! Inclusion and consistency proofs as self-contained JSON documents: each carries the signed
 //! checkpoint it proves against, so it verifies with the trust store alone, without the ledger.
 
+use super::anchor::Anchors;
 use super::checkpoint::{self, Checkpoint};
 use super::error::{LedgerError, Result};
 use super::hash::{decode_hex32, HashAlg};
@@ -170,6 +171,33 @@ impl Ledger {
     }
 }
 
+/// The keys a proof is checked with, and whether they come from outside the workspace: the
+/// public keys pinned with `--trust` (a pin by fingerprint takes its key from `local`), else
+/// `local`, the keys the workspace's ledger enrols, which authenticate nothing.
+pub fn proof_keys(anchors: &Anchors, local: Option<TrustStore>) -> Result<(TrustStore, bool)> {
+    let Some(pins) = &anchors.trust else {
+        return local.map(|k| (k, false)).ok_or_else(|| {
+            LedgerError::Other(
+                "no keys to check the proof with: pass the keys filed with the authority with --trust, or run inside the workspace".into(),
+            )
+        });
+    };
+    let mut keys = anchors.pinned_public_keys();
+    if let Some(local) = local {
+        for (id, k) in local.keys {
+            if pins.get(&id).is_some_and(|p| p.key.is_none()) {
+                keys.keys.insert(id, k);
+            }
+        }
+    }
+    if keys.keys.is_empty() {
+        return Err(LedgerError::Other(
+            "the --trust files name keys by fingerprint only and no workspace here enrols them; pass their public key files".into(),
+        ));
+    }
+    Ok((keys, true))
+}
+
 /// One check made while verifying a proof.
 #[derive(Debug, Clone, Serialize)]
 pub struct Step {
@@ -183,6 +211,9 @@ pub struct ProofReport {
     pub schema: &'static str,
     pub kind: &'static str,
     pub ok: bool,
+    /// Whether the keys or checkpoints it was checked against came from outside the
+    /// workspace (`--trust`, `--checkpoint`, `--old-checkpoint`); set by the caller.
+    pub anchored: bool,
     pub steps: Vec<Step>,
 }
 
@@ -268,6 +299,7 @@ pub fn verify_proof(
         schema: "anbao.ledger.verify-proof/1",
         kind,
         ok: ok && steps.iter().all(|s| s.ok),
+        anchored: false,
         steps,
     }
 }

@@ -299,6 +299,9 @@ pub fn parse(line: &[u8]) -> Result<Record, LineError> {
 
 fn check_fields(r: &Record) -> Result<(), String> {
     let e = &r.entry;
+    if !e.body.is_object() {
+        return Err("'body' must be a JSON object".into());
+    }
     if e.v != FORMAT_VERSION {
         return Err(format!(
             "format version '{}' (this program reads '{FORMAT_VERSION}')",
@@ -311,8 +314,9 @@ fn check_fields(r: &Record) -> Result<(), String> {
     if !valid_unit(&e.unit) {
         return Err(format!("'{}' is not a unit id", e.unit));
     }
-    chrono::DateTime::parse_from_rfc3339(&e.time)
-        .map_err(|_| format!("time '{}' is not RFC 3339 with an offset", e.time))?;
+    if !super::valid_time(&e.time) {
+        return Err(format!("time '{}' is not RFC 3339 with an offset", e.time));
+    }
     if e.requires.first() != Some(&e.unit) {
         return Err("'requires' must start with the acting unit".into());
     }

@@ -87,9 +87,18 @@ impl PublicKey {
                 let arr: [u8; 32] = bytes.try_into().map_err(|_| {
                     format!("an Ed25519 public key is 32 bytes, not {}", bytes.len())
                 })?;
-                ed25519_dalek::VerifyingKey::from_bytes(&arr)
-                    .map(PublicKey::Ed25519)
-                    .map_err(|_| "not a valid Ed25519 public key".to_string())
+                let key = ed25519_dalek::VerifyingKey::from_bytes(&arr)
+                    .map_err(|_| "not a valid Ed25519 public key".to_string())?;
+                // A point of small order verifies forged signatures under lenient checks
+                // (R = identity, S = 0 for the identity key); such a key is never valid.
+                if key.is_weak() {
+                    return Err("an Ed25519 public key of small order is not allowed".into());
+                }
+                // One point, one spelling: y must be below the field prime.
+                if key.to_edwards().compress().to_bytes() != arr {
+                    return Err("not the canonical encoding of an Ed25519 public key".into());
+                }
+                Ok(PublicKey::Ed25519(key))
             }
             SigAlg::Sm2 => {
                 if bytes.len() != 65 || bytes[0] != 0x04 {
@@ -328,5 +337,57 @@ mod tests {
         assert!(b.key_id().starts_with("sm2:") && b.key_id().len() == 4 + 32);
         assert!(PublicKey::from_bytes(SigAlg::Sm2, &a.to_bytes()).is_err());
         assert!(!a.verify(b"m", &[0u8; 63]));
+    }
+
+    /// The identity point, encoded: y = 1, x = 0.
+    fn identity() -> [u8; 32] {
+        let mut b = [0u8; 32];
+        b[0] = 1;
+        b
+    }
+
+    /// A lenient Ed25519 verifier accepts R = identity, S = 0 for the identity key on any
+    /// message; strict verification refuses the key, and the signature with any key.
+    #[test]
+    fn ed25519_small_order_keys_and_the_trivial_signature_are_refused() {
+        let err = PublicKey::from_bytes(SigAlg::Ed25519, &identity()).unwrap_err();
+        assert!(err.contains("small order"), "{err}");
+        // Another point of order 8 (and its non-canonical spelling with y + p).
+        let order8 =
+            hex::decode("c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a")
+                .unwrap();
+        assert!(PublicKey::from_bytes(SigAlg::Ed25519, &order8).is_err());
+        let mut noncanonical = [0u8; 32];
+        noncanonical[0] = 0xee;
+        noncanonical[1..31].fill(0xff);
+        noncanonical[31] = 0x7f;
+        assert!(PublicKey::from_bytes(SigAlg::Ed25519, &noncanonical).is_err());
+        let mut trivial = identity().to_vec();
+        trivial.extend([0u8; 32]);
+        let real = SecretKey::from_bytes(SigAlg::Ed25519, &[7; 32])
+            .unwrap()
+            .public();
+        assert!(!real.verify(b"anything", &trivial));
+    }
+
+    /// S + L satisfies the verification equation wherever S does; it must still be refused.
+    #[test]
+    fn ed25519_non_canonical_s_is_refused() {
+        const L: [u8; 32] = [
+            0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9,
+            0xde, 0x14, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
+        ];
+        let key = SecretKey::from_bytes(SigAlg::Ed25519, &[9; 32]).unwrap();
+        let mut sig = key.sign(b"m").unwrap();
+        assert!(key.public().verify(b"m", &sig));
+        // S + L as a little-endian 256-bit sum; every S < L leaves room for it.
+        let mut carry = 0u16;
+        for (s, l) in sig[32..].iter_mut().zip(L) {
+            let sum = *s as u16 + l as u16 + carry;
+            *s = sum as u8;
+            carry = sum >> 8;
+        }
+        assert_eq!(carry, 0);
+        assert!(!key.public().verify(b"m", &sig));
     }
 }

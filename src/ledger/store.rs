@@ -2,9 +2,11 @@
 //! repair into a quarantine file; co-signatures as new records.
 
 use super::canonical;
+use super::enrol::{KeyHistory, KeyOp};
 use super::error::{LedgerError, Result};
 use super::evidence;
-use super::keys::{valid_unit, SigningKey, TrustStore};
+use super::keyring::check_signer;
+use super::keys::{valid_unit, SigningKey};
 use super::record::{
     self, Cosign, Entry, Record, RecordRef, Signature, COSIGN_KIND, FORMAT_VERSION,
 };
@@ -95,7 +97,8 @@ pub struct Appender<'a> {
     file: File,
     len: u64,
     next_seq: u64,
-    trust: TrustStore,
+    /// Which key speaks for which unit, up to the last record written.
+    history: KeyHistory,
 }
 
 fn lock_error(path: &Path, e: std::io::Error) -> LedgerError {
@@ -208,6 +211,11 @@ impl Ledger {
             }
             _ => 0,
         };
+        // Who may sign is decided by the key records written so far (read under the lock).
+        let history = file
+            .seek(SeekFrom::Start(0))
+            .and_then(|_| super::keyring::replay_from(std::io::BufReader::new(&file)))
+            .map_err(|e| LedgerError::io("read", &path, e))?;
         let len = file
             .metadata()
             .map_err(|e| LedgerError::io("read", &path, e))?
@@ -217,7 +225,7 @@ impl Ledger {
             file,
             len,
             next_seq,
-            trust: self.trust_store()?,
+            history,
         })
     }
 
@@ -347,8 +355,7 @@ impl Ledger {
     /// Signs record `seq` with `key` without touching the ledger.
     pub fn sign_detached(&self, seq: u64, key: &SigningKey) -> Result<DetachedSignature> {
         let target = self.record(seq)?;
-        let trust = self.trust_store()?;
-        check_key(self, &trust, key)?;
+        self.check_signing_key(key)?;
         let sig = key.sign(&record::signing_input(target.entry_bytes()))?;
         Ok(DetachedSignature {
             format: DETACHED_FORMAT.into(),
@@ -385,12 +392,16 @@ impl Ledger {
                 reason: "the signature was made for another version of this record".into(),
             });
         }
-        let trusted = appender.trust.get(&d.signature.key).ok_or_else(|| {
-            LedgerError::Other(format!(
-                "the detached signature's key '{}' is not in the trust store 'keys/'",
-                d.signature.key
-            ))
-        })?;
+        let trusted = appender
+            .history
+            .get(&d.signature.key)
+            .filter(|k| k.ended.is_none())
+            .ok_or_else(|| {
+                LedgerError::Other(format!(
+                    "the detached signature's key '{}' is not a current key of this ledger (see `anbao keys list`)",
+                    d.signature.key
+                ))
+            })?;
         if trusted.unit != d.unit
             || trusted.public.alg() != d.signature.alg
             || !trusted.public.verify(
@@ -411,26 +422,6 @@ impl Ledger {
         let record = appender.append(NewRecord::new(COSIGN_KIND, body), keys)?;
         appender.commit()?;
         Ok(record)
-    }
-}
-
-/// A key may sign in this workspace when its algorithm is the profile's and the trust store
-/// holds it for the same unit.
-fn check_key(ledger: &Ledger, trust: &TrustStore, key: &SigningKey) -> Result<()> {
-    if key.alg() != ledger.sig_alg() {
-        return Err(LedgerError::WrongAlgorithm {
-            key_id: key.key_id.clone(),
-            alg: key.alg().name().into(),
-            profile: format!("{:?}", ledger.profile()).to_lowercase(),
-            wanted: ledger.sig_alg().name().into(),
-        });
-    }
-    match trust.get(&key.key_id) {
-        Some(t) if t.unit == key.unit => Ok(()),
-        _ => Err(LedgerError::Untrusted {
-            key_id: key.key_id.clone(),
-            path: key.path.clone(),
-        }),
     }
 }
 
@@ -480,9 +471,6 @@ impl Appender<'_> {
                 dir: super::keys::default_key_dir(),
             });
         };
-        for key in keys {
-            check_key(ledger, &self.trust, key)?;
-        }
         if !record::valid_kind(&new.kind) {
             return Err(LedgerError::BadKind { kind: new.kind });
         }
@@ -491,6 +479,26 @@ impl Appender<'_> {
             return Err(LedgerError::BadBody("must be a JSON object".into()));
         }
         canonical::check_value(&body).map_err(|e| LedgerError::BadBody(format!("at {e}")))?;
+        // A key record must be one the key history accepts, signed as it needs.
+        let key_op = match KeyOp::parse(&new.kind, &body) {
+            None => None,
+            Some(op) => Some(op.map_err(LedgerError::KeyRecord)?),
+        };
+        let enrolling = key_op
+            .as_ref()
+            .and_then(|op| op.new_key())
+            .map(|(k, _)| k.key_id.clone());
+        for key in keys {
+            ledger.check_key_file(key, key_op.is_none())?;
+            check_signer(&self.history, key, enrolling.as_deref())?;
+        }
+        let mut history = self.history.clone();
+        if let Some(op) = &key_op {
+            let signers: Vec<&str> = keys.iter().map(|k| k.key_id.as_str()).collect();
+            history
+                .apply(self.next_seq, op, &first.key_id, &signers)
+                .map_err(LedgerError::KeyRecord)?;
+        }
         let mut requires = vec![first.unit.clone()];
         for unit in keys.iter().map(|k| &k.unit).chain(new.requires.iter()) {
             if !valid_unit(unit) {
@@ -517,11 +525,8 @@ impl Appender<'_> {
             .map(|p| evidence::store(ledger.root(), alg, p))
             .collect::<Result<Vec<_>>>()?;
         let time = match new.time {
-            Some(t) => {
-                chrono::DateTime::parse_from_rfc3339(&t)
-                    .map_err(|_| LedgerError::Other(format!("'{t}' is not an RFC 3339 time")))?;
-                t
-            }
+            Some(t) if super::valid_time(&t) => t,
+            Some(t) => return Err(LedgerError::Other(format!("'{t}' is not an RFC 3339 time"))),
             None => now_rfc3339(),
         };
         let entry = Entry {
@@ -548,6 +553,7 @@ impl Appender<'_> {
         }
         self.len += bytes.len() as u64;
         self.next_seq += 1;
+        self.history = history;
         Ok(record)
     }
 

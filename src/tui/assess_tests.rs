@@ -549,22 +549,9 @@ fn the_name_question_in_chinese() {
 /// A key of `unit` from a fixed seed, saved in the user's key folder and trusted by the
 /// workspace.
 fn key(dirs: &Dirs, unit: &str, seed: u8) -> SigningKey {
-    let secret = SecretKey::from_bytes(SigAlg::Ed25519, &[seed; 32]).unwrap();
-    let mut key = SigningKey {
-        path: PathBuf::new(),
-        unit: unit.into(),
-        key_id: secret.public().key_id(),
-        secret,
-    };
-    let created = "2026-01-01T00:00:00+08:00";
-    trust(
-        &dirs.path().join("keys"),
-        &public_key_file(&key.public(), unit, None, created),
-    )
-    .unwrap();
-    let path = dirs.home.path().join("keys").join(key.file_name());
-    key.save(&path, created).unwrap();
-    key
+    let keys = dirs.home.path().join("keys");
+    std::fs::create_dir_all(&keys).unwrap();
+    super::super::signing::test_keys::enrolled_key(dirs.path(), &keys, unit, seed)
 }
 
 /// Answers and confirms every item through the store, each by a person of its unit.
@@ -649,7 +636,8 @@ fn signing_shows_what_is_signed_then_both_units_sign() {
             assert!(state(&app).sign.is_none(), "{}", render(&app));
             assert!(state(&app).read_only());
             let seq = session(dirs.path())["signoff"]["seq"].clone();
-            assert_eq!(seq, "0");
+            // Record 0 enrols the construction unit's key.
+            assert_eq!(seq, "1");
             // The implementing unit's key arrives: S offers its co-signature.
             key(&dirs, "implementing", 9);
             update(&mut app, Action::Sign);

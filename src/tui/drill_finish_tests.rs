@@ -13,22 +13,10 @@ use crate::ledger::sig::SecretKey;
 use crate::ledger::SigAlg;
 use std::path::{Path, PathBuf};
 
-/// A key of `unit` from a fixed seed, trusted by the workspace and saved in `keys`.
+/// A key of `unit` from a fixed seed, saved in `keys` and enrolled in the workspace's ledger.
 fn key(ws: &Path, keys: &Path, unit: &str, seed: u8) {
-    let secret = SecretKey::from_bytes(SigAlg::Ed25519, &[seed; 32]).unwrap();
-    let mut key = SigningKey {
-        path: PathBuf::new(),
-        unit: unit.into(),
-        key_id: secret.public().key_id(),
-        secret,
-    };
-    let created = "2026-01-01T00:00:00+08:00";
-    trust(
-        &ws.join("keys"),
-        &public_key_file(&key.public(), unit, None, created),
-    )
-    .unwrap();
-    key.save(&keys.join(key.file_name()), created).unwrap();
+    std::fs::create_dir_all(keys).unwrap();
+    super::super::signing::test_keys::enrolled_key(ws, keys, unit, seed);
 }
 
 /// The demo's drills in a temporary workspace, the ransomware drill started, and signing
@@ -253,7 +241,7 @@ fn a_drill_is_finished_signed_and_co_signed_by_the_construction_unit() {
                     .to_string_lossy()
                     .into_owned();
                 let s = s.replace(&name, &"x".repeat(name.len()));
-                match ledger().record(0) {
+                match ledger().record(2) {
                     Ok(r) => s.replace(&r.entry.time, "2026-11-28T09:30:00+08:00"),
                     Err(_) => s,
                 }
@@ -274,7 +262,7 @@ fn a_drill_is_finished_signed_and_co_signed_by_the_construction_unit() {
             update(&mut app, Action::Char('y'));
             let notice = app.drills_state().unwrap().notice.clone().unwrap();
             assert!(
-                notice.get(Lang::En).contains("co-signed drill record 0"),
+                notice.get(Lang::En).contains("co-signed drill record 2"),
                 "{notice:?}"
             );
 
@@ -282,8 +270,9 @@ fn a_drill_is_finished_signed_and_co_signed_by_the_construction_unit() {
             let report = ledger.verify().unwrap();
             assert!(report.is_clean(), "{:?}", report.findings);
             assert!(report.awaiting.is_empty());
-            assert_eq!(report.signed_by(0), ["construction", "implementing"]);
-            let record = ledger.record(0).unwrap();
+            assert_eq!(report.signed_by(2), ["construction", "implementing"]);
+            // Records 0 and 1 enrol the two units' keys.
+            let record = ledger.record(2).unwrap();
             assert_eq!(record.entry.kind, "drill.finished");
             assert_eq!(record.entry.unit, "implementing");
             let body = &record.entry.body;
@@ -293,7 +282,7 @@ fn a_drill_is_finished_signed_and_co_signed_by_the_construction_unit() {
             assert_eq!(body["actions"][0]["due"], "2026-12-31");
             assert_eq!(body["problems"][0]["cause"], "未纳入预案附件");
             let run = &Runs::new(dir.path()).all().unwrap()[0];
-            assert_eq!(run.record_seq.as_deref(), Some("0"));
+            assert_eq!(run.record_seq.as_deref(), Some("2"));
             assert_eq!(run.steps[2].status, StepStatus::Skipped);
             // The calendar counts the drill as held now.
             let state = app.drills_state().unwrap();

@@ -603,10 +603,9 @@ pub(super) mod tests {
         for (lang, code) in langs() {
             let dir = workspace();
             let mut app = app(dir.path(), lang, (80, 24));
-            for a in [Action::Down, Action::Open] {
-                update(&mut app, a);
-            }
-            // detect, isolate and grade done; the report to the authority skipped.
+            update(&mut app, Action::Down);
+            start_drill(&mut app);
+            // detect, isolate and grade done; the report to the authority skipped, with why.
             for (a, t) in [
                 (Action::StepDone, "09:07"),
                 (Action::StepDone, "09:45"),
@@ -619,6 +618,10 @@ pub(super) mod tests {
                 );
                 update(&mut app, a);
             }
+            for c in "模板缺失".chars() {
+                update(&mut app, Action::FilterChar(c));
+            }
+            update(&mut app, Action::FilterDone);
             let screen = render(&app);
             let expected = match lang {
                 Lang::Zh => "! 未在报告时限内报告",

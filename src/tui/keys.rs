@@ -450,10 +450,10 @@ struct KeyFile {
 }
 
 impl KeyMap {
-    /// The user's key file: `$ANBAO_CONFIG_DIR/keys.toml`, else `keys.toml` in the user's
-    /// config folder under `anbao/`.
+    /// The user's key file: `keys.toml` in the user's anbao config folder
+    /// (`$ANBAO_CONFIG_DIR`, else the platform's), the folder that also holds `keys/`.
     pub fn user_file() -> Option<PathBuf> {
-        crate::user::config_dir().map(|d| d.join("keys.toml"))
+        crate::ledger::keys::config_dir().map(|d| d.join("keys.toml"))
     }
 
     /// The defaults with the file's bindings replacing those of the actions it names.

@@ -246,7 +246,7 @@ mod tests {
     use std::path::Path;
     use std::sync::Mutex;
 
-    /// The app on the sample ledger (record 3 awaits the construction unit), looking for keys
+    /// The app on the sample ledger (record 5 awaits the construction unit), looking for keys
     /// in `keys`.
     fn app(ws: &Path, keys: &Path, lang: Lang, size: (u16, u16)) -> App {
         let mut app = app_on(ws, lang, size);
@@ -277,8 +277,11 @@ mod tests {
             let name = d.file_name().unwrap().to_string_lossy().into_owned();
             out.replace(&name, &"x".repeat(name.len()))
         });
-        if let Some(at) = out.find("sha256 6 ") {
-            let from = at + "sha256 6 ".len();
+        // "sha256 8 0fe986c67f99bcf3…": the head's size, then its hash.
+        if let Some(at) = out.find("sha256 ") {
+            let size = at + "sha256 ".len();
+            let digits = out[size..].chars().take_while(char::is_ascii_digit).count();
+            let from = size + digits + 1;
             out.replace_range(from..from + 16, &"0".repeat(16));
         }
         out
@@ -301,7 +304,7 @@ mod tests {
                 assert_eq!(todo.len(), 1);
                 assert_eq!(
                     (todo[0].seq, todo[0].missing.as_slice()),
-                    (3, &["construction".to_string()][..])
+                    (5, &["construction".to_string()][..])
                 );
                 // No key of the construction unit here: the confirmation says how to make one
                 // and signs nothing.
@@ -340,7 +343,8 @@ mod tests {
                 let ws = sample_workspace();
                 let home = tempfile::tempdir().unwrap();
                 let keys = home.path().join("keys");
-                let mut con = fixed_key(ws.path(), "construction", 2);
+                // The construction unit's key the sample ledger enrolled, saved where it looks.
+                let mut con = fixed_key("construction", 2);
                 con.save(&keys.join(con.file_name()), "2026-01-01T00:00:00+08:00")
                     .unwrap();
                 let mut app = app(ws.path(), &keys, lang, size);
@@ -355,7 +359,7 @@ mod tests {
                 let shown = state(&app).status.clone().unwrap();
                 assert!(!shown.error, "{shown:?}");
                 assert!(
-                    shown.get(Lang::En).contains("co-signed record 3"),
+                    shown.get(Lang::En).contains("co-signed record 5"),
                     "{shown:?}"
                 );
                 // The watcher reads the ledger again: nothing awaits, and the status stays.
@@ -371,7 +375,7 @@ mod tests {
                 .unwrap();
                 let report = ledger.verify().unwrap();
                 assert!(report.is_clean(), "{:?}", report.findings);
-                assert_eq!(report.signed_by(3), ["construction", "implementing"]);
+                assert_eq!(report.signed_by(5), ["construction", "implementing"]);
             }
         }
     }

@@ -882,7 +882,8 @@ pub(super) mod tests {
     use super::super::records::{self, RecordsScreen};
     use super::super::view::snapshots::{langs, render, rows_formatted_by_a_draw};
     use crate::i18n::Lang;
-    use crate::ledger::keys::{public_key_file, trust, SigningKey};
+    use crate::ledger::enrol::{proof_of_possession, KeyDescriptor, KeyOp};
+    use crate::ledger::keys::SigningKey;
     use crate::ledger::sig::SecretKey;
     use crate::ledger::{checkpoint, NewRecord, SigAlg};
     use serde_json::json;
@@ -894,22 +895,28 @@ pub(super) mod tests {
         [units.construction]\nname = \"示例建设单位\"\n\n[crypto]\nprofile = \"intl\"\n";
 
     /// A key made from fixed bytes (so key ids and signatures, and with them the snapshots,
-    /// are the same on every run), trusted by the workspace at `ws`.
-    pub(in crate::tui) fn fixed_key(ws: &Path, unit: &str, seed: u8) -> SigningKey {
+    /// are the same on every run).
+    pub(in crate::tui) fn fixed_key(unit: &str, seed: u8) -> SigningKey {
         let secret = SecretKey::from_bytes(SigAlg::Ed25519, &[seed; 32]).unwrap();
-        let key = SigningKey {
+        SigningKey {
             path: Default::default(),
             unit: unit.to_string(),
             key_id: secret.public().key_id(),
             secret,
+        }
+    }
+
+    /// The record enrolling `key`, authorised by `by`, at a fixed time.
+    fn enrolment(key: &SigningKey, time: String) -> NewRecord {
+        let descriptor = KeyDescriptor::new(&key.public(), &key.unit, None);
+        let op = KeyOp::Enrol {
+            proof: proof_of_possession(key, &descriptor).unwrap(),
+            key: descriptor,
+            public: key.public(),
         };
-        let created = "2026-01-01T00:00:00+08:00";
-        trust(
-            &ws.join("keys"),
-            &public_key_file(&key.public(), unit, None, created),
-        )
-        .unwrap();
-        key
+        let mut new = NewRecord::new(op.kind(), op.body());
+        new.time = Some(time);
+        new
     }
 
     /// A workspace with no ledger.
@@ -919,19 +926,25 @@ pub(super) mod tests {
         dir
     }
 
-    /// Six records: evidence on 1, a joint signature on 2, one awaiting the construction unit
-    /// (3), a correction of 2 (4) and a co-signature of 3 (5 is left out so 3 keeps waiting);
-    /// a checkpoint signed over the first three.
+    /// The implementing unit's key founds the ledger (0) and enrols the construction unit's
+    /// (1); then evidence on 3, a joint signature on 4, one awaiting the construction unit
+    /// (5) and a correction of 4 (6); a checkpoint signed over the first five.
     pub(in crate::tui) fn sample_workspace() -> tempfile::TempDir {
         let ws = empty_workspace();
         let root = ws.path();
-        let imp = fixed_key(root, "implementing", 1);
-        let con = fixed_key(root, "construction", 2);
+        let imp = fixed_key("implementing", 1);
+        let con = fixed_key("construction", 2);
         let ledger =
             crate::ledger::Ledger::open(&crate::workspace::Workspace::open(root).unwrap()).unwrap();
         let evidence = root.join("演练记录.txt");
         std::fs::write(&evidence, "应急演练现场记录").unwrap();
         let at = |h: u32| format!("2026-11-{:02}T{:02}:30:00+08:00", 20 + h / 24, h % 24);
+        ledger
+            .append(enrolment(&imp, "2026-11-19T09:00:00+08:00".into()), &[&imp])
+            .unwrap();
+        ledger
+            .append(enrolment(&con, "2026-11-19T09:10:00+08:00".into()), &[&imp])
+            .unwrap();
         let records = [
             (
                 NewRecord::new(
@@ -959,7 +972,7 @@ pub(super) mod tests {
             ),
             (
                 NewRecord::new("assessment.signoff", json!({"risks": "5", "结论": "更正"}))
-                    .supersedes(2),
+                    .supersedes(4),
                 vec![&imp, &con],
             ),
         ];
@@ -978,7 +991,7 @@ pub(super) mod tests {
                 let text = checkpoint::sign(&body, &[&imp]).unwrap();
                 let dir = ledger.checkpoint_dir();
                 std::fs::create_dir_all(&dir).unwrap();
-                std::fs::write(dir.join("0000000003-sha256-20261121T120000.txt"), text).unwrap();
+                std::fs::write(dir.join("0000000005-sha256-20261121T120000.txt"), text).unwrap();
             }
         }
         ws
@@ -1020,7 +1033,7 @@ pub(super) mod tests {
                 let s = state(&app);
                 let report = s.report().expect("verified");
                 assert!(report.is_clean(), "{:?}", report.findings);
-                assert_eq!(s.line_state(3), Some(crate::ledger::LineState::Awaiting));
+                assert_eq!(s.line_state(5), Some(crate::ledger::LineState::Awaiting));
                 insta::assert_snapshot!(
                     format!("records_{code}_{}x{}", size.0, size.1),
                     render(&app)
@@ -1034,7 +1047,7 @@ pub(super) mod tests {
         let ws = sample_workspace();
         let path = ws.path().join("records/ledger.jsonl");
         let text = std::fs::read_to_string(&path).unwrap();
-        // Change what record 1 says, leaving its hash and signature as they were.
+        // Change what record 3 says, leaving its hash and signature as they were.
         let changed = text.replacen("机房断电", "机房停电", 1);
         assert_ne!(changed, text);
         std::fs::write(&path, changed).unwrap();
@@ -1043,12 +1056,14 @@ pub(super) mod tests {
             let s = state(&app);
             let report = s.report().unwrap();
             assert!(!report.is_clean());
-            assert_eq!(report.first_bad.as_ref().unwrap().seq, Some(1));
-            assert_eq!(s.line_state(1), Some(crate::ledger::LineState::Failed));
-            assert_eq!(s.line_state(0), Some(crate::ledger::LineState::Verified));
+            assert_eq!(report.first_bad.as_ref().unwrap().seq, Some(3));
+            assert_eq!(s.line_state(3), Some(crate::ledger::LineState::Failed));
+            assert_eq!(s.line_state(2), Some(crate::ledger::LineState::Verified));
             insta::assert_snapshot!(format!("records_tampered_{code}"), render(&app));
             // Open the failing record: its problems are listed with the record.
-            update(&mut app, Action::Down);
+            for _ in 0..3 {
+                update(&mut app, Action::Down);
+            }
             update(&mut app, Action::Open);
             let screen = render(&app);
             assert!(screen.contains("leaf-hash-mismatch"), "{screen}");
@@ -1061,8 +1076,9 @@ pub(super) mod tests {
         let ws = sample_workspace();
         for (lang, code) in langs() {
             let mut app = app_on(ws.path(), lang, (120, 40));
-            update(&mut app, Action::Down);
-            update(&mut app, Action::Down);
+            for _ in 0..4 {
+                update(&mut app, Action::Down);
+            }
             update(&mut app, Action::Open);
             insta::assert_snapshot!(format!("records_detail_joint_{code}"), render(&app));
             update(&mut app, Action::Back);
@@ -1198,14 +1214,14 @@ pub(super) mod tests {
         };
         wait_verified(&mut app);
         // Another terminal files a record.
-        let con = fixed_key(ws.path(), "construction", 2);
+        let con = fixed_key("construction", 2);
         let ledger =
             crate::ledger::Ledger::open(&crate::workspace::Workspace::open(ws.path()).unwrap())
                 .unwrap();
-        ledger.cosign(3, &con).unwrap();
+        ledger.cosign(5, &con).unwrap();
         wait_verified(&mut app);
         let s = state(&app);
-        assert_eq!(s.data.lines.len(), 6);
+        assert_eq!(s.data.lines.len(), 8);
         assert_eq!(s.records.selected, 1);
         assert!(s.detail.is_some(), "the open record stays open");
         assert!(s.report().unwrap().awaiting.is_empty());
@@ -1264,17 +1280,17 @@ pub(super) mod tests {
             }
             update(&mut app, Action::FilterDone);
             assert!(!app.is_typing());
-            assert_eq!(state(&app).shown, vec![3]);
+            assert_eq!(state(&app).shown, vec![5]);
             insta::assert_snapshot!(format!("records_filter_awaiting_{code}"), render(&app));
             // Enter opens the record under the filter, not the first of the ledger.
             update(&mut app, Action::Open);
             assert_eq!(
                 state(&app).detail.as_ref().unwrap().target,
-                records::Target::Line(3)
+                records::Target::Line(5)
             );
             update(&mut app, Action::Back);
             update(&mut app, Action::Back);
-            assert_eq!(state(&app).shown.len(), 5, "Esc clears the filter");
+            assert_eq!(state(&app).shown.len(), 7, "Esc clears the filter");
         }
         let mut app = app_on(ws.path(), Lang::En, (80, 24));
         update(&mut app, Action::StartFilter);
@@ -1292,12 +1308,12 @@ pub(super) mod tests {
             state(&app).filter.is_empty(),
             "not typing: letters are no filter text"
         );
-        assert_eq!(state(&app).shown.len(), 5);
+        assert_eq!(state(&app).shown.len(), 7);
         update(&mut app, Action::StartFilter);
         for c in "drill".chars() {
             update(&mut app, Action::FilterChar(c));
         }
-        assert_eq!(state(&app).shown, vec![1]);
+        assert_eq!(state(&app).shown, vec![3]);
     }
 
     #[test]

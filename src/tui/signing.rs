@@ -104,11 +104,11 @@ impl SignDialog {
 }
 
 /// The key at hand to sign for `unit` in `ledger`: the CLI's search (`ANBAO_KEY`, else the
-/// user's key folder, keys this workspace trusts with the profile's algorithm), kept to keys of
-/// that unit. Otherwise why there is none and how to make one.
+/// user's key folder, keys the ledger currently enrols with the profile's algorithm), kept to
+/// keys of that unit. Otherwise why there is none and how to make one.
 pub fn key_for(ledger: &Ledger, places: &KeyPlaces, unit: &str) -> Result<KeyAtHand, Message> {
-    let trust = ledger.trust_store().map_err(|e| ledger_message(&e))?;
-    match find_signing_keys_in(places, &[], ledger.sig_alg(), Some(unit), &trust) {
+    let history = ledger.key_history().map_err(|e| ledger_message(&e))?;
+    match find_signing_keys_in(places, &[], ledger.sig_alg(), Some(unit), &history) {
         Ok(keys) => {
             let others: Vec<String> = keys
                 .iter()
@@ -138,11 +138,11 @@ pub fn key_for(ledger: &Ledger, places: &KeyPlaces, unit: &str) -> Result<KeyAtH
         }
         Err(LedgerError::NoKey { dir }) => Err(Message::new(
             format!(
-                "手边没有 {unit} 的签名私钥。请在终端运行 `anbao keys new --unit {unit}` 新建（保存在 '{}'，anbao 在此查找），或设置环境变量 ANBAO_KEY=私钥文件",
+                "手边没有 {unit} 已登记的签名私钥。请在终端运行 `anbao keys new --unit {unit}` 新建并登记（保存在 '{}'，anbao 在此查找；若提示尚未登记，请持有已登记密钥的单位运行 `anbao keys enrol 公钥文件`），或设置环境变量 ANBAO_KEY=私钥文件",
                 dir.display()
             ),
             format!(
-                "no signing key of {unit} at hand. Make one in a terminal with `anbao keys new --unit {unit}` (it is saved in '{}', where anbao looks), or set ANBAO_KEY=FILE",
+                "no enrolled signing key of {unit} at hand. Make one in a terminal with `anbao keys new --unit {unit}` (it is saved in '{}', where anbao looks; if it says the key is not enrolled yet, a unit with an enrolled key runs `anbao keys enrol FILE`), or set ANBAO_KEY=FILE",
                 dir.display()
             ),
         )),
@@ -182,5 +182,37 @@ mod tests {
         assert_eq!(d.handle(Action::Open), Choice::Waiting);
         assert_eq!(d.status.as_ref().unwrap().get(Lang::En), "none");
         assert_eq!(d.handle(Action::Back), Choice::Cancel);
+    }
+}
+
+/// Signing keys for the TUI's tests.
+#[cfg(test)]
+pub(in crate::tui) mod test_keys {
+    use crate::ledger::enrol::KeyDescriptor;
+    use crate::ledger::keys::SigningKey;
+    use crate::ledger::sig::SecretKey;
+    use crate::ledger::{Ledger, SigAlg};
+    use std::path::{Path, PathBuf};
+
+    /// A key of `unit` from a fixed seed (so key ids, and with them snapshots, are the same on
+    /// every run), saved in `dir` and enrolled in the ledger of the workspace at `ws`: the first
+    /// key founds the ledger, a later one is authorised by a key already saved in `dir`.
+    pub fn enrolled_key(ws: &Path, dir: &Path, unit: &str, seed: u8) -> SigningKey {
+        let secret = SecretKey::from_bytes(SigAlg::Ed25519, &[seed; 32]).unwrap();
+        let mut key = SigningKey {
+            path: PathBuf::new(),
+            unit: unit.into(),
+            key_id: secret.public().key_id(),
+            secret,
+        };
+        key.save(&dir.join(key.file_name()), "2026-01-01T00:00:00+08:00")
+            .unwrap();
+        let ledger = Ledger::open(&crate::workspace::Workspace::open(ws).unwrap()).unwrap();
+        let at_hand = crate::ledger::keyring::load_candidates(&[], &[dir]).unwrap();
+        let descriptor = KeyDescriptor::new(&key.public(), unit, None);
+        ledger
+            .enrol_one(&ledger.key_history().unwrap(), &descriptor, None, &at_hand)
+            .unwrap();
+        key
     }
 }

@@ -1,6 +1,8 @@
 //! Shared set-up for the ledger tests: temporary workspaces and trusted keys.
 #![allow(dead_code)]
 
+use anbao::ledger::enrol::KeyDescriptor;
+use anbao::ledger::keyring::load_candidates;
 use anbao::ledger::keys::{public_key_file, trust, SigningKey};
 use anbao::ledger::{Ledger, SigAlg};
 use anbao::workspace::Workspace;
@@ -39,17 +41,27 @@ pub fn ledger(ws: &Path) -> Ledger {
     Ledger::open(&Workspace::open(ws).unwrap()).unwrap()
 }
 
-/// A new key for `unit`, saved (mode 0600) under `home`, and trusted by the workspace.
+/// A new key for `unit`, saved (mode 0600) under `home`, and enrolled in the workspace's
+/// ledger: it founds the ledger if it is the first, else a key saved in `home` authorises it.
 pub fn key(ws: &Path, home: &Path, unit: &str, alg: SigAlg) -> SigningKey {
     let mut k = SigningKey::generate(alg, unit).unwrap();
     let path = home.join(k.file_name());
     k.save(&path, "2026-01-01T00:00:00+08:00").unwrap();
+    let l = ledger(ws);
+    let at_hand = load_candidates(&[], &[home]).unwrap();
+    let descriptor = KeyDescriptor::new(&k.public(), unit, None);
+    l.enrol_one(&l.key_history().unwrap(), &descriptor, None, &at_hand)
+        .unwrap();
+    k
+}
+
+/// A public key file of `key` in `ws/keys/`, as if copied there by hand: not enrolled.
+pub fn plant_key_file(ws: &Path, key: &SigningKey) {
     trust(
         &ws.join("keys"),
-        &public_key_file(&k.public(), unit, None, "2026-01-01T00:00:00+08:00"),
+        &public_key_file(&key.public(), &key.unit, None, "2026-01-01T00:00:00+08:00"),
     )
     .unwrap();
-    k
 }
 
 /// Copies a workspace (small test workspaces only).
@@ -115,4 +127,97 @@ pub fn outcome(out: std::process::Output) -> (i32, String, String) {
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
+}
+
+/// The real binary on a temporary workspace, with the user's config folder (and with it the
+/// default key folder) pointed at a temporary home.
+pub struct Cli {
+    pub ws: tempfile::TempDir,
+    pub home: tempfile::TempDir,
+}
+
+impl Cli {
+    pub fn new(profile: &str) -> Cli {
+        Cli {
+            ws: workspace(profile),
+            home: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    /// The command with the test's environment, run from `dir` (the workspace is named
+    /// with `-C` only by [`Cli::run_in`]).
+    pub fn command(&self, dir: &Path, lang: &str) -> assert_cmd::Command {
+        let mut cmd = assert_cmd::Command::cargo_bin("anbao").unwrap();
+        cmd.current_dir(dir)
+            .env("NO_COLOR", "1")
+            .env("ANBAO_LANG", lang)
+            .env("XDG_CONFIG_HOME", self.home.path())
+            .env("HOME", self.home.path())
+            .env_remove("ANBAO_CONFIG_DIR")
+            .env_remove("ANBAO_WORKSPACE")
+            .env_remove("ANBAO_KEY");
+        cmd
+    }
+
+    pub fn run_in(&self, lang: &str, args: &[&str]) -> (i32, String, String) {
+        let out = self
+            .command(self.home.path(), lang)
+            .arg("-C")
+            .arg(self.ws.path())
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
+    pub fn run(&self, args: &[&str]) -> (i32, String, String) {
+        self.run_in("en", args)
+    }
+
+    pub fn ok(&self, args: &[&str]) -> String {
+        let (code, out, err) = self.run(args);
+        assert_eq!(code, 0, "{args:?}\nstdout: {out}\nstderr: {err}");
+        out
+    }
+
+    pub fn json(&self, args: &[&str]) -> serde_json::Value {
+        serde_json::from_str(&self.ok(args)).unwrap()
+    }
+
+    /// Makes a key for `unit` at `HOME/UNIT.key` with `anbao keys new` and returns its path.
+    pub fn key(&self, unit: &str) -> PathBuf {
+        let path = self.home.path().join(format!("{unit}.key"));
+        self.ok(&["keys", "new", "--unit", unit, "--out", s(&path)]);
+        path
+    }
+
+    /// Appends a `note` record with `body`, signed with `key`.
+    pub fn note(&self, key: &Path, body: &str) -> String {
+        let (code, out, err) = self.try_note(key, body);
+        assert_eq!(code, 0, "note {body}\nstdout: {out}\nstderr: {err}");
+        out
+    }
+
+    /// Tries to append a `note` record: exit code, stdout, stderr.
+    pub fn try_note(&self, key: &Path, body: &str) -> (i32, String, String) {
+        self.try_note_in("en", key, body)
+    }
+
+    /// [`Cli::try_note`] with messages in `lang`.
+    pub fn try_note_in(&self, lang: &str, key: &Path, body: &str) -> (i32, String, String) {
+        let args = ["ledger", "append", "--kind", "note", "--body", body];
+        self.run_in(lang, &[&args[..], &["--key", s(key)]].concat())
+    }
+
+    pub fn ledger(&self) -> PathBuf {
+        ledger_path(self.ws.path())
+    }
+}
+
+pub fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
 }
