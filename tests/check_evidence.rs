@@ -145,7 +145,8 @@ fn an_empty_inventory_folder_is_insufficient_evidence_and_never_signed_as_meetin
         "json",
     ]);
     assert_eq!(out.status.code(), Some(1));
-    let out = d.cmd(&["ledger", "show", "0", "--format", "json"]);
+    // Record 0 enrols the key.
+    let out = d.cmd(&["ledger", "show", "1", "--format", "json"]);
     let shown: Value = serde_json::from_slice(&out.stdout).unwrap();
     let verdict = &shown["record"]["entry"]["body"]["verdict"];
     assert_eq!(verdict["meets"], false, "{verdict}");

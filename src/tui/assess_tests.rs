@@ -8,9 +8,7 @@ use super::super::view::snapshots::render;
 use crate::assessment::definition::Checklist;
 use crate::assessment::session::{Given, Store};
 use crate::i18n::Lang;
-use crate::ledger::keys::{public_key_file, trust, KeyPlaces, SigningKey};
-use crate::ledger::sig::SecretKey;
-use crate::ledger::SigAlg;
+use crate::ledger::keys::{KeyPlaces, SigningKey};
 use std::path::{Path, PathBuf};
 
 const AS_OF: &str = "2026-11-28";

@@ -8,10 +8,8 @@ use super::super::view::snapshots::render;
 use crate::drill::run::StepStatus;
 use crate::drill::Runs;
 use crate::i18n::Lang;
-use crate::ledger::keys::{public_key_file, trust, KeyPlaces, SigningKey};
-use crate::ledger::sig::SecretKey;
-use crate::ledger::SigAlg;
-use std::path::{Path, PathBuf};
+use crate::ledger::keys::KeyPlaces;
+use std::path::Path;
 
 /// A key of `unit` from a fixed seed, saved in `keys` and enrolled in the workspace's ledger.
 fn key(ws: &Path, keys: &Path, unit: &str, seed: u8) {
