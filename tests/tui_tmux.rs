@@ -238,8 +238,15 @@ fn mark_a_drill_step_in_a_real_terminal() {
     // Drills is screen 4 (after Acceptance, Assessment and Risks).
     tmux(&["send-keys", "-t", &session, "4"]);
     wait_for(&session, "Annual emergency-drill plan");
-    // The second item is the ransomware drill; Enter starts it.
+    // The second item is the ransomware drill; Enter asks where and who, then starts it.
     tmux(&["send-keys", "-t", &session, "j", "Enter"]);
+    wait_for(&session, "Start the drill");
+    tmux(&["send-keys", "-t", &session, "-l", "duty room"]);
+    tmux(&["send-keys", "-t", &session, "Enter"]);
+    tmux(&["send-keys", "-t", &session, "-l", "tester"]);
+    for key in ["Enter", "Enter", "Enter", "Down", "Enter"] {
+        tmux(&["send-keys", "-t", &session, key]);
+    }
     wait_for(&session, "T+00:");
     tmux(&["send-keys", "-t", &session, "d"]);
     wait_for(&session, "✓ detect");
