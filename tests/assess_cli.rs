@@ -572,8 +572,9 @@ fn an_unfinished_session_cannot_be_signed_and_roles_are_enforced() {
         "assess", "status", "p", "--format", "json", "--as-of", AS_OF,
     ]);
     assert_eq!(status["progress"]["answered"], 1);
-    // No drill on record, in a ledger with no history yet: it cannot show the last 12 months,
-    // so nothing is offered for the drilled-plans item, and the status says why.
+    // No drill on record, in a ledger begun today (with the key's enrolment): it cannot show
+    // the last 12 months, so nothing is offered for the drilled-plans item, and the status
+    // says why.
     let outcome = |env: &Env| derived(env, "p", "PA-21", None);
     let (offered, not_offered) = outcome(&env);
     assert!(offered.is_none(), "{offered:?}");
@@ -582,7 +583,7 @@ fn an_unfinished_session_cannot_be_signed_and_roles_are_enforced() {
         why["reason"]["en"]
             .as_str()
             .unwrap()
-            .contains("no record yet"),
+            .contains("less than 12 months ago"),
         "{why}"
     );
     // A record of kind drill.finished that shows no drill held proves nothing ...
@@ -620,7 +621,7 @@ fn an_unfinished_session_cannot_be_signed_and_roles_are_enforced() {
         drilled["detail"]["en"]
             .as_str()
             .unwrap()
-            .contains("ledger record 1"),
+            .contains("ledger record 2"),
         "{drilled}"
     );
     // The same answers from TOML, with evidence named relative to the file.

@@ -145,8 +145,18 @@ fn an_empty_inventory_folder_is_insufficient_evidence_and_never_signed_as_meetin
         "json",
     ]);
     assert_eq!(out.status.code(), Some(1));
-    // Record 0 enrols the key.
-    let out = d.cmd(&["ledger", "show", "1", "--format", "json"]);
+    // The ledger also holds the key's enrolment: find the verdict's record by its kind.
+    let out = d.cmd(&["ledger", "list", "--format", "json"]);
+    let list: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let verdicts: Vec<String> = list["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["kind"] == "acceptance.verdict")
+        .map(|r| r["seq"].to_string().trim_matches('"').to_string())
+        .collect();
+    assert_eq!(verdicts.len(), 1, "{list}");
+    let out = d.cmd(&["ledger", "show", &verdicts[0], "--format", "json"]);
     let shown: Value = serde_json::from_slice(&out.stdout).unwrap();
     let verdict = &shown["record"]["entry"]["body"]["verdict"];
     assert_eq!(verdict["meets"], false, "{verdict}");

@@ -64,15 +64,17 @@ impl Env {
         v["run"]["id"].as_str().unwrap().to_string()
     }
 
-    /// Records other than the key enrolments (record 0 enrols the implementing unit's key).
-    fn records(&self) -> usize {
+    /// The seqs of the ledger's `drill.finished` records (the ledger also holds the key
+    /// enrolments).
+    fn drill_records(&self) -> Vec<String> {
         let v = self.json(&["ledger", "list", "--format", "json"]);
         v["records"]
             .as_array()
             .unwrap()
             .iter()
-            .filter(|r| !r["kind"].as_str().unwrap_or("").starts_with("key."))
-            .count()
+            .filter(|r| r["kind"] == "drill.finished")
+            .map(|r| r["seq"].to_string().trim_matches('"').to_string())
+            .collect()
     }
 
     /// The standing of the plan's portal drill in 2026.
@@ -142,7 +144,7 @@ fn a_run_never_held_cannot_be_finished_with_the_untouched_template() {
         assert!(out.contains(expected), "{expected}: {out}");
     }
     // Nothing was signed, the run is still open, and the plan does not count it.
-    assert_eq!(env.records(), 0);
+    assert!(env.drill_records().is_empty());
     let shown = env.json(&["drill", "show", "--format", "json"]);
     assert!(shown["run"]["finished"].is_null(), "{shown}");
     let portal = env.portal_standing();
@@ -196,7 +198,7 @@ fn a_run_started_by_mistake_is_abandoned_and_never_counts_as_held() {
     let (code, _, err) = env.run(&["drill", "finish", "--run", &id, "--summary", &summary]);
     assert_eq!(code, 2);
     assert!(err.contains("abandoned"), "{err}");
-    assert_eq!(env.records(), 0);
+    assert!(env.drill_records().is_empty());
     assert_ne!(env.portal_standing()["status"], "done");
     // The playbook can be started again.
     let again = env.start("2026-11-27T09:00", &[]);
@@ -265,8 +267,9 @@ fn the_timeline_shows_what_happened_in_the_project_time_zone() {
     ]);
     // Finished without --at: the drill ended with its last event, not when the command ran.
     env.ok(&["drill", "finish", "--run", &id, "--summary", &summary]);
-    // Record 0 enrols the key.
-    let rec = env.json(&["ledger", "show", "1", "--format", "json"]);
+    let seqs = env.drill_records();
+    assert_eq!(seqs.len(), 1);
+    let rec = env.json(&["ledger", "show", &seqs[0], "--format", "json"]);
     let body = &rec["record"]["entry"]["body"];
     assert_eq!(body["finished"], format!("{}:00+08:00", wall(280)));
     assert_eq!(body["timezone"], "Asia/Shanghai");

@@ -276,20 +276,26 @@ fn drilled_within_12_months(f: &Facts<'_>) -> Outcome {
         Ok(l) => l,
         Err(e) => return unreadable(&e),
     };
-    let (held, records, trust) = match (
+    let (held, records, keys) = match (
         crate::drill::record::finished_drills(&ledger),
         ledger.records(),
-        ledger.trust_store(),
+        ledger.key_history(),
     ) {
-        (Ok(h), Ok((r, _)), Ok(t)) => (h, r, t),
+        (Ok(h), Ok((r, _)), Ok(k)) => (h, r, k),
         (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return unreadable(&e),
     };
+    let trust = keys.trust_store();
     let records: Vec<_> = records.into_iter().flatten().collect();
+    // A signature counts when it verifies and its key could sign at that place in the ledger
+    // (enrolled before it, not revoked or replaced by then), as `ledger verify` judges it.
     let signed = |seq: u64| {
         records.iter().find(|r| r.seq() == seq).is_some_and(|r| {
             r.signatures.iter().any(|s| {
                 crate::ledger::verify::signature_state(&trust, r, s)
                     == crate::ledger::verify::SignatureState::Valid
+                    && keys
+                        .standing(&s.key, crate::ledger::enrol::At::Record(seq))
+                        .counts()
             })
         })
     };
@@ -437,7 +443,8 @@ fn acceptance_report_filed(f: &Facts<'_>) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ledger::keys::{public_key_file, trust, SigningKey};
+    use crate::ledger::enrol::{proof_of_possession, KeyDescriptor};
+    use crate::ledger::keys::SigningKey;
     use crate::ledger::{Ledger, NewRecord, SigAlg};
     use serde_json::json;
 
@@ -593,21 +600,16 @@ mod tests {
         assert_eq!(offered(&o), None, "{}", text(&o));
     }
 
+    /// A ledger founded by the implementing unit's key (record 0), and that key.
     fn signed_ledger(ws: &Workspace, home: &std::path::Path) -> (Ledger, SigningKey) {
         let mut key = SigningKey::generate(SigAlg::Ed25519, "implementing").unwrap();
         key.save(&home.join("k.key"), "2026-01-01T00:00:00+08:00")
             .unwrap();
-        trust(
-            &ws.root.join("keys"),
-            &public_key_file(
-                &key.public(),
-                "implementing",
-                None,
-                "2026-01-01T00:00:00+08:00",
-            ),
-        )
-        .unwrap();
-        (Ledger::open(ws).unwrap(), key)
+        let ledger = Ledger::open(ws).unwrap();
+        let descriptor = KeyDescriptor::new(&key.public(), "implementing", None);
+        let proof = proof_of_possession(&key, &descriptor).unwrap();
+        ledger.enrol(&descriptor, &proof, &key).unwrap();
+        (ledger, key)
     }
 
     fn drill(started: &str, status: &str) -> NewRecord {
@@ -642,7 +644,7 @@ mod tests {
         ledger.append(drill(&now, "skipped"), &[&key]).unwrap();
         let o = derive(&ws, S, &today.to_string());
         assert_eq!(offered(&o), Some(Meaning::Conforming));
-        assert!(text(&o).contains("ledger record 1"), "{}", text(&o));
+        assert!(text(&o).contains("ledger record 2"), "{}", text(&o));
     }
 
     #[test]
@@ -667,7 +669,7 @@ mod tests {
         // supervision report: the fact is stated, nothing is offered.
         let om = outcomes(&ws, &level3, today, None);
         for (o, fact) in [
-            (&om["OM-09"], "ledger record 0"),
+            (&om["OM-09"], "ledger record 1"),
             (&pa["PA-03"], "2026-03-20"),
         ] {
             assert_eq!(offered(o), None, "{}", text(o));
@@ -702,11 +704,16 @@ mod tests {
         ledger
             .append(drill(&crate::ledger::now_rfc3339(), "done"), &[&key])
             .unwrap();
-        // The unit's key is no longer trusted (or the record was forged with another key).
-        for e in std::fs::read_dir(ws.root.join("keys")).unwrap() {
-            std::fs::remove_file(e.unwrap().path()).unwrap();
-        }
         let today = chrono::Local::now().date_naive();
+        assert_eq!(
+            offered(&derive(&ws, S, &today.to_string())),
+            Some(Meaning::Conforming)
+        );
+        // The record's body changed after it was signed: its signature no longer verifies.
+        let path = ws.root.join("records/ledger.jsonl");
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(text.matches(r#""run":"r""#).count(), 1, "{text}");
+        std::fs::write(&path, text.replace(r#""run":"r""#, r#""run":"x""#)).unwrap();
         assert_eq!(offered(&derive(&ws, S, &today.to_string())), None);
     }
 }

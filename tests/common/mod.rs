@@ -111,6 +111,7 @@ pub fn anbao(ws: &Path, home: &Path) -> assert_cmd::Command {
     let mut cmd = assert_cmd::Command::cargo_bin("anbao").unwrap();
     cmd.env_remove("ANBAO_WORKSPACE")
         .env_remove("ANBAO_KEY")
+        .env_remove("ANBAO_CONFIG_DIR")
         .env("HOME", home)
         .env("XDG_CONFIG_HOME", home)
         .env("NO_COLOR", "1")
