@@ -108,6 +108,18 @@ pub fn sync_dir(dir: &Path) {
     }
 }
 
+/// The first of `base`, `base-2`, `base-3` ... that `taken` says is free: ids of sessions and
+/// drill runs, which name files, never replace one another.
+pub fn first_free(base: &str, taken: impl Fn(&str) -> bool) -> String {
+    let mut id = base.to_string();
+    let mut n = 2;
+    while taken(&id) {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    id
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -17,6 +17,7 @@ pub mod policy;
 pub mod report;
 pub mod timezone;
 pub mod tui;
+pub mod user;
 pub mod vuln;
 pub mod workspace;
 

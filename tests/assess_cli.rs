@@ -328,10 +328,11 @@ fn a_whole_assessment_is_signed_by_both_units_and_verifies() {
         serde_json::json!(["construction"])
     );
     let status = env.ok(&["assess", "status", "demo", "--as-of", AS_OF]);
-    assert!(status.contains("awaiting construction"), "{status}");
+    // Units are named as the checklist names them, never by their ids.
+    assert!(status.contains("awaiting Construction unit"), "{status}");
     let md = env.ok(&["assess", "report", "demo"]);
     assert!(
-        md.contains("awaiting construction") && md.contains("| awaiting |"),
+        md.contains("awaiting Construction unit") && md.contains("| awaiting |"),
         "{md}"
     );
     // Read-only from the first signature on.

@@ -25,6 +25,13 @@ fn answer_an_item_then_kill_the_terminal_and_the_answer_is_saved() {
     session.keys(&["2"]);
     session.wait_for("new from checklist level3-joint");
     session.keys(&["Enter"]);
+    // The new session asks what is assessed first.
+    session.wait_for("Scope");
+    session.literal("platform, 2026");
+    // Past the level, id, superseded session and the checklist's condition to "Start".
+    for _ in 0..6 {
+        session.keys(&["Enter"]);
+    }
     session.wait_for("PE-01");
     session.keys(&["n"]);
     let pane = session.wait_for("(saved)");

@@ -132,8 +132,13 @@ fn mark_a_drill_step_in_a_real_terminal() {
     // Drills is screen 4 (after Acceptance, Assessment and Risks).
     session.keys(&["4"]);
     session.wait_for("Annual emergency-drill plan");
-    // The second item is the ransomware drill; Enter starts it.
+    // The second item is the ransomware drill; Enter asks where and who, then starts it.
     session.keys(&["j", "Enter"]);
+    session.wait_for("Start the drill");
+    session.literal("duty room");
+    session.keys(&["Enter"]);
+    session.literal("tester");
+    session.keys(&["Enter", "Enter", "Enter", "Down", "Enter"]);
     session.wait_for("T+00:");
     session.keys(&["d"]);
     session.wait_for("✓ detect");

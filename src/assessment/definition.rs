@@ -423,6 +423,15 @@ impl Checklist {
     }
 
     /// The other role of the pair.
+    /// The name of role `id` in `lang` (the id itself for a role the checklist lacks).
+    pub fn role_name(&self, id: &str, lang: crate::i18n::Lang) -> String {
+        match (self.role(id), lang) {
+            (Some(r), crate::i18n::Lang::Zh) => r.name.clone(),
+            (Some(r), crate::i18n::Lang::En) => r.name_en.clone(),
+            (None, _) => id.to_string(),
+        }
+    }
+
     pub fn other_role(&self, id: &str) -> &Role {
         if self.roles[0].id == id {
             &self.roles[1]

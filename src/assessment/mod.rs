@@ -12,6 +12,7 @@ pub mod method;
 pub mod report;
 pub mod session;
 pub mod signoff;
+pub mod store;
 
 pub use definition::{Checklist, Meaning};
 pub use session::{Session, Store};

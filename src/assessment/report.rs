@@ -117,11 +117,15 @@ pub struct ItemRow {
     pub answer: Both,
     pub meaning: Meaning,
     pub role: String,
+    /// The role's name, for readers (the id is for machines).
+    pub role_name: Both,
     pub person: String,
     pub time: String,
     pub note: String,
     pub evidence: Vec<EvidenceRow>,
     pub confirmed_by: Option<String>,
+    /// Who confirmed, with the role's name: "王科长 (项目实施单位)".
+    pub confirmed_by_name: Option<Both>,
     pub derived: Option<Both>,
 }
 
@@ -216,6 +220,10 @@ pub fn build(ws: &Workspace, cl: &Checklist, session: &Session, signoff: SignSta
                 answer: Both::new(&option.name, &option.name_en),
                 meaning: a.meaning,
                 role: a.role.clone(),
+                role_name: Both::owned(
+                    cl.role_name(&a.role, Lang::Zh),
+                    cl.role_name(&a.role, Lang::En),
+                ),
                 person: a.person.clone(),
                 time: a.time.clone(),
                 note: a.note.clone(),
@@ -231,6 +239,12 @@ pub fn build(ws: &Workspace, cl: &Checklist, session: &Session, signoff: SignSta
                     .confirmation
                     .as_ref()
                     .map(|c| format!("{} ({})", c.person, c.role)),
+                confirmed_by_name: a.confirmation.as_ref().map(|c| {
+                    Both::owned(
+                        format!("{}（{}）", c.person, cl.role_name(&c.role, Lang::Zh)),
+                        format!("{} ({})", c.person, cl.role_name(&c.role, Lang::En)),
+                    )
+                }),
                 derived: a
                     .derived
                     .as_ref()

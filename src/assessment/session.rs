@@ -9,10 +9,10 @@ use crate::i18n::ledger::Message;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+
+pub use super::store::{valid_id, Store, SESSION_DIR};
 
 pub const SESSION_SCHEMA: &str = "anbao.assessment.session/1";
-pub const SESSION_DIR: &str = "assessments";
 
 /// Which checklist a session runs, pinned by hash.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -442,6 +442,20 @@ impl Session {
                 format!("item {item_id} has no answer to confirm yet"),
             ))
         })?;
+        // A confirmation is the other unit's check of an answer: the person who gave the
+        // answer cannot also give it, whichever role they claim.
+        if same_person(&answer.person, person) {
+            return Err(Error(Message::new(
+                format!(
+                    "第 {item_id} 项由 {} 答复，同一人不能再以另一方身份确认；请由 {confirmer} 方的其他人员确认",
+                    answer.person.trim()
+                ),
+                format!(
+                    "item {item_id} was answered by {}, who cannot also confirm it for the other unit; someone else of {confirmer} confirms it",
+                    answer.person.trim()
+                ),
+            )));
+        }
         answer.confirmation = Some(Confirmation {
             role: role.into(),
             person: person.into(),
@@ -636,6 +650,12 @@ impl Session {
     }
 }
 
+/// Whether two recorded names are one person: the same letters, whatever the spacing and case.
+fn same_person(a: &str, b: &str) -> bool {
+    let norm = |s: &str| s.split_whitespace().collect::<String>().to_lowercase();
+    norm(a) == norm(b)
+}
+
 fn unknown_item(id: &str) -> Error {
     Error(Message::new(
         format!("检查表中没有第 '{id}' 项"),
@@ -655,195 +675,10 @@ fn wrong_role(item: &str, expected: &str, given: &str, what: &str) -> Error {
     ))
 }
 
-/// The folder of a workspace's sessions, and reading and writing them.
-#[derive(Debug, Clone)]
-pub struct Store {
-    dir: PathBuf,
-}
-
-impl Store {
-    pub fn new(root: &Path) -> Store {
-        Store {
-            dir: root.join(SESSION_DIR),
-        }
-    }
-
-    pub fn dir(&self) -> &Path {
-        &self.dir
-    }
-
-    pub fn path(&self, id: &str) -> PathBuf {
-        self.dir.join(format!("{id}.json"))
-    }
-
-    /// Session ids, sorted.
-    pub fn list(&self) -> Vec<String> {
-        let mut ids: Vec<String> = std::fs::read_dir(&self.dir)
-            .map(|d| {
-                d.filter_map(|e| e.ok())
-                    .filter_map(|e| {
-                        let name = e.file_name().to_string_lossy().into_owned();
-                        name.strip_suffix(".json")
-                            .filter(|s| !s.starts_with('.'))
-                            .map(str::to_string)
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        ids.sort();
-        ids
-    }
-
-    pub fn load(&self, id: &str) -> Result<Session, Error> {
-        if !valid_id(id) {
-            return Err(bad_id(id));
-        }
-        let path = self.path(id);
-        let bytes = crate::fsutil::read(&path, crate::fsutil::CONFIG_LIMIT).map_err(|e| {
-            if e.is_missing() {
-                let known = self.list();
-                Error(Message::new(
-                    format!(
-                        "没有评估 '{id}'；现有：{}",
-                        if known.is_empty() {
-                            "无".into()
-                        } else {
-                            known.join("、")
-                        }
-                    ),
-                    format!(
-                        "no assessment '{id}'; there are: {}",
-                        if known.is_empty() {
-                            "none".into()
-                        } else {
-                            known.join(", ")
-                        }
-                    ),
-                ))
-            } else if let crate::fsutil::Problem::Io(io) = &e.problem {
-                io_error("read", &path, io)
-            } else {
-                Error(Message::new(e.to_string(), e.to_string()))
-            }
-        })?;
-        let de = &mut serde_json::Deserializer::from_slice(&bytes);
-        let session: Session = serde_path_to_error::deserialize(de).map_err(|e| {
-            let pointer = format!("/{}", e.path()).replace('.', "/");
-            let detail = e.into_inner().to_string();
-            Error(Message::new(
-                format!("{}:{pointer}: 不是有效的评估文件：{detail}", path.display()),
-                format!(
-                    "{}:{pointer}: not a valid assessment file: {detail}",
-                    path.display()
-                ),
-            ))
-        })?;
-        if session.schema != SESSION_SCHEMA {
-            return Err(Error(Message::new(
-                format!(
-                    "{}: 未知的评估文件格式 '{}'",
-                    path.display(),
-                    session.schema
-                ),
-                format!(
-                    "{}: unknown assessment file format '{}'",
-                    path.display(),
-                    session.schema
-                ),
-            )));
-        }
-        Ok(session)
-    }
-
-    /// Writes a new session; refuses to overwrite one.
-    pub fn create(&self, session: &Session) -> Result<(), Error> {
-        let _lock = self.lock(&session.id)?;
-        if self.path(&session.id).exists() {
-            return Err(Error(Message::new(
-                format!("评估 '{}' 已存在", session.id),
-                format!("assessment '{}' exists already", session.id),
-            )));
-        }
-        self.save(session)
-    }
-
-    /// Loads, changes and saves a session under an exclusive lock, so two people answering at
-    /// once never overwrite each other's answers. Nothing is written when `change` fails.
-    pub fn update<T>(
-        &self,
-        id: &str,
-        change: impl FnOnce(&mut Session) -> Result<T, Error>,
-    ) -> Result<(Session, T), Error> {
-        let _lock = self.lock(id)?;
-        let mut session = self.load(id)?;
-        let out = change(&mut session)?;
-        self.save(&session)?;
-        Ok((session, out))
-    }
-
-    fn save(&self, session: &Session) -> Result<(), Error> {
-        std::fs::create_dir_all(&self.dir).map_err(|e| io_error("create", &self.dir, &e))?;
-        let mut bytes = serde_json::to_vec_pretty(session)
-            .map_err(|e| Error(Message::new(e.to_string(), e.to_string())))?;
-        bytes.push(b'\n');
-        let path = self.path(&session.id);
-        crate::fsutil::write_atomic(&path, &bytes).map_err(|e| io_error("write", &path, &e))
-    }
-
-    fn lock(&self, id: &str) -> Result<std::fs::File, Error> {
-        if !valid_id(id) {
-            return Err(bad_id(id));
-        }
-        std::fs::create_dir_all(&self.dir).map_err(|e| io_error("create", &self.dir, &e))?;
-        let path = self.dir.join(format!(".{id}.lock"));
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(|e| io_error("open", &path, &e))?;
-        fs4::FileExt::lock(&file).map_err(|e| io_error("lock", &path, &e))?;
-        Ok(file)
-    }
-}
-
-/// Session ids become file names: letters, digits, '-', '_' and '.' (not first).
-pub fn valid_id(id: &str) -> bool {
-    !id.is_empty()
-        && id.len() <= 100
-        && !id.starts_with('.')
-        && id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-}
-
-fn bad_id(id: &str) -> Error {
-    Error(Message::new(
-        format!("评估编号 '{id}' 只能含字母、数字、'-'、'_'、'.'"),
-        format!("assessment id '{id}' may hold only letters, digits, '-', '_' and '.'"),
-    ))
-}
-
-fn io_error(what: &str, path: &Path, e: &std::io::Error) -> Error {
-    Error(Message::new(
-        format!(
-            "无法{}“{}”：{e}",
-            match what {
-                "read" => "读取",
-                "write" => "写入",
-                "create" => "创建",
-                "lock" => "锁定",
-                _ => "打开",
-            },
-            path.display()
-        ),
-        format!("cannot {what} '{}': {e}", path.display()),
-    ))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
 
     fn checklist() -> Checklist {
         Checklist::parse(
@@ -941,6 +776,33 @@ mod tests {
             .is_err());
         assert!(s.answer(&cl, given("T-01", "maybe"), "t".into()).is_err());
         assert!(s.answer(&cl, given("T-99", "yes"), "t".into()).is_err());
+    }
+
+    #[test]
+    fn the_person_who_answered_cannot_confirm_as_the_other_unit() {
+        let cl = checklist();
+        let mut s = session(&cl, 3);
+        s.answer(&cl, given("T-01", "yes"), "t1".into()).unwrap();
+        // 李工 answered for construction; confirming as implementing is still 李工.
+        let err = s
+            .confirm(&cl, "T-01", "implementing", " 李工 ", "", "t2".into())
+            .unwrap_err();
+        assert!(err.to_string().contains("cannot also confirm"), "{err}");
+        assert!(s.answers["T-01"].confirmation.is_none());
+        s.answer(
+            &cl,
+            Given {
+                person: "Li Gong".into(),
+                ..given("T-01", "no")
+            },
+            "t3".into(),
+        )
+        .unwrap();
+        assert!(s
+            .confirm(&cl, "T-01", "implementing", "li  gong", "", "t4".into())
+            .is_err());
+        s.confirm(&cl, "T-01", "implementing", "王", "", "t5".into())
+            .unwrap();
     }
 
     #[test]

@@ -57,13 +57,16 @@ impl SignState {
         }
     }
 
-    pub fn describe(&self, lang: Lang) -> String {
-        let units = |s: &[UnitSignature]| {
+    /// Where the sign-off stands, naming the units by `name` (a checklist's role names).
+    pub fn describe(&self, lang: Lang, name: &dyn Fn(&str) -> String) -> String {
+        let units = |s: &[UnitSignature], sep: &str| {
             s.iter()
-                .map(|s| s.unit.as_str())
+                .map(|s| name(&s.unit))
                 .collect::<Vec<_>>()
-                .join(", ")
+                .join(sep)
         };
+        let names =
+            |m: &[String], sep: &str| m.iter().map(|u| name(u)).collect::<Vec<_>>().join(sep);
         match (self, lang) {
             (SignState::Open, Lang::Zh) => "未签署".into(),
             (SignState::Open, Lang::En) => "not signed".into(),
@@ -75,9 +78,9 @@ impl SignState {
                 },
                 Lang::Zh,
             ) => format!(
-                "已由 {} 签署（账本第 {seq} 号记录），待 {} 签署",
-                units(signatures),
-                missing.join("、")
+                "已由{}签署（账本第 {seq} 号记录），待{}签署",
+                units(signatures, "、"),
+                names(missing, "、")
             ),
             (
                 SignState::Awaiting {
@@ -88,15 +91,18 @@ impl SignState {
                 Lang::En,
             ) => format!(
                 "signed by {} (ledger record {seq}), awaiting {}",
-                units(signatures),
-                missing.join(", ")
+                units(signatures, ", "),
+                names(missing, ", ")
             ),
             (SignState::Signed { seq, signatures }, Lang::Zh) => {
-                format!("双方已签署：{}（账本第 {seq} 号记录）", units(signatures))
+                format!(
+                    "双方已签署：{}（账本第 {seq} 号记录）",
+                    units(signatures, "、")
+                )
             }
             (SignState::Signed { seq, signatures }, Lang::En) => format!(
                 "signed by both units: {} (ledger record {seq})",
-                units(signatures)
+                units(signatures, ", ")
             ),
         }
     }
@@ -241,7 +247,11 @@ pub fn body(ws: &Workspace, cl: &Checklist, session: &Session) -> Value {
 
 /// Evidence files of the answers, resolved against the workspace, each checked against the hash
 /// recorded when it was attached: a file changed since then would sign something unseen.
-fn evidence_paths(root: &Path, session: &Session, cl: &Checklist) -> Result<Vec<PathBuf>, Error> {
+pub fn evidence_paths(
+    root: &Path,
+    session: &Session,
+    cl: &Checklist,
+) -> Result<Vec<PathBuf>, Error> {
     let mut out = Vec::new();
     for item in session.applicable(cl) {
         let Some(a) = session.answers.get(&item.id) else {

@@ -5,7 +5,7 @@
 use super::output::{fit, write_json, Table, BOLD, DIM, GREEN, RED, YELLOW};
 use super::{workspace, Context, Outcome};
 use crate::assessment::definition::{workspace_checklists, Checklist};
-use crate::assessment::session::{Blocker, Given, Session, Store, Supersedes, Treatment};
+use crate::assessment::session::{Blocker, Given, Session, Store, Treatment};
 use crate::assessment::signoff::{self, SignState};
 use crate::assessment::{derived, import, report, Error};
 use crate::i18n::Lang;
@@ -196,33 +196,8 @@ fn local(lang: Lang) -> impl Fn(Error) -> anyhow::Error {
     move |e| anyhow::anyhow!(e.get(lang).to_string())
 }
 
-/// A session's checklist: the workspace file it names, or, when that file has changed since
-/// (a newer version), the copy the ledger's evidence store kept at sign-off.
 fn session_checklist(ws: &Workspace, session: &Session) -> anyhow::Result<Checklist> {
-    let path = ws.root.join(&session.checklist.file);
-    let current = Checklist::load(&path);
-    if let Ok(c) = &current {
-        if c.hash == session.checklist.hash {
-            return current.map_err(Into::into);
-        }
-    }
-    if let Some(hex) = session.checklist.hash.strip_prefix("sha256:") {
-        let stored = ws.root.join("evidence/sha256").join(hex);
-        if stored.is_file() {
-            let mut c = Checklist::load(&stored)?;
-            c.file = PathBuf::from(&session.checklist.file);
-            return Ok(c);
-        }
-    }
-    match current {
-        Err(e) => Err(e.into()),
-        Ok(_) => anyhow::bail!(
-            "checklist '{}' changed since session '{}' began (it pinned {}); restore that version or start a new session",
-            session.checklist.file,
-            session.id,
-            session.checklist.hash
-        ),
-    }
+    crate::assessment::store::checklist_of(&ws.root, session).map_err(|e| anyhow::anyhow!(e))
 }
 
 /// A session and its checklist.
@@ -373,48 +348,15 @@ pub fn run(ctx: &Context, cmd: AssessCommand) -> anyhow::Result<Outcome> {
                     .map_err(anyhow::Error::msg)?;
                 set.insert(id, v);
             }
-            let level = level.unwrap_or(cl.protection_level);
-            if !(1..=5).contains(&level) {
-                anyhow::bail!("--level must be 1 to 5, found {level}");
-            }
-            let id = match id {
-                Some(id) => id,
-                None => {
-                    let base = format!("{}-{}", cl.id, today.format("%Y%m%d"));
-                    let mut id = base.clone();
-                    let mut n = 2;
-                    while store.path(&id).exists() {
-                        id = format!("{base}-{n}");
-                        n += 1;
-                    }
-                    id
-                }
+            let new = crate::assessment::store::NewSession {
+                id,
+                level,
+                scope,
+                supersedes,
+                conditions: (!conditions.is_empty()).then_some(set),
             };
-            let mut session = Session::new(&cl, rel, id, level, scope, now());
-            session.conditions = set;
-            if let Some(old_id) = supersedes {
-                let old = store.load(&old_id).map_err(&err)?;
-                if conditions.is_empty() {
-                    session.conditions = old.conditions.clone();
-                }
-                let Some(s) = &old.signoff else {
-                    anyhow::bail!(
-                        "{}",
-                        l(lang, "只有已签署的评估才能被替代；未签署的评估可直接修改", "only a signed assessment can be superseded; an unsigned one can simply be changed")
-                    );
-                };
-                session.supersedes = Some(Supersedes {
-                    session: old.id.clone(),
-                    seq: s.seq.clone(),
-                });
-                if old.checklist.hash == cl.hash {
-                    // Same checklist: start from the signed answers; any change drops its
-                    // confirmation, so both units see what moved.
-                    session.answers = old.answers.clone();
-                    session.risks = old.risks.clone();
-                }
-            }
-            store.create(&session).map_err(&err)?;
+            let session = store.start(&cl, rel, new, today, now()).map_err(&err)?;
+            let level = session.protection_level;
             writeln!(
                 out,
                 "{BOLD}{}{BOLD:#} {}",
@@ -473,13 +415,13 @@ pub fn run(ctx: &Context, cmd: AssessCommand) -> anyhow::Result<Outcome> {
                     l(lang, "待确认", "Unconfirmed"),
                     l(lang, "签署", "Sign-off"),
                 ]);
-                for (p, st, s, _) in &rows {
+                for (p, st, s, cl) in &rows {
                     t.row(vec![
                         s.id.clone(),
                         s.checklist.id.clone(),
                         format!("{}/{}", p.answered, p.applicable),
                         p.unconfirmed.to_string(),
-                        st.describe(lang),
+                        st.describe(lang, &|u| cl.role_name(u, lang)),
                     ]);
                 }
                 t.write(&mut out)?;
@@ -700,12 +642,13 @@ pub fn run(ctx: &Context, cmd: AssessCommand) -> anyhow::Result<Outcome> {
                 } else {
                     YELLOW
                 };
-                writeln!(out, "{style}{}{style:#}", state.describe(lang))?;
+                let name = |u: &str| cl.role_name(u, lang);
+                writeln!(out, "{style}{}{style:#}", state.describe(lang, &name))?;
                 for sig in state.signatures() {
                     writeln!(
                         out,
                         "  {} {} {DIM}{} {}{DIM:#}",
-                        sig.unit,
+                        name(&sig.unit),
                         sig.key_id,
                         l(lang, "账本记录", "ledger record"),
                         sig.seq
@@ -803,7 +746,7 @@ fn status(
         out,
         "{}: {style}{}{style:#}\n",
         l(lang, "签署", "sign-off"),
-        state.describe(lang)
+        state.describe(lang, &|u| cl.role_name(u, lang))
     )?;
     let mut t = Table::new(&[
         l(lang, "部分", "Section"),

@@ -577,38 +577,17 @@ pub fn run(ctx: &Context, cmd: DrillCommand) -> anyhow::Result<Outcome> {
             // Everything the record would claim is checked before a key is asked for; a run
             // that cannot be finished is left as it was.
             let mut finished = run.clone();
-            if let Err(problems) =
-                crate::drill::finish::finish(&mut finished, playbook, s.clone(), end)
-            {
+            if let Err(problems) = crate::drill::finish::finish(&mut finished, playbook, s, end) {
                 view::problems(&mut out, lang, &problems, args.format)?;
                 return Ok(Outcome::Failed);
             }
             let keys = keys_for(ctx, &ledger, &args.keys)?;
             let key_refs: Vec<&SigningKey> = keys.iter().collect();
-            // The run is saved finished before the append, so the ledger's copy of the run
-            // file is the finished one; a crash between the two is picked up above.
-            // Under the run's lock the run is checked again as it is on disk: an event logged
-            // since the check above is part of what gets signed.
-            let mut refused = None;
-            let saved = runs.update(&run.id, |fresh| {
-                crate::drill::finish::finish(fresh, playbook, s, end).map_err(|problems| {
-                    refused = Some(problems);
-                    RunError::Finished(fresh.id.clone())
-                })
-            })?;
-            if let Some(problems) = refused {
-                view::problems(&mut out, lang, &problems, args.format)?;
-                return Ok(Outcome::Failed);
-            }
-            let run = saved.map_err(|e| anyhow::anyhow!(d::run_error(lang, &e)))?;
+            let mut run = finished;
             let requires: Vec<&str> = args.requires.iter().map(String::as_str).collect();
-            let rec = record::append_finished(
-                &ledger, &runs, &run, playbook, zone, &key_refs, &requires,
+            let rec = record::file_finished(
+                &ledger, &runs, &mut run, playbook, zone, &key_refs, &requires,
             )?;
-            let run = update_run(lang, &runs, &run.id, |run| {
-                run.record_seq = Some(rec.seq().to_string());
-                Ok(())
-            })?;
             view::finished(&mut out, lang, &run, rec.seq(), args.format)?;
         }
         DrillCommand::Report(args) => {

@@ -88,6 +88,50 @@ pub fn append_finished(
     )?)
 }
 
+/// Files a run that [`finish`](super::finish::finish) closed, for the CLI and the TUI alike:
+/// saves it finished first (so the ledger's copy of the run file is the finished one), appends
+/// its record and keeps the record's seq in the run. A crash between the append and the last
+/// save is picked up from the ledger by [`record_of_run`].
+pub fn file_finished(
+    ledger: &Ledger,
+    runs: &Runs,
+    run: &mut Run,
+    playbook: &Playbook,
+    zone: crate::timezone::Zone,
+    keys: &[&SigningKey],
+    requires: &[&str],
+) -> anyhow::Result<Record> {
+    let (Some(summary), Some(end)) = (run.summary.clone(), run.finished) else {
+        anyhow::bail!("drill run '{}' is not finished", run.id);
+    };
+    // Under the run's lock the run is finished again as it is on disk: an event another
+    // terminal logged since the caller's check is part of what gets signed, or stops it.
+    let mut refused = Vec::new();
+    let saved = runs.update(&run.id, |fresh| {
+        super::finish::finish(fresh, playbook, summary, end).map_err(|problems| {
+            refused = problems;
+            super::run::RunError::Finished(fresh.id.clone())
+        })
+    })?;
+    if !refused.is_empty() {
+        let zh: Vec<&str> = refused.iter().map(|p| p.message.zh.as_str()).collect();
+        let en: Vec<&str> = refused.iter().map(|p| p.message.en.as_str()).collect();
+        anyhow::bail!(
+            "演练记录在签名前被修改，不能结束：{} / the run changed before it was signed and cannot be finished: {}",
+            zh.join("；"),
+            en.join("; ")
+        );
+    }
+    *run = saved?;
+    let rec = append_finished(ledger, runs, run, playbook, zone, keys, requires)?;
+    let seq = rec.seq().to_string();
+    *run = runs.update(&run.id, |fresh| {
+        fresh.record_seq = Some(seq);
+        Ok(())
+    })??;
+    Ok(rec)
+}
+
 /// A drill the ledger records as finished.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FinishedDrill {

@@ -407,13 +407,7 @@ impl Runs {
     /// `-3` ... when that is taken.
     pub fn new_id(&self, playbook: &str, at: Time) -> String {
         let base = format!("{playbook}-{}", at.format("%Y%m%d"));
-        let mut id = base.clone();
-        let mut n = 2;
-        while self.path_of(&id).exists() {
-            id = format!("{base}-{n}");
-            n += 1;
-        }
-        id
+        crate::fsutil::first_free(&base, |id| self.path_of(id).exists())
     }
 
     /// Writes a new run; refuses to replace one with the same id.

@@ -107,7 +107,14 @@ pub fn missing_signer(key: &str) -> Message {
 
 pub fn awaiting(units: &[String]) -> Message {
     Message::new(
-        format!("待签署：尚缺 {} 的签名", units.join("、")),
+        format!(
+            "待签署：尚缺{}的签名",
+            units
+                .iter()
+                .map(|u| unit_short(Lang::Zh, u))
+                .collect::<Vec<_>>()
+                .join("、")
+        ),
         format!("awaiting signature of {}", units.join(", ")),
     )
 }
@@ -205,10 +212,11 @@ pub fn relations(lang: Lang, report: Option<&Report>, r: &Record) -> Vec<String>
     if let Some(report) = report {
         let missing = report.awaiting_units(r.seq());
         if !missing.is_empty() {
+            let names: Vec<String> = missing.iter().map(|u| unit_short(lang, u)).collect();
             parts.push(format!(
                 "{} {}",
                 label(lang, Label::Awaiting),
-                missing.join("+")
+                names.join("+")
             ));
         }
         let by = report.corrected_by(r.seq());
@@ -228,6 +236,38 @@ pub fn relations(lang: Lang, report: Option<&Report>, r: &Record) -> Vec<String>
         parts.push(format!("{} {}", label(lang, Label::CosignOf), c.target.seq));
     }
     parts
+}
+
+/// What a record kind is called, for lists: the kinds anbao files have names; any other kind
+/// (one filed with `anbao ledger append`) is shown as written.
+pub fn kind_name(lang: Lang, kind: &str) -> String {
+    let (zh, en) = match kind {
+        "acceptance.verdict" => ("验收核验结论", "acceptance verdict"),
+        "assessment.signoff" => ("联合评估签署", "assessment sign-off"),
+        "cosign" => ("会签", "co-signature"),
+        "drill.finished" => ("演练总结", "drill finished"),
+        "drill.action" => ("整改措施状态", "improvement action"),
+        "drill.abandoned" => ("演练中止", "drill abandoned"),
+        _ => return kind.to_string(),
+    };
+    match lang {
+        Lang::Zh => zh.into(),
+        Lang::En => en.into(),
+    }
+}
+
+/// A unit's short name for lists (the manifest holds the full names).
+pub fn unit_short(lang: Lang, unit: &str) -> String {
+    let (zh, en) = match unit {
+        "implementing" => ("实施单位", "implementing"),
+        "construction" => ("建设单位", "construction"),
+        "supervision" => ("监理单位", "supervision"),
+        _ => return unit.to_string(),
+    };
+    match lang {
+        Lang::Zh => zh.into(),
+        Lang::En => en.into(),
+    }
 }
 
 /// Labels of the ledger screens and tables.

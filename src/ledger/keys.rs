@@ -333,15 +333,43 @@ pub fn find_signing_keys(
     unit: Option<&str>,
     history: &super::enrol::KeyHistory,
 ) -> Result<Vec<SigningKey>> {
+    find_signing_keys_in(&KeyPlaces::from_env(), explicit, alg, unit, history)
+}
+
+/// Where signing keys are looked for when no file is named: the files `ANBAO_KEY` lists, else
+/// the user's key folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyPlaces {
+    pub listed: Option<std::ffi::OsString>,
+    pub dir: PathBuf,
+}
+
+impl KeyPlaces {
+    pub fn from_env() -> KeyPlaces {
+        KeyPlaces {
+            listed: std::env::var_os(KEY_ENV).filter(|v| !v.is_empty()),
+            dir: default_key_dir(),
+        }
+    }
+}
+
+/// As [`find_signing_keys`], looking in `places` instead of the environment's.
+pub fn find_signing_keys_in(
+    places: &KeyPlaces,
+    explicit: &[PathBuf],
+    alg: SigAlg,
+    unit: Option<&str>,
+    history: &super::enrol::KeyHistory,
+) -> Result<Vec<SigningKey>> {
     if !explicit.is_empty() {
         return explicit.iter().map(|p| SigningKey::load(p)).collect();
     }
-    if let Some(value) = std::env::var_os(KEY_ENV).filter(|v| !v.is_empty()) {
-        return std::env::split_paths(&value)
+    if let Some(value) = &places.listed {
+        return std::env::split_paths(value)
             .map(|p| SigningKey::load(&p))
             .collect();
     }
-    let dir = default_key_dir();
+    let dir = places.dir.clone();
     let mut found = Vec::new();
     if let Ok(entries) = std::fs::read_dir(&dir) {
         let mut paths: Vec<PathBuf> = entries

@@ -131,7 +131,13 @@ fn html_head(o: &mut String, heads: &[&str], numeric: &[usize]) -> std::fmt::Res
 }
 
 fn sign_line(lang: Lang, r: &Report) -> String {
-    r.signoff.describe(lang)
+    let name = |unit: &str| {
+        r.parties
+            .iter()
+            .find(|p| p.role == unit)
+            .map_or(unit.to_string(), |p| p.role_name.get(lang).to_string())
+    };
+    r.signoff.describe(lang, &name)
 }
 
 /// Renders the report as Markdown.
@@ -388,7 +394,7 @@ fn write_markdown(o: &mut String, r: &Report, lang: Lang) -> std::fmt::Result {
             it.answer.get(lang),
             meaning(lang, it.meaning),
             it.person,
-            it.role,
+            it.role_name.get(lang),
             it.time
         )?;
         if !it.note.is_empty() {
@@ -397,8 +403,8 @@ fn write_markdown(o: &mut String, r: &Report, lang: Lang) -> std::fmt::Result {
         if let Some(d) = &it.derived {
             writeln!(o, "- {}: {}", l(lang, "数据来源", "From data"), d.get(lang))?;
         }
-        if let Some(c) = &it.confirmed_by {
-            writeln!(o, "- {}: {c}", l(lang, "确认", "Confirmed by"))?;
+        if let Some(c) = &it.confirmed_by_name {
+            writeln!(o, "- {}: {}", l(lang, "确认", "Confirmed by"), c.get(lang))?;
         }
         for e in &it.evidence {
             writeln!(
@@ -689,7 +695,7 @@ fn write_html(o: &mut String, r: &Report, lang: Lang) -> std::fmt::Result {
             E(it.answer.get(lang)),
             E(meaning(lang, it.meaning)),
             E(&it.person),
-            E(&it.role),
+            E(it.role_name.get(lang)),
             E(&it.time)
         )?;
         if !it.note.is_empty() {
@@ -708,12 +714,12 @@ fn write_html(o: &mut String, r: &Report, lang: Lang) -> std::fmt::Result {
                 E(d.get(lang))
             )?;
         }
-        if let Some(c) = &it.confirmed_by {
+        if let Some(c) = &it.confirmed_by_name {
             writeln!(
                 o,
                 "<dt>{}</dt><dd>{}</dd>",
                 E(l(lang, "确认", "Confirmed by")),
-                E(c)
+                E(c.get(lang))
             )?;
         }
         for e in &it.evidence {

@@ -56,6 +56,9 @@ pub enum Action {
     ToggleLang,
     Up,
     Down,
+    /// ← and →: a form's choice or level.
+    Left,
+    Right,
     PageUp,
     PageDown,
     Home,
@@ -93,6 +96,18 @@ pub enum Action {
     EditOwner,
     EditApprover,
     EditDue,
+    /// Risks screen: the form with every field of the selected risk.
+    EditRisk,
+    /// Sign (or co-sign) what the screen shows, after a confirmation.
+    Sign,
+    /// Assessment: a new session superseding the signed one.
+    Supersede,
+    /// Drill run: add a participant; abandon the run; finish it with its summary.
+    Join,
+    Abandon,
+    Finish,
+    /// Records: the list of records awaiting a signature.
+    Todo,
     /// The assessment sessions and checklists, loaded after the check.
     AssessLoaded(Box<AssessState>),
     /// Drill run: start, finish, skip or fail the selected step; type an observation.
@@ -153,6 +168,12 @@ pub struct App {
     pub keymap: KeyMap,
     pub color: bool,
     pub should_quit: bool,
+    /// Who acts: recorded with answers, confirmations and drills; asked once.
+    pub person: Option<String>,
+    /// Where the person's name and unit are kept (the user's `user.toml`).
+    pub user_file: Option<std::path::PathBuf>,
+    /// The question "who are you?", with the action that waits for the answer.
+    pub name_prompt: Option<(super::form::Form, Box<Action>)>,
 }
 
 impl App {
@@ -174,25 +195,55 @@ impl App {
             keymap,
             color,
             should_quit: false,
+            person: None,
+            user_file: None,
+            name_prompt: None,
         }
     }
 
     /// Whether typed characters go to a text field rather than to key bindings.
     pub fn is_typing(&self) -> bool {
+        if self.name_prompt.is_some() {
+            return true;
+        }
         match self.screen {
             Screen::Drills => self.drills_state().is_some_and(DrillsState::is_typing),
             Screen::Records => {
                 matches!(&self.records, RecordsScreen::Ready(r) if r.filter_editing)
             }
-            Screen::Assessment | Screen::Risks => {
-                self.assess.as_ref().is_some_and(|a| a.field.is_some())
-            }
+            Screen::Assessment | Screen::Risks => self
+                .assess
+                .as_ref()
+                .is_some_and(|a| a.field.is_some() || a.form.is_some()),
             _ => self.acceptance.as_ref().is_some_and(|a| a.filter_editing),
         }
     }
 
     pub fn drills_state(&self) -> Option<&DrillsState> {
         self.drills.as_ref().and_then(|d| d.as_ref().ok())
+    }
+
+    /// Switches screens; what a screen said belongs to it and is not carried along.
+    fn go_to(&mut self, screen: Screen) {
+        if screen != self.screen {
+            if let Some(a) = &mut self.assess {
+                a.status = None;
+            }
+            if let Some(Ok(d)) = &mut self.drills {
+                d.message = None;
+                d.notice = None;
+            }
+            if let RecordsScreen::Ready(r) = &mut self.records {
+                r.status = None;
+            }
+        }
+        self.screen = screen;
+    }
+
+    /// The unit the user last acted for, from their profile.
+    fn user_unit(&self) -> Option<String> {
+        let path = self.user_file.as_ref()?;
+        crate::user::User::load(path).ok()?.unit
     }
 }
 
@@ -214,8 +265,73 @@ pub fn scroll_detail(scroll: &mut u16, action: &Action, page: usize) -> bool {
 
 /// Applies one action to the state.
 pub fn update(app: &mut App, action: Action) {
+    // What background work delivers goes through whatever dialog is open.
+    let action = match action {
+        Action::Progress { done, total, file } => {
+            app.load = LoadState::Loading { done, total, file };
+            return;
+        }
+        Action::Loaded(loaded) => {
+            app.acceptance = Some(AcceptanceState::new(loaded.report, loaded.inventory));
+            app.load = LoadState::Ready;
+            return;
+        }
+        Action::LoadFailed(message) => {
+            app.load = LoadState::Failed(message);
+            return;
+        }
+        Action::AssessLoaded(mut state) => {
+            state.person = app.person.clone().unwrap_or_default();
+            if let Some(unit) = app.user_unit() {
+                state.role = unit;
+            }
+            app.assess = Some(*state);
+            return;
+        }
+        Action::DrillsLoaded(loaded) => {
+            app.drills = Some(*loaded);
+            return;
+        }
+        Action::Tick(now) => {
+            if let Some(Ok(d)) = &mut app.drills {
+                d.now = d.zone.fixed(now);
+                d.poll();
+            }
+            if let Some(a) = &mut app.assess {
+                a.poll();
+            }
+            return;
+        }
+        event @ (Action::LedgerRead(_)
+        | Action::VerifyProgress(_)
+        | Action::Verified(_)
+        | Action::LedgerFailed(_)) => {
+            return super::records::on_ledger_event(&mut app.records, event)
+        }
+        Action::Quit => {
+            app.should_quit = true;
+            return;
+        }
+        Action::Resize(w, h) => {
+            app.size = (w, h);
+            let rows = super::view::table_rows(app.size);
+            if let Some(a) = &mut app.acceptance {
+                a.keep_visible(rows);
+            }
+            if let RecordsScreen::Ready(r) = &mut app.records {
+                r.keep_visible(super::records_view::list_rows(app.size));
+            }
+            return;
+        }
+        other => other,
+    };
+    if app.name_prompt.is_some() {
+        return super::person::handle(app, action);
+    }
+    if super::person::needs_person(app, &action) {
+        return super::person::ask(app, action);
+    }
     match action {
-        Action::Quit => app.should_quit = true,
         Action::ToggleHelp => app.help_open = !app.help_open,
         Action::ToggleLang => {
             app.lang = match app.lang {
@@ -234,42 +350,13 @@ pub fn update(app: &mut App, action: Action) {
             } else {
                 (at + n - 1) % n
             };
-            app.screen = Screen::ALL[next];
+            app.go_to(Screen::ALL[next]);
         }
         Action::GoToScreen(i) => {
             if let Some(s) = Screen::ALL.get(i) {
-                app.screen = *s;
+                app.go_to(*s);
             }
         }
-        Action::Resize(w, h) => {
-            app.size = (w, h);
-            let rows = super::view::table_rows(app.size);
-            if let Some(a) = &mut app.acceptance {
-                a.keep_visible(rows);
-            }
-            if let RecordsScreen::Ready(r) = &mut app.records {
-                r.keep_visible(super::records_view::list_rows(app.size));
-            }
-        }
-        Action::Progress { done, total, file } => {
-            app.load = LoadState::Loading { done, total, file }
-        }
-        Action::Loaded(loaded) => {
-            app.acceptance = Some(AcceptanceState::new(loaded.report, loaded.inventory));
-            app.load = LoadState::Ready;
-        }
-        Action::LoadFailed(message) => app.load = LoadState::Failed(message),
-        Action::AssessLoaded(state) => app.assess = Some(*state),
-        Action::DrillsLoaded(loaded) => app.drills = Some(*loaded),
-        Action::Tick(now) => {
-            if let Some(Ok(d)) = &mut app.drills {
-                d.now = d.zone.fixed(now);
-            }
-        }
-        event @ (Action::LedgerRead(_)
-        | Action::VerifyProgress(_)
-        | Action::Verified(_)
-        | Action::LedgerFailed(_)) => super::records::on_ledger_event(&mut app.records, event),
         Action::Back if app.help_open => app.help_open = false,
         other if app.screen == Screen::Drills => {
             if let Some(Ok(d)) = &mut app.drills {
@@ -290,13 +377,17 @@ pub fn update(app: &mut App, action: Action) {
                     r.handle(other, view, super::records_view::list_top(app.size));
                 }
                 (Screen::Assessment, _) => {
+                    let switch = matches!(other, Action::SwitchRole);
                     if let Some(s) = app.assess.as_mut() {
-                        s.handle(other, app.lang, super::assess_view::item_rows(app.size));
+                        s.handle(other, super::assess_view::item_rows(app.size));
+                    }
+                    if switch {
+                        super::person::remember_unit(app);
                     }
                 }
                 (Screen::Risks, _) => {
                     if let Some(s) = app.assess.as_mut() {
-                        s.handle_risks(other, app.lang);
+                        s.handle_risks(other);
                     }
                 }
                 // Drills took its actions above.

@@ -1,18 +1,23 @@
-//! The Assessment and Risks screens' state: the sessions of the workspace, the open session
-//! walked item by item, answers given with single keys and saved at once through the core's
-//! session store, and the risk register with its heat map.
+//! The Assessment screen's state: the sessions of the workspace with their progress, the open
+//! session walked item by item, answers given with single keys and saved at once through the
+//! core's session store (applied to the file as it is on disk, and read again when another
+//! terminal changes it). Risks and signing live in `assess_risks` and `assess_sign`.
 
 use super::app::Action;
+use super::form::Form;
+use super::signing::SignDialog;
+use super::stamp::Stamp;
+use super::text::Status;
 use crate::assessment::definition::{workspace_checklists, Checklist};
-use crate::assessment::session::{Derived, Given, Session, Store, Treatment};
-use crate::assessment::{derived, signoff, Error};
-use crate::i18n::Lang;
+use crate::assessment::session::{Derived, Given, Progress, Session, Store};
+use crate::assessment::{derived, signoff, store, Error};
+use crate::i18n::ledger::Message;
 use crate::workspace::Workspace;
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-/// What a text field being typed into is for.
+/// What a one-line text field being typed into is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FieldKind {
     Note,
@@ -45,6 +50,11 @@ pub struct Open {
     pub undecided: BTreeMap<String, crate::assessment::report::Both>,
     pub sign_state: signoff::SignState,
     pub lines: Vec<Line>,
+    /// The session file as last read or written.
+    pub stamp: Stamp,
+    /// The ledger as last read for the sign-off state: a co-signature filed elsewhere changes
+    /// the ledger, not the session.
+    pub ledger_stamp: Stamp,
 }
 
 /// What the picker lists: sessions to open and checklists to start one from.
@@ -54,26 +64,56 @@ pub enum Pick {
     Checklist(PathBuf, String),
 }
 
+/// A session as the picker lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRow {
+    pub id: String,
+    pub checklist: String,
+    pub progress: Progress,
+    pub risks: usize,
+    /// Seq of the sign-off record, once signed.
+    pub signed: Option<String>,
+    /// Why the session cannot be read, if it cannot.
+    pub problem: Option<Message>,
+}
+
+/// A dialog form and what submitting it does.
+#[derive(Debug)]
+pub enum Dialog {
+    /// A new session of the checklist at this path (relative file name kept for the session).
+    NewSession { path: PathBuf },
+    /// All fields of the risk of this item.
+    Risk { item: String },
+}
+
 #[derive(Debug)]
 pub struct AssessState {
     pub ws: Workspace,
-    store: Store,
-    as_of: NaiveDate,
+    pub(super) store: Store,
+    pub(super) as_of: NaiveDate,
     acceptance: Option<crate::acceptance::Report>,
+    pub sessions: Vec<SessionRow>,
     pub picks: Vec<Pick>,
     pub pick: usize,
+    /// The assessments folder as last listed.
+    picks_stamp: Stamp,
     pub open: Option<Open>,
     /// Position in `open.lines` (always an item line).
     pub cursor: usize,
     pub offset: usize,
     pub role: String,
+    /// Who acts (set by the app once known; empty until then).
     pub person: String,
     pub field: Option<Field>,
-    /// The last outcome shown under the list: an error or what was saved.
-    pub message: Option<(bool, String)>,
-    /// Risks screen: the selected register row, and whether only its heat-map cell is listed.
+    pub form: Option<(Dialog, Form)>,
+    pub sign: Option<SignDialog>,
+    /// The last outcome shown under the list, until the next move.
+    pub status: Option<Status>,
+    /// Risks screen: the selected register row, and the heat-map cell listed alone.
     pub risk_selected: usize,
-    pub cell_only: bool,
+    pub cell: Option<(u8, u8)>,
+    /// Where signing keys are looked for (the environment's places; tests choose their own).
+    pub keys: crate::ledger::keys::KeyPlaces,
 }
 
 impl AssessState {
@@ -91,24 +131,41 @@ impl AssessState {
             store,
             as_of,
             acceptance,
+            sessions: Vec::new(),
             picks: Vec::new(),
             pick: 0,
+            picks_stamp: Stamp::default(),
             open: None,
             cursor: 0,
             offset: 0,
             role: "construction".into(),
             person,
             field: None,
-            message: None,
+            form: None,
+            sign: None,
+            status: None,
             risk_selected: 0,
-            cell_only: false,
+            cell: None,
+            keys: crate::ledger::keys::KeyPlaces::from_env(),
         };
         s.refresh_picks();
         s
     }
 
-    fn refresh_picks(&mut self) {
-        let mut picks: Vec<Pick> = self.store.list().into_iter().map(Pick::Session).collect();
+    /// Lists the sessions (with their progress) and the checklists to start one from.
+    pub(super) fn refresh_picks(&mut self) {
+        self.picks_stamp = Stamp::of(self.store.dir());
+        self.sessions = self
+            .store
+            .list()
+            .into_iter()
+            .map(|id| self.session_row(id))
+            .collect();
+        let mut picks: Vec<Pick> = self
+            .sessions
+            .iter()
+            .map(|r| Pick::Session(r.id.clone()))
+            .collect();
         for p in workspace_checklists(&self.ws.root) {
             if let Ok(c) = Checklist::load(&p) {
                 picks.push(Pick::Checklist(p, c.id));
@@ -118,30 +175,52 @@ impl AssessState {
         self.pick = self.pick.min(self.picks.len().saturating_sub(1));
     }
 
-    fn say(&mut self, error: bool, text: String) {
-        self.message = Some((error, text));
+    fn session_row(&self, id: String) -> SessionRow {
+        let read = self.store.load(&id).and_then(|s| {
+            let cl = store::checklist_of(&self.ws.root, &s)?;
+            Ok((s, cl))
+        });
+        match read {
+            Ok((s, cl)) => SessionRow {
+                checklist: s.checklist.id.clone(),
+                progress: s.progress(&cl, None),
+                risks: s.risk_views(&cl).len(),
+                signed: s.signoff.as_ref().map(|x| x.seq.clone()),
+                problem: None,
+                id,
+            },
+            Err(e) => SessionRow {
+                checklist: String::new(),
+                progress: Progress::default(),
+                risks: 0,
+                signed: None,
+                problem: Some(e.0),
+                id,
+            },
+        }
     }
 
-    fn fail(&mut self, lang: Lang, e: &Error) {
-        self.say(true, e.get(lang).to_string());
+    pub(super) fn say(&mut self, error: bool, text: Message) {
+        self.status = Some(if error {
+            Status::error(text)
+        } else {
+            Status::ok(text)
+        });
+    }
+
+    pub(super) fn fail(&mut self, e: &Error) {
+        self.say(true, e.0.clone());
     }
 
     /// Opens session `id`.
-    pub fn open_session(&mut self, id: &str, lang: Lang) {
+    pub fn open_session(&mut self, id: &str) {
         let session = match self.store.load(id) {
             Ok(s) => s,
-            Err(e) => return self.fail(lang, &e),
+            Err(e) => return self.fail(&e),
         };
-        let path = self.ws.root.join(&session.checklist.file);
-        let checklist = match Checklist::load(&path) {
-            Ok(c) if c.hash == session.checklist.hash => c,
-            Ok(_) => {
-                return self.say(
-                    true,
-                    format!("{}: changed since the session began", path.display()),
-                )
-            }
-            Err(e) => return self.say(true, e.to_string()),
+        let checklist = match store::checklist_of(&self.ws.root, &session) {
+            Ok(c) => c,
+            Err(e) => return self.fail(&e),
         };
         if checklist.role(&self.role).is_none() {
             self.role = checklist.roles[0].id.clone();
@@ -162,6 +241,7 @@ impl AssessState {
         }
         let lines = lines_of(&checklist, &session);
         let sign_state = self.sign_state(&checklist, &session);
+        let stamp = Stamp::of(&self.store.path(id));
         self.open = Some(Open {
             session,
             checklist,
@@ -169,18 +249,79 @@ impl AssessState {
             undecided,
             sign_state,
             lines,
+            stamp,
+            ledger_stamp: Stamp::of(&self.ledger_path()),
         });
         self.cursor = 1.min(self.lines_len().saturating_sub(1));
         self.offset = 0;
         self.risk_selected = 0;
-        self.message = None;
+        self.cell = None;
+        self.status = None;
     }
 
-    fn sign_state(&self, cl: &Checklist, s: &Session) -> signoff::SignState {
+    pub(super) fn sign_state(&self, cl: &Checklist, s: &Session) -> signoff::SignState {
         crate::ledger::Ledger::open(&self.ws)
             .ok()
             .and_then(|l| signoff::state(&l, cl, s).ok())
             .unwrap_or(signoff::SignState::Open)
+    }
+
+    /// Reads the open session again when its file changed on disk (an answer given in the
+    /// CLI), and the session list when the folder changed.
+    pub fn poll(&mut self) {
+        let Some(open) = &self.open else {
+            if Stamp::of(self.store.dir()) != self.picks_stamp {
+                self.refresh_picks();
+            }
+            return;
+        };
+        let path = self.store.path(&open.session.id);
+        let stamp = Stamp::of(&path);
+        if stamp == open.stamp {
+            self.poll_ledger();
+            return;
+        }
+        let id = open.session.id.clone();
+        match self.store.load(&id) {
+            Ok(session) => {
+                let cl = &self.open.as_ref().expect("open").checklist;
+                let signed_changed =
+                    self.open.as_ref().expect("open").session.signoff != session.signoff;
+                let state = signed_changed.then(|| self.sign_state(cl, &session));
+                let open = self.open.as_mut().expect("open");
+                open.session = session;
+                open.stamp = stamp;
+                if let Some(state) = state {
+                    open.sign_state = state;
+                }
+                // What the screen said was about the session before this change.
+                self.status = None;
+            }
+            // Half a file is never seen (writes are atomic); a bad one is shown, not taken.
+            Err(e) => self.fail(&e),
+        }
+    }
+
+    fn ledger_path(&self) -> PathBuf {
+        crate::ledger::Ledger::open(&self.ws).map_or_else(|_| PathBuf::new(), |l| l.path())
+    }
+
+    /// Reads the sign-off state again when the ledger changed under a session that awaits a
+    /// signature (the other unit co-signed from its own terminal).
+    fn poll_ledger(&mut self) {
+        let path = self.ledger_path();
+        let Some(open) = &self.open else { return };
+        if !matches!(open.sign_state, signoff::SignState::Awaiting { .. }) {
+            return;
+        }
+        let stamp = Stamp::of(&path);
+        if stamp == open.ledger_stamp {
+            return;
+        }
+        let state = self.sign_state(&open.checklist, &open.session);
+        let open = self.open.as_mut().expect("open");
+        open.ledger_stamp = stamp;
+        open.sign_state = state;
     }
 
     fn lines_len(&self) -> usize {
@@ -195,27 +336,32 @@ impl AssessState {
         }
     }
 
-    /// Applies a change to the open session through the store (saved before this returns).
-    fn change(
+    /// Applies a change to the session as it is on disk now, through the store (saved before
+    /// this returns). Returns whether it was saved.
+    pub(super) fn change(
         &mut self,
-        lang: Lang,
-        saved: String,
+        saved: Message,
         f: impl FnOnce(&mut Session, &Checklist) -> Result<(), Error>,
-    ) {
+    ) -> bool {
         let Some(open) = self.open.as_mut() else {
-            return;
+            return false;
         };
         let cl = &open.checklist;
         match self.store.update(&open.session.id, |s| f(s, cl)) {
             Ok((session, ())) => {
+                open.stamp = Stamp::of(&self.store.path(&session.id));
                 open.session = session;
-                self.message = Some((false, saved));
+                self.status = Some(Status::ok(saved));
+                true
             }
-            Err(e) => self.message = Some((true, e.get(lang).to_string())),
+            Err(e) => {
+                self.status = Some(Status::error(e.0));
+                false
+            }
         }
     }
 
-    fn move_cursor(&mut self, delta: isize, rows: usize) {
+    pub(super) fn move_cursor(&mut self, delta: isize, rows: usize) {
         let Some(open) = &self.open else { return };
         let n = open.lines.len() as isize;
         let mut at = self.cursor as isize;
@@ -248,8 +394,21 @@ impl AssessState {
         }
     }
 
+    /// Whether the open session is signed and so read-only.
+    pub fn read_only(&self) -> bool {
+        self.open
+            .as_ref()
+            .is_some_and(|o| o.session.signoff.is_some())
+    }
+
     /// The Assessment screen's reaction to an action.
-    pub fn handle(&mut self, action: Action, lang: Lang, rows: usize) {
+    pub fn handle(&mut self, action: Action, rows: usize) {
+        if self.sign.is_some() {
+            return self.handle_sign(action);
+        }
+        if self.form.is_some() {
+            return self.handle_form(action);
+        }
         if let Some(field) = self.field.as_mut() {
             match action {
                 Action::FilterChar(c) => field.text.push(c),
@@ -259,17 +418,31 @@ impl AssessState {
                 Action::Back => self.field = None,
                 Action::FilterDone => {
                     let field = self.field.take().expect("editing");
-                    self.finish_field(field, lang);
+                    self.finish_field(field);
                 }
                 _ => {}
             }
             return;
         }
+        // A status belongs to where it was given: moving on clears it.
+        if matches!(
+            action,
+            Action::Up
+                | Action::Down
+                | Action::PageUp
+                | Action::PageDown
+                | Action::Home
+                | Action::End
+                | Action::Back
+                | Action::Open
+        ) {
+            self.status = None;
+        }
         if self.open.is_none() {
             match action {
                 Action::Up => self.pick = self.pick.saturating_sub(1),
                 Action::Down => self.pick = (self.pick + 1).min(self.picks.len().saturating_sub(1)),
-                Action::Open => self.open_pick(lang),
+                Action::Open => self.open_pick(),
                 _ => {}
             }
             return;
@@ -287,7 +460,6 @@ impl AssessState {
             Action::End => self.move_cursor(isize::MAX / 2, rows),
             Action::Back => {
                 self.open = None;
-                self.message = None;
                 self.refresh_picks();
             }
             Action::SwitchRole => {
@@ -295,50 +467,40 @@ impl AssessState {
                     self.role = open.checklist.other_role(&self.role).id.clone();
                 }
             }
-            Action::Char(c) => self.answer_by_key(c, lang),
-            Action::TakeDerived => self.take_derived(lang),
-            Action::Confirm => self.confirm(lang),
+            Action::Sign => self.start_signing(),
+            Action::Supersede => self.start_superseding(),
+            _ if self.read_only() && writes(&action) => self.say_read_only(),
+            // An answer saved moves on to the next item.
+            Action::Char(c) if self.answer_by_key(c) => self.move_cursor(1, rows),
+            Action::TakeDerived if self.take_derived() => self.move_cursor(1, rows),
+            Action::Confirm => self.confirm(),
             Action::EditNote => self.start(FieldKind::Note),
             Action::EditEvidence => self.start(FieldKind::Evidence),
             _ => {}
         }
     }
 
-    fn open_pick(&mut self, lang: Lang) {
+    /// Why nothing changes in a signed session, and what to do instead.
+    pub(super) fn say_read_only(&mut self) {
+        let seq = self
+            .open
+            .as_ref()
+            .and_then(|o| o.session.signoff.as_ref())
+            .map(|s| s.seq.clone())
+            .unwrap_or_default();
+        self.say(
+            true,
+            Message::new(
+                format!("本评估已签署（账本第 {seq} 号记录），只读。如需变更，按 N 新建替代评估。"),
+                format!("This assessment is signed (ledger record {seq}) and read-only. For a change, press N to start a superseding one."),
+            ),
+        );
+    }
+
+    fn open_pick(&mut self) {
         match self.picks.get(self.pick).cloned() {
-            Some(Pick::Session(id)) => self.open_session(&id, lang),
-            Some(Pick::Checklist(path, id)) => {
-                let Ok(cl) = Checklist::load(&path) else {
-                    return;
-                };
-                let rel = path
-                    .strip_prefix(&self.ws.root)
-                    .unwrap_or(&path)
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                let base = format!("{id}-{}", self.as_of.format("%Y%m%d"));
-                let mut sid = base.clone();
-                let mut n = 2;
-                while self.store.path(&sid).exists() {
-                    sid = format!("{base}-{n}");
-                    n += 1;
-                }
-                let session = Session::new(
-                    &cl,
-                    rel,
-                    sid.clone(),
-                    cl.protection_level,
-                    String::new(),
-                    crate::ledger::now_rfc3339(),
-                );
-                match self.store.create(&session) {
-                    Ok(()) => {
-                        self.refresh_picks();
-                        self.open_session(&sid, lang);
-                    }
-                    Err(e) => self.fail(lang, &e),
-                }
-            }
+            Some(Pick::Session(id)) => self.open_session(&id),
+            Some(Pick::Checklist(path, _)) => self.new_session_form(path, None),
             None => {}
         }
     }
@@ -357,114 +519,85 @@ impl AssessState {
         }
     }
 
-    fn given(&self, item: &str, answer: String, derived: Option<Derived>) -> Option<Given> {
-        let open = self.open.as_ref()?;
-        let previous = open.session.answers.get(item);
-        Some(Given {
+    /// An answer by the acting person for the current role, keeping the note and evidence the
+    /// item has on disk now.
+    fn given(&self, item: &str, answer: String, derived: Option<Derived>) -> Given {
+        Given {
             item: item.to_string(),
             answer,
             role: self.role.clone(),
             person: self.person.clone(),
-            note: previous.map(|a| a.note.clone()).unwrap_or_default(),
-            evidence: previous.map(|a| a.evidence.clone()).unwrap_or_default(),
-            derived: derived.or_else(|| open.offers.get(item).cloned()),
-        })
+            note: String::new(),
+            evidence: Vec::new(),
+            derived: derived
+                .or_else(|| self.open.as_ref().and_then(|o| o.offers.get(item).cloned())),
+        }
     }
 
-    fn answer_by_key(&mut self, key: char, lang: Lang) {
+    /// Answers the current item with the checklist's answer for `key`; true when saved.
+    fn answer_by_key(&mut self, key: char) -> bool {
         let Some(item) = self.current_item().map(str::to_string) else {
-            return;
+            return false;
         };
-        let Some(open) = &self.open else { return };
+        let Some(open) = &self.open else { return false };
         let Some(option) = open.checklist.answers.iter().find(|a| a.key == key) else {
-            return;
+            return false;
         };
-        let name = match lang {
-            Lang::Zh => option.name.clone(),
-            Lang::En => option.name_en.clone(),
-        };
-        let Some(given) = self.given(&item, option.id.clone(), None) else {
-            return;
-        };
-        self.change(lang, saved(lang, &item, &name), |s, cl| {
-            s.answer(cl, given, crate::ledger::now_rfc3339())
-        });
+        let saved = saved(&item, &option.name, &option.name_en);
+        let given = self.given(&item, option.id.clone(), None);
+        self.change(saved, |s, cl| answer_keeping(s, cl, given))
     }
 
-    fn take_derived(&mut self, lang: Lang) {
+    fn take_derived(&mut self) -> bool {
         let Some(item) = self.current_item().map(str::to_string) else {
-            return;
+            return false;
         };
-        let Some(open) = &self.open else { return };
+        let Some(open) = &self.open else { return false };
         let Some(offer) = open.offers.get(&item).cloned() else {
-            let why = open.undecided.get(&item).map(|w| w.get(lang).to_string());
-            return self.say(
-                true,
-                match (lang, why) {
-                    (Lang::Zh, Some(why)) => format!("第 {item} 项无法由数据得出答复：{why}"),
-                    (Lang::En, Some(why)) => {
-                        format!("anbao offers no answer from data for item {item}: {why}")
-                    }
-                    (Lang::Zh, None) => format!("第 {item} 项没有可从数据得出的答复"),
-                    (Lang::En, None) => format!("anbao has no answer from data for item {item}"),
-                },
-            );
+            let why = open.undecided.get(&item);
+            let text = match why {
+                Some(why) => Message::new(
+                    format!(
+                        "第 {item} 项无法由数据得出答复：{}",
+                        why.get(crate::i18n::Lang::Zh)
+                    ),
+                    format!(
+                        "anbao offers no answer from data for item {item}: {}",
+                        why.get(crate::i18n::Lang::En)
+                    ),
+                ),
+                None => Message::new(
+                    format!("第 {item} 项没有可从数据得出的答复"),
+                    format!("anbao has no answer from data for item {item}"),
+                ),
+            };
+            self.say(true, text);
+            return false;
         };
         let option = open.checklist.answer_for(offer.offered);
-        let name = match lang {
-            Lang::Zh => option.name.clone(),
-            Lang::En => option.name_en.clone(),
-        };
-        let Some(given) = self.given(&item, option.id.clone(), Some(offer)) else {
-            return;
-        };
-        self.change(lang, saved(lang, &item, &name), |s, cl| {
-            s.answer(cl, given, crate::ledger::now_rfc3339())
-        });
+        let saved = saved(&item, &option.name, &option.name_en);
+        let given = self.given(&item, option.id.clone(), Some(offer));
+        self.change(saved, |s, cl| answer_keeping(s, cl, given))
     }
 
-    fn confirm(&mut self, lang: Lang) {
+    fn confirm(&mut self) {
         let Some(item) = self.current_item().map(str::to_string) else {
             return;
         };
         let (role, person) = (self.role.clone(), self.person.clone());
-        let text = match lang {
-            Lang::Zh => format!("已确认 {item}"),
-            Lang::En => format!("confirmed {item}"),
-        };
-        self.change(lang, text, |s, cl| {
+        let text = Message::new(format!("已确认 {item}"), format!("confirmed {item}"));
+        self.change(text, |s, cl| {
             s.confirm(cl, &item, &role, &person, "", crate::ledger::now_rfc3339())
         });
     }
 
-    fn finish_field(&mut self, field: Field, lang: Lang) {
+    fn finish_field(&mut self, field: Field) {
         match field.kind {
             FieldKind::Note | FieldKind::Evidence => {
                 let Some(item) = self.current_item().map(str::to_string) else {
                     return;
                 };
-                let Some(open) = &self.open else { return };
-                let Some(previous) = open.session.answers.get(&item).cloned() else {
-                    return self.say(
-                        true,
-                        match lang {
-                            Lang::Zh => "请先答复，再添加说明或证据".into(),
-                            Lang::En => "answer the item first, then add a note or evidence".into(),
-                        },
-                    );
-                };
-                let mut given = Given {
-                    item: item.clone(),
-                    answer: previous.answer.clone(),
-                    role: previous.role.clone(),
-                    person: previous.person.clone(),
-                    note: previous.note.clone(),
-                    evidence: previous.evidence.clone(),
-                    derived: previous.derived.clone(),
-                };
-                if field.kind == FieldKind::Note {
-                    given.note = field.text;
-                } else {
+                let evidence = if field.kind == FieldKind::Evidence {
                     let path = PathBuf::from(field.text.trim());
                     let path = if path.is_relative() {
                         self.ws.root.join(path)
@@ -472,131 +605,78 @@ impl AssessState {
                         path
                     };
                     match crate::assessment::import::evidence_file(&self.ws.root, &path) {
-                        Ok(e) => given.evidence.push(e),
-                        Err(e) => return self.say(true, e.to_string()),
-                    }
-                }
-                let text = match lang {
-                    Lang::Zh => format!("{item} 已保存"),
-                    Lang::En => format!("{item} saved"),
-                };
-                self.change(lang, text, |s, cl| {
-                    s.answer(cl, given, crate::ledger::now_rfc3339())
-                });
-            }
-            FieldKind::Owner | FieldKind::Approver | FieldKind::Due => {
-                let due = if field.kind == FieldKind::Due {
-                    match field.text.trim().parse::<NaiveDate>() {
-                        Ok(d) => Some(d),
-                        Err(_) => {
-                            return self.say(
-                                true,
-                                match lang {
-                                    Lang::Zh => format!("'{}' 不是日期（YYYY-MM-DD）", field.text),
-                                    Lang::En => {
-                                        format!("'{}' is not a date (YYYY-MM-DD)", field.text)
-                                    }
-                                },
-                            )
+                        Ok(e) => Some(e),
+                        Err(e) => {
+                            return self.say(true, Message::new(e.to_string(), e.to_string()))
                         }
                     }
                 } else {
                     None
                 };
-                self.change_risk(lang, move |e| match field.kind {
-                    FieldKind::Owner => e.owner = field.text,
-                    FieldKind::Approver => e.approver = field.text,
-                    _ => e.due = due,
+                let note = field.text;
+                let text = Message::new(format!("{item} 已保存"), format!("{item} saved"));
+                // The answer as it is on disk now, with the note or the file added.
+                self.change(text, |s, cl| {
+                    let Some(previous) = s.answers.get(&item).cloned() else {
+                        return Err(Error(Message::new(
+                            "请先答复，再添加说明或证据",
+                            "answer the item first, then add a note or evidence",
+                        )));
+                    };
+                    let mut given = Given {
+                        item: item.clone(),
+                        answer: previous.answer.clone(),
+                        role: previous.role.clone(),
+                        person: previous.person.clone(),
+                        note: previous.note.clone(),
+                        evidence: previous.evidence.clone(),
+                        derived: previous.derived.clone(),
+                    };
+                    match evidence {
+                        Some(e) => given.evidence.push(e),
+                        None => given.note = note,
+                    }
+                    s.answer(cl, given, crate::ledger::now_rfc3339())
                 });
             }
-        }
-    }
-
-    /// The open risks of the session in register order, and those of the selected cell.
-    pub fn risk_items(&self) -> Vec<crate::assessment::session::RiskView> {
-        let Some(open) = &self.open else {
-            return Vec::new();
-        };
-        let all = open.session.risk_views(&open.checklist);
-        if !self.cell_only {
-            return all;
-        }
-        let Some(sel) = all.get(self.risk_selected.min(all.len().saturating_sub(1))) else {
-            return all;
-        };
-        let cell = (sel.score.likelihood, sel.score.impact);
-        all.into_iter()
-            .filter(|r| (r.score.likelihood, r.score.impact) == cell)
-            .collect()
-    }
-
-    fn change_risk(
-        &mut self,
-        lang: Lang,
-        f: impl FnOnce(&mut crate::assessment::session::RiskEntry),
-    ) {
-        let items = self.risk_items();
-        let Some(r) = items.get(self.risk_selected) else {
-            return;
-        };
-        let item = r.item.clone();
-        let text = match lang {
-            Lang::Zh => format!("{item} 风险已保存"),
-            Lang::En => format!("risk of {item} saved"),
-        };
-        self.change(lang, text, |s, cl| s.update_risk(cl, &item, f));
-    }
-
-    /// The Risks screen's reaction to an action.
-    pub fn handle_risks(&mut self, action: Action, lang: Lang) {
-        if self.field.is_some() {
-            return self.handle(action, lang, 1);
-        }
-        let n = self.risk_items().len();
-        match action {
-            Action::Up => self.risk_selected = self.risk_selected.saturating_sub(1),
-            Action::Down => self.risk_selected = (self.risk_selected + 1).min(n.saturating_sub(1)),
-            Action::Home => self.risk_selected = 0,
-            Action::End => self.risk_selected = n.saturating_sub(1),
-            Action::Open => {
-                // Listing one cell keeps the selected risk first among its neighbours.
-                let selected = self
-                    .risk_items()
-                    .get(self.risk_selected)
-                    .map(|r| r.item.clone());
-                self.cell_only = !self.cell_only;
-                self.risk_selected = selected
-                    .and_then(|id| self.risk_items().iter().position(|r| r.item == id))
-                    .unwrap_or(0);
+            FieldKind::Owner | FieldKind::Approver | FieldKind::Due => {
+                self.finish_risk_field(field)
             }
-            Action::Back => self.cell_only = false,
-            Action::CycleTreatment => {
-                let current = self
-                    .risk_items()
-                    .get(self.risk_selected)
-                    .and_then(|r| r.entry.treatment);
-                let next = match current {
-                    None => Treatment::Mitigate,
-                    Some(t) => {
-                        let i = Treatment::ALL.iter().position(|x| *x == t).unwrap_or(0);
-                        Treatment::ALL[(i + 1) % Treatment::ALL.len()]
-                    }
-                };
-                self.change_risk(lang, |e| e.treatment = Some(next));
-            }
-            Action::EditOwner => self.start(FieldKind::Owner),
-            Action::EditApprover => self.start(FieldKind::Approver),
-            Action::EditDue => self.start(FieldKind::Due),
-            _ => {}
         }
     }
 }
 
-fn saved(lang: Lang, item: &str, answer: &str) -> String {
-    match lang {
-        Lang::Zh => format!("{item}：{answer}（已保存）"),
-        Lang::En => format!("{item}: {answer} (saved)"),
+/// Actions that would change the session.
+fn writes(action: &Action) -> bool {
+    matches!(
+        action,
+        Action::Char(_)
+            | Action::TakeDerived
+            | Action::Confirm
+            | Action::EditNote
+            | Action::EditEvidence
+            | Action::CycleTreatment
+            | Action::EditOwner
+            | Action::EditApprover
+            | Action::EditDue
+            | Action::EditRisk
+    )
+}
+
+/// Answers with `given`, keeping the note and evidence the item already has on disk.
+fn answer_keeping(s: &mut Session, cl: &Checklist, mut given: Given) -> Result<(), Error> {
+    if let Some(previous) = s.answers.get(&given.item) {
+        given.note = previous.note.clone();
+        given.evidence = previous.evidence.clone();
     }
+    s.answer(cl, given, crate::ledger::now_rfc3339())
+}
+
+fn saved(item: &str, zh: &str, en: &str) -> Message {
+    Message::new(
+        format!("{item}：{zh}（已保存）"),
+        format!("{item}: {en} (saved)"),
+    )
 }
 
 /// Section headings and the applicable items under them, in checklist order.

@@ -3,6 +3,7 @@
 //! through the same core calls as `anbao drill log`.
 
 use super::app::Action;
+use super::stamp::Stamp;
 use crate::drill::plan::Plan;
 use crate::drill::record::{self, FinishedDrill, TrackedAction};
 use crate::drill::run::{Run, RunError, StepEvent, Time};
@@ -16,15 +17,30 @@ use std::path::PathBuf;
 #[derive(Debug)]
 pub enum Problem {
     Refused(RunError),
-    Failed(String),
+    /// Why the run could not be read or saved (the file's own words, in both languages).
+    Failed(crate::i18n::ledger::Message),
 }
 
 impl Problem {
     pub fn text(&self, lang: crate::i18n::Lang) -> String {
         match self {
             Problem::Refused(e) => crate::i18n::drill::run_error(lang, e),
-            Problem::Failed(m) => m.clone(),
+            Problem::Failed(m) => m.get(lang).to_string(),
         }
+    }
+
+    /// The text in both languages.
+    pub fn message(&self) -> crate::i18n::ledger::Message {
+        use crate::i18n::Lang;
+        crate::i18n::ledger::Message::new(self.text(Lang::Zh), self.text(Lang::En))
+    }
+
+    /// A failure to read or save, kept in both languages.
+    pub fn failed(e: impl std::fmt::Display) -> Problem {
+        Problem::Failed(crate::i18n::ledger::Message::new(
+            format!("无法保存演练记录：{e}"),
+            format!("the drill run could not be saved: {e}"),
+        ))
     }
 }
 
@@ -35,8 +51,12 @@ pub struct RunMode {
     pub playbook: Playbook,
     /// Position in the run's steps.
     pub selected: usize,
-    /// The observation being typed, when one is.
+    /// The observation (or a skip or failure's reason) being typed, when one is.
     pub typing: Option<String>,
+    /// The step event the text typed is the reason for: a skipped or failed step says why.
+    pub reason_for: Option<StepEvent>,
+    /// The run file as last read or written, to notice changes made elsewhere.
+    pub stamp: Stamp,
 }
 
 #[derive(Debug)]
@@ -59,6 +79,20 @@ pub struct DrillsState {
     pub message: Option<Problem>,
     /// The time the running clock shows; advanced by ticks, in the project's zone.
     pub now: Time,
+    /// Who acts (set by the app once known; empty until then).
+    pub person: String,
+    /// A form open over the screen (starting a drill, a participant, an evidence file,
+    /// abandoning or finishing the run).
+    pub form: Option<(super::drill_forms::DrillForm, super::form::Form)>,
+    /// The signing confirmation, over the form that led to it.
+    pub sign: Option<(
+        super::drill_finish::DrillSigning,
+        super::signing::SignDialog,
+    )>,
+    /// What the last finish, signature or abandonment did, shown until the next key.
+    pub notice: Option<super::text::Status>,
+    /// Where signing keys are looked for (the environment's places; tests choose their own).
+    pub keys: crate::ledger::keys::KeyPlaces,
     /// The project's time zone: events are logged and times shown in it.
     pub zone: crate::timezone::Zone,
 }
@@ -119,6 +153,11 @@ impl DrillsState {
             run: None,
             message: None,
             now,
+            person: String::new(),
+            form: None,
+            sign: None,
+            notice: None,
+            keys: crate::ledger::keys::KeyPlaces::from_env(),
             zone: crate::timezone::Zone::default(),
         }
     }
@@ -127,12 +166,49 @@ impl DrillsState {
         self.drills.plan(self.year)
     }
 
+    /// Whether `action` would record the acting person.
+    pub fn records_person(&self, _action: &Action) -> bool {
+        false
+    }
+
     pub fn is_typing(&self) -> bool {
-        self.run.as_ref().is_some_and(|r| r.typing.is_some())
+        // The signing confirmation answers to y and n, not to typing.
+        self.sign.is_none()
+            && (self.form.is_some() || self.run.as_ref().is_some_and(|r| r.typing.is_some()))
+    }
+
+    /// Reads the drills held and the actions again from the ledger (after a drill was
+    /// signed), and with them what is due.
+    pub(super) fn reload_history(&mut self, ledger: &crate::ledger::Ledger) {
+        if let Ok(finished) = record::finished_drills(ledger) {
+            self.finished = finished;
+        }
+        if let Ok(actions) = record::actions(ledger) {
+            self.actions = actions;
+        }
+        let d = &self.drills;
+        self.occurrences = d
+            .plan(self.year)
+            .map(|p| schedule::occurrences(p, &d.calendar, &self.finished, self.as_of))
+            .unwrap_or_default();
+        self.due = schedule::due(
+            &d.plans,
+            &d.calendar,
+            &self.finished,
+            &self.actions,
+            self.as_of,
+        );
     }
 
     pub fn handle(&mut self, action: Action) {
         self.message = None;
+        if self.sign.is_some() {
+            return self.handle_sign(action);
+        }
+        self.notice = None;
+        if self.form.is_some() {
+            return self.handle_form(action);
+        }
         if self.run.is_some() {
             self.handle_run(action);
             return;
@@ -148,7 +224,8 @@ impl DrillsState {
         }
     }
 
-    /// Resumes the open run of the selected item's playbook, or starts a new one now.
+    /// Resumes the open run of the selected item's playbook, or asks where and with whom to
+    /// start a new one.
     fn open_selected(&mut self) {
         let Some(item) = self
             .plan()
@@ -161,35 +238,24 @@ impl DrillsState {
             return;
         };
         let runs = Runs::new(&self.root);
-        let run = match self.open_runs.iter().find(|r| r.playbook == playbook.id) {
-            Some(r) => r.clone(),
-            None => {
-                let mut run = Run::new(
-                    &runs.new_id(&playbook.id, self.now),
-                    &playbook,
-                    "",
-                    self.now,
-                );
-                run.plan_year = Some(self.year);
-                run.plan_item = Some(item.id.clone());
-                if let Err(e) = runs.create(&run) {
-                    self.message = Some(Problem::Failed(format!("{e:#}")));
-                    return;
-                }
-                self.open_runs.push(run.clone());
-                run
-            }
+        let Some(open) = self.open_runs.iter().find(|r| r.playbook == playbook.id) else {
+            return self.start_form(&item, &playbook);
         };
+        // As it is on disk now: the CLI may have logged events since.
+        let run = runs.load(&open.id).unwrap_or_else(|_| open.clone());
         let selected = run
             .steps
             .iter()
             .position(|s| !s.status.is_final())
             .unwrap_or(0);
+        let stamp = Stamp::of(&runs.path_of(&run.id));
         self.run = Some(RunMode {
             run,
             playbook,
             selected,
             typing: None,
+            reason_for: None,
+            stamp,
         });
     }
 
@@ -205,12 +271,19 @@ impl DrillsState {
                 Action::FilterBackspace => {
                     text.pop();
                 }
-                Action::Back => mode.typing = None,
+                Action::Back => {
+                    mode.typing = None;
+                    mode.reason_for = None;
+                }
                 Action::FilterDone => {
                     let text = mode.typing.take().unwrap_or_default();
-                    if !text.trim().is_empty() {
-                        let step = mode.run.steps.get(mode.selected).map(|s| s.id.clone());
-                        self.commit(|run| run.observe(&text, step.as_deref(), now));
+                    let step = mode.run.steps.get(mode.selected).map(|s| s.id.clone());
+                    match (mode.reason_for.take(), step) {
+                        (Some(event), Some(step)) => self.close_step(&step, event, Some(text)),
+                        (None, step) if !text.trim().is_empty() => {
+                            self.write(|run| run.observe(&text, step.as_deref(), now));
+                        }
+                        _ => {}
                     }
                 }
                 _ => {}
@@ -234,42 +307,96 @@ impl DrillsState {
             }
             Action::StepStart => Some(StepEvent::Start),
             Action::StepDone => Some(StepEvent::Done),
-            Action::StepSkip => Some(StepEvent::Skip),
-            Action::StepFail => Some(StepEvent::Fail),
+            // A skipped or failed step says why: the reason is asked for first.
+            Action::StepSkip | Action::StepFail => {
+                let event = if matches!(action, Action::StepSkip) {
+                    StepEvent::Skip
+                } else {
+                    StepEvent::Fail
+                };
+                // A step the core would refuse to close is refused now, not after the reason.
+                let step = mode.run.steps.get(mode.selected).map(|s| s.id.clone());
+                let trial = step.map(|id| mode.run.clone().step(&id, event, now, None));
+                if let Some(Err(refused)) = trial {
+                    self.message = Some(Problem::Refused(refused));
+                    return;
+                }
+                mode.reason_for = Some(event);
+                mode.typing = Some(String::new());
+                None
+            }
             Action::StartObservation => {
                 mode.typing = Some(String::new());
                 None
             }
+            Action::Join => return self.join_form(),
+            Action::EditEvidence => return self.evidence_form(),
+            Action::Abandon => return self.abandon_form(),
+            Action::Finish => return self.start_finish(),
             _ => None,
         };
         let Some(event) = event else { return };
         let Some(step) = mode.run.steps.get(mode.selected).map(|s| s.id.clone()) else {
             return;
         };
+        self.close_step(&step, event, None);
+    }
+
+    /// Logs `event` on `step` (with the reason given for a skip or failure) and, when it
+    /// closes the step, moves on to the next open step after it.
+    fn close_step(&mut self, step: &str, event: StepEvent, note: Option<String>) {
+        let now = self.now;
+        let Some(at) = self.run.as_ref().map(|m| m.selected) else {
+            return;
+        };
         let closed = event != StepEvent::Start;
-        if self.commit(|run| run.step(&step, event, now, None)) && closed {
-            // On to the next open step, as the drill moves on.
+        if self.write(|run| run.step(step, event, now, note)) && closed {
+            // On to the next open step after this one, as the drill moves on; steps left
+            // open above stay where they are.
             if let Some(mode) = self.run.as_mut() {
-                if let Some(i) = mode.run.steps.iter().position(|s| !s.status.is_final()) {
+                if let Some(i) =
+                    (at + 1..mode.run.steps.len()).find(|&i| !mode.run.steps[i].status.is_final())
+                {
                     mode.selected = i;
                 }
             }
         }
     }
 
-    /// Applies `change` to the open run as it is on disk, under its lock (as `anbao drill log`
-    /// does, so events logged elsewhere meanwhile are kept), and shows the result, or keeps the
-    /// run and shows why not. Returns whether the change was saved.
-    fn commit(&mut self, change: impl FnOnce(&mut Run) -> Result<(), RunError>) -> bool {
+    /// Reads the open run again when its file changed on disk (the CLI logged an event).
+    pub fn poll(&mut self) {
+        let Some(mode) = self.run.as_mut() else {
+            return;
+        };
+        let runs = Runs::new(&self.root);
+        let stamp = Stamp::of(&runs.path_of(&mode.run.id));
+        if stamp == mode.stamp {
+            return;
+        }
+        mode.stamp = stamp;
+        if let Ok(run) = runs.load(&mode.run.id) {
+            if let Some(r) = self.open_runs.iter_mut().find(|r| r.id == run.id) {
+                *r = run.clone();
+            }
+            mode.selected = mode.selected.min(run.steps.len().saturating_sub(1));
+            mode.run = run;
+        }
+    }
+
+    /// Applies `event` to the open run as it is on disk, under its lock (as `anbao drill log`
+    /// does, so events another terminal logged meanwhile are kept), and shows the result, or
+    /// keeps the run and shows why not. Returns whether the change was saved.
+    pub(super) fn write(&mut self, event: impl FnOnce(&mut Run) -> Result<(), RunError>) -> bool {
         let Some(id) = self.run.as_ref().map(|m| m.run.id.clone()) else {
             return false;
         };
-        match Runs::new(&self.root).update(&id, change) {
+        match Runs::new(&self.root).update(&id, event) {
             Ok(Ok(next)) => {
                 if let Some(r) = self.open_runs.iter_mut().find(|r| r.id == next.id) {
                     *r = next.clone();
                 }
                 if let Some(mode) = self.run.as_mut() {
+                    mode.stamp = Stamp::of(&Runs::new(&self.root).path_of(&next.id));
                     mode.run = next;
                 }
                 true
@@ -279,7 +406,7 @@ impl DrillsState {
                 false
             }
             Err(e) => {
-                self.message = Some(Problem::Failed(format!("{e:#}")));
+                self.message = Some(Problem::failed(format!("{e:#}")));
                 false
             }
         }

@@ -91,20 +91,27 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
             None => draw_calendar(frame, app, state, area),
         },
     }
-    if let Some(Ok(DrillsState {
-        message: Some(m), ..
-    })) = &app.drills
-    {
+    // The last problem, or what the last finish, signature or abandonment did, at the
+    // bottom, over as many lines as it needs (up to four).
+    let Some(Ok(state)) = &app.drills else { return };
+    let shown = match (&state.message, &state.notice) {
+        (Some(m), _) => Some((m.text(app.lang), Color::Red)),
+        (None, Some(n)) => Some((n.get(app.lang).to_string(), Color::Green)),
+        (None, None) => None,
+    };
+    if let Some((text, color)) = shown {
+        let width = usize::from(area.width.max(1));
+        let height = (text.width().div_ceil(width)).clamp(1, 4) as u16;
         let last = Rect {
-            y: area.bottom().saturating_sub(1),
-            height: 1,
+            y: area.bottom().saturating_sub(height),
+            height,
             ..area
         };
+        frame.render_widget(ratatui::widgets::Clear, last);
         frame.render_widget(
-            Line::styled(
-                fit(&m.text(app.lang), area.width as usize),
-                fg(app, Color::Red),
-            ),
+            Paragraph::new(text)
+                .style(fg(app, color))
+                .wrap(Wrap { trim: false }),
             last,
         );
     }
@@ -420,12 +427,14 @@ fn draw_run(frame: &mut Frame, app: &App, s: &DrillsState, mode: &RunMode, area:
     }
     frame.render_widget(Paragraph::new(lines), notes);
     if let Some(text) = &mode.typing {
+        let label = match mode.reason_for {
+            Some(crate::drill::run::StepEvent::Skip) => pick(l, "跳过原因：", "Why skipped: "),
+            Some(crate::drill::run::StepEvent::Fail) => pick(l, "未完成原因：", "Why it failed: "),
+            _ => pick(l, "观察：", "Note: "),
+        };
         frame.render_widget(
             Line::from(vec![
-                Span::styled(
-                    pick(l, "观察：", "Note: "),
-                    Style::new().add_modifier(Modifier::BOLD),
-                ),
+                Span::styled(label, Style::new().add_modifier(Modifier::BOLD)),
                 Span::raw(text.as_str()),
                 Span::styled("▏", Style::new().add_modifier(Modifier::SLOW_BLINK)),
             ]),
@@ -435,7 +444,7 @@ fn draw_run(frame: &mut Frame, app: &App, s: &DrillsState, mode: &RunMode, area:
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::super::app::{update, Action, App, Screen};
     use super::super::drills::DrillsState;
     use super::super::keys::KeyMap;
@@ -445,16 +454,16 @@ mod tests {
     use crate::i18n::Lang;
     use std::path::Path;
 
-    fn at(s: &str) -> Time {
+    pub(in crate::tui) fn at(s: &str) -> Time {
         chrono::DateTime::parse_from_rfc3339(s).unwrap()
     }
 
     /// A copy of the demo workspace's tracked files, since runs are written.
-    fn workspace() -> tempfile::TempDir {
+    pub(in crate::tui) fn workspace() -> tempfile::TempDir {
         crate::demo::demo_copy()
     }
 
-    fn app(dir: &Path, lang: Lang, size: (u16, u16)) -> App {
+    pub(in crate::tui) fn app(dir: &Path, lang: Lang, size: (u16, u16)) -> App {
         let ws = crate::workspace::Workspace::open(dir).unwrap();
         let drills = Drills::load(&ws).unwrap();
         let state = DrillsState::new(
@@ -480,6 +489,26 @@ mod tests {
         [(Lang::Zh, "zh"), (Lang::En, "en")]
     }
 
+    /// Fills the start form that `Enter` on a plan item opens: a place and one participant.
+    pub(in crate::tui) fn start_drill(app: &mut App) {
+        update(app, Action::Open);
+        let typed = |app: &mut App, text: &str| {
+            for c in text.chars() {
+                update(app, Action::FilterChar(c));
+            }
+        };
+        typed(app, "市政务云机房值班室");
+        update(app, Action::FilterDone);
+        typed(app, "张三");
+        // Name, unit, role, then past the "add" row to the submit row.
+        for _ in 0..3 {
+            update(app, Action::Down);
+        }
+        update(app, Action::Down);
+        update(app, Action::FilterDone);
+        assert!(app.drills_state().unwrap().run.is_some(), "{}", render(app));
+    }
+
     #[test]
     fn the_year_calendar_marks_due_and_overdue_drills() {
         let dir = workspace();
@@ -501,9 +530,8 @@ mod tests {
                 let dir = workspace();
                 let mut app = app(dir.path(), lang, size);
                 // The second item: the ransomware drill.
-                for a in [Action::Down, Action::Open] {
-                    update(&mut app, a);
-                }
+                update(&mut app, Action::Down);
+                start_drill(&mut app);
                 let steps = [
                     (Action::StepStart, "09:02"),
                     (Action::StepDone, "09:07"),
@@ -516,7 +544,15 @@ mod tests {
                         &mut app,
                         Action::Tick(at(&format!("2026-11-28T{t}:00+08:00"))),
                     );
+                    let skip = matches!(a, Action::StepSkip);
                     update(&mut app, a);
+                    // A skip asks why first.
+                    if skip {
+                        for c in "已口头报告".chars() {
+                            update(&mut app, Action::FilterChar(c));
+                        }
+                        update(&mut app, Action::FilterDone);
+                    }
                 }
                 for c in "报送模板缺失".chars() {
                     update(&mut app, Action::FilterChar(c));
@@ -555,10 +591,9 @@ mod tests {
         for (lang, code) in langs() {
             let dir = workspace();
             let mut app = app(dir.path(), lang, (80, 24));
-            for a in [Action::Down, Action::Open] {
-                update(&mut app, a);
-            }
-            // detect, isolate and grade done; the report to the authority skipped.
+            update(&mut app, Action::Down);
+            start_drill(&mut app);
+            // detect, isolate and grade done; the report to the authority skipped, with why.
             for (a, t) in [
                 (Action::StepDone, "09:07"),
                 (Action::StepDone, "09:45"),
@@ -571,6 +606,10 @@ mod tests {
                 );
                 update(&mut app, a);
             }
+            for c in "模板缺失".chars() {
+                update(&mut app, Action::FilterChar(c));
+            }
+            update(&mut app, Action::FilterDone);
             let screen = render(&app);
             let expected = match lang {
                 Lang::Zh => "! 未在报告时限内报告",
@@ -585,7 +624,7 @@ mod tests {
     fn a_refused_event_is_shown_and_changes_nothing() {
         let dir = workspace();
         let mut app = app(dir.path(), Lang::En, (80, 24));
-        update(&mut app, Action::Open);
+        start_drill(&mut app);
         update(&mut app, Action::StepDone);
         update(&mut app, Action::Up);
         // The first step is done; marking it again is refused.
@@ -608,6 +647,83 @@ mod tests {
         let run = &app.drills_state().unwrap().run.as_ref().unwrap().run;
         assert_eq!(run.steps[0].status, StepStatus::Done);
         assert_eq!(Runs::new(dir.path()).all().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn marking_a_step_moves_on_to_the_next_step_not_back_to_the_first_open_one() {
+        let dir = workspace();
+        let mut app = app(dir.path(), Lang::En, (80, 24));
+        update(&mut app, Action::Down);
+        start_drill(&mut app);
+        update(&mut app, Action::Down);
+        update(&mut app, Action::Down);
+        // The first two steps are still open; the third (grade) is done now.
+        update(&mut app, Action::StepDone);
+        let mode = app.drills_state().unwrap().run.as_ref().unwrap();
+        assert_eq!(mode.run.steps[mode.selected].id, "report-cac");
+        // So the observation lands on the step after it, where the drill is.
+        update(&mut app, Action::StartObservation);
+        for c in "ok".chars() {
+            update(&mut app, Action::FilterChar(c));
+        }
+        update(&mut app, Action::FilterDone);
+        let run = &Runs::new(dir.path()).open().unwrap()[0];
+        assert_eq!(run.observations[0].step.as_deref(), Some("report-cac"));
+    }
+
+    #[test]
+    fn a_run_changed_on_disk_is_shown_and_kept_when_the_screen_writes() {
+        let dir = workspace();
+        let mut app = app(dir.path(), Lang::En, (80, 24));
+        update(&mut app, Action::Down);
+        start_drill(&mut app);
+        // `anbao drill log observe` in another terminal.
+        let runs = Runs::new(dir.path());
+        let id = runs.open().unwrap().remove(0).id;
+        runs.update(&id, |run| {
+            run.observe("来自命令行", None, at("2026-11-28T09:01:00+08:00"))
+        })
+        .unwrap()
+        .unwrap();
+        update(&mut app, Action::Tick(at("2026-11-28T09:02:00+08:00")));
+        let shown = &app.drills_state().unwrap().run.as_ref().unwrap().run;
+        assert_eq!(shown.observations.len(), 1, "the screen reloads the run");
+        // A step marked on the screen keeps the observation logged elsewhere.
+        runs.update(&id, |run| {
+            run.observe("second", None, at("2026-11-28T09:02:30+08:00"))
+        })
+        .unwrap()
+        .unwrap();
+        update(&mut app, Action::StepDone);
+        let saved = &runs.open().unwrap()[0];
+        assert_eq!(saved.observations.len(), 2, "{saved:?}");
+        assert_eq!(saved.steps[0].status, StepStatus::Done);
+    }
+
+    #[test]
+    fn a_skipped_or_failed_step_asks_why_and_keeps_the_reason() {
+        let dir = workspace();
+        let mut app = app(dir.path(), Lang::En, (80, 24));
+        start_drill(&mut app);
+        update(&mut app, Action::StepSkip);
+        insta::assert_snapshot!("drills_skip_reason_en_80x24", render(&app));
+        // Esc: nothing happens to the step.
+        update(&mut app, Action::Back);
+        let run = &Runs::new(dir.path()).open().unwrap()[0];
+        assert_eq!(run.steps[0].status, StepStatus::Pending);
+        update(&mut app, Action::StepFail);
+        for c in "alarm line down".chars() {
+            update(&mut app, Action::FilterChar(c));
+        }
+        update(&mut app, Action::FilterDone);
+        let run = &Runs::new(dir.path()).open().unwrap()[0];
+        assert_eq!(run.steps[0].status, StepStatus::Failed);
+        assert_eq!(run.steps[0].note.as_deref(), Some("alarm line down"));
+        assert_eq!(
+            app.drills_state().unwrap().run.as_ref().unwrap().selected,
+            1,
+            "on to the next step"
+        );
     }
 
     #[test]

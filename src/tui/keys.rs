@@ -45,10 +45,17 @@ pub enum Bindable {
     StepFail,
     Observe,
     Checkpoints,
+    Sign,
+    Supersede,
+    EditRisk,
+    Join,
+    Abandon,
+    Finish,
+    Todo,
 }
 
 impl Bindable {
-    pub const ALL: [Bindable; 33] = [
+    pub const ALL: [Bindable; 40] = [
         Bindable::Quit,
         Bindable::Help,
         Bindable::Language,
@@ -82,6 +89,13 @@ impl Bindable {
         Bindable::StepFail,
         Bindable::Observe,
         Bindable::Checkpoints,
+        Bindable::Sign,
+        Bindable::Supersede,
+        Bindable::EditRisk,
+        Bindable::Join,
+        Bindable::Abandon,
+        Bindable::Finish,
+        Bindable::Todo,
     ];
 
     pub fn name(self) -> &'static str {
@@ -119,6 +133,13 @@ impl Bindable {
             Bindable::StepFail => "step-fail",
             Bindable::Observe => "observe",
             Bindable::Checkpoints => "checkpoints",
+            Bindable::Sign => "sign",
+            Bindable::Supersede => "supersede",
+            Bindable::EditRisk => "edit-risk",
+            Bindable::Join => "join",
+            Bindable::Abandon => "abandon",
+            Bindable::Finish => "finish",
+            Bindable::Todo => "todo",
         }
     }
 
@@ -157,6 +178,19 @@ impl Bindable {
             Bindable::StepFail => ("演练：步骤失败", "drill: step failed"),
             Bindable::Observe => ("演练：记录观察", "drill: note an observation"),
             Bindable::Checkpoints => ("切换记录/检查点列表", "records / checkpoints list"),
+            Bindable::Sign => ("签署或会签（先确认）", "sign or co-sign (asks first)"),
+            Bindable::Supersede => (
+                "新建替代已签署评估的评估",
+                "new session superseding the signed one",
+            ),
+            Bindable::EditRisk => ("编辑风险的全部字段", "edit every field of the risk"),
+            Bindable::Join => ("演练：登记参演人员", "drill: add a participant"),
+            Bindable::Abandon => ("演练：中止并记录原因", "drill: abandon with a reason"),
+            Bindable::Finish => (
+                "演练：结束并填写总结",
+                "drill: finish and write the summary",
+            ),
+            Bindable::Todo => ("待签署的记录", "records awaiting a signature"),
         };
         match lang {
             Lang::Zh => zh,
@@ -193,6 +227,13 @@ impl Bindable {
             Bindable::StepFail => ("失败", "fail"),
             Bindable::Observe => ("观察", "note"),
             Bindable::Checkpoints => ("检查点", "checkpoints"),
+            Bindable::Sign => ("签署", "sign"),
+            Bindable::Supersede => ("替代", "supersede"),
+            Bindable::EditRisk => ("编辑", "edit"),
+            Bindable::Join => ("人员", "people"),
+            Bindable::Abandon => ("中止", "abandon"),
+            Bindable::Finish => ("结束", "finish"),
+            Bindable::Todo => ("待签", "to-do"),
             other => return other.describe(lang),
         };
         match lang {
@@ -203,48 +244,27 @@ impl Bindable {
 
     /// Whether the key does something on `screen`; the help overlay lists only those.
     pub fn on_screen(self, screen: super::app::Screen) -> bool {
-        use super::app::Screen;
-        let drill_run = matches!(
-            self,
-            Bindable::StepStart
-                | Bindable::StepDone
-                | Bindable::StepSkip
-                | Bindable::StepFail
-                | Bindable::Observe
-        );
-        let filters = matches!(
-            self,
-            Bindable::Filter
-                | Bindable::VerdictFilter
-                | Bindable::CategoryFilter
-                | Bindable::VulnFilter
-                | Bindable::ClearFilters
-        );
-        let component_filters = matches!(
-            self,
-            Bindable::VerdictFilter | Bindable::CategoryFilter | Bindable::VulnFilter
-        );
-        let records = matches!(self, Bindable::Checkpoints);
-        let answering = matches!(
-            self,
-            Bindable::Confirm
-                | Bindable::Note
-                | Bindable::Evidence
-                | Bindable::Role
-                | Bindable::Derived
-        );
-        let treating = matches!(
-            self,
-            Bindable::Treatment | Bindable::Owner | Bindable::Approver | Bindable::Due
-        );
-        let assessing = answering || treating;
-        match screen {
-            Screen::Drills => !filters && !records && !assessing,
-            Screen::Records => !drill_run && !component_filters && !assessing,
-            Screen::Assessment => !drill_run && !records && !filters && !treating,
-            Screen::Risks => !drill_run && !records && !filters && !answering,
-            Screen::Acceptance => !drill_run && !records && !assessing,
-        }
+        use super::app::Screen::*;
+        use Bindable as B;
+        let screens: &[super::app::Screen] = match self {
+            B::Filter | B::ClearFilters => &[Acceptance, Records],
+            B::VerdictFilter | B::CategoryFilter | B::VulnFilter => &[Acceptance],
+            B::Checkpoints | B::Todo => &[Records],
+            B::Confirm | B::Note | B::Role | B::Derived | B::Supersede => &[Assessment],
+            B::Evidence => &[Assessment, Drills],
+            B::Treatment | B::Owner | B::Approver | B::Due | B::EditRisk => &[Risks],
+            B::StepStart
+            | B::StepDone
+            | B::StepSkip
+            | B::StepFail
+            | B::Observe
+            | B::Join
+            | B::Abandon
+            | B::Finish => &[Drills],
+            B::Sign => &[Assessment, Drills, Records],
+            _ => return true,
+        };
+        screens.contains(&screen)
     }
 
     fn action(self) -> Action {
@@ -282,6 +302,13 @@ impl Bindable {
             Bindable::StepFail => Action::StepFail,
             Bindable::Observe => Action::StartObservation,
             Bindable::Checkpoints => Action::SwitchPane,
+            Bindable::Sign => Action::Sign,
+            Bindable::Supersede => Action::Supersede,
+            Bindable::EditRisk => Action::EditRisk,
+            Bindable::Join => Action::Join,
+            Bindable::Abandon => Action::Abandon,
+            Bindable::Finish => Action::Finish,
+            Bindable::Todo => Action::Todo,
         }
     }
 }
@@ -411,6 +438,13 @@ impl Default for KeyMap {
         bindings.insert(Bindable::Owner, keys(&["w"]));
         bindings.insert(Bindable::Approver, keys(&["b"]));
         bindings.insert(Bindable::Due, keys(&["u"]));
+        bindings.insert(Bindable::EditRisk, keys(&["e"]));
+        bindings.insert(Bindable::Sign, keys(&["S"]));
+        bindings.insert(Bindable::Supersede, keys(&["N"]));
+        bindings.insert(Bindable::Join, keys(&["P"]));
+        bindings.insert(Bindable::Abandon, keys(&["A"]));
+        bindings.insert(Bindable::Finish, keys(&["F"]));
+        bindings.insert(Bindable::Todo, keys(&["t"]));
         KeyMap { bindings }
     }
 }
@@ -496,6 +530,11 @@ impl KeyMap {
                 KeyCode::Esc => Some(Action::Back),
                 KeyCode::Enter => Some(Action::FilterDone),
                 KeyCode::Backspace => Some(Action::FilterBackspace),
+                // Moving between a form's fields and changing its levels and choices.
+                KeyCode::Up | KeyCode::BackTab => Some(Action::Up),
+                KeyCode::Down | KeyCode::Tab => Some(Action::Down),
+                KeyCode::Left => Some(Action::Left),
+                KeyCode::Right => Some(Action::Right),
                 KeyCode::Char(c) if !ev.modifiers.contains(KeyModifiers::CONTROL) => {
                     Some(Action::FilterChar(c))
                 }

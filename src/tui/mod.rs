@@ -4,12 +4,25 @@
 pub mod acceptance;
 pub mod app;
 pub mod assess;
+mod assess_risks;
+mod assess_sign;
 pub mod assess_view;
+mod dialog_view;
+mod drill_finish;
+mod drill_forms;
 pub mod drills;
 mod drills_view;
+pub mod form;
 pub mod keys;
+mod person;
 pub mod records;
+mod records_todo;
+mod records_todo_view;
 mod records_view;
+mod risks_view;
+pub mod signing;
+mod stamp;
+pub mod text;
 pub mod view;
 mod vuln_view;
 
@@ -74,6 +87,8 @@ fn event_loop(
         opts.color,
         (size.width, size.height),
     );
+    app.user_file = crate::user::file();
+    app.person = crate::user::User::current().person();
     let (tx, rx) = mpsc::channel::<Message>();
     spawn_loader(tx.clone(), opts.workspace.clone(), opts.as_of);
     spawn_ledger_reader(tx.clone(), opts.workspace);
@@ -88,11 +103,11 @@ fn event_loop(
         terminal.draw(|f| view::draw(f, &app))?;
         let message = match rx.recv_timeout(Duration::from_millis(250)) {
             Ok(m) => Some(m),
-            // A quiet moment: the drill clock moves on.
-            Err(mpsc::RecvTimeoutError::Timeout) if app.screen == app::Screen::Drills => Some(
-                Message::Action(Action::Tick(chrono::Local::now().fixed_offset())),
-            ),
-            Err(mpsc::RecvTimeoutError::Timeout) => None,
+            // A quiet moment: the drill clock moves on, and the screens look for files
+            // changed by another terminal.
+            Err(mpsc::RecvTimeoutError::Timeout) => Some(Message::Action(Action::Tick(
+                chrono::Local::now().fixed_offset(),
+            ))),
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
         };
         if stop.load(Ordering::Relaxed) {
@@ -132,7 +147,7 @@ fn spawn_loader(tx: mpsc::Sender<Message>, workspace: Option<PathBuf>, as_of: Na
         };
         let _ = tx.send(Message::Action(action));
         if let Ok(ws) = crate::workspace::Workspace::locate(workspace.as_deref()) {
-            let state = assess::AssessState::load(ws, as_of, report, person());
+            let state = assess::AssessState::load(ws, as_of, report, String::new());
             let _ = tx.send(Message::Action(Action::AssessLoaded(Box::new(state))));
         }
         let now = chrono::Local::now().fixed_offset();
@@ -152,14 +167,6 @@ fn spawn_ledger_reader(tx: mpsc::Sender<Message>, workspace: Option<PathBuf>) {
             tx.send(Message::Action(action)).is_ok()
         });
     });
-}
-
-/// Who answers in the TUI: `ANBAO_PERSON`, else the login name.
-fn person() -> String {
-    ["ANBAO_PERSON", "USER", "USERNAME"]
-        .iter()
-        .find_map(|v| std::env::var(v).ok().filter(|s| !s.trim().is_empty()))
-        .unwrap_or_else(|| "anbao".into())
 }
 
 /// The same core calls as `anbao check`.

@@ -30,6 +30,8 @@ pub fn state_label(lang: Lang, state: Option<LineState>) -> &'static str {
 /// What reading the ledger delivers, before verification: cheap enough to show at once.
 #[derive(Debug)]
 pub struct LedgerData {
+    /// The workspace's folder, for signing.
+    pub root: PathBuf,
     /// The ledger file, relative to the workspace, for messages.
     pub file: String,
     /// Whether the ledger file exists at all.
@@ -66,6 +68,7 @@ pub fn read_ledger(
         }
     }
     Ok(LedgerData {
+        root: root.to_path_buf(),
         file: rel(&ledger.path()),
         exists: ledger.path().exists(),
         lines,
@@ -159,6 +162,12 @@ pub struct RecordsState {
     pub shown: Vec<usize>,
     /// Lower-cased text the filter searches, one per ledger line.
     haystacks: Vec<String>,
+    /// The records awaiting a signature, while that list is open (`t`).
+    pub todo: Option<super::records_todo::Todo>,
+    /// What the last co-signature did, or why it could not.
+    pub status: Option<super::text::Status>,
+    /// Where signing keys are looked for (the environment's places; tests choose their own).
+    pub keys: crate::ledger::keys::KeyPlaces,
 }
 
 /// The screen before and after the ledger is read.
@@ -183,6 +192,9 @@ impl RecordsState {
             filter_editing: false,
             shown: Vec::new(),
             haystacks: Vec::new(),
+            todo: None,
+            status: None,
+            keys: crate::ledger::keys::KeyPlaces::from_env(),
         };
         s.index();
         s
@@ -201,11 +213,21 @@ impl RecordsState {
                 );
                 if let Ok(r) = &self.data.lines[i] {
                     text.push_str(&format!(
-                        " #{} {} {} {}",
+                        " #{} {} {} {} {}",
                         r.seq(),
                         r.entry.kind,
                         r.entry.unit,
-                        r.entry.time
+                        r.entry.time,
+                        // Found by the names the list shows too.
+                        [Lang::Zh, Lang::En]
+                            .map(|l| {
+                                format!(
+                                    "{} {}",
+                                    crate::i18n::ledger::kind_name(l, &r.entry.kind),
+                                    crate::i18n::ledger::unit_short(l, &r.entry.unit)
+                                )
+                            })
+                            .join(" ")
                     ));
                     if let Some(report) = self.report() {
                         text.push(' ');
@@ -327,6 +349,10 @@ impl RecordsState {
 
     /// Applies a screen action; `rows` list rows fit on screen, the first at terminal row `top`.
     pub fn handle(&mut self, action: Action, rows: usize, top: u16) {
+        if self.todo.is_some() {
+            return self.handle_todo(action, rows);
+        }
+        self.status = None;
         if let Some(d) = &mut self.detail {
             if super::app::scroll_detail(&mut d.scroll, &action, rows) {
                 self.detail = None;
@@ -344,6 +370,7 @@ impl RecordsState {
             Action::End => self.cursor().move_by(isize::MAX / 2, len, rows),
             Action::Open => self.open(),
             Action::SwitchPane => self.switch_pane(),
+            Action::Todo => self.toggle_todo(),
             Action::StartFilter => {
                 self.pane = Pane::Records;
                 self.filter_editing = true;
@@ -395,6 +422,9 @@ pub fn on_ledger_event(screen: &mut RecordsScreen, action: Action) {
             fresh.checkpoints = s.checkpoints;
             fresh.filter = std::mem::take(&mut s.filter);
             fresh.filter_editing = s.filter_editing;
+            fresh.todo = s.todo.take();
+            fresh.status = s.status.take();
+            fresh.keys = s.keys.clone();
             fresh.refilter();
             fresh.detail = s.detail.take().filter(|d| match d.target {
                 Target::Line(i) => i < fresh.data.lines.len(),

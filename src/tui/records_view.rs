@@ -128,7 +128,9 @@ fn draw_ready(frame: &mut Frame, app: &App, theme: &Theme, s: &RecordsState, are
     .areas(area);
     draw_summary(frame, app, theme, s, summary);
     draw_pane_bar(frame, app, theme, s, pane);
-    if s.detail.is_some() {
+    if s.todo.is_some() {
+        super::records_todo_view::draw(frame, app, theme, s, list);
+    } else if s.detail.is_some() {
         draw_detail(frame, app, theme, s, list);
     } else if s.pane == Pane::Records && s.data.lines.is_empty() {
         draw_empty(frame, app, theme, s, list);
@@ -415,16 +417,18 @@ fn draw_records(frame: &mut Frame, app: &App, theme: &Theme, s: &RecordsState, a
             .map(|(pos, &i)| (pos, i, &s.data.lines[i]))
     };
     // Kind and unit columns as wide as their widest visible entry, so the notes get the rest.
-    let widest = |label: Label, get: fn(&Record) -> &str| {
+    let kind = |r: &Record| t::kind_name(l, &r.entry.kind);
+    let unit = |r: &Record| t::unit_short(l, &r.entry.unit);
+    let widest = |label: Label, get: &dyn Fn(&Record) -> String| {
         window()
-            .filter_map(|(_, _, line)| line.as_ref().ok().map(|r| text_width(get(r))))
+            .filter_map(|(_, _, line)| line.as_ref().ok().map(|r| text_width(&get(r))))
             .chain([text_width(t::label(l, label))])
             .max()
             .unwrap_or(0)
             .min(24)
     };
-    let kind_width = widest(Label::Kind, |r| &r.entry.kind);
-    let unit_width = widest(Label::Unit, |r| &r.entry.unit);
+    let kind_width = widest(Label::Kind, &kind);
+    let unit_width = widest(Label::Unit, &unit);
     let wide = width >= WIDE;
     let seq_width = s.data.lines.len().to_string().len().max(4) as u16;
     let rows = window().map(|(pos, i, line)| {
@@ -436,15 +440,20 @@ fn draw_records(frame: &mut Frame, app: &App, theme: &Theme, s: &RecordsState, a
                 // Until verification is done, the signatures on the line; then the units
                 // whose signatures hold, co-signatures included.
                 let signers = match (s.report(), wide) {
-                    (Some(report), true) => report.signed_by(r.seq()).join("+"),
+                    (Some(report), true) => report
+                        .signed_by(r.seq())
+                        .iter()
+                        .map(|u| t::unit_short(l, u))
+                        .collect::<Vec<_>>()
+                        .join("+"),
                     (Some(report), false) => report.signed_by(r.seq()).len().to_string(),
                     (None, _) => r.signatures.len().to_string(),
                 };
                 cells.extend([
                     Cell::from(r.seq().to_string()),
                     Cell::from(short_time(&r.entry.time, width)),
-                    Cell::from(r.entry.kind.clone()),
-                    Cell::from(r.entry.unit.clone()),
+                    Cell::from(super::text::fit(&kind(r), usize::from(kind_width))),
+                    Cell::from(super::text::fit(&unit(r), usize::from(unit_width))),
                     Cell::from(signers),
                     Cell::from(notes(l, s, r)),
                 ]);
@@ -674,7 +683,13 @@ fn record_lines(lang: Lang, theme: &Theme, s: &RecordsState, i: usize) -> Vec<Li
             format!("{} ", state_label(lang, state)),
             state_style(theme, state),
         ),
-        Span::styled(format!("#{} {}", e.seq, e.kind), theme.bold()),
+        Span::styled(
+            match t::kind_name(lang, &e.kind) {
+                name if name == e.kind => format!("#{} {}", e.seq, e.kind),
+                name => format!("#{} {name} ({})", e.seq, e.kind),
+            },
+            theme.bold(),
+        ),
         Span::styled(format!("  {}", e.time), theme.dim()),
     ]));
     let unit_name = |u: &str| match (s.data.unit_names.get(u), lang) {
@@ -837,13 +852,22 @@ fn checkpoint_lines(lang: Lang, theme: &Theme, s: &RecordsState, i: usize) -> Ve
 /// The footer's keys on this screen.
 pub fn footer_hints(app: &App) -> Vec<Bindable> {
     let detail = matches!(&app.records, RecordsScreen::Ready(s) if s.detail.is_some());
-    if detail {
+    let todo = matches!(&app.records, RecordsScreen::Ready(s) if s.todo.is_some());
+    if todo {
+        vec![
+            Bindable::Sign,
+            Bindable::Todo,
+            Bindable::Language,
+            Bindable::Help,
+            Bindable::Quit,
+        ]
+    } else if detail {
         super::view::DETAIL_HINTS.to_vec()
     } else {
         vec![
             Bindable::Open,
             Bindable::Checkpoints,
-            Bindable::NextScreen,
+            Bindable::Todo,
             Bindable::Language,
             Bindable::Help,
             Bindable::Quit,
@@ -852,7 +876,7 @@ pub fn footer_hints(app: &App) -> Vec<Bindable> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::super::app::{update, Action, App, Screen};
     use super::super::keys::KeyMap;
     use super::super::records::{self, RecordsScreen};
@@ -872,7 +896,7 @@ mod tests {
 
     /// A key made from fixed bytes (so key ids and signatures, and with them the snapshots,
     /// are the same on every run).
-    fn fixed_key(unit: &str, seed: u8) -> SigningKey {
+    pub(in crate::tui) fn fixed_key(unit: &str, seed: u8) -> SigningKey {
         let secret = SecretKey::from_bytes(SigAlg::Ed25519, &[seed; 32]).unwrap();
         SigningKey {
             path: Default::default(),
@@ -905,7 +929,7 @@ mod tests {
     /// The implementing unit's key founds the ledger (0) and enrols the construction unit's
     /// (1); then evidence on 3, a joint signature on 4, one awaiting the construction unit
     /// (5) and a correction of 4 (6); a checkpoint signed over the first five.
-    fn sample_workspace() -> tempfile::TempDir {
+    pub(in crate::tui) fn sample_workspace() -> tempfile::TempDir {
         let ws = empty_workspace();
         let root = ws.path();
         let imp = fixed_key("implementing", 1);
@@ -981,7 +1005,7 @@ mod tests {
     }
 
     /// An app whose ledger was read and verified by the same code the TUI runs on its worker.
-    fn app_on(ws: &Path, lang: Lang, size: (u16, u16)) -> App {
+    pub(in crate::tui) fn app_on(ws: &Path, lang: Lang, size: (u16, u16)) -> App {
         let mut app = App::new(lang, KeyMap::default(), false, size);
         let actions = Mutex::new(Vec::new());
         records::read_and_verify(Some(ws.to_path_buf()), &|a| actions.lock().unwrap().push(a));
@@ -993,7 +1017,7 @@ mod tests {
         app
     }
 
-    fn state(app: &App) -> &records::RecordsState {
+    pub(in crate::tui) fn state(app: &App) -> &records::RecordsState {
         match &app.records {
             RecordsScreen::Ready(s) => s,
             other => panic!("the ledger is not ready: {other:?}"),
@@ -1230,6 +1254,18 @@ mod tests {
             0,
             "NO_COLOR: no foreground colour anywhere"
         );
+    }
+
+    #[test]
+    fn zh_lists_name_kinds_and_units_instead_of_their_ids() {
+        let ws = sample_workspace();
+        let app = app_on(ws.path(), Lang::Zh, (120, 40));
+        let screen = render(&app);
+        assert!(screen.contains("联合评估签署"), "{screen}");
+        assert!(screen.contains("实施单位"), "{screen}");
+        let list: String = screen.lines().skip(5).collect();
+        assert!(!list.contains("assessment.signoff"), "{screen}");
+        assert!(!list.contains(" implementing "), "{screen}");
     }
 
     #[test]

@@ -4,6 +4,8 @@
 use super::acceptance::AcceptanceState;
 use super::app::{App, LoadState, Screen};
 use super::keys::Bindable;
+use super::records::RecordsScreen;
+use super::text;
 use crate::i18n::Lang;
 use crate::policy::Verdict;
 use crate::report::labels;
@@ -131,12 +133,13 @@ pub fn draw(frame: &mut Frame, app: &App) {
             (Screen::Acceptance, Some(a)) => draw_acceptance(frame, app, &theme, a, body),
             (Screen::Acceptance, None) => {}
             (Screen::Assessment, _) => super::assess_view::draw_assessment(frame, app, body),
-            (Screen::Risks, _) => super::assess_view::draw_risks(frame, app, body),
+            (Screen::Risks, _) => super::risks_view::draw_risks(frame, app, body),
             // Drawn above, whatever the acceptance check's state.
             (Screen::Drills, _) => {}
             (Screen::Records, _) => {}
         },
     }
+    draw_dialogs(frame, app, &theme, body);
     draw_footer(frame, app, &theme, footer);
     if app.help_open {
         // Drawn over the whole body rather than as a floating box: a box edge would cut
@@ -162,6 +165,57 @@ fn drop_hazards(buffer: &mut ratatui::buffer::Buffer) {
             cell.set_symbol(if kept.is_empty() { " " } else { &kept });
         }
     }
+}
+
+/// A dialog open on the screen, over its body: the "who are you?" question first.
+fn draw_dialogs(frame: &mut Frame, app: &App, theme: &Theme, body: Rect) {
+    use super::dialog_view::{draw_form, draw_sign};
+    if let Some((form, _)) = &app.name_prompt {
+        return draw_form(frame, app, theme, form, body);
+    }
+    let assessing = matches!(app.screen, Screen::Assessment | Screen::Risks);
+    if let (true, Some(a)) = (assessing, &app.assess) {
+        if let Some(d) = &a.sign {
+            draw_sign(frame, app, theme, d, body);
+        } else if let Some((_, form)) = &a.form {
+            draw_form(frame, app, theme, form, body);
+        }
+    }
+    if let (Screen::Drills, Some(d)) = (app.screen, app.drills_state()) {
+        if let Some((_, dialog)) = &d.sign {
+            draw_sign(frame, app, theme, dialog, body);
+        } else if let Some((_, form)) = &d.form {
+            draw_form(frame, app, theme, form, body);
+        }
+    }
+    if let Some(d) = records_sign(app) {
+        draw_sign(frame, app, theme, d, body);
+    }
+}
+
+/// The co-signature being confirmed on the Records screen.
+fn records_sign(app: &App) -> Option<&super::signing::SignDialog> {
+    match (&app.screen, &app.records) {
+        (Screen::Records, RecordsScreen::Ready(r)) => {
+            r.todo.as_ref()?.sign.as_ref().map(|(_, d)| d)
+        }
+        _ => None,
+    }
+}
+
+/// Whether a dialog takes the keys (its own keys are on its border).
+fn dialog_open(app: &App) -> bool {
+    app.name_prompt.is_some()
+        || records_sign(app).is_some()
+        || (app.screen == Screen::Drills
+            && app
+                .drills_state()
+                .is_some_and(|d| d.form.is_some() || d.sign.is_some()))
+        || (matches!(app.screen, Screen::Assessment | Screen::Risks)
+            && app
+                .assess
+                .as_ref()
+                .is_some_and(|a| a.form.is_some() || a.sign.is_some()))
 }
 
 const BRAND: &str = " 安保 anbao ";
@@ -237,7 +291,7 @@ fn draw_footer(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let typing = app.is_typing();
     let assessing = matches!(app.screen, Screen::Assessment | Screen::Risks);
     let running = app.drills_state().is_some_and(|d| d.run.is_some());
-    let hints: Vec<Bindable> = if typing {
+    let hints: Vec<Bindable> = if typing || dialog_open(app) {
         Vec::new()
     } else if assessing {
         super::assess_view::hints(app)
@@ -248,7 +302,10 @@ fn draw_footer(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             Bindable::StepSkip,
             Bindable::StepFail,
             Bindable::Observe,
-            Bindable::Back,
+            Bindable::Finish,
+            Bindable::Abandon,
+            Bindable::Join,
+            Bindable::Evidence,
             Bindable::Help,
         ]
     } else if app.screen == Screen::Drills {
@@ -277,13 +334,8 @@ fn draw_footer(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         ]
     };
     let mut spans = Vec::new();
-    if typing {
-        let (zh, en) = if app.screen == Screen::Drills {
-            (
-                " 输入观察记录 · Enter 保存 · Esc 取消",
-                " type the observation · Enter saves · Esc cancels",
-            )
-        } else if assessing {
+    if typing && !dialog_open(app) {
+        let (zh, en) = if assessing || app.screen == Screen::Drills {
             (
                 " 输入文字 · Enter 保存 · Esc 取消",
                 " type · Enter saves · Esc cancels",
@@ -296,11 +348,31 @@ fn draw_footer(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         };
         spans.push(Span::styled(pick(app.lang, zh, en), theme.dim()));
     }
+    // Hints that do not fit are left out whole rather than cut, and help, the way to all the
+    // keys, always stays.
+    let hint = |b: Bindable| {
+        let k = app.keymap.keys(b).first()?.label();
+        Some((format!(" {k} "), format!(" {} ", b.short(app.lang))))
+    };
+    let cols = |(k, t): &(String, String)| text::width(k) + text::width(t);
+    let mut reserved = if hints.contains(&Bindable::Help) {
+        hint(Bindable::Help).map_or(0, |h| cols(&h))
+    } else {
+        0
+    };
+    let mut used: usize = spans.iter().map(|s| text::width(&s.content)).sum();
     for b in hints {
-        if let Some(k) = app.keymap.keys(b).first() {
-            spans.push(Span::styled(format!(" {} ", k.label()), theme.selected()));
-            spans.push(Span::raw(format!(" {} ", b.short(app.lang))));
+        let Some(h) = hint(b) else { continue };
+        if b == Bindable::Help {
+            reserved = 0;
         }
+        let room = usize::from(area.width).saturating_sub(reserved);
+        if used + cols(&h) > room {
+            continue;
+        }
+        used += cols(&h);
+        spans.push(Span::styled(h.0, theme.selected()));
+        spans.push(Span::raw(h.1));
     }
     frame.render_widget(Line::from(spans), area);
 }
@@ -444,7 +516,26 @@ fn category_name<'a>(r: &'a crate::acceptance::Report, id: Option<&str>, l: Lang
 fn draw_table(frame: &mut Frame, app: &App, theme: &Theme, a: &AcceptanceState, area: Rect) {
     let l = app.lang;
     let r = &a.report;
+    if a.visible.is_empty() && !r.components.is_empty() {
+        let text = pick(
+            l,
+            "没有符合筛选条件的组件（按 x 清除筛选）",
+            "No component matches the filters (x clears them)",
+        );
+        frame.render_widget(Paragraph::new(text).style(theme.dim()), area);
+        return;
+    }
     let rows_fit = usize::from(area.height.saturating_sub(1));
+    let widths = [
+        Constraint::Length(12),
+        Constraint::Fill(3),
+        Constraint::Length(12),
+        Constraint::Fill(2),
+        Constraint::Fill(2),
+    ];
+    // Every cell cut to its column with an ellipsis, so a cut name says it was cut.
+    let columns = super::text::column_widths(area.width, &widths, 1);
+    let cut = |i: usize, text: &str| super::text::fit(text, columns[i]);
     let rows = a
         .visible
         .iter()
@@ -461,36 +552,36 @@ fn draw_table(frame: &mut Frame, app: &App, theme: &Theme, a: &AcceptanceState, 
             };
             Row::new(vec![
                 Cell::from(Span::styled(
-                    labels::verdict_short(l, c.verdict),
+                    cut(0, labels::verdict_short(l, c.verdict)),
                     theme.verdict(c.verdict),
                 )),
-                Cell::from(c.name.as_str()),
-                Cell::from(c.version.as_deref().unwrap_or("")),
-                Cell::from(category_name(r, c.category.as_deref(), l)),
-                Cell::from(
+                Cell::from(cut(1, &c.name)),
+                Cell::from(cut(2, c.version.as_deref().unwrap_or(""))),
+                Cell::from(cut(3, category_name(r, c.category.as_deref(), l))),
+                Cell::from(cut(
+                    4,
                     c.manufacturer
                         .as_deref()
                         .or(c.supplier.as_deref())
                         .unwrap_or(""),
-                ),
+                )),
             ])
             .style(style)
         });
-    let header = Row::new(vec![
-        pick(l, "结论", "Verdict"),
-        pick(l, "名称", "Name"),
-        pick(l, "版本", "Version"),
-        pick(l, "类别", "Category"),
-        pick(l, "厂商/供应商", "Maker/supplier"),
-    ])
+    let header = Row::new(
+        [
+            pick(l, "结论", "Verdict"),
+            pick(l, "名称", "Name"),
+            pick(l, "版本", "Version"),
+            pick(l, "类别", "Category"),
+            pick(l, "厂商/供应商", "Maker/supplier"),
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, h)| cut(i, h))
+        .collect::<Vec<_>>(),
+    )
     .style(theme.bold());
-    let widths = [
-        Constraint::Length(12),
-        Constraint::Fill(3),
-        Constraint::Length(12),
-        Constraint::Fill(2),
-        Constraint::Fill(2),
-    ];
     frame.render_widget(
         Table::new(rows, widths).header(header).column_spacing(1),
         area,
@@ -702,7 +793,24 @@ pub fn path_tree(paths: &[Vec<String>]) -> Vec<String> {
 
 fn draw_help(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let l = app.lang;
-    let mut lines = vec![
+    let mut entries: Vec<(String, &str)> = Bindable::ALL
+        .into_iter()
+        .filter(|b| b.on_screen(app.screen))
+        .map(|b| {
+            let keys: Vec<String> = app.keymap.keys(b).iter().map(|k| k.label()).collect();
+            (keys.join(" "), b.describe(l))
+        })
+        .collect();
+    entries.push(("1-9".into(), pick(l, "切换页签", "go to screen")));
+    let title = match l {
+        Lang::Zh => format!(" 帮助：{} · ? 关闭 ", app.screen.title(l)),
+        Lang::En => format!(" Help: {} · ? to close ", app.screen.title(l)),
+    };
+    let block = Block::default().borders(Borders::ALL).title(title);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let [head, body] = Layout::vertical([Constraint::Length(2), Constraint::Fill(1)]).areas(inner);
+    frame.render_widget(
         Line::styled(
             pick(
                 l,
@@ -711,28 +819,33 @@ fn draw_help(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             ),
             theme.bold(),
         ),
-        Line::raw(""),
-    ];
-    for b in Bindable::ALL
-        .into_iter()
-        .filter(|b| b.on_screen(app.screen))
-    {
-        let keys: Vec<String> = app.keymap.keys(b).iter().map(|k| k.label()).collect();
-        lines.push(Line::from(vec![
-            Span::styled(format!("{:>14}  ", keys.join(" ")), theme.bold()),
-            Span::raw(b.describe(l)),
-        ]));
-    }
-    lines.push(Line::from(vec![
-        Span::styled(format!("{:>14}  ", "1-9"), theme.bold()),
-        Span::raw(pick(l, "切换页签", "go to screen")),
-    ]));
-    let title = match l {
-        Lang::Zh => format!(" 帮助：{} · ? 关闭 ", app.screen.title(l)),
-        Lang::En => format!(" Help: {} · ? to close ", app.screen.title(l)),
+        head,
+    );
+    // Two columns when one does not hold every key.
+    let columns = if entries.len() > usize::from(body.height) {
+        2
+    } else {
+        1
     };
-    let block = Block::default().borders(Borders::ALL).title(title);
-    frame.render_widget(Paragraph::new(lines).block(block), area);
+    let per_column = entries.len().div_ceil(columns);
+    let areas = Layout::horizontal(vec![Constraint::Fill(1); columns]).split(body);
+    for (chunk, column) in entries.chunks(per_column.max(1)).zip(areas.iter()) {
+        let key_width = if columns == 1 { 14 } else { 9 };
+        let room = usize::from(column.width).saturating_sub(key_width + 2);
+        let lines: Vec<Line> = chunk
+            .iter()
+            .map(|(keys, what)| {
+                Line::from(vec![
+                    Span::styled(
+                        format!("{:>key_width$}  ", super::text::fit(keys, key_width)),
+                        theme.bold(),
+                    ),
+                    Span::raw(super::text::fit(what, room)),
+                ])
+            })
+            .collect();
+        frame.render_widget(Paragraph::new(lines), *column);
+    }
 }
 
 #[cfg(test)]
@@ -853,6 +966,27 @@ pub(crate) mod snapshots {
             let a = app.acceptance.as_ref().unwrap();
             assert!(a.visible.len() < a.report.components.len());
             insta::assert_snapshot!(format!("acceptance_filter_tong_{code}"), render(&app));
+        }
+    }
+
+    #[test]
+    fn a_filter_matching_nothing_says_so_and_cut_cells_end_with_an_ellipsis() {
+        for (lang, _) in langs() {
+            let mut app = app(lang, (80, 24));
+            let screen = render(&app);
+            let row = screen.lines().find(|l| l.contains("kingba")).unwrap();
+            assert!(row.contains("kingb…"), "{screen}");
+            update(&mut app, Action::StartFilter);
+            for c in "zzzz".chars() {
+                update(&mut app, Action::FilterChar(c));
+            }
+            update(&mut app, Action::FilterDone);
+            let screen = render(&app);
+            let said = match lang {
+                Lang::Zh => "没有符合筛选条件的组件",
+                Lang::En => "No component matches the filters",
+            };
+            assert!(screen.contains(said), "{screen}");
         }
     }
 
