@@ -94,3 +94,89 @@ pub fn outcome(report: &Report) -> Outcome {
         detail: fact,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+    use std::path::PathBuf;
+
+    /// The check on a copy of the demo with the real OSV fixtures imported (their newest record
+    /// is far older than the policy's 30 days, so the data is stale).
+    fn report() -> Report {
+        let demo = crate::demo::demo_copy();
+        crate::vuln::import::import(
+            &demo.path().join("vulndb"),
+            &[PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/vuln/osv")],
+            &Default::default(),
+        )
+        .unwrap();
+        let ws = crate::workspace::Workspace::open(demo.path()).unwrap();
+        let found = ws.inventories().unwrap();
+        let inventory = crate::inventory::load(&found.files).unwrap();
+        let inputs = crate::acceptance::load_policy_inputs(ws, inventory, &found).unwrap();
+        crate::acceptance::run(&inputs, "2026-11-28".parse().unwrap())
+    }
+
+    fn unresolved(r: &mut Report, counts: &[(Severity, usize)]) {
+        r.vulnerabilities.counts.unresolved = counts.iter().copied().collect::<BTreeMap<_, _>>();
+        r.vulnerabilities.counts.matches = counts.iter().map(|(_, n)| n).sum();
+    }
+
+    fn fresh(r: &mut Report) {
+        r.findings
+            .retain(|f| f.code != Code::VulnerabilityDatabaseStale);
+    }
+
+    fn offered(o: &Outcome) -> Option<Meaning> {
+        match o {
+            Outcome::Offered(d) => Some(d.offered),
+            Outcome::Undecided(_) => None,
+        }
+    }
+
+    #[test]
+    fn each_fact_decides_what_it_shows_and_nothing_more() {
+        let base = report();
+        assert!(base
+            .findings
+            .iter()
+            .any(|f| f.code == Code::VulnerabilityDatabaseStale));
+
+        // An unresolved high vulnerability decides, stale data or not.
+        let mut r = base.clone();
+        unresolved(&mut r, &[(Severity::High, 1), (Severity::Low, 2)]);
+        assert_eq!(offered(&outcome(&r)), Some(Meaning::NotConforming));
+
+        // Without one, stale data decides nothing.
+        unresolved(&mut r, &[(Severity::Low, 2)]);
+        let o = outcome(&r);
+        assert_eq!(offered(&o), None);
+        let Outcome::Undecided(why) = o else {
+            unreachable!()
+        };
+        assert!(
+            why.en.contains("older than the policy allows"),
+            "{}",
+            why.en
+        );
+
+        // Fresh data with lesser ones unresolved: partly; none: conforming.
+        fresh(&mut r);
+        assert_eq!(offered(&outcome(&r)), Some(Meaning::Partly));
+        unresolved(&mut r, &[]);
+        assert_eq!(offered(&outcome(&r)), Some(Meaning::Conforming));
+
+        // An ecosystem of the inventory without data decides nothing either.
+        let db = r.vulnerabilities.database.as_mut().unwrap();
+        db.ecosystems_used.values_mut().next().unwrap().advisories = 0;
+        assert_eq!(offered(&outcome(&r)), None);
+
+        // No database at all is no scan, not a clean one.
+        r.vulnerabilities.database = None;
+        let Outcome::Undecided(why) = outcome(&r) else {
+            panic!("no database must not be offered an answer")
+        };
+        assert!(why.en.contains("no vulnerability database"), "{}", why.en);
+    }
+}
