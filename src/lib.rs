@@ -19,6 +19,7 @@ pub mod timezone;
 pub mod tui;
 pub mod user;
 pub mod vuln;
+pub mod width;
 pub mod workspace;
 
 /// The demo workspace's tracked files in a temporary folder, for tests (shared with `tests/`).

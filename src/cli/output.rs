@@ -7,7 +7,7 @@ use anyhow::Context as _;
 use serde::Serialize;
 use std::io::{self, Write};
 use std::path::Path;
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_width::UnicodeWidthStr;
 
 const fn fg(color: AnsiColor) -> anstyle::Style {
     anstyle::Style::new().fg_color(Some(Color::Ansi(color)))
@@ -22,25 +22,7 @@ pub const GREEN: Style = Style::new(fg(AnsiColor::Green));
 /// The "error:" before a message that says why a command could not run.
 pub const ERROR: Style = Style::new(fg(AnsiColor::Red).bold());
 
-/// Cuts `s` to at most `max` display columns, ending with `…` when cut; never splits a
-/// character.
-pub fn fit(s: &str, max: usize) -> String {
-    if s.width() <= max {
-        return s.to_string();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for ch in s.chars() {
-        let w = ch.width().unwrap_or(0);
-        if used + w + 1 > max {
-            break;
-        }
-        out.push(ch);
-        used += w;
-    }
-    out.push('…');
-    out
-}
+pub use crate::width::fit;
 
 /// A table of text cells printed with columns aligned by display width.
 pub struct Table {

@@ -4,31 +4,9 @@
 use crate::i18n::ledger::Message;
 use crate::i18n::Lang;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_width::UnicodeWidthStr;
 
-/// Cuts `s` to `max` display columns, never inside a double-width character, and ends what
-/// was cut with `…` so a reader knows there is more.
-pub fn fit(s: &str, max: usize) -> String {
-    if s.width() <= max {
-        return s.to_string();
-    }
-    if max == 0 {
-        return String::new();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for ch in s.chars() {
-        let w = ch.width().unwrap_or(0);
-        // Leave one column for the ellipsis.
-        if used + w + 1 > max {
-            break;
-        }
-        out.push(ch);
-        used += w;
-    }
-    out.push('…');
-    out
-}
+pub use crate::width::fit;
 
 /// `s` padded with spaces to `width` display columns (Chinese characters count two).
 pub fn pad(s: &str, width: usize) -> String {

@@ -183,7 +183,7 @@ impl Advisory {
     }
 }
 
-/// An RFC 3339 time that can say how current a record is: not Go's placeholder (year 1, written
+/// An RFC 3339 time that can say how current a record is: not Go's zero time (year 1, written
 /// before publication) and not later than now (give or take a day of clock skew), so one
 /// misdated record cannot make an old database look fresh.
 pub fn credible_time(text: &str) -> Option<chrono::DateTime<chrono::FixedOffset>> {
