@@ -660,6 +660,78 @@ fn real_records_of_four_ecosystems_match_one_finding_per_vulnerability_and_none_
     );
 }
 
+/// The generation folder `vulndb/CURRENT` names.
+fn generation(d: &Demo) -> PathBuf {
+    let db = d.ws.path().join("vulndb");
+    let name = std::fs::read_to_string(db.join("CURRENT")).unwrap();
+    db.join(name.trim())
+}
+
+#[test]
+fn an_index_of_an_earlier_format_is_refused_and_an_import_rebuilds_it() {
+    let d = Demo::new();
+    d.import_fixtures();
+    let before = ecosystem_matches(&d);
+    // What anbao wrote before match records existed: the same advisories, no candidates file,
+    // and the earlier schema in the manifest.
+    let gen = generation(&d);
+    std::fs::remove_file(gen.join("candidates.jsonl")).unwrap();
+    let manifest = std::fs::read_to_string(gen.join("manifest.json")).unwrap();
+    let manifest = manifest.replace("anbao.vuln.index/2", "anbao.vuln.index/1");
+    std::fs::write(gen.join("manifest.json"), manifest).unwrap();
+
+    let out = d
+        .cmd()
+        .args(["check", "--as-of", "2026-11-28"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("manifest.json") && err.contains("anbao vuln import"),
+        "{err}"
+    );
+    // Importing what was imported before reads nothing new but rebuilds the index.
+    let report = d.json(&[
+        "vuln",
+        "import",
+        fixtures().join("osv").to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(report["written"], true, "{report}");
+    assert_ne!(generation(&d), gen);
+    assert_eq!(ecosystem_matches(&d), before);
+}
+
+#[test]
+fn a_damaged_index_is_an_error_naming_the_file_not_a_crash() {
+    let d = Demo::new();
+    d.import_fixtures();
+    let candidates = generation(&d).join("candidates.jsonl");
+    let text = std::fs::read(&candidates).unwrap();
+    // Cut short, the package lines point past its end; garbled, a record does not parse.
+    for damaged in [
+        text[..text.len() / 2].to_vec(),
+        text.iter()
+            .map(|&b| if b == b'"' { b'\'' } else { b })
+            .collect(),
+    ] {
+        std::fs::write(&candidates, damaged).unwrap();
+        let out = d
+            .cmd()
+            .args(["check", "--as-of", "2026-11-28"])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains("candidates.jsonl") && err.contains("damaged index"),
+            "{err}"
+        );
+    }
+}
+
 #[test]
 fn show_an_advisory_and_a_component() {
     let d = Demo::new();

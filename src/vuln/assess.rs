@@ -3,16 +3,15 @@
 
 use super::index::Index;
 use super::matching::{judge, Outcome};
-use super::osv::Advisory;
-use super::purl::{index_key, osv_package};
-use super::severity::{rate, Rating, Severity};
+use super::purl::{index_key, osv_package, OsvPackage};
+use super::severity::{Rating, Severity};
 use super::vex::{self, Recorded, Status};
 use crate::error::InputError;
-use crate::inventory::{ComponentId, Inventory};
+use crate::inventory::{Component, ComponentId, Inventory};
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 /// What was known, from where, as of when.
@@ -190,9 +189,6 @@ impl Assessment {
     }
 }
 
-/// A component's OSV package, its index key, and the index lines naming it.
-type LookedUp = (super::purl::OsvPackage, String, Vec<(u64, u32)>);
-
 /// Assesses `inv` against `index` and `statements` as of `as_of`.
 pub fn assess(
     inv: &Inventory,
@@ -203,104 +199,23 @@ pub fn assess(
     let Some(index) = index else {
         return Ok(Assessment::without_database(statements.len()));
     };
-    // Each component's package and the index lines naming it.
-    let looked: Vec<Option<LookedUp>> = inv
+    // Each component: its OSV package (none where its purl names no ecosystem OSV knows) and
+    // its matches, from one read of its package's match records.
+    let per_component: Vec<(Option<OsvPackage>, Vec<Match>)> = inv
         .components
         .par_iter()
-        .map(|c| {
-            let pkg = osv_package(c.purl.as_deref()?)?;
-            let key = index_key(pkg.ecosystem, &pkg.name);
-            let hits = index.lookup(&key);
-            Some((pkg, key, hits))
+        .enumerate()
+        .map(|(id, c)| {
+            let Some(pkg) = c.purl.as_deref().and_then(osv_package) else {
+                return Ok((None, Vec::new()));
+            };
+            let matches = component_matches(index, statements, id, c, &pkg)?;
+            Ok((Some(pkg), matches))
         })
-        .collect();
-    // Each advisory read once, however many components name its package.
-    let mut offsets: Vec<(u64, u32)> = looked
-        .iter()
-        .flatten()
-        .flat_map(|(_, _, hits)| hits.iter().copied())
-        .collect();
-    offsets.sort_unstable();
-    offsets.dedup();
-    let read: Vec<(u64, Advisory)> = offsets
-        .par_iter()
-        .map(|&(o, l)| index.read_at(o, l).map(|a| (o, a)))
-        .collect::<Result<_, _>>()?;
-    let advisories: HashMap<u64, Advisory> = read.into_iter().collect();
+        .collect::<Result<_, InputError>>()?;
 
     let mut counts = Counts::default();
-    let per_component: Vec<Vec<Match>> = looked
-        .par_iter()
-        .enumerate()
-        .map(|(id, found)| {
-            let Some((pkg, key, hits)) = found else {
-                return Vec::new();
-            };
-            let c = &inv.components[id];
-            let product_ids: Vec<&str> = [c.purl.as_deref(), c.bom_ref.as_deref()]
-                .into_iter()
-                .flatten()
-                .collect();
-            let display = c.display_id();
-            let mut product_ids = product_ids;
-            product_ids.push(&display);
-            let mut out = Vec::new();
-            for (offset, _) in hits {
-                let Some(a) = advisories.get(offset) else {
-                    continue;
-                };
-                if a.withdrawn.is_some() {
-                    continue;
-                }
-                let entries = a.affected.iter().filter(|x| {
-                    x.package
-                        .as_ref()
-                        .is_some_and(|p| index_key(&p.ecosystem, &p.name) == *key)
-                });
-                let (outcome, fixed) = judge(entries, pkg);
-                if outcome == Outcome::NotAffected {
-                    continue;
-                }
-                let mut ids = a.ids();
-                out.push(Match {
-                    component: id,
-                    id: ids.next().unwrap_or_default().to_string(),
-                    aliases: ids.map(str::to_string).collect(),
-                    summary: a.summary.clone(),
-                    rating: rate(a),
-                    fixed,
-                    outcome,
-                    statement: None,
-                    references: a.references.iter().map(|r| r.url.clone()).collect(),
-                });
-            }
-            let mut out = fold_aliases(out);
-            for m in &mut out {
-                let ids: Vec<&str> = m.ids().collect();
-                m.statement = vex::in_force(statements, &ids, &product_ids).map(|r| StatementRef {
-                    status: r.statement.status,
-                    justification: r.statement.justification.clone(),
-                    response: r.statement.response.clone(),
-                    detail: r
-                        .statement
-                        .detail
-                        .clone()
-                        .or_else(|| r.statement.impact.clone()),
-                    seq: r.seq,
-                    unit: r.unit.clone(),
-                    time: r.time.clone(),
-                });
-            }
-            // Most severe first within a component, then by id.
-            out.sort_by(|x, y| {
-                y.severity()
-                    .cmp(&x.severity())
-                    .then_with(|| x.id.cmp(&y.id))
-            });
-            out
-        })
-        .collect();
-    for (found, ms) in looked.iter().zip(&per_component) {
+    for (found, ms) in &per_component {
         if found.is_some() {
             counts.looked_up += 1;
         } else {
@@ -323,7 +238,7 @@ pub fn assess(
     }
     let m = &index.manifest;
     let mut ecosystems_used: BTreeMap<String, EcosystemData> = BTreeMap::new();
-    for (pkg, _, _) in looked.iter().flatten() {
+    for pkg in per_component.iter().filter_map(|(p, _)| p.as_ref()) {
         let e = ecosystems_used
             .entry(pkg.ecosystem.to_string())
             .or_insert_with(|| EcosystemData {
@@ -346,9 +261,80 @@ pub fn assess(
             ecosystems_used,
         }),
         counts,
-        matches: per_component.into_iter().flatten().collect(),
+        matches: per_component.into_iter().flat_map(|(_, m)| m).collect(),
         statements: statements.len(),
     })
+}
+
+/// The known vulnerabilities of component `id`, whose OSV package is `pkg`: one match per
+/// vulnerability, each with the statement in force, most severe first.
+fn component_matches(
+    index: &Index,
+    statements: &[Recorded],
+    id: ComponentId,
+    c: &Component,
+    pkg: &OsvPackage,
+) -> Result<Vec<Match>, InputError> {
+    let block = index.candidates(&index_key(pkg.ecosystem, &pkg.name))?;
+    let mut out = Vec::new();
+    for record in block.records(&index.folder) {
+        let record = record?;
+        let (outcome, fixed) = judge(&record.entries, pkg);
+        if outcome == Outcome::NotAffected {
+            continue;
+        }
+        let mut ids = record.ids.iter().map(|i| i.as_str().to_string());
+        out.push(Match {
+            component: id,
+            id: ids.next().unwrap_or_default(),
+            aliases: ids.collect(),
+            summary: record.summary.as_ref().map(|s| s.as_str().to_string()),
+            rating: record.rating,
+            fixed,
+            outcome,
+            statement: None,
+            references: record
+                .references
+                .iter()
+                .map(|r| r.as_str().to_string())
+                .collect(),
+        });
+    }
+    if out.is_empty() {
+        return Ok(out);
+    }
+    let mut out = fold_aliases(out);
+    if !statements.is_empty() {
+        let display = c.display_id();
+        let product_ids: Vec<&str> = [c.purl.as_deref(), c.bom_ref.as_deref()]
+            .into_iter()
+            .flatten()
+            .chain([display.as_str()])
+            .collect();
+        for m in &mut out {
+            let ids: Vec<&str> = m.ids().collect();
+            m.statement = vex::in_force(statements, &ids, &product_ids).map(|r| StatementRef {
+                status: r.statement.status,
+                justification: r.statement.justification.clone(),
+                response: r.statement.response.clone(),
+                detail: r
+                    .statement
+                    .detail
+                    .clone()
+                    .or_else(|| r.statement.impact.clone()),
+                seq: r.seq,
+                unit: r.unit.clone(),
+                time: r.time.clone(),
+            });
+        }
+    }
+    // Most severe first within a component, then by id.
+    out.sort_by(|x, y| {
+        y.severity()
+            .cmp(&x.severity())
+            .then_with(|| x.id.cmp(&y.id))
+    });
+    Ok(out)
 }
 
 /// One finding per vulnerability. Databases publish their own advisories of one vulnerability
@@ -363,6 +349,7 @@ fn fold_aliases(matches: Vec<Match>) -> Vec<Match> {
     }
     // Union-find over the matches; a component has few, so pairwise comparison is cheap.
     let mut root: Vec<usize> = (0..matches.len()).collect();
+    let mut linked = false;
     fn find(root: &mut [usize], mut i: usize) -> usize {
         while root[i] != i {
             root[i] = root[root[i]];
@@ -375,8 +362,12 @@ fn fold_aliases(matches: Vec<Match>) -> Vec<Match> {
             if matches[i].shares_an_id(&matches[j]) {
                 let (a, b) = (find(&mut root, i), find(&mut root, j));
                 root[a.max(b)] = a.min(b);
+                linked = true;
             }
         }
+    }
+    if !linked {
+        return matches;
     }
     let mut groups: BTreeMap<usize, Vec<Match>> = BTreeMap::new();
     for (i, m) in matches.into_iter().enumerate() {
@@ -443,6 +434,7 @@ fn fold(mut group: Vec<Match>) -> Match {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::vuln::osv::Advisory;
 
     fn matched(id: &str, aliases: &[&str], method: &str, severity: Severity) -> Match {
         Match {

@@ -5,7 +5,8 @@
 //! database as it was. Zip archives are read with limits on entries, sizes and compression
 //! ratio (a zip bomb stops the import); folders are walked without following symbolic links.
 
-use super::index::{self, Index, Manifest, Source};
+use super::candidate;
+use super::index::{self, Manifest, Source};
 use super::osv::{credible_time, Advisory};
 use super::purl::index_key;
 use crate::error::{InputError, Location};
@@ -84,10 +85,10 @@ pub fn import(db: &Path, inputs: &[PathBuf], limits: &Limits) -> Result<ImportRe
     fs4::FileExt::lock(&lock)
         .map_err(|e| InputError::whole_file(&lock_path, format!("cannot lock: {e}")))?;
 
-    let current = Index::open(db)?;
+    let current = index::current_generation(db)?;
     let known: HashSet<String> = current
         .iter()
-        .flat_map(|i| i.manifest.sources.iter().map(|s| s.sha256.clone()))
+        .flat_map(|(_, m)| m.sources.iter().map(|s| s.sha256.clone()))
         .collect();
     let mut notes = Vec::new();
     let mut outcomes = Vec::new();
@@ -120,17 +121,22 @@ pub fn import(db: &Path, inputs: &[PathBuf], limits: &Limits) -> Result<ImportRe
         updated: 0,
         unchanged: 0,
         written: false,
-        manifest: current.as_ref().map(|i| i.manifest.clone()),
+        manifest: current.as_ref().map(|(_, m)| m.clone()),
         notes,
     };
-    if report.sources.iter().all(|s| s.already_imported) {
+    // Nothing new: the generation in force stands, unless it is in an earlier format, which
+    // this import rebuilds.
+    let up_to_date = current
+        .as_ref()
+        .is_some_and(|(_, m)| m.schema == index::MANIFEST_SCHEMA);
+    if report.sources.iter().all(|s| s.already_imported) && up_to_date {
         return Ok(report);
     }
 
     // The index in force, as lines kept verbatim with what merging needs.
     let mut merged: HashMap<String, Stored> = HashMap::new();
-    if let Some(idx) = &current {
-        let path = idx.folder.join(index::ADVISORIES);
+    if let Some((folder, _)) = &current {
+        let path = folder.join(index::ADVISORIES);
         let text = std::fs::read(&path)
             .map_err(|e| InputError::whole_file(&path, format!("cannot read: {e}")))?;
         let stored: Vec<Stored> = text
@@ -164,7 +170,7 @@ pub fn import(db: &Path, inputs: &[PathBuf], limits: &Limits) -> Result<ImportRe
 
     let mut sources = current
         .as_ref()
-        .map(|i| i.manifest.sources.clone())
+        .map(|(_, m)| m.sources.clone())
         .unwrap_or_default();
     let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     for s in report.sources.iter().filter(|s| !s.already_imported) {
@@ -185,10 +191,13 @@ pub fn import(db: &Path, inputs: &[PathBuf], limits: &Limits) -> Result<ImportRe
     Ok(report)
 }
 
-/// An advisory as merging sees it: its id, dates and packages, and its index line.
+/// An advisory as merging sees it: its id, dates and packages, its index line, and its match
+/// records with their package keys (made from the line when the generation is written, where
+/// the advisory came from the index in force).
 struct Stored {
     head: Head,
     line: Vec<u8>,
+    candidates: Option<Vec<(String, Vec<u8>)>>,
 }
 
 #[derive(Deserialize)]
@@ -219,12 +228,15 @@ impl Stored {
         Ok(Stored {
             head: serde_json::from_slice(line)?,
             line: line.to_vec(),
+            candidates: None,
         })
     }
 
     fn from_advisory(a: Advisory) -> Stored {
         let line = serde_json::to_vec(&a).unwrap_or_default();
+        let candidates = Some(candidate_lines(&a));
         Stored {
+            candidates,
             head: Head {
                 id: a.id,
                 modified: a.modified,
@@ -244,6 +256,14 @@ impl Stored {
         }
     }
 
+    /// Its match records, made from its index line where they were not made yet.
+    fn take_candidates(&mut self) -> Result<Vec<(String, Vec<u8>)>, serde_json::Error> {
+        match self.candidates.take() {
+            Some(c) => Ok(c),
+            None => Ok(candidate_lines(&serde_json::from_slice(&self.line)?)),
+        }
+    }
+
     /// Whether this record replaces `old`: a later `modified`, or one where the old had none.
     fn newer_than(&self, old: &Stored) -> bool {
         let time = |s: &Stored| {
@@ -258,6 +278,14 @@ impl Stored {
             (None, _) => false,
         }
     }
+}
+
+/// The match records of `a` as index lines, with their package keys.
+fn candidate_lines(a: &Advisory) -> Vec<(String, Vec<u8>)> {
+    candidate::of_advisory(a)
+        .into_iter()
+        .map(|(key, c)| (key, serde_json::to_vec(&c).unwrap_or_default()))
+        .collect()
 }
 
 fn newest<'a>(records: impl Iterator<Item = &'a Advisory>) -> Option<String> {
@@ -529,8 +557,6 @@ fn write_generation(
         1 << 20,
         std::fs::File::create(&adv_path).map_err(|e| io(&adv_path, e))?,
     );
-    let mut keys: Vec<(String, u64, u32)> = Vec::with_capacity(records.len() * 2);
-    let mut offset = 0u64;
     let mut withdrawn = 0;
     let mut ecosystems: BTreeMap<String, usize> = BTreeMap::new();
     let mut newest_time = None;
@@ -538,7 +564,6 @@ fn write_generation(
     for r in &records {
         adv.write_all(&r.line).map_err(|e| io(&adv_path, e))?;
         adv.write_all(b"\n").map_err(|e| io(&adv_path, e))?;
-        let len = r.line.len() as u32;
         if r.head.withdrawn.is_some() {
             withdrawn += 1;
         }
@@ -563,40 +588,52 @@ fn write_generation(
                 *newest = (*newest).max(t);
             }
         }
-        for key in seen {
-            keys.push((key, offset, len));
-        }
-        offset += len as u64 + 1;
     }
     let file = adv
         .into_inner()
         .map_err(|e| io(&adv_path, e.into_error()))?;
     file.sync_all().map_err(|e| io(&adv_path, e))?;
 
-    keys.par_sort_unstable();
-    let packages = {
-        let mut distinct = 0;
-        let mut last: Option<&str> = None;
-        for (k, _, _) in &keys {
-            if last != Some(k.as_str()) {
-                distinct += 1;
-                last = Some(k);
-            }
-        }
-        distinct
-    };
+    // Every advisory's match records, grouped by package and within a package in id order.
+    let made: Vec<Vec<(String, Vec<u8>)>> = records
+        .par_iter_mut()
+        .map(Stored::take_candidates)
+        .collect::<Result<_, _>>()
+        .map_err(|e| InputError::whole_file(&adv_path, format!("damaged index record: {e}")))?;
+    let mut candidates: Vec<(String, usize, Vec<u8>)> = made
+        .into_iter()
+        .enumerate()
+        .flat_map(|(n, lines)| lines.into_iter().map(move |(key, line)| (key, n, line)))
+        .collect();
+    candidates.par_sort_unstable_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+
+    let cand_path = folder.join(index::CANDIDATES);
+    let mut cand = std::io::BufWriter::with_capacity(
+        1 << 20,
+        std::fs::File::create(&cand_path).map_err(|e| io(&cand_path, e))?,
+    );
     let pkg_path = folder.join(index::PACKAGES);
     let mut pkg = std::io::BufWriter::with_capacity(
         1 << 20,
         std::fs::File::create(&pkg_path).map_err(|e| io(&pkg_path, e))?,
     );
-    for (key, offset, len) in &keys {
-        writeln!(pkg, "{key}\t{offset}\t{len}").map_err(|e| io(&pkg_path, e))?;
+    let mut packages = 0;
+    let mut offset = 0u64;
+    for block in candidates.chunk_by(|a, b| a.0 == b.0) {
+        let start = offset;
+        for (_, _, line) in block {
+            cand.write_all(line).map_err(|e| io(&cand_path, e))?;
+            cand.write_all(b"\n").map_err(|e| io(&cand_path, e))?;
+            offset += line.len() as u64 + 1;
+        }
+        writeln!(pkg, "{}\t{start}\t{}", block[0].0, offset - start)
+            .map_err(|e| io(&pkg_path, e))?;
+        packages += 1;
     }
-    let file = pkg
-        .into_inner()
-        .map_err(|e| io(&pkg_path, e.into_error()))?;
-    file.sync_all().map_err(|e| io(&pkg_path, e))?;
+    for (writer, path) in [(cand, &cand_path), (pkg, &pkg_path)] {
+        let file = writer.into_inner().map_err(|e| io(path, e.into_error()))?;
+        file.sync_all().map_err(|e| io(path, e))?;
+    }
 
     let manifest = Manifest {
         schema: index::MANIFEST_SCHEMA.to_string(),

@@ -2,11 +2,14 @@
 //!
 //! A database folder holds generations; `CURRENT` names the one in force and is replaced
 //! atomically, so a reader sees a whole generation or the previous one, never a mixture. A
-//! generation has `advisories.jsonl` (one trimmed OSV record a line, sorted by id),
-//! `packages.idx` (sorted `ecosystem TAB name TAB offset TAB length` lines pointing into it)
-//! and `manifest.json` (what was imported from where, and how new the data is). Opening reads
-//! only the package lines; advisories are read where a component's package has some.
+//! generation has `advisories.jsonl` (one trimmed OSV record a line, sorted by id, for showing
+//! and for the next import to merge with), `candidates.jsonl` (the match records of
+//! [`super::candidate`], grouped by package), `packages.idx` (sorted
+//! `ecosystem TAB name TAB offset TAB length` lines, each the block of one package's match
+//! records) and `manifest.json` (what was imported from where, and how new the data is).
+//! Opening reads only the package lines; a component costs one read of its package's block.
 
+use super::candidate::Candidate;
 use super::osv::Advisory;
 use crate::error::InputError;
 use chrono::{DateTime, FixedOffset, NaiveDate};
@@ -14,9 +17,13 @@ use serde::{Deserialize, Serialize};
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
-pub const MANIFEST_SCHEMA: &str = "anbao.vuln.index/1";
+pub const MANIFEST_SCHEMA: &str = "anbao.vuln.index/2";
+/// Formats whose `advisories.jsonl` an import still reads, to rebuild the index in the current
+/// format; a check refuses them.
+const EARLIER_SCHEMAS: [&str; 1] = ["anbao.vuln.index/1"];
 pub(crate) const CURRENT: &str = "CURRENT";
 pub(crate) const ADVISORIES: &str = "advisories.jsonl";
+pub(crate) const CANDIDATES: &str = "candidates.jsonl";
 pub(crate) const PACKAGES: &str = "packages.idx";
 pub(crate) const MANIFEST: &str = "manifest.json";
 /// The environment variable naming a shared database folder (a user cache used by several
@@ -85,9 +92,48 @@ pub struct Index {
     pub folder: PathBuf,
     pub manifest: Manifest,
     packages: Vec<u8>,
-    /// Start offsets of the lines of `packages`.
-    lines: Vec<u32>,
-    advisories: File,
+    /// Each line of `packages`: where it starts and where its key (up to the second tab) ends.
+    lines: Vec<(u32, u32)>,
+    /// The hash of each line's key with the line's number, sorted: a lookup searches this
+    /// small table rather than the key text spread over `packages`.
+    by_hash: Vec<(u64, u32)>,
+    candidates: File,
+    /// The size of `candidates.jsonl` when opened: no block may reach past it.
+    candidates_len: u64,
+}
+
+/// The generation in force: its folder and manifest, in the current format or one an import
+/// can rebuild from. `None` where nothing was imported yet.
+pub(crate) fn current_generation(db: &Path) -> Result<Option<(PathBuf, Manifest)>, InputError> {
+    let current = db.join(CURRENT);
+    let generation = match std::fs::read_to_string(&current) {
+        Ok(g) => g.trim().to_string(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => {
+            return Err(InputError::whole_file(
+                &current,
+                format!("cannot read: {e}"),
+            ))
+        }
+    };
+    if generation.is_empty() || generation.contains(['/', '\\']) || generation == ".." {
+        return Err(InputError::whole_file(
+            &current,
+            "does not name a generation folder",
+        ));
+    }
+    let folder = db.join(generation);
+    let manifest_path = folder.join(MANIFEST);
+    let manifest: Manifest = serde_json::from_slice(&read(&manifest_path)?).map_err(|e| {
+        InputError::whole_file(&manifest_path, format!("not an index manifest: {e}"))
+    })?;
+    if manifest.schema != MANIFEST_SCHEMA && !EARLIER_SCHEMAS.contains(&manifest.schema.as_str()) {
+        return Err(InputError::whole_file(
+            &manifest_path,
+            format!("schema '{}', expected '{MANIFEST_SCHEMA}'", manifest.schema),
+        ));
+    }
+    Ok(Some((folder, manifest)))
 }
 
 /// Where the advisory database lives: `ANBAO_VULN_DB`, else the workspace's configured folder.
@@ -101,110 +147,125 @@ pub fn location(ws: &crate::workspace::Workspace) -> PathBuf {
 impl Index {
     /// Opens the database at `db`, or `None` where nothing was imported yet.
     pub fn open(db: &Path) -> Result<Option<Index>, InputError> {
-        let current = db.join(CURRENT);
-        let generation = match std::fs::read_to_string(&current) {
-            Ok(g) => g.trim().to_string(),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => {
-                return Err(InputError::whole_file(
-                    &current,
-                    format!("cannot read: {e}"),
-                ))
-            }
+        let Some((folder, manifest)) = current_generation(db)? else {
+            return Ok(None);
         };
-        if generation.is_empty() || generation.contains(['/', '\\']) || generation == ".." {
-            return Err(InputError::whole_file(
-                &current,
-                "does not name a generation folder",
-            ));
-        }
-        let folder = db.join(generation);
-        let manifest_path = folder.join(MANIFEST);
-        let manifest: Manifest = serde_json::from_slice(&read(&manifest_path)?).map_err(|e| {
-            InputError::whole_file(&manifest_path, format!("not an index manifest: {e}"))
-        })?;
         if manifest.schema != MANIFEST_SCHEMA {
             return Err(InputError::whole_file(
-                &manifest_path,
-                format!("schema '{}', expected '{MANIFEST_SCHEMA}'", manifest.schema),
+                &folder.join(MANIFEST),
+                format!(
+                    "the index was built by an earlier anbao (schema '{}'); import any export \
+                     again (`anbao vuln import FILE`) to rebuild it in the current format",
+                    manifest.schema
+                ),
             ));
         }
-        let packages = read(&folder.join(PACKAGES))?;
+        let path = folder.join(PACKAGES);
+        let packages = read(&path)?;
+        if u32::try_from(packages.len()).is_err() {
+            return Err(InputError::whole_file(&path, "over 4 GiB: not an index"));
+        }
         let mut lines = Vec::with_capacity(packages.len() / 48);
         let mut start = 0usize;
         for end in memchr::memchr_iter(b'\n', &packages) {
+            let line = &packages[start..end];
+            let key_end = memchr::memchr_iter(b'\t', line)
+                .nth(1)
+                .unwrap_or(line.len());
             if end > start {
-                lines.push(start as u32);
+                lines.push((start as u32, (start + key_end) as u32));
             }
             start = end + 1;
         }
-        let path = folder.join(ADVISORIES);
-        let advisories = File::open(&path)
+        let mut by_hash: Vec<(u64, u32)> = lines
+            .iter()
+            .enumerate()
+            .map(|(n, &(start, key_end))| {
+                (
+                    key_hash(&packages[start as usize..key_end as usize]),
+                    n as u32,
+                )
+            })
+            .collect();
+        by_hash.sort_unstable();
+        let path = folder.join(CANDIDATES);
+        let candidates = File::open(&path)
             .map_err(|e| InputError::whole_file(&path, format!("cannot open: {e}")))?;
+        let candidates_len = candidates
+            .metadata()
+            .map_err(|e| InputError::whole_file(&path, format!("cannot read: {e}")))?
+            .len();
         Ok(Some(Index {
             folder,
             manifest,
             packages,
             lines,
-            advisories,
+            by_hash,
+            candidates,
+            candidates_len,
         }))
     }
 
-    fn line(&self, i: usize) -> &[u8] {
-        let start = self.lines[i] as usize;
-        let rest = &self.packages[start..];
-        &rest[..memchr::memchr(b'\n', rest).unwrap_or(rest.len())]
-    }
-
-    /// The (offset, length) of every advisory line naming the package with this index key
-    /// (see [`super::purl::index_key`]).
-    pub fn lookup(&self, key: &str) -> Vec<(u64, u32)> {
+    /// Where the match records of the package with this index key lie (see
+    /// [`super::purl::index_key`]): (offset, length) in `candidates.jsonl`, or `None` where no
+    /// advisory in force names the package. A line that does not say where is damage, not
+    /// "no advisories".
+    pub fn lookup(&self, key: &str) -> Result<Option<(u64, u64)>, InputError> {
         let key = key.as_bytes();
-        // The key is the line up to its second tab.
-        let key_of = |line: &[u8]| -> usize {
-            let first = memchr::memchr(b'\t', line).unwrap_or(line.len());
-            first + 1 + memchr::memchr(b'\t', &line[(first + 1).min(line.len())..]).unwrap_or(0)
+        let hash = key_hash(key);
+        let first = self.by_hash.partition_point(|&(h, _)| h < hash);
+        let Some(line) = self.by_hash[first..]
+            .iter()
+            .take_while(|&&(h, _)| h == hash)
+            .map(|&(_, n)| self.lines[n as usize])
+            .find(|&(start, key_end)| &self.packages[start as usize..key_end as usize] == key)
+        else {
+            return Ok(None);
         };
-        let mut lo = 0;
-        let mut hi = self.lines.len();
-        while lo < hi {
-            let mid = (lo + hi) / 2;
-            let line = self.line(mid);
-            if &line[..key_of(line).min(line.len())] < key {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
+        let rest = &self.packages[line.1 as usize..];
+        let rest = &rest[..memchr::memchr(b'\n', rest).unwrap_or(rest.len())];
+        let place = || -> Option<(u64, u64)> {
+            let mut fields = std::str::from_utf8(rest).ok()?.split('\t').skip(1);
+            let place = (fields.next()?.parse().ok()?, fields.next()?.parse().ok()?);
+            fields.next().is_none().then_some(place)
+        };
+        match place() {
+            Some(place) => Ok(Some(place)),
+            None => Err(InputError::whole_file(
+                &self.folder.join(PACKAGES),
+                format!(
+                    "damaged index: the line of '{}' does not end in an offset and a length",
+                    String::from_utf8_lossy(key).replace('\t', " ")
+                ),
+            )),
         }
-        let mut out = Vec::new();
-        for i in lo..self.lines.len() {
-            let line = self.line(i);
-            let k = key_of(line).min(line.len());
-            if &line[..k] != key {
-                break;
-            }
-            let mut rest = std::str::from_utf8(&line[(k + 1).min(line.len())..])
-                .unwrap_or("")
-                .split('\t');
-            if let (Some(Ok(offset)), Some(Ok(len))) = (
-                rest.next().map(str::parse::<u64>),
-                rest.next().map(str::parse::<u32>),
-            ) {
-                out.push((offset, len));
-            }
-        }
-        out
     }
 
-    /// The advisory stored at `offset`.
-    pub fn read_at(&self, offset: u64, len: u32) -> Result<Advisory, InputError> {
-        let path = self.folder.join(ADVISORIES);
-        let mut buf = vec![0u8; len as usize];
-        read_exact_at(&self.advisories, &mut buf, offset)
+    /// The match records of the package with this index key, in the text they borrow from.
+    pub fn candidates(&self, key: &str) -> Result<Block, InputError> {
+        let Some((offset, len)) = self.lookup(key)? else {
+            return Ok(Block {
+                text: Vec::new(),
+                offset: 0,
+            });
+        };
+        let path = self.folder.join(CANDIDATES);
+        if offset
+            .checked_add(len)
+            .is_none_or(|end| end > self.candidates_len)
+        {
+            return Err(InputError::whole_file(
+                &path,
+                format!(
+                    "damaged index: {} names bytes {offset}+{len}, past the end of the file",
+                    PACKAGES
+                ),
+            ));
+        }
+        let mut text = vec![0u8; len as usize];
+        read_exact_at(&self.candidates, &mut text, offset)
             .map_err(|e| InputError::whole_file(&path, format!("cannot read: {e}")))?;
-        serde_json::from_slice(&buf).map_err(|e| {
-            InputError::whole_file(&path, format!("damaged index record at byte {offset}: {e}"))
-        })
+        Ok(Block { text, offset })
     }
 
     /// Every advisory, in id order (for `vuln show` and the VEX export's lookups).
@@ -234,11 +295,58 @@ impl Index {
 
     /// Bytes the generation takes on disk.
     pub fn size_on_disk(&self) -> u64 {
-        [ADVISORIES, PACKAGES, MANIFEST]
+        [ADVISORIES, CANDIDATES, PACKAGES, MANIFEST]
             .iter()
             .filter_map(|f| std::fs::metadata(self.folder.join(f)).ok())
             .map(|m| m.len())
             .sum()
+    }
+}
+
+/// The hash a lookup files a package key under (fixed, so every run agrees).
+fn key_hash(key: &[u8]) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::with_seed(0x616e62616f).hash_one(key)
+}
+
+/// One package's match records as read from the index.
+pub struct Block {
+    text: Vec<u8>,
+    /// Where the block starts in `candidates.jsonl`, to locate a damaged record.
+    offset: u64,
+}
+
+impl Block {
+    /// Its records, parsed borrowing from the block.
+    pub fn records(
+        &self,
+        folder: &Path,
+    ) -> impl Iterator<Item = Result<Candidate<'_>, InputError>> + '_ {
+        let path = folder.join(CANDIDATES);
+        let damaged = move |at: usize, e: &dyn std::fmt::Display| {
+            InputError::whole_file(
+                &path,
+                format!(
+                    "damaged index record at byte {}: {e}",
+                    self.offset + at as u64
+                ),
+            )
+        };
+        // Checked once here rather than string by string while parsing.
+        let (text, bad) = match std::str::from_utf8(&self.text) {
+            Ok(text) => (text, None),
+            Err(e) => ("", Some(damaged(e.valid_up_to(), &e))),
+        };
+        let mut at = 0usize;
+        let records = text
+            .split('\n')
+            .filter_map(move |line| {
+                let start = at;
+                at += line.len() + 1;
+                (!line.is_empty()).then_some((start, line))
+            })
+            .map(move |(start, line)| serde_json::from_str(line).map_err(|e| damaged(start, &e)));
+        bad.map(Err).into_iter().chain(records)
     }
 }
 
@@ -257,4 +365,66 @@ fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<()
     let mut f = file.try_clone()?;
     f.seek(SeekFrom::Start(offset))?;
     f.read_exact(buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vuln::import;
+
+    /// A database built by importing one OSV record per package name, each naming one version.
+    fn database(names: &[&str]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let osv = dir.path().join("osv");
+        std::fs::create_dir(&osv).unwrap();
+        for (n, name) in names.iter().enumerate() {
+            let record = format!(
+                r#"{{"id":"T-{n}","affected":[{{"package":{{"ecosystem":"npm","name":"{name}"}},"versions":["1.0.{n}"]}}]}}"#
+            );
+            std::fs::write(osv.join(format!("T-{n}.json")), record).unwrap();
+        }
+        import::import(&dir.path().join("db"), &[osv], &import::Limits::default()).unwrap();
+        dir
+    }
+
+    #[test]
+    fn every_package_is_found_with_its_own_records_and_no_other_is() {
+        let names: Vec<String> = (0..300).map(|n| format!("pkg-{n}")).collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        let dir = database(&names);
+        let index = Index::open(&dir.path().join("db")).unwrap().unwrap();
+        for (n, name) in names.iter().enumerate() {
+            let block = index.candidates(&format!("npm\t{name}")).unwrap();
+            let records: Vec<Candidate> = block
+                .records(&index.folder)
+                .collect::<Result<_, _>>()
+                .unwrap();
+            assert_eq!(records.len(), 1, "{name}");
+            assert_eq!(records[0].ids[0].as_str(), format!("T-{n}"));
+        }
+        for absent in ["npm\tpkg-300", "npm\tpkg", "PyPI\tpkg-1", "npm\tpkg-1\t0"] {
+            assert_eq!(index.lookup(absent).unwrap(), None, "{absent:?}");
+        }
+    }
+
+    #[test]
+    fn a_package_line_that_does_not_say_where_is_damage_not_an_absence() {
+        let dir = database(&["a", "b"]);
+        let db = dir.path().join("db");
+        let folder = Index::open(&db).unwrap().unwrap().folder;
+        let packages = folder.join(PACKAGES);
+        let text = std::fs::read_to_string(&packages).unwrap();
+        let cut: String = text
+            .lines()
+            .map(|l| match l.starts_with("npm\ta\t") {
+                true => "npm\ta\t0\n".to_string(),
+                false => format!("{l}\n"),
+            })
+            .collect();
+        std::fs::write(&packages, cut).unwrap();
+        let index = Index::open(&db).unwrap().unwrap();
+        let err = index.candidates("npm\ta").err().expect("damage");
+        assert!(err.to_string().contains("damaged index"), "{err}");
+        assert!(index.candidates("npm\tb").is_ok());
+    }
 }

@@ -1,8 +1,9 @@
-//! Whether an advisory's `affected` entry covers a component's version: explicit version
+//! Whether an advisory's `affected` entries cover a component's version: explicit version
 //! lists, then `ECOSYSTEM` and `SEMVER` ranges evaluated in the ecosystem's own order, with
 //! `introduced`, `fixed` and `last_affected` as the OSV schema defines them.
 
-use super::osv::{Affected, Event, RangeKind};
+use super::candidate::{Bound, Entry};
+use super::osv::RangeKind;
 use super::purl::OsvPackage;
 use super::version::{Order, Version};
 use serde::Serialize;
@@ -19,35 +20,26 @@ pub enum Outcome {
     Affected,
 }
 
-/// The outcome of `affected` entries (all for the component's package) for `pkg`, and the
-/// versions the entries name as fixed.
-pub fn judge<'a>(
-    entries: impl IntoIterator<Item = &'a Affected>,
-    pkg: &OsvPackage,
-) -> (Outcome, Vec<String>) {
+/// The outcome of `entries` (all for the component's package) for `pkg`, and the versions the
+/// entries name as fixed.
+pub fn judge(entries: &[Entry<'_>], pkg: &OsvPackage) -> (Outcome, Vec<String>) {
     let mut outcome = Outcome::NotAffected;
-    let mut fixed = Vec::new();
+    let mut fixed: Vec<String> = Vec::new();
     for entry in entries {
-        let Some(package) = &entry.package else {
-            continue;
-        };
-        if !same_release(&package.ecosystem, pkg.release.as_deref()) {
+        let ecosystem = entry.ecosystem.as_str();
+        if !same_release(ecosystem, pkg.release.as_deref()) {
             continue;
         }
         for range in &entry.ranges {
             for e in &range.events {
-                if let Event::Fixed(v) = e {
-                    if !fixed.contains(v) {
-                        fixed.push(v.clone());
+                if let Bound::Fixed(v) = e {
+                    if !fixed.iter().any(|f| f == v.as_str()) {
+                        fixed.push(v.as_str().to_string());
                     }
                 }
             }
         }
-        outcome = outcome.max(judge_entry(
-            entry,
-            &package.ecosystem,
-            pkg.version.as_deref(),
-        ));
+        outcome = outcome.max(judge_entry(entry, ecosystem, pkg.version.as_deref()));
     }
     (outcome, fixed)
 }
@@ -60,7 +52,7 @@ fn same_release(ecosystem: &str, release: Option<&str>) -> bool {
     }
 }
 
-fn judge_entry(entry: &Affected, ecosystem: &str, version: Option<&str>) -> Outcome {
+fn judge_entry(entry: &Entry<'_>, ecosystem: &str, version: Option<&str>) -> Outcome {
     let Some(version) = version.map(str::trim).filter(|v| !v.is_empty()) else {
         return Outcome::Undetermined;
     };
@@ -69,7 +61,7 @@ fn judge_entry(entry: &Affected, ecosystem: &str, version: Option<&str>) -> Outc
     if entry
         .versions
         .iter()
-        .any(|v| v == version || Some(v.as_str()) == bare)
+        .any(|v| v.as_str() == version || Some(v.as_str()) == bare)
     {
         return Outcome::Affected;
     }
@@ -96,17 +88,17 @@ fn judge_entry(entry: &Affected, ecosystem: &str, version: Option<&str>) -> Outc
 
 /// The OSV evaluation of one range: walk the events in version order; an `introduced` at or
 /// below the version opens, a `fixed` at or below it closes, a `last_affected` below it closes.
-fn in_range(order: Order, version: &str, events: &[Event]) -> Outcome {
+fn in_range(order: Order, version: &str, events: &[Bound<'_>]) -> Outcome {
     let Some(v) = order.parse(version) else {
         return Outcome::Undetermined;
     };
     // `introduced: "0"` is "from the first version"; it sorts before everything.
-    let mut parsed: Vec<(Option<Version>, &Event)> = Vec::with_capacity(events.len());
+    let mut parsed: Vec<(Option<Version>, &Bound<'_>)> = Vec::with_capacity(events.len());
     for e in events {
-        if matches!(e, Event::Limit(_)) {
+        if matches!(e, Bound::Limit(_)) {
             continue;
         }
-        if matches!(e, Event::Introduced(s) if s == "0") {
+        if matches!(e, Bound::Introduced(s) if s.as_str() == "0") {
             parsed.push((None, e));
             continue;
         }
@@ -127,9 +119,9 @@ fn in_range(order: Order, version: &str, events: &[Event]) -> Outcome {
             v.compare(ev).unwrap_or(Ordering::Less)
         });
         match e {
-            Event::Introduced(_) if cmp != Ordering::Less => affected = true,
-            Event::Fixed(_) if cmp != Ordering::Less => affected = false,
-            Event::LastAffected(_) if cmp == Ordering::Greater => affected = false,
+            Bound::Introduced(_) if cmp != Ordering::Less => affected = true,
+            Bound::Fixed(_) if cmp != Ordering::Less => affected = false,
+            Bound::LastAffected(_) if cmp == Ordering::Greater => affected = false,
             _ => {}
         }
     }
@@ -156,7 +148,8 @@ mod tests {
     }
 
     fn outcome(a: &Advisory, purl: &str) -> Outcome {
-        judge(&a.affected, &osv_package(purl).unwrap()).0
+        let entries: Vec<Entry> = a.affected.iter().filter_map(Entry::of).collect();
+        judge(&entries, &osv_package(purl).unwrap()).0
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! statements saying which apply. The acceptance check, the assessment and the TUI read it.
 
 pub mod assess;
+pub mod candidate;
 pub mod export;
 pub mod import;
 pub mod index;

@@ -2,10 +2,10 @@
 //! the `cvss` crate), else from the source's own word (GitHub's LOW/MODERATE/HIGH/CRITICAL).
 
 use super::osv::Advisory;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::str::FromStr;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Unknown,
@@ -56,7 +56,7 @@ impl Severity {
 }
 
 /// A severity with the score and vector it came from.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Rating {
     pub severity: Severity,
     /// `CVSS_V4`, `CVSS_V3`, `CVSS_V2`, or the source's name for its own word.
