@@ -94,9 +94,8 @@ pub struct Index {
     packages: Vec<u8>,
     /// Each line of `packages`: where it starts and where its key (up to the second tab) ends.
     lines: Vec<(u32, u32)>,
-    /// The hash of each line's key with the line's number, sorted: a lookup searches this
-    /// small table rather than the key text spread over `packages`.
-    by_hash: Vec<(u64, u32)>,
+    /// Line numbers filed by the hash of their key.
+    by_key: hashbrown::HashTable<u32>,
     candidates: File,
     /// The size of `candidates.jsonl` when opened: no block may reach past it.
     candidates_len: u64,
@@ -177,17 +176,14 @@ impl Index {
             }
             start = end + 1;
         }
-        let mut by_hash: Vec<(u64, u32)> = lines
-            .iter()
-            .enumerate()
-            .map(|(n, &(start, key_end))| {
-                (
-                    key_hash(&packages[start as usize..key_end as usize]),
-                    n as u32,
-                )
-            })
-            .collect();
-        by_hash.sort_unstable();
+        let key_of = |n: u32| {
+            let (start, key_end) = lines[n as usize];
+            &packages[start as usize..key_end as usize]
+        };
+        let mut by_key = hashbrown::HashTable::with_capacity(lines.len());
+        for n in 0..lines.len() as u32 {
+            by_key.insert_unique(key_hash(key_of(n)), n, |&m| key_hash(key_of(m)));
+        }
         let path = folder.join(CANDIDATES);
         let candidates = File::open(&path)
             .map_err(|e| InputError::whole_file(&path, format!("cannot open: {e}")))?;
@@ -200,7 +196,7 @@ impl Index {
             manifest,
             packages,
             lines,
-            by_hash,
+            by_key,
             candidates,
             candidates_len,
         }))
@@ -212,16 +208,10 @@ impl Index {
     /// "no advisories".
     pub fn lookup(&self, key: &str) -> Result<Option<(u64, u64)>, InputError> {
         let key = key.as_bytes();
-        let hash = key_hash(key);
-        let first = self.by_hash.partition_point(|&(h, _)| h < hash);
-        let Some(line) = self.by_hash[first..]
-            .iter()
-            .take_while(|&&(h, _)| h == hash)
-            .map(|&(_, n)| self.lines[n as usize])
-            .find(|&(start, key_end)| &self.packages[start as usize..key_end as usize] == key)
-        else {
+        let Some(&n) = self.by_key.find(key_hash(key), |&n| self.key_of(n) == key) else {
             return Ok(None);
         };
+        let line = self.lines[n as usize];
         let rest = &self.packages[line.1 as usize..];
         let rest = &rest[..memchr::memchr(b'\n', rest).unwrap_or(rest.len())];
         let place = || -> Option<(u64, u64)> {
@@ -239,6 +229,12 @@ impl Index {
                 ),
             )),
         }
+    }
+
+    /// The key of line `n` of `packages.idx`.
+    fn key_of(&self, n: u32) -> &[u8] {
+        let (start, key_end) = self.lines[n as usize];
+        &self.packages[start as usize..key_end as usize]
     }
 
     /// The match records of the package with this index key, in the text they borrow from.
