@@ -641,7 +641,7 @@ fn inventory_findings(o: &mut String, v: &View) -> fmt::Result {
             code(f.code.as_str()),
             code(&at),
             E(f.component.as_deref().unwrap_or("")),
-            E(&f.message)
+            E(f.message.get(v.lang))
         )?;
     }
     writeln!(o, "</tbody>\n</table>\n</section>")

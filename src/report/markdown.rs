@@ -276,7 +276,7 @@ fn write_report(o: &mut String, v: &View) -> std::fmt::Result {
                     code(f.code.as_str()),
                     code(&at),
                     text(f.component.as_deref().unwrap_or("")),
-                    text(&f.message),
+                    text(f.message.get(l)),
                 ],
             )?;
         }
