@@ -72,7 +72,10 @@ fn terminal_report_shows_inventory_findings_in_the_readers_language() {
     assert!(!zh.contains("has no version"), "{zh}");
     let en = check("en", "table");
     assert!(en.contains("Inventory findings"), "{en}");
-    assert!(en.contains("(ueditor): the component has no version"), "{en}");
+    assert!(
+        en.contains("(ueditor): the component has no version"),
+        "{en}"
+    );
     assert!(!en.contains("组件没有版本号"), "{en}");
 }
 

@@ -205,7 +205,11 @@ fn write_inventory_findings(
         return Ok(());
     }
     let view = crate::report::view::View::new(r, l);
-    writeln!(out, "\n{BOLD}{}{BOLD:#}", labels::word(l, Word::InventoryFindings))?;
+    writeln!(
+        out,
+        "\n{BOLD}{}{BOLD:#}",
+        labels::word(l, Word::InventoryFindings)
+    )?;
     let shown = if all { usize::MAX } else { 10 };
     for f in r.inventory_findings.iter().take(shown) {
         let style = if f.level == Level::Info { DIM } else { YELLOW };

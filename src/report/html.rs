@@ -733,11 +733,17 @@ mod tests {
         assert!(html.contains("badge fail"));
         assert!(html.contains("fw@1"));
         // An inventory finding is shown in the reader's language only.
-        assert!(html.contains("第 5 列 &#39;&lt;处理器&gt;&#39; 无法识别"), "{html}");
+        assert!(
+            html.contains("第 5 列 &#39;&lt;处理器&gt;&#39; 无法识别"),
+            "{html}"
+        );
         assert!(!html.contains("is unknown"), "{html}");
         let en = render(&r, Lang::En);
         assert!(en.contains("<html lang=\"en\">"));
-        assert!(en.contains("column 5 &#39;&lt;处理器&gt;&#39; is unknown"), "{en}");
+        assert!(
+            en.contains("column 5 &#39;&lt;处理器&gt;&#39; is unknown"),
+            "{en}"
+        );
         assert!(!en.contains("无法识别"), "{en}");
     }
 }

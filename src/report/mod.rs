@@ -190,7 +190,10 @@ pub(crate) mod tests {
                 crate::inventory::Code::UnknownColumn,
                 "/ws/inventories/hw.csv",
                 "1",
-                b("第 5 列 '<处理器>' 无法识别", "column 5 '<处理器>' is unknown"),
+                b(
+                    "第 5 列 '<处理器>' 无法识别",
+                    "column 5 '<处理器>' is unknown",
+                ),
             )],
             vulnerabilities: crate::vuln::Assessment::without_database(0),
         }

@@ -10,8 +10,8 @@
 
 use super::{decode, roles, Draft, Field, Role};
 use crate::error::{InputError, Location};
-use crate::policy::evaluate::Bilingual;
 use crate::inventory::{Code, Component, Document, Finding, Format};
+use crate::policy::evaluate::Bilingual;
 use std::path::Path;
 
 /// Parses a CSV hardware inventory.
@@ -431,8 +431,16 @@ mod tests {
         assert_eq!(doc.findings.len(), 1);
         let f = &doc.findings[0];
         assert_eq!((f.code, f.location.as_str()), (Code::UnknownColumn, "1"));
-        assert!(f.message.en().contains("column 2 '单价（元）'"), "{:?}", f.message);
-        assert!(f.message.zh().contains("第 2 列 '单价（元）'"), "{:?}", f.message);
+        assert!(
+            f.message.en().contains("column 2 '单价（元）'"),
+            "{:?}",
+            f.message
+        );
+        assert!(
+            f.message.zh().contains("第 2 列 '单价（元）'"),
+            "{:?}",
+            f.message
+        );
         assert_eq!(doc.components[0].property("单价（元）"), Some("1000"));
         assert_eq!(doc.components[1].property("单价（元）"), None);
     }
@@ -444,7 +452,10 @@ mod tests {
         assert_eq!(doc.components[0].property("设备名称"), Some("B"));
         assert!(
             doc.findings[0].message.en().contains("same as column 1")
-                && doc.findings[0].message.zh().contains("与第 1 列 '产品名称' 含义相同"),
+                && doc.findings[0]
+                    .message
+                    .zh()
+                    .contains("与第 1 列 '产品名称' 含义相同"),
             "{:?}",
             doc.findings[0].message
         );

@@ -425,7 +425,10 @@ impl Draft {
                         label,
                         text,
                         "certificate_valid_until",
-                        ["不是日期（应形如 2027-06-30）", "is not a date such as 2027-06-30"],
+                        [
+                            "不是日期（应形如 2027-06-30）",
+                            "is not a date such as 2027-06-30",
+                        ],
                     ),
                 }
             }
@@ -817,7 +820,10 @@ mod tests {
             .iter()
             .all(|f| f.code == Code::UnreadableValue && f.location == "4"));
         assert!(
-            findings[0].message.en().contains("数量 '两台' is not a whole number")
+            findings[0]
+                .message
+                .en()
+                .contains("数量 '两台' is not a whole number")
                 && findings[0].message.zh().contains("数量 '两台' 不是整数"),
             "{:?}",
             findings[0].message

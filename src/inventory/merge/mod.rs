@@ -173,7 +173,9 @@ impl Merger {
                         &path,
                         component.location.clone(),
                         Bilingual::format(
-                            format_args!("{what_zh} '{key}' 在此处重复使用，它最初已分配给 '{first}'"),
+                            format_args!(
+                                "{what_zh} '{key}' 在此处重复使用，它最初已分配给 '{first}'"
+                            ),
                             format_args!(
                                 "{what} '{key}' is used again here; it was first given to '{first}'"
                             ),
@@ -226,7 +228,9 @@ impl Merger {
                         location,
                         Bilingual::format(
                             format_args!("'{from}' -> '{to}'：本文件中没有组件 '{missing}'"),
-                            format_args!("'{from}' -> '{to}': no component '{missing}' in this file"),
+                            format_args!(
+                                "'{from}' -> '{to}': no component '{missing}' in this file"
+                            ),
                         ),
                     ));
                 }
