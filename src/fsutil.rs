@@ -58,6 +58,28 @@ pub fn write_atomic_with(
     Ok(())
 }
 
+/// Writes `bytes` to `path` where nothing is there yet, not even a dangling symbolic link:
+/// written whole to a temporary file first and then put in place only if the name is still
+/// free, so two writers cannot both think they created it. `AlreadyExists` otherwise.
+pub fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut tmp = temp_file_in(dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))?;
+    }
+    tmp.as_file_mut().write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist_noclobber(path).map_err(|e| e.error)?;
+    sync_dir(dir);
+    Ok(())
+}
+
 /// A new temporary file in `dir`, locked for as long as it is open so that no other writer
 /// takes it for a leftover; the leftovers of killed writers there are removed first.
 pub fn temp_file_in(dir: &Path) -> std::io::Result<tempfile::NamedTempFile> {
@@ -165,5 +187,37 @@ mod tests {
         write_atomic(&d.join("state.json"), b"{}").unwrap();
         assert!(!left.exists());
         assert!(fresh.exists() && foreign.exists() && live.path().exists());
+    }
+
+    #[test]
+    fn a_new_file_is_written_only_where_the_name_is_free() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plan-2027.toml");
+        write_new(&path, b"draft").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"draft");
+        let again = write_new(&path, b"other").unwrap_err();
+        assert_eq!(again.kind(), std::io::ErrorKind::AlreadyExists);
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            b"draft",
+            "the first one stands"
+        );
+        #[cfg(unix)]
+        {
+            let link = dir.path().join("dangling.toml");
+            let target = dir.path().join("missing.toml");
+            std::os::unix::fs::symlink(&target, &link).unwrap();
+            let e = write_new(&link, b"x").unwrap_err();
+            assert_eq!(e.kind(), std::io::ErrorKind::AlreadyExists);
+            assert!(!target.exists(), "nothing written through the link");
+        }
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(
+            names.iter().all(|n| !n.starts_with(TEMP_PREFIX)),
+            "{names:?}"
+        );
     }
 }

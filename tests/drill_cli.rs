@@ -444,6 +444,32 @@ fn a_bad_playbook_stops_every_drill_command_with_its_place() {
     );
 }
 
+#[cfg(unix)]
+#[test]
+fn drafting_next_years_plan_replaces_nothing_not_even_a_dangling_link() {
+    // The plan folder's reader names the link before the draft is written; the draft itself
+    // is put in place only where the name is free (`fsutil::write_new`).
+    let env = Env::demo();
+    let target = env.ws.path().join("drills/plan-2027.toml");
+    let elsewhere = env.home.path().join("not-yet-written.toml");
+    std::os::unix::fs::symlink(&elsewhere, &target).unwrap();
+    let (code, _, err) = env.run_in(
+        "en",
+        &["drill", "plan", "--draft-next", "--as-of", "2026-11-25"],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("plan-2027.toml") && err.contains("symbolic link"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_link(&target).unwrap(),
+        elsewhere,
+        "the link stands"
+    );
+    assert!(!elsewhere.exists(), "nothing was written through it");
+}
+
 #[test]
 fn start_refuses_a_second_open_run_and_an_unknown_role() {
     let env = Env::demo();

@@ -365,14 +365,15 @@ pub fn run(ctx: &Context, cmd: DrillCommand) -> anyhow::Result<Outcome> {
                     );
                 };
                 let path = ws.root.join(crate::drill::plan::file_name(year + 1));
-                if path.exists() {
-                    bail!(d::msg(lang, Msg::DraftExists(&path.display().to_string())));
+                let draft = crate::drill::plan::draft_next(plan, as_of);
+                match crate::fsutil::write_new(&path, draft.as_bytes()) {
+                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                        bail!(d::msg(lang, Msg::DraftExists(&path.display().to_string())))
+                    }
+                    written => {
+                        written.with_context(|| format!("cannot write '{}'", path.display()))?
+                    }
                 }
-                crate::fsutil::write_atomic(
-                    &path,
-                    crate::drill::plan::draft_next(plan, as_of).as_bytes(),
-                )
-                .with_context(|| format!("cannot write '{}'", path.display()))?;
                 writeln!(out, "{}", path.display())?;
                 return Ok(Outcome::Clean);
             }
