@@ -47,7 +47,7 @@ fn check(rel: &str) -> (i32, Value) {
             String::from_utf8_lossy(&out.stdout)
         )
     });
-    assert_eq!(report["schema"], "anbao.check/1", "{rel}");
+    assert_eq!(report["schema"], "anbao.check/2", "{rel}");
     assert_eq!(
         report["verdict"]["meets"],
         code == 0,

@@ -86,7 +86,7 @@ fn the_verdict_is_filed_with_its_inputs_and_the_report_as_evidence() {
         String::from_utf8_lossy(&out.stderr)
     );
     let report: Value = serde_json::from_slice(&out.stdout).expect("stdout is only the report");
-    assert_eq!(report["schema"], "anbao.check/1");
+    assert_eq!(report["schema"], "anbao.check/2");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr.contains("wrote record 1 (acceptance.verdict, supervision)"),

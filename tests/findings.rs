@@ -44,7 +44,14 @@ fn dangling_dependency_ref() {
     assert_eq!(codes(&v), ["dangling-dependency-ref"]);
     let f = &v["findings"][0];
     assert_eq!(f["location"], "/dependencies/0");
-    assert!(f["message"].as_str().unwrap().contains("'lib-missing'"));
+    assert!(f["message"]["en"]
+        .as_str()
+        .unwrap()
+        .contains("no component 'lib-missing' in this file"));
+    assert!(f["message"]["zh"]
+        .as_str()
+        .unwrap()
+        .contains("本文件中没有组件 'lib-missing'"));
 }
 
 #[test]
@@ -89,11 +96,17 @@ fn the_same_component_in_two_files_is_one_node_and_conflicts_are_reported() {
     // The licence only one file states is kept.
     assert_eq!(jackson["licenses"][0]["value"], "Apache-2.0");
     assert_eq!(codes(&v), ["component-conflict"]);
-    let message = v["findings"][0]["message"].as_str().unwrap();
+    let message = v["findings"][0]["message"]["en"].as_str().unwrap();
     // Both values, and the file and place the other value came from.
     assert!(
         message.starts_with("supplier differs: '阿里巴巴' here, 'Alibaba' in '")
             && message.ends_with("sbom-a.cdx.json' at /components/1"),
+        "{message}"
+    );
+    let message = v["findings"][0]["message"]["zh"].as_str().unwrap();
+    assert!(
+        message.starts_with("供应商不一致：此处为 '阿里巴巴'，'")
+            && message.ends_with("sbom-a.cdx.json' 中 /components/1 处为 'Alibaba'"),
         "{message}"
     );
     // Both products include jackson-databind.
@@ -112,4 +125,34 @@ fn the_same_component_in_two_files_is_one_node_and_conflicts_are_reported() {
         .map(|p| p[0].as_str().unwrap())
         .collect();
     assert_eq!(roots, ["portal@1.0", "gateway@3.0"]);
+}
+
+/// `--lang zh` shows an inventory finding in Chinese, in validation and in a component's view.
+#[test]
+fn inventory_findings_are_shown_in_chinese() {
+    let file = fixture("findings/dangling-dependency-ref.cdx.json");
+    let out = Command::cargo_bin("anbao")
+        .unwrap()
+        .args(["--lang", "zh", "inventory", "validate"])
+        .arg(&file)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("[dangling-dependency-ref]"), "{text}");
+    assert!(text.contains("本文件中没有组件 'lib-missing'"), "{text}");
+    assert!(!text.contains("no component"), "{text}");
+
+    let out = Command::cargo_bin("anbao")
+        .unwrap()
+        .args(["--lang", "zh", "inventory", "show", "no-version-here"])
+        .arg(fixture("findings/missing-version.cdx.json"))
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("[missing-version] 组件没有版本号"), "{text}");
+    assert!(!text.contains("has no version"), "{text}");
 }

@@ -128,17 +128,33 @@ fn a_row_with_a_stray_comma_is_an_error_on_its_line() {
 #[test]
 fn unknown_headers_are_findings_and_their_values_kept() {
     let doc = read("unknown-header.csv");
-    let unknown: Vec<&str> = doc
+    let unknown: Vec<(&str, &str)> = doc
         .findings
         .iter()
         .filter(|f| f.code == Code::UnknownColumn)
-        .map(|f| f.message.as_str())
+        .map(|f| (f.message.en(), f.message.zh()))
         .collect();
     assert_eq!(unknown.len(), 2, "{unknown:?}");
-    assert!(unknown[0].contains("column 5 '处理器'"), "{}", unknown[0]);
     assert!(
-        unknown[1].contains("column 6 '单价（元）'"),
-        "{}",
+        unknown[0].0.contains("column 5 '处理器'"),
+        "{:?}",
+        unknown[0]
+    );
+    assert!(
+        unknown[0].1.contains("第 5 列 '处理器'"),
+        "{:?}",
+        unknown[0]
+    );
+    assert!(
+        unknown[1].0.contains("column 6 '单价（元）'"),
+        "{:?}",
+        unknown[1]
+    );
+    assert!(
+        unknown[1]
+            .1
+            .contains("第 6 列 '单价（元）' 不是 anbao 认识的硬件清单列"),
+        "{:?}",
         unknown[1]
     );
     let server = named(&doc, "应用服务器");
@@ -213,7 +229,12 @@ fn toml_unknown_key_is_a_finding_with_line_and_column() {
     assert_eq!(doc.findings.len(), 1);
     let f = &doc.findings[0];
     assert_eq!((f.code, f.location.as_str()), (Code::UnknownColumn, "6:1"));
-    assert!(f.message.contains("'warranty'"), "{}", f.message);
+    assert!(f.message.en().contains("'warranty'"), "{:?}", f.message);
+    assert!(
+        f.message.zh().contains("键 'warranty' 不是"),
+        "{:?}",
+        f.message
+    );
     assert_eq!(doc.components[0].property("warranty"), Some("3年原厂维保"));
 }
 

@@ -40,7 +40,7 @@ fn component_ids(file: &str) -> Vec<String> {
         "json",
         path.to_str().unwrap(),
     ]);
-    assert_eq!(v["schema"], "anbao.inventory.list/1");
+    assert_eq!(v["schema"], "anbao.inventory.list/2");
     let mut ids: Vec<String> = v["components"]
         .as_array()
         .unwrap()

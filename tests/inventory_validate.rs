@@ -33,7 +33,7 @@ fn validate(rel: &str) -> (i32, Value) {
         anbao(&["inventory", "validate", "--format", "json", &fixture(rel)]);
     assert!(code == 0 || code == 1, "{rel}: exit {code}: {stderr}");
     let report: Value = serde_json::from_str(&stdout).unwrap();
-    assert_eq!(report["schema"], "anbao.inventory.validate/2");
+    assert_eq!(report["schema"], "anbao.inventory.validate/3");
     (code, report["files"][0].clone())
 }
 
@@ -189,4 +189,20 @@ fn a_hardware_list_says_what_was_checked() {
         "{stdout}"
     );
     assert!(!stdout.contains("CycloneDX"), "{stdout}");
+}
+
+#[test]
+fn findings_carry_their_message_in_both_languages() {
+    let (code, file) = validate("findings/dangling-dependency-ref.cdx.json");
+    assert_eq!(code, 1, "{file}");
+    let f = &file["findings"][0];
+    assert_eq!(f["code"], "dangling-dependency-ref");
+    assert_eq!(
+        f["message"]["en"],
+        "'app' -> 'lib-missing': no component 'lib-missing' in this file"
+    );
+    assert_eq!(
+        f["message"]["zh"],
+        "'app' -> 'lib-missing'：本文件中没有组件 'lib-missing'"
+    );
 }

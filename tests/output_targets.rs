@@ -119,7 +119,7 @@ fn check_writes_into_a_fifo_with_a_reader() {
         .recv_timeout(Duration::from_secs(30))
         .expect("the reader got the report");
     let report: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
-    assert_eq!(report["schema"], "anbao.check/1");
+    assert_eq!(report["schema"], "anbao.check/2");
 }
 
 #[test]
@@ -139,7 +139,7 @@ fn a_link_to_a_regular_file_is_followed_and_stays_a_link() {
         .is_symlink());
     let report: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&target).unwrap()).unwrap();
-    assert_eq!(report["schema"], "anbao.check/1");
+    assert_eq!(report["schema"], "anbao.check/2");
     let names: Vec<String> = std::fs::read_dir(dir.path().join("reports"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -210,7 +210,7 @@ fn a_folder_is_an_error_and_dash_is_standard_output() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(report["schema"], "anbao.check/1");
+    assert_eq!(report["schema"], "anbao.check/2");
     assert!(!dir.path().join("-").exists(), "no file named '-' is made");
 }
 

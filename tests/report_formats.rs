@@ -58,6 +58,27 @@ fn markdown_report_of_the_demo() {
     }
 }
 
+/// The terminal report lists the inventory's own findings (the demo's ueditor has no version)
+/// in the reader's language only.
+#[test]
+fn terminal_report_shows_inventory_findings_in_the_readers_language() {
+    let zh = check("zh", "table");
+    assert!(zh.contains("清单问题"), "{zh}");
+    assert!(
+        zh.contains("[missing-version] inventories/platform-sbom.cdx.json"),
+        "{zh}"
+    );
+    assert!(zh.contains("(ueditor): 组件没有版本号"), "{zh}");
+    assert!(!zh.contains("has no version"), "{zh}");
+    let en = check("en", "table");
+    assert!(en.contains("Inventory findings"), "{en}");
+    assert!(
+        en.contains("(ueditor): the component has no version"),
+        "{en}"
+    );
+    assert!(!en.contains("组件没有版本号"), "{en}");
+}
+
 fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")

@@ -14,7 +14,7 @@ use serde::Serialize;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-pub const SCHEMA: &str = "anbao.check/1";
+pub const SCHEMA: &str = "anbao.check/2";
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {

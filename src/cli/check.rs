@@ -193,6 +193,52 @@ fn write_not_read(out: &mut impl Write, l: Lang, r: &Report) -> anyhow::Result<(
     Ok(())
 }
 
+/// Problems found in the inventory files themselves (a dangling reference, an unknown column),
+/// each with its file and place, in the reader's language; the first ten unless `all`.
+fn write_inventory_findings(
+    out: &mut impl Write,
+    l: Lang,
+    r: &Report,
+    all: bool,
+) -> anyhow::Result<()> {
+    if r.inventory_findings.is_empty() {
+        return Ok(());
+    }
+    let view = crate::report::view::View::new(r, l);
+    writeln!(
+        out,
+        "\n{BOLD}{}{BOLD:#}",
+        labels::word(l, Word::InventoryFindings)
+    )?;
+    let shown = if all { usize::MAX } else { 10 };
+    for f in r.inventory_findings.iter().take(shown) {
+        let style = if f.level == Level::Info { DIM } else { YELLOW };
+        let at = match (f.location.as_str(), &f.component) {
+            ("", None) => String::new(),
+            ("", Some(c)) => format!(" ({c})"),
+            (place, None) => format!(" {place}"),
+            (place, Some(c)) => format!(" {place} ({c})"),
+        };
+        writeln!(
+            out,
+            "  {style}{}{style:#} [{}] {}{at}: {}",
+            labels::level(l, f.level),
+            f.code,
+            view.path(&f.file),
+            f.message.get(l)
+        )?;
+    }
+    let more = r.inventory_findings.len().saturating_sub(shown);
+    if more > 0 {
+        let line = match l {
+            Lang::Zh => format!("  另有 {more} 项（--all 列出全部）"),
+            Lang::En => format!("  and {more} more (--all lists them all)"),
+        };
+        writeln!(out, "{DIM}{line}{DIM:#}")?;
+    }
+    Ok(())
+}
+
 fn verdict_style(v: Verdict) -> super::terminal::Style {
     match v {
         Verdict::Pass => GREEN,
@@ -285,6 +331,7 @@ fn write_text(out: &mut impl Write, l: Lang, r: &Report, all: bool) -> anyhow::R
         )?;
     }
     write_not_read(out, l, r)?;
+    write_inventory_findings(out, l, r, all)?;
 
     writeln!(out, "\n{BOLD}{}{BOLD:#}", labels::word(l, Word::Deadlines))?;
     let width = r

@@ -186,7 +186,7 @@ fn list(ctx: &Context, input: &Input, kind: Option<&str>) -> anyhow::Result<Outc
             components: ids.iter().map(|&i| component_out(&inv, i)).collect(),
             findings: &inv.findings,
         };
-        write_json(&mut out, "anbao.inventory.list/1", &body)?;
+        write_json(&mut out, "anbao.inventory.list/2", &body)?;
         return Ok(Outcome::Clean);
     }
     let l = ctx.lang;
@@ -257,7 +257,7 @@ fn show(ctx: &Context, input: &Input, query: &str) -> anyhow::Result<Outcome> {
                 })
                 .collect(),
         };
-        write_json(&mut out, "anbao.inventory.show/1", &body)?;
+        write_json(&mut out, "anbao.inventory.show/2", &body)?;
         return Ok(Outcome::Clean);
     }
     for (n, &id) in ids.iter().enumerate() {
@@ -423,7 +423,7 @@ fn show_one(out: &mut impl Write, l: Lang, inv: &Inventory, id: ComponentId) -> 
             "  {YELLOW}{}{YELLOW:#} [{}] {}",
             f.level.as_str(),
             f.code,
-            f.message
+            f.message.get(l)
         )?;
     }
     Ok(())
@@ -685,7 +685,7 @@ fn validate_cmd(ctx: &Context, input: &Input) -> anyhow::Result<Outcome> {
         }
         write_json(
             &mut out,
-            "anbao.inventory.validate/2",
+            "anbao.inventory.validate/3",
             &ValidateOut {
                 valid: !failed,
                 files: &results,
@@ -742,7 +742,7 @@ fn validate_cmd(ctx: &Context, input: &Input) -> anyhow::Result<Outcome> {
                 "  {style}{}{style:#} [{}] {place}{}",
                 f.level.as_str(),
                 f.code,
-                f.message
+                f.message.get(l)
             )?;
         }
     }

@@ -1,5 +1,6 @@
 //! Problems found in well-formed inventories: data, with stable codes, never crashes.
 
+use crate::policy::evaluate::Bilingual;
 use serde::Serialize;
 use std::fmt;
 use std::path::PathBuf;
@@ -105,7 +106,8 @@ pub struct Finding {
     /// The component concerned, as `name@version`, where there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub component: Option<String>,
-    pub message: String,
+    /// What is wrong, in both languages; serialised as `{"zh": ..., "en": ...}`.
+    pub message: Bilingual,
 }
 
 impl Finding {
@@ -113,7 +115,7 @@ impl Finding {
         code: Code,
         file: impl Into<PathBuf>,
         location: impl Into<String>,
-        message: impl Into<String>,
+        message: Bilingual,
     ) -> Finding {
         Finding {
             code,
@@ -121,7 +123,7 @@ impl Finding {
             file: file.into(),
             location: location.into(),
             component: None,
-            message: message.into(),
+            message,
         }
     }
 

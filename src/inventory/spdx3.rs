@@ -14,6 +14,7 @@ use super::{
     Hash, License, LicenseRole, Party,
 };
 use crate::error::{InputError, Location};
+use crate::policy::evaluate::Bilingual;
 use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -263,7 +264,10 @@ impl<'a> Graph<'a> {
                         Code::IgnoredRelationship,
                         self.path,
                         format!("{ptr}/rootElement"),
-                        format!("root element '{id}' is in another SPDX document; anbao does not follow it"),
+                        Bilingual::format(
+                            format_args!("根元素 '{id}' 位于另一个 SPDX 文档中，anbao 不跟随外部文档"),
+                            format_args!("root element '{id}' is in another SPDX document; anbao does not follow it"),
+                        ),
                     )),
                     Endpoint::None => {}
                 },
@@ -433,13 +437,18 @@ impl<'a> Graph<'a> {
             }
         }
         if !elsewhere.is_empty() {
+            let elsewhere = elsewhere.join("', '");
             doc.findings.push(Finding::new(
                 Code::IgnoredRelationship,
                 self.path,
                 node.ptr.clone(),
-                format!(
-                    "'{kind}' relationship from '{from}' names '{}' of another SPDX document; anbao does not follow it",
-                    elsewhere.join("', '")
+                Bilingual::format(
+                    format_args!(
+                        "从 '{from}' 出发的 '{kind}' 关系指向另一个 SPDX 文档中的 '{elsewhere}'，anbao 不跟随外部文档，已忽略"
+                    ),
+                    format_args!(
+                        "'{kind}' relationship from '{from}' names '{elsewhere}' of another SPDX document; anbao does not follow it"
+                    ),
                 ),
             ));
         }
@@ -969,8 +978,9 @@ mod tests {
         assert_eq!(doc.findings[0].code, Code::IgnoredRelationship);
         assert_eq!(doc.findings[0].location, "/@graph/9");
         assert!(
-            doc.findings[0].message.contains("urn:other:libc"),
-            "{}",
+            doc.findings[0].message.en().contains("urn:other:libc")
+                && doc.findings[0].message.zh().contains("urn:other:libc"),
+            "{:?}",
             doc.findings[0].message
         );
     }

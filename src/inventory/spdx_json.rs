@@ -7,6 +7,7 @@ use super::{
     Hash, License, LicenseRole, LicenseValue, Party,
 };
 use crate::error::InputError;
+use crate::policy::evaluate::Bilingual;
 use serde::{Deserialize, Deserializer};
 use std::collections::HashSet;
 use std::path::Path;
@@ -175,7 +176,10 @@ impl Spdx2 {
                     Code::IgnoredRelationship,
                     path,
                     format!("/documentDescribes/{i}"),
-                    format!("the document describes '{}', which is in another SPDX document; anbao does not follow it", id.trim()),
+                    Bilingual::format(
+                        format_args!("文档描述的 '{}' 位于另一个 SPDX 文档中，anbao 不跟随外部文档", id.trim()),
+                        format_args!("the document describes '{}', which is in another SPDX document; anbao does not follow it", id.trim()),
+                    ),
                 )),
                 Endpoint::None => {}
             }
@@ -191,7 +195,10 @@ impl Spdx2 {
                     Code::IgnoredRelationship,
                     path,
                     rel.location,
-                    format!("relationship '{a} {kind} {b}' refers to another SPDX document; anbao does not follow it"),
+                    Bilingual::format(
+                        format_args!("关系 '{a} {kind} {b}' 引用了另一个 SPDX 文档，anbao 不跟随外部文档，已忽略"),
+                        format_args!("relationship '{a} {kind} {b}' refers to another SPDX document; anbao does not follow it"),
+                    ),
                 ));
                 continue;
             }
@@ -620,8 +627,12 @@ mod tests {
         assert_eq!(f.location, "/relationships/1");
         assert!(
             f.message
-                .contains("DocumentRef-spdx-tool-1.2:SPDXRef-ToolsElement"),
-            "{}",
+                .en()
+                .contains("DocumentRef-spdx-tool-1.2:SPDXRef-ToolsElement")
+                && f.message
+                    .zh()
+                    .contains("DocumentRef-spdx-tool-1.2:SPDXRef-ToolsElement"),
+            "{:?}",
             f.message
         );
     }

@@ -641,7 +641,7 @@ fn inventory_findings(o: &mut String, v: &View) -> fmt::Result {
             code(f.code.as_str()),
             code(&at),
             E(f.component.as_deref().unwrap_or("")),
-            E(&f.message)
+            E(f.message.get(v.lang))
         )?;
     }
     writeln!(o, "</tbody>\n</table>\n</section>")
@@ -732,6 +732,18 @@ mod tests {
         }
         assert!(html.contains("badge fail"));
         assert!(html.contains("fw@1"));
-        assert!(render(&r, Lang::En).contains("<html lang=\"en\">"));
+        // An inventory finding is shown in the reader's language only.
+        assert!(
+            html.contains("第 5 列 &#39;&lt;处理器&gt;&#39; 无法识别"),
+            "{html}"
+        );
+        assert!(!html.contains("is unknown"), "{html}");
+        let en = render(&r, Lang::En);
+        assert!(en.contains("<html lang=\"en\">"));
+        assert!(
+            en.contains("column 5 &#39;&lt;处理器&gt;&#39; is unknown"),
+            "{en}"
+        );
+        assert!(!en.contains("无法识别"), "{en}");
     }
 }

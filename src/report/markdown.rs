@@ -276,7 +276,7 @@ fn write_report(o: &mut String, v: &View) -> std::fmt::Result {
                     code(f.code.as_str()),
                     code(&at),
                     text(f.component.as_deref().unwrap_or("")),
-                    text(&f.message),
+                    text(f.message.get(l)),
                 ],
             )?;
         }
@@ -556,5 +556,10 @@ mod tests {
         let zh = render(&r, Lang::Zh);
         assert!(zh.starts_with("# 项目安全可控核验报告"));
         assert!(zh.contains("- **核验日期**：2026-11-28"), "{zh}");
+        // An inventory finding is shown in the reader's language only.
+        assert!(md.contains("column 5 '\\<处理器\\>' is unknown"), "{md}");
+        assert!(!md.contains("无法识别"), "{md}");
+        assert!(zh.contains("第 5 列 '\\<处理器\\>' 无法识别"), "{zh}");
+        assert!(!zh.contains("is unknown"), "{zh}");
     }
 }

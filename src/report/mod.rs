@@ -186,7 +186,15 @@ pub(crate) mod tests {
                 },
             ],
             not_read: vec![],
-            inventory_findings: vec![],
+            inventory_findings: vec![crate::inventory::Finding::new(
+                crate::inventory::Code::UnknownColumn,
+                "/ws/inventories/hw.csv",
+                "1",
+                b(
+                    "第 5 列 '<处理器>' 无法识别",
+                    "column 5 '<处理器>' is unknown",
+                ),
+            )],
             vulnerabilities: crate::vuln::Assessment::without_database(0),
         }
     }

@@ -14,6 +14,9 @@ pub struct Detail {
     /// Inclusion paths from a product root, root first, as `name@version`.
     pub paths: Vec<Vec<String>>,
     pub truncated: bool,
+    /// The inventory's own findings about this component (indices into
+    /// `report.inventory_findings`): a missing version, an unreadable value ...
+    pub inventory_findings: Vec<usize>,
     pub scroll: u16,
 }
 
@@ -155,6 +158,11 @@ impl AcceptanceState {
         let id = self.report.components[row].id;
         let found = self.inventory.inclusion_paths(id, MAX_PATHS);
         let name = |i: usize| self.inventory.components[i].display_id();
+        let shown = self.inventory.components[id].display_id();
+        let inventory_findings = (self.report.inventory_findings.iter().enumerate())
+            .filter(|(_, f)| f.component.as_deref() == Some(shown.as_str()))
+            .map(|(i, _)| i)
+            .collect();
         self.detail = Some(Detail {
             row,
             paths: found
@@ -163,6 +171,7 @@ impl AcceptanceState {
                 .map(|p| p.iter().map(|&i| name(i)).collect())
                 .collect(),
             truncated: found.truncated,
+            inventory_findings,
             scroll: 0,
         });
     }

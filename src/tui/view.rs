@@ -669,16 +669,17 @@ fn draw_detail(frame: &mut Frame, app: &App, theme: &Theme, a: &AcceptanceState,
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled(pick(l, "问题", "Findings"), theme.bold()));
-    if c.findings.is_empty() {
+    if c.findings.is_empty() && d.inventory_findings.is_empty() {
         lines.push(Line::raw(pick(l, "  无", "  none")));
     }
+    let level_style = |level| match level {
+        crate::inventory::Level::Deny => theme.fg(Color::Red),
+        crate::inventory::Level::Warn => theme.fg(Color::Yellow),
+        crate::inventory::Level::Info => theme.dim(),
+    };
     for &i in &c.findings {
         let f = &r.findings[i];
-        let level_style = match f.level {
-            crate::inventory::Level::Deny => theme.fg(Color::Red),
-            crate::inventory::Level::Warn => theme.fg(Color::Yellow),
-            crate::inventory::Level::Info => theme.dim(),
-        };
+        let level_style = level_style(f.level);
         let mut spans = vec![
             Span::styled(format!("  {} ", labels::level(l, f.level)), level_style),
             Span::styled(format!("{} ", f.code), theme.bold()),
@@ -692,6 +693,23 @@ fn draw_detail(frame: &mut Frame, app: &App, theme: &Theme, a: &AcceptanceState,
         }
         lines.push(Line::from(spans));
         lines.push(Line::styled(format!("      {}", f.rule), theme.dim()));
+    }
+    let view = crate::report::view::View::new(r, l);
+    for f in d
+        .inventory_findings
+        .iter()
+        .map(|&i| &r.inventory_findings[i])
+    {
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!("  {} ", labels::level(l, f.level)),
+                level_style(f.level),
+            ),
+            Span::styled(format!("{} ", f.code), theme.bold()),
+            Span::raw(f.message.get(l).to_string()),
+        ]));
+        let at = format!("      {} {}", view.path(&f.file), f.location);
+        lines.push(Line::styled(at.trim_end().to_string(), theme.dim()));
     }
     lines.extend(super::vuln_view::detail_lines(r, c.id, l, theme));
     lines.push(Line::raw(""));
@@ -1021,6 +1039,31 @@ pub(crate) mod snapshots {
             insta::assert_snapshot!(format!("acceptance_detail_{code}"), render(&app));
             update(&mut app, Action::Back);
             assert!(app.acceptance.as_ref().unwrap().detail.is_none());
+        }
+    }
+
+    #[test]
+    fn the_component_detail_lists_the_inventory_findings_about_it() {
+        for (lang, code) in langs() {
+            let mut app = app(lang, (120, 40));
+            update(&mut app, Action::StartFilter);
+            for c in "ueditor".chars() {
+                update(&mut app, Action::FilterChar(c));
+            }
+            update(&mut app, Action::FilterDone);
+            update(&mut app, Action::Open);
+            let screen = render(&app);
+            let (ours, other) = match lang {
+                Lang::Zh => ("missing-version 组件没有版本号", "has no version"),
+                Lang::En => (
+                    "missing-version the component has no version",
+                    "组件没有版本号",
+                ),
+            };
+            assert!(screen.contains(ours), "{screen}");
+            assert!(!screen.contains(other), "{screen}");
+            assert!(screen.contains("inventories/platform-sbom.cdx.json /components/273"));
+            insta::assert_snapshot!(format!("acceptance_inventory_finding_{code}"), screen);
         }
     }
 

@@ -11,6 +11,7 @@
 use super::{decode, roles, Draft, Field, Role};
 use crate::error::{InputError, Location};
 use crate::inventory::{Code, Component, Document, Finding, Format};
+use crate::policy::evaluate::Bilingual;
 use std::path::Path;
 
 /// Parses a CSV hardware inventory.
@@ -193,17 +194,32 @@ impl Header {
                 format!("column {}", i + 1)
             };
             let message = match &role {
-                Role::Repeat(first) => Some(format!(
-                    "column {} '{cell}' means the same as column {} '{}', which is the one read; its \
-                     values are kept as properties named '{cell}'",
-                    i + 1,
-                    first + 1,
-                    cells[*first]
+                Role::Repeat(first) => Some(Bilingual::format(
+                    format_args!(
+                        "第 {} 列 '{cell}' 与第 {} 列 '{}' 含义相同，读取的是后者；本列的值保留为名为 \
+                         '{cell}' 的属性",
+                        i + 1,
+                        first + 1,
+                        cells[*first]
+                    ),
+                    format_args!(
+                        "column {} '{cell}' means the same as column {} '{}', which is the one read; \
+                         its values are kept as properties named '{cell}'",
+                        i + 1,
+                        first + 1,
+                        cells[*first]
+                    ),
                 )),
-                Role::Unknown if has_label => Some(format!(
-                    "column {} '{cell}' is not a hardware-inventory column anbao knows; its values are \
-                     kept as properties named '{cell}'",
-                    i + 1
+                Role::Unknown if has_label => Some(Bilingual::format(
+                    format_args!(
+                        "第 {} 列 '{cell}' 不是 anbao 认识的硬件清单列；其值保留为名为 '{cell}' 的属性",
+                        i + 1
+                    ),
+                    format_args!(
+                        "column {} '{cell}' is not a hardware-inventory column anbao knows; its \
+                         values are kept as properties named '{cell}'",
+                        i + 1
+                    ),
                 )),
                 _ => None,
             };
@@ -285,16 +301,23 @@ impl Header {
     /// Reports columns with no header that nevertheless hold values; empty trailing columns,
     /// which Excel exports readily, say nothing.
     fn report_unnamed(&self, path: &Path, findings: &mut Vec<Finding>) {
-        for column in &self.columns {
+        for (i, column) in self.columns.iter().enumerate() {
             if let Some(line) = column.unnamed_value_at {
                 findings.push(Finding::new(
                     Code::UnknownColumn,
                     path,
                     line.to_string(),
-                    format!(
-                        "{} has no header but holds values, first on this line; they are kept as \
-                         properties named '{}'",
-                        column.label, column.label
+                    Bilingual::format(
+                        format_args!(
+                            "第 {} 列没有表头却有值（首次出现在此行）；这些值保留为名为 '{}' 的属性",
+                            i + 1,
+                            column.label
+                        ),
+                        format_args!(
+                            "{} has no header but holds values, first on this line; they are kept \
+                             as properties named '{}'",
+                            column.label, column.label
+                        ),
                     ),
                 ));
             }
@@ -408,7 +431,16 @@ mod tests {
         assert_eq!(doc.findings.len(), 1);
         let f = &doc.findings[0];
         assert_eq!((f.code, f.location.as_str()), (Code::UnknownColumn, "1"));
-        assert!(f.message.contains("column 2 '单价（元）'"), "{}", f.message);
+        assert!(
+            f.message.en().contains("column 2 '单价（元）'"),
+            "{:?}",
+            f.message
+        );
+        assert!(
+            f.message.zh().contains("第 2 列 '单价（元）'"),
+            "{:?}",
+            f.message
+        );
         assert_eq!(doc.components[0].property("单价（元）"), Some("1000"));
         assert_eq!(doc.components[1].property("单价（元）"), None);
     }
@@ -419,8 +451,12 @@ mod tests {
         assert_eq!(doc.components[0].name, "A");
         assert_eq!(doc.components[0].property("设备名称"), Some("B"));
         assert!(
-            doc.findings[0].message.contains("same as column 1"),
-            "{}",
+            doc.findings[0].message.en().contains("same as column 1")
+                && doc.findings[0]
+                    .message
+                    .zh()
+                    .contains("与第 1 列 '产品名称' 含义相同"),
+            "{:?}",
             doc.findings[0].message
         );
     }

@@ -26,6 +26,7 @@ pub use self::toml::parse_toml;
 
 use super::{Certificate, Code, Component, ComponentType, Finding, HardwareInfo, Party};
 use crate::error::{InputError, Location};
+use crate::policy::evaluate::Bilingual;
 use chrono::NaiveDate;
 use std::borrow::Cow;
 use std::path::Path;
@@ -373,7 +374,7 @@ struct Draft {
     quantity: Option<u64>,
     properties: Vec<(String, String)>,
     /// Values that could not be read: where, and what to say.
-    unreadable: Vec<(String, String)>,
+    unreadable: Vec<(String, Bilingual)>,
 }
 
 impl Draft {
@@ -410,7 +411,10 @@ impl Draft {
             Field::Serial => self.serials.extend(split_serials(text)),
             Field::Quantity => match parse_quantity(text) {
                 Some(n) => self.quantity = Some(n),
-                None => self.unreadable(at, label, text, "quantity", "is not a whole number"),
+                None => {
+                    let why = ["不是整数", "is not a whole number"];
+                    self.unreadable(at, label, text, "quantity", why)
+                }
             },
             Field::CertificateValidUntil => {
                 self.valid_until_text = value;
@@ -421,7 +425,10 @@ impl Draft {
                         label,
                         text,
                         "certificate_valid_until",
-                        "is not a date such as 2027-06-30",
+                        [
+                            "不是日期（应形如 2027-06-30）",
+                            "is not a date such as 2027-06-30",
+                        ],
                     ),
                 }
             }
@@ -436,11 +443,16 @@ impl Draft {
         self.properties.push((name.to_string(), value.to_string()));
     }
 
-    fn unreadable(&mut self, at: &str, label: &str, text: &str, property: &str, why: &str) {
+    /// Keeps `text` as `property` and notes why it could not be read: `[zh, en]`.
+    fn unreadable(&mut self, at: &str, label: &str, text: &str, property: &str, why: [&str; 2]) {
         self.property(property, text);
+        let [why_zh, why_en] = why;
         self.unreadable.push((
             at.to_string(),
-            format!("{label} '{text}' {why}; it is kept as property '{property}'"),
+            Bilingual::format(
+                format_args!("{label} '{text}' {why_zh}，已保留为属性 '{property}'"),
+                format_args!("{label} '{text}' {why_en}; it is kept as property '{property}'"),
+            ),
         ));
     }
 
@@ -808,8 +820,12 @@ mod tests {
             .iter()
             .all(|f| f.code == Code::UnreadableValue && f.location == "4"));
         assert!(
-            findings[0].message.contains("数量 '两台'"),
-            "{}",
+            findings[0]
+                .message
+                .en()
+                .contains("数量 '两台' is not a whole number")
+                && findings[0].message.zh().contains("数量 '两台' 不是整数"),
+            "{:?}",
             findings[0].message
         );
         assert_eq!(findings[0].component.as_deref(), Some("防火墙"));

@@ -25,6 +25,7 @@
 use super::{decode, roles, Draft, Field, Role};
 use crate::error::{InputError, Location};
 use crate::inventory::{Code, Component, Document, DocumentMeta, Finding, Format, Party};
+use crate::policy::evaluate::Bilingual;
 use crate::workspace::toml_error;
 use ::toml::de::{DeTable, DeValue};
 use ::toml::Spanned;
@@ -63,7 +64,10 @@ pub fn parse_toml(path: &Path, bytes: &[u8]) -> Result<Document, InputError> {
                 Code::UnknownColumn,
                 path,
                 file.at(key.span()),
-                format!("top-level key '{other}' is not part of a hardware inventory ([[device]], [inventory]); it is ignored"),
+                Bilingual::format(
+                    format_args!("顶层键 '{other}' 不属于硬件清单（[[device]]、[inventory]），已忽略"),
+                    format_args!("top-level key '{other}' is not part of a hardware inventory ([[device]], [inventory]); it is ignored"),
+                ),
             )),
         }
     }
@@ -163,7 +167,10 @@ fn read_inventory(
                 Code::UnknownColumn,
                 file.path,
                 file.at(key.span()),
-                format!("key '{label}' of [inventory] is not known (name, owner, date, notes); it is ignored"),
+                Bilingual::format(
+                    format_args!("[inventory] 中的键 '{label}' 无法识别（可用 name、owner、date、notes），已忽略"),
+                    format_args!("key '{label}' of [inventory] is not known (name, owner, date, notes); it is ignored"),
+                ),
             )),
         }
     }
@@ -188,12 +195,16 @@ fn read_device(
             Role::Field(field) => field,
             Role::Unknown | Role::Repeat(_) => {
                 let message = match role {
-                    Role::Repeat(first) => format!(
-                        "key '{label}' means the same as '{}', which is the one read; its value is kept as property '{label}'",
-                        entries[*first].0.get_ref()
-                    ),
-                    _ => format!(
-                        "key '{label}' is not a hardware-inventory key anbao knows; its value is kept as property '{label}'"
+                    Role::Repeat(first) => {
+                        let first = entries[*first].0.get_ref();
+                        Bilingual::format(
+                            format_args!("键 '{label}' 与 '{first}' 含义相同，读取的是后者；本键的值保留为属性 '{label}'"),
+                            format_args!("key '{label}' means the same as '{first}', which is the one read; its value is kept as property '{label}'"),
+                        )
+                    }
+                    _ => Bilingual::format(
+                        format_args!("键 '{label}' 不是 anbao 认识的硬件清单键；其值保留为属性 '{label}'"),
+                        format_args!("key '{label}' is not a hardware-inventory key anbao knows; its value is kept as property '{label}'"),
                     ),
                 };
                 findings.push(Finding::new(Code::UnknownColumn, file.path, at, message));
@@ -406,7 +417,8 @@ location = "机房A-03"
         assert_eq!(doc.findings.len(), 2);
         assert_eq!(doc.findings[0].code, Code::UnknownColumn);
         assert_eq!(doc.findings[0].location, "3:3");
-        assert!(doc.findings[0].message.contains("'price'"));
+        assert!(doc.findings[0].message.en().contains("'price'"));
+        assert!(doc.findings[0].message.zh().contains("键 'price'"));
         let c = &doc.components[0];
         assert_eq!(c.property("price"), Some("120000"));
         assert_eq!(c.property("colour"), Some("red; blue"));
@@ -418,8 +430,9 @@ location = "机房A-03"
         assert_eq!(doc.findings.len(), 2);
         assert_eq!(doc.findings[0].location, "1:1");
         assert!(
-            doc.findings[1].message.contains("same as 'name'"),
-            "{}",
+            doc.findings[1].message.en().contains("same as 'name'")
+                && doc.findings[1].message.zh().contains("与 'name' 含义相同"),
+            "{:?}",
             doc.findings[1].message
         );
         assert_eq!(doc.components[0].name, "A");

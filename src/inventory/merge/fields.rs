@@ -30,6 +30,21 @@ impl Field {
             Field::Hash => "hash",
         }
     }
+
+    /// The field's name in Chinese, for messages.
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            Field::Name => "名称",
+            Field::Group => "组",
+            Field::Version => "版本",
+            Field::Type => "类型",
+            Field::Description => "描述",
+            Field::Supplier => "供应商",
+            Field::Manufacturer => "制造商",
+            Field::Licences => "许可证",
+            Field::Hash => "哈希值",
+        }
+    }
 }
 
 /// One field on which two descriptions disagree: ours (the merged one) and theirs (the new).
@@ -272,7 +287,7 @@ mod tests {
         inv.findings
             .iter()
             .filter(|f| f.code == Code::ComponentConflict)
-            .map(|f| f.message.as_str())
+            .map(|f| f.message.en())
             .collect()
     }
 

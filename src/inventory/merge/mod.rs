@@ -9,6 +9,7 @@ mod fields;
 mod key_index;
 
 use super::{Code, Component, ComponentType, Document, DocumentMeta, EdgeKind, Finding, Format};
+use crate::policy::evaluate::Bilingual;
 use fields::{both_differ, conflicts, fill_missing, Field};
 use foldhash::fast::RandomState;
 use key_index::KeyIndex;
@@ -159,19 +160,25 @@ impl Merger {
                 Component::new(String::new(), ComponentType::Unspecified, String::new()),
             );
             if let Some(&first) = local.get(key.as_str()) {
-                let what = if format == Format::CycloneDxJson || format == Format::CycloneDxXml {
-                    "bom-ref"
-                } else {
-                    "identifier"
-                };
+                let (what_zh, what) =
+                    if format == Format::CycloneDxJson || format == Format::CycloneDxXml {
+                        ("bom-ref", "bom-ref")
+                    } else {
+                        ("标识", "identifier")
+                    };
+                let first = self.components[first].display_id();
                 self.findings.push(
                     Finding::new(
                         Code::DuplicateBomRef,
                         &path,
                         component.location.clone(),
-                        format!(
-                            "{what} '{key}' is used again here; it was first given to '{}'",
-                            self.components[first].display_id()
+                        Bilingual::format(
+                            format_args!(
+                                "{what_zh} '{key}' 在此处重复使用，它最初已分配给 '{first}'"
+                            ),
+                            format_args!(
+                                "{what} '{key}' is used again here; it was first given to '{first}'"
+                            ),
                         ),
                     )
                     .about(component.display_id()),
@@ -219,7 +226,12 @@ impl Merger {
                         Code::DanglingDependencyRef,
                         &path,
                         location,
-                        format!("'{from}' -> '{to}': no component '{missing}' in this file"),
+                        Bilingual::format(
+                            format_args!("'{from}' -> '{to}'：本文件中没有组件 '{missing}'"),
+                            format_args!(
+                                "'{from}' -> '{to}': no component '{missing}' in this file"
+                            ),
+                        ),
                     ));
                 }
             }
@@ -233,8 +245,11 @@ impl Merger {
                     Code::DanglingDependencyRef,
                     &path,
                     "",
-                    format!(
-                        "the document describes '{key}', which is not a component in this file"
+                    Bilingual::format(
+                        format_args!("文档声明描述 '{key}'，但本文件中没有这个组件"),
+                        format_args!(
+                            "the document describes '{key}', which is not a component in this file"
+                        ),
                     ),
                 )),
             }
@@ -319,18 +334,29 @@ impl Merger {
         if self.origins[id].iter().any(|o| o.source != source) || self.origins[id].is_empty() {
             for diff in conflicts(&self.components[id], &component) {
                 let earlier = self.origin_of(id, diff.field);
+                let other = beside(path, &self.sources[earlier.source].path);
                 self.findings.push(
                     Finding::new(
                         Code::ComponentConflict,
                         path,
                         component.location.clone(),
-                        format!(
-                            "{} differs: '{}' here, '{}' in '{}' at {}",
-                            diff.field.name(),
-                            diff.theirs,
-                            diff.ours,
-                            beside(path, &self.sources[earlier.source].path).display(),
-                            earlier.location
+                        Bilingual::format(
+                            format_args!(
+                                "{}不一致：此处为 '{}'，'{}' 中 {} 处为 '{}'",
+                                diff.field.name_zh(),
+                                diff.theirs,
+                                other.display(),
+                                earlier.location,
+                                diff.ours,
+                            ),
+                            format_args!(
+                                "{} differs: '{}' here, '{}' in '{}' at {}",
+                                diff.field.name(),
+                                diff.theirs,
+                                diff.ours,
+                                other.display(),
+                                earlier.location
+                            ),
                         ),
                     )
                     .about(self.components[id].display_id()),
@@ -436,7 +462,7 @@ impl Merger {
                         Code::MissingVersion,
                         path,
                         first.location.clone(),
-                        "the component has no version",
+                        Bilingual::new("组件没有版本号", "the component has no version"),
                     )
                     .about(c.display_id()),
                 );
@@ -447,7 +473,10 @@ impl Merger {
                         Code::UnknownComponentType,
                         path,
                         first.location.clone(),
-                        format!("unknown component type '{t}'"),
+                        Bilingual::format(
+                            format_args!("无法识别的组件类型 '{t}'"),
+                            format_args!("unknown component type '{t}'"),
+                        ),
                     )
                     .about(c.display_id()),
                 );
