@@ -2,9 +2,12 @@
 
 use std::fmt;
 
+mod bilingual;
 pub mod drill;
 pub mod ledger;
 pub mod trust;
+
+pub use bilingual::Bilingual;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {

@@ -5,9 +5,10 @@
 //! look like.
 
 use crate::error::{InputError, Location};
+use crate::i18n::Bilingual;
 use crate::inventory::discover::NotRead;
 use crate::inventory::{Inventory, Level};
-use crate::policy::evaluate::{Bilingual, Evaluation, PolicyFinding};
+use crate::policy::evaluate::{Evaluation, PolicyFinding};
 use crate::policy::{Code, Policy};
 use crate::workspace::{Workspace, MANIFEST};
 use std::path::Path;

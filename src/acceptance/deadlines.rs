@@ -3,7 +3,7 @@
 //! are not known is provisional, and says so.
 
 use crate::calendar::Calendar;
-use crate::policy::evaluate::Bilingual;
+use crate::i18n::Bilingual;
 use crate::workspace::Milestones;
 use chrono::NaiveDate;
 use serde::Serialize;

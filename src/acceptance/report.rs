@@ -3,9 +3,10 @@
 //! else.
 
 use super::deadlines::Deadline;
+use crate::i18n::Bilingual;
 use crate::inventory::discover::NotRead;
 use crate::inventory::{self, Inventory};
-use crate::policy::evaluate::{Bilingual, Classification, Counts, Evaluation, Evidence, Verdict};
+use crate::policy::evaluate::{Classification, Counts, Evaluation, Evidence, Verdict};
 use crate::policy::{Catalog, Check, Code, Policy, Waiver};
 use crate::workspace::Manifest;
 use chrono::NaiveDate;

@@ -1,6 +1,6 @@
 //! Problems found in well-formed inventories: data, with stable codes, never crashes.
 
-use crate::policy::evaluate::Bilingual;
+use crate::i18n::Bilingual;
 use serde::Serialize;
 use std::fmt;
 use std::path::PathBuf;

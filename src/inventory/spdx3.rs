@@ -14,7 +14,7 @@ use super::{
     Hash, License, LicenseRole, Party,
 };
 use crate::error::{InputError, Location};
-use crate::policy::evaluate::Bilingual;
+use crate::i18n::Bilingual;
 use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;

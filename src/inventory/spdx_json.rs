@@ -7,7 +7,7 @@ use super::{
     Hash, License, LicenseRole, LicenseValue, Party,
 };
 use crate::error::InputError;
-use crate::policy::evaluate::Bilingual;
+use crate::i18n::Bilingual;
 use serde::{Deserialize, Deserializer};
 use std::collections::HashSet;
 use std::path::Path;

@@ -5,7 +5,7 @@
 use super::schema::{self, SchemaRef, Verdict, Violation};
 use super::{detect, Finding, Format, Inventory};
 use crate::error::InputError;
-use crate::policy::evaluate::Bilingual;
+use crate::i18n::Bilingual;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 

@@ -18,8 +18,9 @@ pub(crate) mod tests {
 
     use crate::acceptance::deadlines::{Deadline, Status};
     use crate::acceptance::report::*;
+    use crate::i18n::Bilingual;
     use crate::inventory::{ComponentType, Level};
-    use crate::policy::evaluate::{Bilingual, Classification, Counts, Evidence};
+    use crate::policy::evaluate::{Classification, Counts, Evidence};
     use crate::policy::{Check, Code, Family, Verdict};
     use std::sync::Arc;
 

@@ -10,8 +10,8 @@
 
 use super::{decode, roles, Draft, Field, Role};
 use crate::error::{InputError, Location};
+use crate::i18n::Bilingual;
 use crate::inventory::{Code, Component, Document, Finding, Format};
-use crate::policy::evaluate::Bilingual;
 use std::path::Path;
 
 /// Parses a CSV hardware inventory.

@@ -26,7 +26,7 @@ pub use self::toml::parse_toml;
 
 use super::{Certificate, Code, Component, ComponentType, Finding, HardwareInfo, Party};
 use crate::error::{InputError, Location};
-use crate::policy::evaluate::Bilingual;
+use crate::i18n::Bilingual;
 use chrono::NaiveDate;
 use std::borrow::Cow;
 use std::path::Path;

@@ -24,8 +24,8 @@
 
 use super::{decode, roles, Draft, Field, Role};
 use crate::error::{InputError, Location};
+use crate::i18n::Bilingual;
 use crate::inventory::{Code, Component, Document, DocumentMeta, Finding, Format, Party};
-use crate::policy::evaluate::Bilingual;
 use crate::workspace::toml_error;
 use ::toml::de::{DeTable, DeValue};
 use ::toml::Spanned;

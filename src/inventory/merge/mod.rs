@@ -9,7 +9,7 @@ mod fields;
 mod key_index;
 
 use super::{Code, Component, ComponentType, Document, DocumentMeta, EdgeKind, Finding, Format};
-use crate::policy::evaluate::Bilingual;
+use crate::i18n::Bilingual;
 use fields::{both_differ, conflicts, fill_missing, Field};
 use foldhash::fast::RandomState;
 use key_index::KeyIndex;

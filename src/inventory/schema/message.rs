@@ -1,7 +1,7 @@
 //! Schema violations in words, in Chinese and English: one sentence per JSON Schema keyword,
 //! and per XSD validation rule a Chinese summary beside libxml2's English detail.
 
-use crate::policy::evaluate::Bilingual;
+use crate::i18n::Bilingual;
 use jsonschema::error::ValidationErrorKind as Kind;
 use jsonschema::ValidationError;
 use serde_json::Value;

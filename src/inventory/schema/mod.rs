@@ -11,7 +11,7 @@ mod xsd;
 
 use super::Format;
 use crate::error::InputError;
-use crate::policy::evaluate::Bilingual;
+use crate::i18n::Bilingual;
 use serde::Serialize;
 use std::path::Path;
 
