@@ -2,6 +2,7 @@
 //! and views that only read the state. Domain work happens in the core, on a worker thread.
 
 pub mod acceptance;
+mod acceptance_view;
 pub mod app;
 pub mod assess;
 mod assess_risks;
