@@ -17,6 +17,7 @@ pub mod form;
 pub mod keys;
 mod person;
 pub mod records;
+mod records_detail_view;
 mod records_todo;
 mod records_todo_view;
 mod records_view;
