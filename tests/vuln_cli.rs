@@ -700,8 +700,22 @@ fn an_index_of_an_earlier_format_is_refused_and_an_import_rebuilds_it() {
         "json",
     ]);
     assert_eq!(report["written"], true, "{report}");
+    assert_eq!(report["rebuilt"], true, "{report}");
     assert_ne!(generation(&d), gen);
     assert_eq!(ecosystem_matches(&d), before);
+    // Once rebuilt, the same import again changes nothing.
+    let again = d.json(&[
+        "vuln",
+        "import",
+        fixtures().join("osv").to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        (&again["written"], &again["rebuilt"]),
+        (&false.into(), &false.into()),
+        "{again}"
+    );
 }
 
 #[test]

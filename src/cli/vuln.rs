@@ -196,6 +196,17 @@ pub fn run(ctx: &Context, args: VulnArgs) -> anyhow::Result<Outcome> {
                     }
                 )?;
             }
+            if report.rebuilt {
+                writeln!(
+                    out,
+                    "{}",
+                    t(
+                        lang,
+                        "索引原为旧格式，已按当前格式重建",
+                        "the index was in an earlier format and is rebuilt in the current one"
+                    )
+                )?;
+            }
             if let Some(m) = &report.manifest {
                 print_manifest(&mut out, lang, &dir, m)?;
             }

@@ -65,6 +65,8 @@ pub struct ImportReport {
     pub unchanged: usize,
     /// Whether a new generation was written.
     pub written: bool,
+    /// Whether the generation in force was in an earlier index format and was rebuilt.
+    pub rebuilt: bool,
     pub manifest: Option<Manifest>,
     /// Things skipped on the way: symbolic links, files that are not JSON.
     pub notes: Vec<String>,
@@ -121,6 +123,7 @@ pub fn import(db: &Path, inputs: &[PathBuf], limits: &Limits) -> Result<ImportRe
         updated: 0,
         unchanged: 0,
         written: false,
+        rebuilt: false,
         manifest: current.as_ref().map(|(_, m)| m.clone()),
         notes,
     };
@@ -186,6 +189,7 @@ pub fn import(db: &Path, inputs: &[PathBuf], limits: &Limits) -> Result<ImportRe
     let manifest = write_generation(db, merged, sources, &now)?;
     report.manifest = Some(manifest);
     report.written = true;
+    report.rebuilt = !up_to_date && current.is_some();
     drop(current);
     remove_old_generations(db);
     Ok(report)
