@@ -35,24 +35,18 @@ pub fn write_atomic_with(
     path: &Path,
     write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let mut tmp = temp_file_in(dir)?;
-    // The temp file is private (0600); the result keeps the permissions of the file it
-    // replaces, or gets the usual 0644 of a new document.
+    // The result keeps the permissions of the file it replaces, or gets the usual 0644 of a
+    // new document.
     #[cfg(unix)]
-    {
+    let mode = {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(path)
+        std::fs::metadata(path)
             .map(|m| m.permissions().mode() & 0o7777)
-            .unwrap_or(0o644);
-        tmp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(mode))?;
-    }
-    write(tmp.as_file_mut())?;
-    tmp.as_file().sync_all()?;
+            .unwrap_or(0o644)
+    };
+    #[cfg(not(unix))]
+    let mode = 0o644;
+    let (dir, tmp) = prepared(path, mode, write)?;
     tmp.persist(path).map_err(|e| e.error)?;
     sync_dir(dir);
     Ok(())
@@ -62,6 +56,19 @@ pub fn write_atomic_with(
 /// written whole to a temporary file first and then put in place only if the name is still
 /// free, so two writers cannot both think they created it. `AlreadyExists` otherwise.
 pub fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let (dir, tmp) = prepared(path, 0o644, |file| file.write_all(bytes))?;
+    tmp.persist_noclobber(path).map_err(|e| e.error)?;
+    sync_dir(dir);
+    Ok(())
+}
+
+/// A temporary file beside `path` holding what `write` wrote, with permissions `mode` (the
+/// temp file itself is private, 0600), synced to disk: ready to be put in place. Also its folder.
+fn prepared(
+    path: &Path,
+    mode: u32,
+    write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+) -> std::io::Result<(&Path, tempfile::NamedTempFile)> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -71,13 +78,13 @@ pub fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     {
         use std::os::unix::fs::PermissionsExt;
         tmp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(0o644))?;
+            .set_permissions(std::fs::Permissions::from_mode(mode))?;
     }
-    tmp.as_file_mut().write_all(bytes)?;
+    #[cfg(not(unix))]
+    let _ = mode;
+    write(tmp.as_file_mut())?;
     tmp.as_file().sync_all()?;
-    tmp.persist_noclobber(path).map_err(|e| e.error)?;
-    sync_dir(dir);
-    Ok(())
+    Ok((dir, tmp))
 }
 
 /// A new temporary file in `dir`, locked for as long as it is open so that no other writer

@@ -407,7 +407,7 @@ fn draw_detail(frame: &mut Frame, app: &App, theme: &Theme, a: &AcceptanceState,
 }
 
 /// Draws root-first paths as one tree: shared beginnings once, branches with box lines.
-pub fn path_tree(paths: &[Vec<String>]) -> Vec<String> {
+fn path_tree(paths: &[Vec<String>]) -> Vec<String> {
     #[derive(Default)]
     struct Node {
         children: Vec<(String, Node)>,
@@ -449,4 +449,21 @@ pub fn path_tree(paths: &[Vec<String>]) -> Vec<String> {
     let mut out = Vec::new();
     walk(&root, "", true, &mut out);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_share_their_beginnings_in_the_tree() {
+        let paths = vec![
+            vec!["app".to_string(), "a".to_string(), "x".to_string()],
+            vec!["app".to_string(), "b".to_string(), "x".to_string()],
+        ];
+        assert_eq!(
+            path_tree(&paths),
+            ["app", "├─ a", "│  └─ x", "└─ b", "   └─ x"]
+        );
+    }
 }

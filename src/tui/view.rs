@@ -1,7 +1,6 @@
 //! Drawing: reads the state, changes nothing. The layout is a pure function of the terminal
 //! size, so mouse clicks can be mapped to rows without asking the last frame.
 
-pub use super::acceptance_view::path_tree;
 use super::app::{App, LoadState, Screen};
 use super::keys::Bindable;
 use super::records::RecordsScreen;
@@ -432,23 +431,6 @@ fn draw_help(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             })
             .collect();
         frame.render_widget(Paragraph::new(lines), *column);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn paths_share_their_beginnings_in_the_tree() {
-        let paths = vec![
-            vec!["app".to_string(), "a".to_string(), "x".to_string()],
-            vec!["app".to_string(), "b".to_string(), "x".to_string()],
-        ];
-        assert_eq!(
-            path_tree(&paths),
-            ["app", "├─ a", "│  └─ x", "└─ b", "   └─ x"]
-        );
     }
 }
 

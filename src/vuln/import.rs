@@ -8,7 +8,6 @@
 use super::candidate;
 use super::index::{self, Manifest, Source};
 use super::osv::{credible_time, Advisory};
-use super::purl::index_key;
 use crate::error::{InputError, Location};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -195,7 +194,7 @@ pub fn import(db: &Path, inputs: &[PathBuf], limits: &Limits) -> Result<ImportRe
     Ok(report)
 }
 
-/// An advisory as merging sees it: its id, dates and packages, its index line, and its match
+/// An advisory as merging sees it: its id, dates and ecosystems, its index line, and its match
 /// records with their package keys (made from the line when the generation is written, where
 /// the advisory came from the index in force).
 struct Stored {
@@ -224,7 +223,6 @@ struct HeadAffected {
 #[derive(Deserialize)]
 struct HeadPackage {
     ecosystem: String,
-    name: String,
 }
 
 impl Stored {
@@ -251,7 +249,6 @@ impl Stored {
                     .map(|x| HeadAffected {
                         package: x.package.map(|p| HeadPackage {
                             ecosystem: p.ecosystem,
-                            name: p.name,
                         }),
                     })
                     .collect(),
@@ -575,14 +572,14 @@ fn write_generation(
         if let Some(t) = modified {
             newest_time = newest_time.max(Some(t));
         }
-        let mut seen: Vec<String> = Vec::new();
-        for p in r.head.affected.iter().filter_map(|a| a.package.as_ref()) {
-            let key = index_key(&p.ecosystem, &p.name);
-            if !seen.contains(&key) {
-                seen.push(key);
-            }
-        }
-        let mut ecos: Vec<&str> = seen.iter().filter_map(|k| k.split('\t').next()).collect();
+        // The ecosystems it names, without release (`Debian:12` counts for Debian).
+        let mut ecos: Vec<&str> = r
+            .head
+            .affected
+            .iter()
+            .filter_map(|a| a.package.as_ref())
+            .map(|p| p.ecosystem.split(':').next().unwrap_or(&p.ecosystem))
+            .collect();
         ecos.sort_unstable();
         ecos.dedup();
         for e in ecos {

@@ -92,10 +92,9 @@ pub struct Index {
     pub folder: PathBuf,
     pub manifest: Manifest,
     packages: Vec<u8>,
-    /// Each line of `packages`: where it starts and where its key (up to the second tab) ends.
-    lines: Vec<(u32, u32)>,
-    /// Line numbers filed by the hash of their key.
-    by_key: hashbrown::HashTable<u32>,
+    /// The package lines by key, made on the first lookup (`vuln db` and `vuln show ID` open an
+    /// index and look nothing up).
+    keys: std::sync::OnceLock<KeyTable>,
     candidates: File,
     /// The size of `candidates.jsonl` when opened: no block may reach past it.
     candidates_len: u64,
@@ -164,26 +163,6 @@ impl Index {
         if u32::try_from(packages.len()).is_err() {
             return Err(InputError::whole_file(&path, "over 4 GiB: not an index"));
         }
-        let mut lines = Vec::with_capacity(packages.len() / 48);
-        let mut start = 0usize;
-        for end in memchr::memchr_iter(b'\n', &packages) {
-            let line = &packages[start..end];
-            let key_end = memchr::memchr_iter(b'\t', line)
-                .nth(1)
-                .unwrap_or(line.len());
-            if end > start {
-                lines.push((start as u32, (start + key_end) as u32));
-            }
-            start = end + 1;
-        }
-        let key_of = |n: u32| {
-            let (start, key_end) = lines[n as usize];
-            &packages[start as usize..key_end as usize]
-        };
-        let mut by_key = hashbrown::HashTable::with_capacity(lines.len());
-        for n in 0..lines.len() as u32 {
-            by_key.insert_unique(key_hash(key_of(n)), n, |&m| key_hash(key_of(m)));
-        }
         let path = folder.join(CANDIDATES);
         let candidates = File::open(&path)
             .map_err(|e| InputError::whole_file(&path, format!("cannot open: {e}")))?;
@@ -195,8 +174,7 @@ impl Index {
             folder,
             manifest,
             packages,
-            lines,
-            by_key,
+            keys: std::sync::OnceLock::new(),
             candidates,
             candidates_len,
         }))
@@ -208,11 +186,11 @@ impl Index {
     /// "no advisories".
     pub fn lookup(&self, key: &str) -> Result<Option<(u64, u64)>, InputError> {
         let key = key.as_bytes();
-        let Some(&n) = self.by_key.find(key_hash(key), |&n| self.key_of(n) == key) else {
+        let keys = self.keys.get_or_init(|| KeyTable::new(&self.packages));
+        let Some(key_end) = keys.find(&self.packages, key) else {
             return Ok(None);
         };
-        let line = self.lines[n as usize];
-        let rest = &self.packages[line.1 as usize..];
+        let rest = &self.packages[key_end..];
         let rest = &rest[..memchr::memchr(b'\n', rest).unwrap_or(rest.len())];
         let place = || -> Option<(u64, u64)> {
             let mut fields = std::str::from_utf8(rest).ok()?.split('\t').skip(1);
@@ -229,12 +207,6 @@ impl Index {
                 ),
             )),
         }
-    }
-
-    /// The key of line `n` of `packages.idx`.
-    fn key_of(&self, n: u32) -> &[u8] {
-        let (start, key_end) = self.lines[n as usize];
-        &self.packages[start as usize..key_end as usize]
     }
 
     /// The match records of the package with this index key, in the text they borrow from.
@@ -297,6 +269,51 @@ impl Index {
             .map(|m| m.len())
             .sum()
     }
+}
+
+/// The lines of `packages.idx` filed by their key (the line up to its second tab).
+struct KeyTable {
+    /// Each line: where it starts and where its key ends.
+    lines: Vec<(u32, u32)>,
+    /// Line numbers by the hash of their key.
+    by_key: hashbrown::HashTable<u32>,
+}
+
+impl KeyTable {
+    /// The table of `packages`, which is under 4 GiB (checked when the index opens).
+    fn new(packages: &[u8]) -> KeyTable {
+        let mut lines = Vec::with_capacity(packages.len() / 48);
+        let mut start = 0usize;
+        for end in memchr::memchr_iter(b'\n', packages) {
+            let line = &packages[start..end];
+            let key_end = memchr::memchr_iter(b'\t', line)
+                .nth(1)
+                .unwrap_or(line.len());
+            if end > start {
+                lines.push((start as u32, (start + key_end) as u32));
+            }
+            start = end + 1;
+        }
+        let key_of = |n: u32| key_text(packages, lines[n as usize]);
+        let mut by_key = hashbrown::HashTable::with_capacity(lines.len());
+        for n in 0..lines.len() as u32 {
+            by_key.insert_unique(key_hash(key_of(n)), n, |&m| key_hash(key_of(m)));
+        }
+        KeyTable { lines, by_key }
+    }
+
+    /// Where the key of the line naming `key` ends in `packages`, if a line names it.
+    fn find(&self, packages: &[u8], key: &[u8]) -> Option<usize> {
+        let &n = self.by_key.find(key_hash(key), |&n| {
+            key_text(packages, self.lines[n as usize]) == key
+        })?;
+        Some(self.lines[n as usize].1 as usize)
+    }
+}
+
+/// The key of a line of `packages` given as (line start, key end).
+fn key_text(packages: &[u8], (start, key_end): (u32, u32)) -> &[u8] {
+    &packages[start as usize..key_end as usize]
 }
 
 /// The hash a lookup files a package key under (fixed, so every run agrees).

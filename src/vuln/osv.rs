@@ -228,7 +228,7 @@ mod tests {
         assert_eq!(events[0], Event::Introduced("0".into()));
         assert_eq!(events[5], Event::Fixed("1.27.0-rc.3".into()));
         assert_eq!(a.affected[0].ranges[0].kind, RangeKind::Semver);
-        // Go's placeholder date is no date.
+        // Go dates an unpublished record in year 1, which says nothing about how current it is.
         assert!(a.modified_time().is_none());
     }
 
